@@ -1,0 +1,3 @@
+module github.com/leadtable/owg
+
+go 1.26.8

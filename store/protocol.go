@@ -1,0 +1,47 @@
+package store
+
+// Protocol is the site's operational protocol (protocol.toml). The default
+// is embedded; LoadProtocol/ParseProtocol (protocol_load.go) read and
+// validate a file, naming every bad key.
+type Protocol struct {
+	Site               string         `toml:"site"`
+	KindsAccepted      []ReferralKind `toml:"kinds_accepted"`
+	MinimumAge         int            `toml:"minimum_age"`
+	DivertibleOffenses []string       `toml:"divertible_offenses"`
+	ExcludedOffenses   []string       `toml:"excluded_offenses"`
+	IntakeDeadlineDays int            `toml:"intake_deadline_days"`
+	DeadlineNearDays   int            `toml:"deadline_near_days"`
+	CaseloadCap        int            `toml:"caseload_cap"` // soft, per case manager unless the user overrides
+	HardCap            int            `toml:"hard_cap"`     // never exceeded
+	OverdueContactDays int            `toml:"overdue_contact_days"`
+	ReviewRotationDays int            `toml:"review_rotation_days"`
+	CourtWindowDays    int            `toml:"court_window_days"` // agenda: court dates in the next N days (14)
+	ROIExpiringDays    int            `toml:"roi_expiring_days"` // Today: ROIs expiring within N days (30)
+	MeetingEveryDays   int            `toml:"meeting_every_days"`
+	AckLimitMinutes    int            `toml:"ack_limit_minutes"` // on-call: flag unacknowledged after N minutes (30)
+	OnCall             []OnCallShift  `toml:"on_call"`
+	Weights            Weights        `toml:"weights"`
+}
+
+// OnCallShift says who is on call on some weekdays and hours.
+type OnCallShift struct {
+	Days  []string `toml:"days"`  // "mon".."sun"; empty = every day
+	From  int      `toml:"from"`  // hour 0-23, inclusive
+	To    int      `toml:"to"`    // hour 1-24, exclusive
+	Users []string `toml:"users"` // user names; empty = every supervisor
+}
+
+// Weights are the prioritization weights of the default score.
+type Weights struct {
+	ArrestDiversion int `toml:"arrest_diversion"`  // 20
+	DeadlineNear    int `toml:"deadline_near"`     // 10
+	LegalUrgency    int `toml:"legal_urgency"`     // 20
+	LegalWindowDays int `toml:"legal_window_days"` // 30
+	PerContact      int `toml:"per_contact"`       // 4
+	ContactsMax     int `toml:"contacts_max"`      // 20
+	Unsheltered     int `toml:"unsheltered"`       // 10
+	PerImpairment   int `toml:"per_impairment"`    // 5
+	Victimization   int `toml:"victimization"`     // 10
+	PerWeekWaiting  int `toml:"per_week_waiting"`  // 1
+	WaitingMax      int `toml:"waiting_max"`       // 26
+}

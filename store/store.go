@@ -1,0 +1,176 @@
+package store
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// ParticipantFilter selects participants. Empty fields match everything.
+type ParticipantFilter struct {
+	CaseManager string
+	Status      ParticipantStatus
+	ActiveOnly  bool // every status but exited
+}
+
+// Participants stores participants.
+type Participants interface {
+	// CreateParticipant assigns the next P- id when p.ID is empty, saves p
+	// and returns it as stored.
+	CreateParticipant(ctx context.Context, a Actor, p Participant) (Participant, error)
+	// GetParticipant reads one participant without auditing (for rules and
+	// lists); screens that show a record call ViewParticipant.
+	GetParticipant(ctx context.Context, id string) (Participant, error)
+	// UpdateParticipant saves p if p.Version is the stored version, else ErrStale.
+	UpdateParticipant(ctx context.Context, a Actor, p Participant) (Participant, error)
+	// ListParticipants lists by the case-manager and status index, id order.
+	ListParticipants(ctx context.Context, f ParticipantFilter) ([]Participant, error)
+}
+
+// Goals stores goals and their progress logs.
+type Goals interface {
+	CreateGoal(ctx context.Context, a Actor, g Goal) (Goal, error)
+	GetGoal(ctx context.Context, id string) (Goal, error)
+	UpdateGoal(ctx context.Context, a Actor, g Goal) (Goal, error) // version-checked
+	// AppendProgress appends one entry atomically; never loses a concurrent append.
+	AppendProgress(ctx context.Context, a Actor, goalID string, e ProgressEntry) (Goal, error)
+	ListGoals(ctx context.Context, participantID string) ([]Goal, error)
+}
+
+// Contacts stores contacts; creating one updates the participant's last contact.
+type Contacts interface {
+	CreateContact(ctx context.Context, a Actor, c Contact) (Contact, error)
+	GetContact(ctx context.Context, id string) (Contact, error)
+	// ListContacts lists a participant's contacts, newest first.
+	ListContacts(ctx context.Context, participantID string) ([]Contact, error)
+}
+
+// ReferralFilter selects referrals. Empty fields match everything.
+type ReferralFilter struct {
+	Statuses     []ReferralStatus
+	ReferrerUser string
+	Since        time.Time // received at or after
+}
+
+// ReferralDecision is an OWG decision on one referral.
+type ReferralDecision struct {
+	Status      ReferralStatus // accepted, waitlisted, declined, withdrawn, screened_out
+	CaseManager string         // accepted: who takes the participant
+	HardCap     int            // accepted: refuse if the case manager's active caseload is at it
+	Reason      string
+	Override    bool
+	MeetingID   string
+	WaitlistPos int
+	// LinkParticipant links an accepted referral to an existing participant
+	// instead of creating one.
+	LinkParticipant string
+}
+
+// Referrals stores referrals.
+type Referrals interface {
+	// CreateReferral assigns the next R- id when r.ID is empty (an import may
+	// bring its own; a taken id is ErrExists).
+	CreateReferral(ctx context.Context, a Actor, r Referral) (Referral, error)
+	// ImportReferrals creates all of rs in one transaction, or none.
+	ImportReferrals(ctx context.Context, a Actor, rs []Referral) ([]Referral, error)
+	GetReferral(ctx context.Context, id string) (Referral, error)
+	UpdateReferral(ctx context.Context, a Actor, r Referral) (Referral, error) // version-checked
+	// ListReferrals lists by the status and received-time index, oldest first.
+	ListReferrals(ctx context.Context, f ReferralFilter) ([]Referral, error)
+	// DecideReferral records a decision in one transaction: accepting
+	// creates (or links) the participant and assigns the case manager.
+	DecideReferral(ctx context.Context, a Actor, id string, d ReferralDecision) (Referral, error)
+	// AcknowledgeReferral records who takes the on-call handoff, once.
+	AcknowledgeReferral(ctx context.Context, a Actor, id string) (Referral, error)
+}
+
+// LegalCases stores legal cases.
+type LegalCases interface {
+	CreateCase(ctx context.Context, a Actor, c LegalCase) (LegalCase, error)
+	GetCase(ctx context.Context, id string) (LegalCase, error)
+	UpdateCase(ctx context.Context, a Actor, c LegalCase) (LegalCase, error) // version-checked
+	ListCases(ctx context.Context, participantID string) ([]LegalCase, error)
+	// CasesByCourtDate lists open cases with a next court date in [from, to], by date.
+	CasesByCourtDate(ctx context.Context, from, to time.Time) ([]LegalCase, error)
+	// AllCases lists every case, id order.
+	AllCases(ctx context.Context) ([]LegalCase, error)
+}
+
+// ROIs stores releases of information.
+type ROIs interface {
+	CreateROI(ctx context.Context, a Actor, r ROI) (ROI, error)
+	UpdateROI(ctx context.Context, a Actor, r ROI) (ROI, error) // version-checked (revoke)
+	ListROIs(ctx context.Context, participantID string) ([]ROI, error)
+}
+
+// Meetings stores meetings.
+type Meetings interface {
+	CreateMeeting(ctx context.Context, a Actor, m Meeting) (Meeting, error)
+	GetMeeting(ctx context.Context, id string) (Meeting, error)
+	UpdateMeeting(ctx context.Context, a Actor, m Meeting) (Meeting, error) // version-checked
+	// MutateMeeting applies fn to the stored meeting inside one transaction
+	// (retried on conflict): for appends that must never overwrite others.
+	MutateMeeting(ctx context.Context, a Actor, id string, fn func(*Meeting) error) (Meeting, error)
+	ListMeetings(ctx context.Context) ([]Meeting, error) // by date
+}
+
+// Users stores users and their keys.
+type Users interface {
+	CreateUser(ctx context.Context, a Actor, u User) (User, error)
+	GetUser(ctx context.Context, name string) (User, error)
+	UpdateUser(ctx context.Context, a Actor, u User) (User, error) // version-checked
+	DeleteUser(ctx context.Context, a Actor, name string) error
+	ListUsers(ctx context.Context) ([]User, error)
+	// UserByKey finds the user holding the key with this SHA256 fingerprint
+	// (ssh.FingerprintSHA256 form).
+	UserByKey(ctx context.Context, fingerprint string) (User, error)
+}
+
+// AuditFilter selects audit events.
+type AuditFilter struct {
+	Subject string
+	User    string
+	Since   time.Time
+	Action  AuditAction
+}
+
+// Audit is the append-only, hash-chained audit trail.
+type Audit interface {
+	// Record appends an event (Seq, Time, hashes are filled in).
+	Record(ctx context.Context, e AuditEvent) error
+	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, error)
+	// VerifyAudit walks the chain; it returns the seq of the first broken
+	// event and an error describing it, or 0 and nil when intact.
+	VerifyAudit(ctx context.Context) (uint64, error)
+}
+
+// Store is the whole of owg's persistence.
+type Store interface {
+	Participants
+	Goals
+	Contacts
+	Referrals
+	LegalCases
+	ROIs
+	Meetings
+	Users
+	Audit
+	// Prefs holds small settings (theme, last seen), keyed by name.
+	GetSetting(ctx context.Context, key string) (string, error)
+	SetSetting(ctx context.Context, key, value string) error
+	// Empty reports whether the store holds no site data.
+	Empty(ctx context.Context) (bool, error)
+	Backup(w io.Writer) error
+	Close() error
+	// Subscribe calls fn after every committed domain write with the subject
+	// id written; it returns a function that unsubscribes.
+	Subscribe(fn func(Change)) (unsubscribe func())
+}
+
+// Change describes one committed write, for live views.
+type Change struct {
+	Kind    string // "participant", "goal", "contact", "referral", "case", "roi", "meeting", "user"
+	ID      string
+	Subject string // participant id when the record belongs to one
+	Actor   string
+}

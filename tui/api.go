@@ -1,0 +1,55 @@
+// Package tui is owg's bubbletea v2 application: a thin root model that
+// routes between tabs, one component per pane, styles built per session
+// from a theme. The same model runs locally (owg) and per SSH session
+// (sshserve).
+package tui
+
+import (
+	"time"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/themes"
+)
+
+// Options configure one TUI session.
+type Options struct {
+	Store    store.Store
+	Actor    store.Actor // the signed-in user and role
+	Protocol store.Protocol
+	Theme    themes.Theme
+	// LowBandwidth drops decorations (no borders, short help).
+	LowBandwidth bool
+	// Now returns the current time; tests fix it. Defaults to time.Now.
+	Now func() time.Time
+	// OnPresence, when set, is told which meeting this session is in and
+	// whether it follows the facilitator (sshserve's hub listens).
+	OnPresence func(Presence)
+	// Remote is true for SSH sessions (changes quit wording and the
+	// "join over SSH" hints).
+	Remote bool
+}
+
+// Presence is one session's place in a live meeting.
+type Presence struct {
+	User      string
+	Role      store.Role
+	MeetingID string // "" when not in a meeting
+	Following bool
+}
+
+// ChangedMsg tells a session that the store changed (coalesced: only the
+// newest batch matters). Sessions reload what they show.
+type ChangedMsg struct {
+	Changes []store.Change
+}
+
+// PresenceMsg tells a session who is in which meeting.
+type PresenceMsg struct {
+	People []Presence
+}
+
+// NoticeMsg shows a one-line server notice on the status line (for
+// example "server stopping").
+type NoticeMsg struct {
+	Text string
+}
