@@ -3,6 +3,7 @@ package store
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -210,10 +211,10 @@ func (m Meeting) Validate() error {
 	}
 	for i, a := range m.ActionItems {
 		if strings.TrimSpace(a.Text) == "" {
-			v.add("action_items["+itoa(i)+"].text", "is required")
+			v.add("action_items["+strconv.Itoa(i)+"].text", "is required")
 		}
 		if strings.TrimSpace(a.Owner) == "" {
-			v.add("action_items["+itoa(i)+"].owner", "is required")
+			v.add("action_items["+strconv.Itoa(i)+"].owner", "is required")
 		}
 	}
 	return v.err()
@@ -234,18 +235,4 @@ func (u User) Validate() error {
 		v.add("cap", "%d is negative", u.Cap)
 	}
 	return v.err()
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b [20]byte
-	n := len(b)
-	for i > 0 {
-		n--
-		b[n] = byte('0' + i%10)
-		i /= 10
-	}
-	return string(b[n:])
 }
