@@ -1,0 +1,67 @@
+// Package common holds what every owg TUI pane shares: the session
+// context, the Component interface and the styles built from a theme.
+package common
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/themes"
+)
+
+// Ctx is one session's context, shared by every pane of that session.
+// It holds no mutable UI state.
+type Ctx struct {
+	Ctx          context.Context
+	Store        store.Store
+	Actor        store.Actor
+	Protocol     store.Protocol
+	Theme        themes.Theme
+	IsDark       bool
+	LowBandwidth bool
+	Remote       bool
+	Now          func() time.Time
+	// Styles are rebuilt when the theme or background changes.
+	Styles *Styles
+}
+
+// Component is one pane: a bubbletea model with a size and a key map
+// whose bindings generate the help line.
+type Component interface {
+	Init() tea.Cmd
+	Update(msg tea.Msg) (Component, tea.Cmd)
+	View() string
+	SetSize(width, height int)
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+}
+
+// Capturing is implemented by components that are taking text input (a
+// form or a filter) so the root must not treat keys like q or 1-5 as global.
+type Capturing interface {
+	Capturing() bool
+}
+
+// Dirty is implemented by components holding unsaved input, so quitting
+// asks first.
+type Dirty interface {
+	Dirty() bool
+}
+
+// OpenParticipantMsg asks the root to open the Participant screen.
+type OpenParticipantMsg struct{ ID string }
+
+// StatusMsg sets the status line (Err true shows it as an error).
+type StatusMsg struct {
+	Text string
+	Err  bool
+}
+
+// StatusCmd returns a command that sets the status line.
+func StatusCmd(text string, isErr bool) tea.Cmd {
+	return func() tea.Msg { return StatusMsg{Text: text, Err: isErr} }
+}

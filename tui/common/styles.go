@@ -1,0 +1,61 @@
+package common
+
+import (
+	"charm.land/lipgloss/v2"
+
+	"github.com/leadtable/owg/themes"
+)
+
+// Styles are the lipgloss styles of one session, built from its theme and
+// background. They are values: nothing global.
+type Styles struct {
+	Theme                                  themes.Theme
+	Base, Muted, Accent, Title, Good, Warn lipgloss.Style
+	Bad, Selected, TabActive, TabInactive  lipgloss.Style
+	Border                                 lipgloss.Style
+	StatusOK, StatusErr                    lipgloss.Style
+	// Glyphs: ASCII themes use plain characters.
+	Cursor, Bullet, Up, Down, Flat, HLine string
+}
+
+// NewStyles builds the styles of a theme for a dark or light background.
+func NewStyles(t themes.Theme, isDark bool) *Styles {
+	s := &Styles{Theme: t, Cursor: "▸", Bullet: "•", Up: "▲", Down: "▼", Flat: "▬", HLine: "─"}
+	if t.ASCII {
+		s.Cursor, s.Bullet, s.Up, s.Down, s.Flat, s.HLine = ">", "*", "+", "-", "=", "-"
+	}
+	plain := lipgloss.NewStyle()
+	if t.Mono {
+		s.Base, s.Muted = plain, plain
+		s.Accent = plain.Bold(true)
+		s.Title = plain.Bold(true)
+		s.Good, s.Warn = plain, plain.Bold(true)
+		s.Bad = plain.Bold(true).Underline(true)
+		s.Selected = plain.Reverse(true)
+		s.TabActive = plain.Reverse(true).Bold(true)
+		s.TabInactive = plain
+		s.Border = plain
+		s.StatusOK = plain
+		s.StatusErr = plain.Bold(true)
+		return s
+	}
+	p := t.Dark
+	if !isDark {
+		p = t.Light
+	}
+	c := func(v themes.Colour) lipgloss.Style { return plain.Foreground(lipgloss.Color(string(v))) }
+	s.Base = c(p.Fg)
+	s.Muted = c(p.Muted)
+	s.Accent = c(p.Accent)
+	s.Title = c(p.Accent).Bold(true)
+	s.Good = c(p.Good)
+	s.Warn = c(p.Warn)
+	s.Bad = c(p.Bad).Bold(true)
+	s.Selected = plain.Background(lipgloss.Color(string(p.Selected))).Foreground(lipgloss.Color(string(p.SelectedFg)))
+	s.TabActive = c(p.TabActive).Bold(true).Underline(true)
+	s.TabInactive = c(p.TabInactive)
+	s.Border = c(p.Border)
+	s.StatusOK = c(p.Good)
+	s.StatusErr = c(p.Bad).Bold(true)
+	return s
+}
