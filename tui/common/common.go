@@ -27,6 +27,11 @@ type Ctx struct {
 	Now          func() time.Time
 	// Styles are rebuilt when the theme or background changes.
 	Styles *Styles
+	// OnPresence, when set, is told when this session joins a meeting
+	// (meetingID), leaves it (meetingID "") or toggles following the
+	// facilitator. The meeting pane calls it; the root forwards it to the
+	// live hub.
+	OnPresence func(meetingID string, following bool)
 }
 
 // Component is one pane: a bubbletea model with a size and a key map

@@ -1,0 +1,265 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/store/badgerstore"
+)
+
+// serveAddrFile is the file in the data directory that `owg serve` writes
+// while it runs, holding the address it listens on.
+const serveAddrFile = "serve.addr"
+
+// protocolFile is the data directory's protocol override.
+const protocolFile = "protocol.toml"
+
+// App is the state shared by every command: flags, environment, standard
+// streams and the store, opened lazily and closed at exit.
+type App struct {
+	// Flags (persistent on the root command).
+	DataFlag     string
+	KeyFileFlag  string
+	ProtocolFlag string
+	AsFlag       string
+
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads the environment (tests replace it).
+	Getenv func(string) string
+	// Now is the clock (tests fix it).
+	Now func() time.Time
+	// Interactive reports whether stdin and stdout are a terminal.
+	Interactive func() bool
+
+	st       store.Store
+	protocol *store.Protocol
+	actor    *store.Actor
+	started  bool // a command's run began: later errors are not usage errors
+}
+
+// newApp returns an App on the process's streams and environment.
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *App {
+	return &App{
+		Stdin:       stdin,
+		Stdout:      stdout,
+		Stderr:      stderr,
+		Getenv:      os.Getenv,
+		Now:         time.Now,
+		Interactive: func() bool { return isTerminal(stdin) && isTerminal(stdout) },
+	}
+}
+
+// DataDir resolves the data directory: --data, else $OWG_DATA, else
+// $XDG_DATA_HOME/owg, else ~/.local/share/owg.
+func (a *App) DataDir() (string, error) {
+	if a.DataFlag != "" {
+		return filepath.Abs(a.DataFlag)
+	}
+	if d := a.Getenv("OWG_DATA"); d != "" {
+		return filepath.Abs(d)
+	}
+	if x := a.Getenv("XDG_DATA_HOME"); x != "" {
+		return filepath.Join(x, "owg"), nil
+	}
+	home := a.Getenv("HOME")
+	if home == "" {
+		h, err := os.UserHomeDir()
+		if err != nil {
+			return "", errors.New("no data directory: give --data DIR or set OWG_DATA")
+		}
+		home = h
+	}
+	return filepath.Join(home, ".local", "share", "owg"), nil
+}
+
+// Key reads the encryption key from --key-file or $OWG_KEY_FILE; nil when
+// neither is given.
+func (a *App) Key() ([]byte, error) {
+	path := a.KeyFileFlag
+	if path == "" {
+		path = a.Getenv("OWG_KEY_FILE")
+	}
+	if path == "" {
+		return nil, nil
+	}
+	return badgerstore.ReadKeyFile(path)
+}
+
+// Open opens the store once and returns it; later calls return the same one.
+func (a *App) Open() (store.Store, error) {
+	if a.st != nil {
+		return a.st, nil
+	}
+	dir, err := a.DataDir()
+	if err != nil {
+		return nil, err
+	}
+	key, err := a.Key()
+	if err != nil {
+		return nil, err
+	}
+	db, err := badgerstore.Open(dir, badgerstore.Options{Key: key})
+	if err != nil {
+		if errors.Is(err, store.ErrLocked) {
+			return nil, lockedError(dir)
+		}
+		return nil, err
+	}
+	a.st = db
+	return db, nil
+}
+
+// Close closes the store if it was opened.
+func (a *App) Close() error {
+	if a.st == nil {
+		return nil
+	}
+	err := a.st.Close()
+	a.st = nil
+	return err
+}
+
+// Protocol returns the site protocol: --protocol FILE, else the data
+// directory's protocol.toml when present, else the embedded default.
+func (a *App) Protocol() (store.Protocol, error) {
+	if a.protocol != nil {
+		return *a.protocol, nil
+	}
+	path := a.ProtocolFlag
+	if path == "" {
+		dir, err := a.DataDir()
+		if err != nil {
+			return store.Protocol{}, err
+		}
+		path = filepath.Join(dir, protocolFile)
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			p := store.DefaultProtocol()
+			a.protocol = &p
+			return p, nil
+		}
+	}
+	p, err := store.LoadProtocol(path)
+	if err != nil {
+		return store.Protocol{}, err
+	}
+	a.protocol = &p
+	return p, nil
+}
+
+// Actor returns who acts: the --as user (registered and active), or the
+// local operator acting as pm.
+func (a *App) Actor(ctx context.Context) (store.Actor, error) {
+	if a.actor != nil {
+		return *a.actor, nil
+	}
+	act := store.SystemActor
+	if a.AsFlag != "" {
+		st, err := a.Open()
+		if err != nil {
+			return store.Actor{}, err
+		}
+		u, err := st.GetUser(ctx, a.AsFlag)
+		if errors.Is(err, store.ErrNotFound) {
+			return store.Actor{}, fmt.Errorf("--as: no user named %q (see owg user list)", a.AsFlag)
+		}
+		if err != nil {
+			return store.Actor{}, err
+		}
+		if !u.Active {
+			return store.Actor{}, fmt.Errorf("--as: user %q is disabled", u.Name)
+		}
+		act = store.Actor{User: u.Name, Role: u.Role, Agency: u.Agency}
+	}
+	a.actor = &act
+	return act, nil
+}
+
+// LockedError is the plain message for a store held by another process.
+type LockedError struct {
+	Dir  string
+	Join string // "ssh -p PORT HOST" when a server holds it
+}
+
+func (e *LockedError) Error() string {
+	msg := fmt.Sprintf("the store in %s is in use by another owg process", e.Dir)
+	if e.Join != "" {
+		msg += "\njoin it with: " + e.Join
+	}
+	return msg
+}
+
+func (e *LockedError) Unwrap() error { return store.ErrLocked }
+
+// lockedError builds the locked-store error for dir, reading the server's
+// address file when there is one.
+func lockedError(dir string) error {
+	e := &LockedError{Dir: dir}
+	if b, err := os.ReadFile(filepath.Join(dir, serveAddrFile)); err == nil {
+		e.Join = joinCommand(strings.TrimSpace(string(b)))
+	}
+	return e
+}
+
+// joinCommand turns a listen address into the ssh command that joins it.
+func joinCommand(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return ""
+	}
+	switch host {
+	case "", "0.0.0.0", "::":
+		host = "localhost"
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port == "22" {
+		return "ssh " + host
+	}
+	return "ssh -p " + port + " " + host
+}
+
+// usageError marks an error as a usage error (exit code 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// usagef returns a usage error.
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// exitError carries an exit code with an optional message already printed.
+type exitError struct {
+	code int
+	msg  string // printed as "owg: msg" when not empty
+}
+
+func (e exitError) Error() string {
+	if e.msg == "" {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.msg
+}
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leadtable/owg/store"
+)
+
+func newAuditCmd(app *App) *cobra.Command {
+	var (
+		participant, user, since string
+		asJSON, verify           bool
+	)
+	cmd := &cobra.Command{
+		Use:   "audit [--participant ID] [--user NAME] [--since YYYY-MM-DD] [--json] | --verify",
+		Short: "List the audit trail, or verify that its hash chain is intact",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var f store.AuditFilter
+			f.Subject, f.User = participant, user
+			if since != "" {
+				d, err := store.ParseDate(since)
+				if err != nil {
+					return usagef("--since: %v", err)
+				}
+				f.Since = d
+			}
+			ctx := cmd.Context()
+			st, err := app.Open()
+			if err != nil {
+				return err
+			}
+			a, err := app.Actor(ctx)
+			if err != nil {
+				return err
+			}
+			if a.Role != store.RolePM && a.Role != store.RoleSupervisor {
+				return fmt.Errorf("the audit trail is for the pm and supervisors: %w", store.ErrDenied)
+			}
+			if verify {
+				seq, err := st.VerifyAudit(ctx)
+				if err != nil {
+					if seq > 0 {
+						return exitError{code: 1, msg: fmt.Sprintf("audit trail broken at event %d: %v", seq, err)}
+					}
+					return err
+				}
+				events, err := st.ListAudit(ctx, store.AuditFilter{})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(app.Stdout, "audit trail intact: %d events\n", len(events))
+				return nil
+			}
+			events, err := st.ListAudit(ctx, f)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if events == nil {
+					events = []store.AuditEvent{}
+				}
+				return writeJSON(app.Stdout, events)
+			}
+			tw := tabwriter.NewWriter(app.Stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "SEQ\tTIME\tUSER\tROLE\tACTION\tSUBJECT\tDETAIL\tADDR")
+			for _, e := range events {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.Local().Format(time.DateTime),
+					store.CleanLine(e.User), e.Role, e.Action, store.CleanLine(e.Subject), store.CleanLine(e.Detail), store.CleanLine(e.Addr))
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&participant, "participant", "", "only events about this subject id (P-0001)")
+	cmd.Flags().StringVar(&user, "user", "", "only events by this user")
+	cmd.Flags().StringVar(&since, "since", "", "only events on or after this date, YYYY-MM-DD")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&verify, "verify", false, `verify the hash chain: "audit trail intact: N events" or the first broken event`)
+	return cmd
+}

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/store/export"
+)
+
+// addExportCommands adds `owg export csv|minutes|participant`.
+func addExportCommands(root *cobra.Command, app *App) {
+	cmd := groupCmd("export", "Export minutes, a participant summary, or the de-identified CSV")
+	cmd.Long = `Exports write to standard output unless --output FILE is given (created
+with mode 0600). Each export honours the exporting user's visibility (--as;
+the local operator is pm, who never sees clinical notes) and is recorded in
+the audit trail. Markdown exports start with the 42 CFR 2.32 re-disclosure
+notice.`
+	cmd.AddCommand(newExportCSVCmd(app), newExportMinutesCmd(app), newExportParticipantCmd(app))
+	root.AddCommand(cmd)
+}
+
+// writeOutput writes b to path (mode 0600, replacing it) or to stdout.
+func writeOutput(app *App, path string, b []byte) error {
+	if path == "" || path == "-" {
+		_, err := app.Stdout.Write(b)
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func newExportCSVCmd(app *App) *cobra.Command {
+	var (
+		pf     periodFlags
+		deid   bool
+		output string
+	)
+	cmd := &cobra.Command{
+		Use:   "csv --deidentified",
+		Short: "De-identified CSV for evaluators: one row per referral and participant",
+		Long: `Writes one row per referral received in the period and per participant
+enrolled by its end, under stable pseudonyms (a keyed hash; the key is
+DATA/pseudonym.key, created on first use). No names, no dates of birth (age
+bands instead), no free text. Allowed for pm, supervisors, case managers and
+evaluators. The columns are documented in the README.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !deid {
+				return usagef("only the de-identified CSV exists: give --deidentified")
+			}
+			ctx := cmd.Context()
+			st, actor, in, err := loadReportInput(ctx, app, &pf)
+			if err != nil {
+				return err
+			}
+			if !export.CanExportDeidentified(actor.Role) {
+				if err := export.Audit(ctx, st, actor, store.AuditDenied, export.SubjectDeidentifiedCSV, "csv"); err != nil {
+					return err
+				}
+				return fmt.Errorf("the row-level export is not shared with the %s role (owg report gives the aggregates): %w", actor.Role, store.ErrDenied)
+			}
+			dir, err := app.DataDir()
+			if err != nil {
+				return err
+			}
+			key, err := export.LoadOrCreateKey(dir)
+			if err != nil {
+				return err
+			}
+			var buf bytes.Buffer
+			if err := export.DeidentifiedCSV(&buf, in, key); err != nil {
+				return err
+			}
+			if err := export.Audit(ctx, st, actor, store.AuditExport, export.SubjectDeidentifiedCSV, "csv"); err != nil {
+				return err
+			}
+			return writeOutput(app, output, buf.Bytes())
+		},
+	}
+	pf.register(cmd)
+	cmd.Flags().BoolVar(&deid, "deidentified", false, "de-identified rows (required)")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
+	return cmd
+}
+
+func newExportMinutesCmd(app *App) *cobra.Command {
+	var meeting, output string
+	cmd := &cobra.Command{
+		Use:   "minutes --meeting ID",
+		Short: "A meeting's minutes as Markdown, with the re-disclosure notice",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if meeting == "" {
+				return usagef("give --meeting ID")
+			}
+			ctx := cmd.Context()
+			st, err := app.Open()
+			if err != nil {
+				return err
+			}
+			actor, err := app.Actor(ctx)
+			if err != nil {
+				return err
+			}
+			md, err := export.MinutesMarkdown(ctx, st, actor, meeting, app.Now())
+			if store.IsNotFound(err) {
+				return fmt.Errorf("no meeting %q", meeting)
+			}
+			if err != nil {
+				return err
+			}
+			return writeOutput(app, output, []byte(md))
+		},
+	}
+	cmd.Flags().StringVar(&meeting, "meeting", "", "meeting id (M-0001)")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
+	return cmd
+}
+
+func newExportParticipantCmd(app *App) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "participant ID",
+		Short: "A participant's case-conference summary as Markdown, with the re-disclosure notice",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id := args[0]
+			if !store.ValidParticipantID(id) {
+				return usagef("%q is not a participant id (want P-0001)", id)
+			}
+			ctx := cmd.Context()
+			st, err := app.Open()
+			if err != nil {
+				return err
+			}
+			actor, err := app.Actor(ctx)
+			if err != nil {
+				return err
+			}
+			md, err := export.ParticipantMarkdown(ctx, st, actor, id, app.Now())
+			if store.IsNotFound(err) {
+				return fmt.Errorf("no participant %q", id)
+			}
+			if err != nil {
+				return err
+			}
+			return writeOutput(app, output, []byte(md))
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
+	return cmd
+}
+

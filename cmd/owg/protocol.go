@@ -1,0 +1,45 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leadtable/owg/store"
+)
+
+func newProtocolCmd(app *App) *cobra.Command {
+	cmd := groupCmd("protocol", "Show or check the site's operational protocol (TOML)")
+	show := &cobra.Command{
+		Use:   "show",
+		Short: "Print the default protocol, the one built into owg",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := app.Stdout.Write(store.DefaultProtocolTOML())
+			return err
+		},
+	}
+	check := &cobra.Command{
+		Use:   "check FILE",
+		Short: "Validate a protocol file, naming every error with its key",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			_, err := store.LoadProtocol(args[0])
+			var pe *store.ProtocolError
+			if errors.As(err, &pe) {
+				for _, f := range pe.Errs {
+					fmt.Fprintf(app.Stdout, "%s: %s\n", f.Field, f.Msg)
+				}
+				return exitError{code: 1, msg: fmt.Sprintf("%s: %d error(s)", args[0], len(pe.Errs))}
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(app.Stdout, "%s: ok\n", args[0])
+			return nil
+		},
+	}
+	cmd.AddCommand(show, check)
+	return cmd
+}

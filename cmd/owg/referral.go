@@ -1,0 +1,417 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leadtable/owg/store"
+)
+
+func newReferralCmd(app *App) *cobra.Command {
+	cmd := groupCmd("referral", "Import, add, rank and decide referrals")
+	cmd.AddCommand(newReferralImportCmd(app), newReferralAddCmd(app), newReferralRankCmd(app), newReferralDecideCmd(app))
+	return cmd
+}
+
+// referralStaff opens the store and checks that the actor may work the
+// referral queue (pm, supervisor, case manager).
+func referralStaff(ctx context.Context, app *App) (store.Store, store.Actor, error) {
+	st, err := app.Open()
+	if err != nil {
+		return nil, store.Actor{}, err
+	}
+	a, err := app.Actor(ctx)
+	if err != nil {
+		return nil, store.Actor{}, err
+	}
+	if store.Visible(a.Role, true, store.DataReferrals) != store.Shown {
+		return nil, store.Actor{}, fmt.Errorf("the referral queue is not shared with the %s role: %w", a.Role, store.ErrDenied)
+	}
+	return st, a, nil
+}
+
+// queue is what ranking needs: the queue, active participants, users and
+// the computed capacity.
+type queue struct {
+	referrals    []store.Referral
+	participants []store.Participant
+	users        []store.User
+	capacity     int
+}
+
+func loadQueue(ctx context.Context, st store.Store, proto store.Protocol) (queue, error) {
+	var q queue
+	var err error
+	q.referrals, err = st.ListReferrals(ctx, store.ReferralFilter{
+		Statuses: []store.ReferralStatus{store.RefNew, store.RefWaitlisted, store.RefScreenedOut},
+	})
+	if err != nil {
+		return q, err
+	}
+	q.participants, err = st.ListParticipants(ctx, store.ParticipantFilter{ActiveOnly: true})
+	if err != nil {
+		return q, err
+	}
+	q.users, err = st.ListUsers(ctx)
+	if err != nil {
+		return q, err
+	}
+	q.capacity = store.Capacity(proto, q.users, q.participants)
+	return q, nil
+}
+
+// parseAsOf parses an --as-of flag, defaulting to today.
+func parseAsOf(app *App, s string) (time.Time, error) {
+	if s == "" {
+		return store.Today(app.Now()), nil
+	}
+	d, err := store.ParseDate(s)
+	if err != nil {
+		return time.Time{}, usagef("--as-of: %v", err)
+	}
+	return d, nil
+}
+
+func newReferralRankCmd(app *App) *cobra.Command {
+	var (
+		asOf     string
+		capacity int
+		asJSON   bool
+		width    int
+	)
+	cmd := &cobra.Command{
+		Use:   "rank [--as-of YYYY-MM-DD] [--capacity N] [--json]",
+		Short: "Rank the referral queue against capacity, with every score's breakdown",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			day, err := parseAsOf(app, asOf)
+			if err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("capacity") && capacity < 0 {
+				return usagef("--capacity: %d is negative", capacity)
+			}
+			proto, err := app.Protocol()
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			st, _, err := referralStaff(ctx, app)
+			if err != nil {
+				return err
+			}
+			q, err := loadQueue(ctx, st, proto)
+			if err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("capacity") {
+				q.capacity = capacity
+			}
+			rk := store.Rank(proto, q.referrals, q.participants, q.capacity, day)
+			if asJSON {
+				b, err := rk.JSON()
+				if err != nil {
+					return err
+				}
+				_, err = app.Stdout.Write(b)
+				return err
+			}
+			_, err = fmt.Fprint(app.Stdout, rk.Text(width))
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&asOf, "as-of", "", "rank as of this date, YYYY-MM-DD (default today)")
+	cmd.Flags().IntVar(&capacity, "capacity", 0, "open slots (default: computed from caseloads and caps)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().IntVar(&width, "width", 100, "width of the text table")
+	return cmd
+}
+
+func newReferralDecideCmd(app *App) *cobra.Command {
+	var cm, reason, meeting string
+	cmd := &cobra.Command{
+		Use:   "decide ID (accept --case-manager NAME | waitlist | decline --reason TEXT)",
+		Short: "Record the OWG's decision on a referral",
+		Long: `Record the OWG's decision on a referral. Accepting creates the participant (or
+links the enrolled one) and assigns the case manager, refused past the hard cap.
+An override (accepting a referral the ranking waitlists, or declining one it
+offers a slot) needs --reason and is audited as an override.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, action := args[0], args[1]
+			switch action {
+			case "accept":
+				if cm == "" {
+					return usagef("accept needs --case-manager NAME")
+				}
+			case "waitlist":
+			case "decline":
+				if strings.TrimSpace(reason) == "" {
+					return usagef("decline needs --reason TEXT")
+				}
+			default:
+				return usagef("decision %q: want accept, waitlist or decline", action)
+			}
+			proto, err := app.Protocol()
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			st, a, err := referralStaff(ctx, app)
+			if err != nil {
+				return err
+			}
+			ref, err := st.GetReferral(ctx, id)
+			if errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("ID: no referral %s", id)
+			}
+			if err != nil {
+				return err
+			}
+			switch ref.Status {
+			case store.RefNew, store.RefWaitlisted, store.RefScreenedOut:
+			default:
+				return fmt.Errorf("referral %s is already %s", id, ref.Status)
+			}
+			q, err := loadQueue(ctx, st, proto)
+			if err != nil {
+				return err
+			}
+			rk := store.Rank(proto, q.referrals, q.participants, q.capacity, store.Today(app.Now()))
+			current, pos, link := rankingDecision(rk, id)
+
+			d := store.ReferralDecision{Reason: store.CleanLine(reason), MeetingID: meeting}
+			switch action {
+			case "accept":
+				u, err := st.GetUser(ctx, cm)
+				if errors.Is(err, store.ErrNotFound) {
+					return fmt.Errorf("--case-manager: no user named %q", cm)
+				}
+				if err != nil {
+					return err
+				}
+				if !u.Active || (u.Role != store.RoleCaseManager && u.Role != store.RoleSupervisor) {
+					return fmt.Errorf("--case-manager: %s is not an active case manager", cm)
+				}
+				d.Status, d.CaseManager, d.HardCap, d.LinkParticipant = store.RefAccepted, cm, proto.HardCap, link
+				if current == store.DecisionWaitlist || current == "screened_out" {
+					d.Override = true
+				}
+			case "waitlist":
+				d.Status, d.WaitlistPos = store.RefWaitlisted, pos
+			case "decline":
+				d.Status = store.RefDeclined
+				d.Override = current == store.DecisionOffer
+			}
+			if d.Override && d.Reason == "" {
+				what := "the ranking waitlists it"
+				if current == "screened_out" {
+					what = "the protocol screens it out"
+				} else if action == "decline" {
+					what = "the ranking offers it a slot"
+				}
+				return fmt.Errorf("--reason: %s %s is an override (%s): give --reason TEXT", action, id, what)
+			}
+			got, err := st.DecideReferral(ctx, a, id, d)
+			if err != nil {
+				return err
+			}
+			msg := fmt.Sprintf("%s %s", got.ID, got.Status)
+			if got.ParticipantID != "" {
+				msg += " as " + got.ParticipantID + ", case manager " + cm
+			}
+			if got.Status == store.RefWaitlisted && got.WaitlistPos > 0 {
+				msg += fmt.Sprintf(", position %d", got.WaitlistPos)
+			}
+			if d.Override {
+				msg += " (override, audited)"
+			}
+			fmt.Fprintln(app.Stdout, msg)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&cm, "case-manager", "", "accept: the case manager who takes the participant")
+	cmd.Flags().StringVar(&reason, "reason", "", "reason (required to decline and for overrides)")
+	cmd.Flags().StringVar(&meeting, "meeting", "", "meeting the decision was made in (M-0001)")
+	return cmd
+}
+
+// rankingDecision finds id in the ranking: its decision ("offer",
+// "waitlist", "screened_out", "re_referral" or "" when not in the queue),
+// its waitlist position and, for a re-referral, the participant to link.
+func rankingDecision(rk store.Ranking, id string) (decision string, pos int, link string) {
+	for _, r := range rk.Ranked {
+		if r.Referral.ID == id {
+			return r.Decision, r.WaitlistPos, ""
+		}
+	}
+	for _, r := range rk.ReReferrals {
+		if r.Referral.ID == id {
+			return "re_referral", 0, r.ParticipantID
+		}
+	}
+	for _, r := range rk.ScreenedOut {
+		if r.Referral.ID == id {
+			return "screened_out", 0, ""
+		}
+	}
+	return "", 0, ""
+}
+
+func newReferralImportCmd(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "import FILE.csv",
+		Short: "Import referrals from a CSV file, all or nothing",
+		Long: `Import referrals from a CSV file with a header row. Columns, in any order:
+id, received, kind, name (required); dob, referrer, agency, offense, unsheltered,
+contacts_12m, impairment, victimization_risk, warrant, next_court_date,
+race_ethnicity, notes. The import is all-or-nothing: every bad row is reported
+as "line N, column C: msg" and nothing is stored. Imported referrals are
+screened by the protocol; re-referrals of enrolled participants are routed to
+their case manager.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := os.Open(args[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			rs, err := store.ParseReferralsCSV(f, app.Now())
+			var ie *store.ImportError
+			if errors.As(err, &ie) {
+				for _, e := range ie.Errs {
+					fmt.Fprintln(app.Stderr, e.Error())
+				}
+				return exitError{code: 1, msg: fmt.Sprintf("%s: %d error(s); nothing imported", args[0], len(ie.Errs))}
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			proto, err := app.Protocol()
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			st, a, err := referralStaff(ctx, app)
+			if err != nil {
+				return err
+			}
+			if errs := takenIDs(ctx, st, args[0], rs); len(errs) > 0 {
+				for _, e := range errs {
+					fmt.Fprintln(app.Stderr, e.Error())
+				}
+				return exitError{code: 1, msg: fmt.Sprintf("%s: %d error(s); nothing imported", args[0], len(errs))}
+			}
+			active, err := st.ListParticipants(ctx, store.ParticipantFilter{ActiveOnly: true})
+			if err != nil {
+				return err
+			}
+			var screened, rerefs int
+			for i := range rs {
+				screenReferral(proto, &rs[i], active)
+				switch {
+				case rs[i].ReReferralOf != "":
+					rerefs++
+				case rs[i].Status == store.RefScreenedOut:
+					screened++
+				}
+			}
+			if _, err := st.ImportReferrals(ctx, a, rs); err != nil {
+				if errors.Is(err, store.ErrExists) {
+					return fmt.Errorf("%s: %w; nothing imported", args[0], err)
+				}
+				return err
+			}
+			fmt.Fprintf(app.Stdout, "imported %d referrals: %d to rank, %d screened out, %d re-referrals\n",
+				len(rs), len(rs)-screened-rerefs, screened, rerefs)
+			return nil
+		},
+	}
+}
+
+// screenReferral applies the protocol before a referral is stored: a
+// re-referral of an active participant is routed to them; an ineligible
+// one is screened out with its reason code.
+func screenReferral(proto store.Protocol, r *store.Referral, active []store.Participant) (eligible bool, reason string) {
+	if r.Status == "" {
+		r.Status = store.RefNew
+	}
+	if p, ok := store.MatchParticipant(*r, active); ok {
+		r.ReReferralOf = p.ID
+	}
+	eligible, reason = store.Eligibility(proto, *r)
+	if !eligible && r.ReReferralOf == "" {
+		r.Status, r.Reason = store.RefScreenedOut, reason
+	}
+	return eligible, reason
+}
+
+// takenIDs reports the imported ids that the store already holds, each by
+// its line in the file.
+func takenIDs(ctx context.Context, st store.Store, path string, rs []store.Referral) []store.RowError {
+	var lines map[string]int
+	var errs []store.RowError
+	for _, r := range rs {
+		if r.ID == "" {
+			continue
+		}
+		if _, err := st.GetReferral(ctx, r.ID); err != nil {
+			continue
+		}
+		if lines == nil {
+			lines = idLines(path)
+		}
+		errs = append(errs, store.RowError{Line: lines[r.ID], Column: "id", Msg: r.ID + " already exists in the store"})
+	}
+	return errs
+}
+
+// idLines maps each referral id in a CSV file to its line.
+func idLines(path string) map[string]int {
+	out := map[string]int{}
+	f, err := os.Open(path)
+	if err != nil {
+		return out
+	}
+	defer f.Close()
+	cr := csv.NewReader(f)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return out
+	}
+	col := slices.IndexFunc(header, func(h string) bool {
+		return strings.EqualFold(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")), "id")
+	})
+	if col < 0 {
+		return out
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return out
+		}
+		var pe *csv.ParseError
+		if err != nil && !errors.As(err, &pe) {
+			return out
+		}
+		if err != nil || col >= len(rec) {
+			continue
+		}
+		line, _ := cr.FieldPos(col)
+		if id := strings.ToUpper(strings.TrimSpace(rec[col])); id != "" {
+			if _, seen := out[id]; !seen {
+				out[id] = line
+			}
+		}
+	}
+}

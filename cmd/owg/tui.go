@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui"
+)
+
+// emptyHint is said when the store holds no site data.
+const emptyHint = "empty store: run `owg demo` to load the demo site"
+
+// runTUI opens the TUI on the local store. Without a terminal it prints a
+// summary of the store instead.
+func runTUI(ctx context.Context, app *App) error {
+	st, err := app.Open()
+	if err != nil {
+		return err
+	}
+	empty, err := st.Empty(ctx)
+	if err != nil {
+		return err
+	}
+	if empty {
+		fmt.Fprintln(app.Stderr, emptyHint)
+	}
+	actor, err := app.Actor(ctx)
+	if err != nil {
+		return err
+	}
+	proto, err := app.Protocol()
+	if err != nil {
+		return err
+	}
+	if !app.Interactive() {
+		return printSummary(ctx, app, st, proto)
+	}
+	p := tea.NewProgram(tui.New(tui.Options{
+		Store:    st,
+		Actor:    actor,
+		Protocol: proto,
+		Now:      app.Now,
+	}), tea.WithContext(ctx), tea.WithFPS(30))
+	stop := forwardChanges(st, p)
+	defer stop()
+	_, err = p.Run()
+	if err != nil && ctx.Err() != nil {
+		return nil // interrupted: a clean exit
+	}
+	return err
+}
+
+// forwardChanges sends the store's committed writes to the program as
+// tui.ChangedMsg, coalesced, never blocking the writer. The returned
+// function stops it.
+func forwardChanges(st store.Store, p *tea.Program) (stop func()) {
+	var (
+		mu      sync.Mutex
+		pending []store.Change
+	)
+	wake := make(chan struct{}, 1)
+	done := make(chan struct{})
+	unsub := st.Subscribe(func(c store.Change) {
+		mu.Lock()
+		pending = append(pending, c)
+		mu.Unlock()
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-wake:
+			}
+			mu.Lock()
+			batch := pending
+			pending = nil
+			mu.Unlock()
+			if len(batch) > 0 {
+				p.Send(tui.ChangedMsg{Changes: batch})
+			}
+		}
+	}()
+	return func() {
+		unsub()
+		close(done)
+	}
+}
+
+// printSummary prints counts of what the store holds: the main job when
+// no terminal is attached.
+func printSummary(ctx context.Context, app *App, st store.Store, proto store.Protocol) error {
+	dir, _ := app.DataDir()
+	ps, err := st.ListParticipants(ctx, store.ParticipantFilter{})
+	if err != nil {
+		return err
+	}
+	users, err := st.ListUsers(ctx)
+	if err != nil {
+		return err
+	}
+	refs, err := st.ListReferrals(ctx, store.ReferralFilter{Statuses: []store.ReferralStatus{store.RefNew, store.RefWaitlisted}})
+	if err != nil {
+		return err
+	}
+	cases, err := st.AllCases(ctx)
+	if err != nil {
+		return err
+	}
+	meetings, err := st.ListMeetings(ctx)
+	if err != nil {
+		return err
+	}
+	active := 0
+	for _, p := range ps {
+		if p.Status.Active() {
+			active++
+		}
+	}
+	open := 0
+	for _, c := range cases {
+		if c.Status == store.CaseOpen {
+			open++
+		}
+	}
+	slots := store.Capacity(proto, users, ps)
+	w := app.Stdout
+	fmt.Fprintf(w, "owg store in %s\n", dir)
+	fmt.Fprintf(w, "  participants  %d active (%d in all)\n", active, len(ps))
+	fmt.Fprintf(w, "  open slots    %d\n", slots)
+	fmt.Fprintf(w, "  referrals     %d waiting (new or waitlisted)\n", len(refs))
+	fmt.Fprintf(w, "  legal cases   %d open\n", open)
+	fmt.Fprintf(w, "  meetings      %d\n", len(meetings))
+	fmt.Fprintf(w, "  users         %d\n", len(users))
+	return nil
+}

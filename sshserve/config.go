@@ -1,0 +1,108 @@
+package sshserve
+
+import (
+	"errors"
+	"io"
+	"path/filepath"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui"
+)
+
+// Defaults used when a Config field is left zero.
+const (
+	DefaultListen        = "127.0.0.1:2323"
+	DefaultHostKeyName   = "ssh_host_ed25519"
+	DefaultIdleTimeout   = 15 * time.Minute
+	DefaultMaxSessions   = 100
+	DefaultRatePerSecond = 1.0
+	DefaultRateBurst     = 30
+	DefaultFPS           = 20
+)
+
+// Config configures a Server. Only Store is required, and DataDir or
+// HostKeyPath.
+type Config struct {
+	// Listen is the TCP address to listen on (DefaultListen).
+	Listen string
+	// DataDir is owg's data directory; the host key lives there by default.
+	DataDir string
+	// HostKeyPath is the ed25519 host key (DataDir/ssh_host_ed25519). It is
+	// created on first start and reused after.
+	HostKeyPath string
+	// IdleTimeout logs a session off after this long without a keystroke
+	// (DefaultIdleTimeout; negative disables it). Keepalives and other
+	// traffic that is not input do not count.
+	IdleTimeout time.Duration
+	// MaxSessions caps concurrent sessions (DefaultMaxSessions); extra
+	// sessions are refused with a one-line message.
+	MaxSessions int
+	// RatePerSecond and RateBurst limit new sessions per remote address
+	// (a token bucket: DefaultRatePerSecond, DefaultRateBurst).
+	RatePerSecond float64
+	RateBurst     int
+	// TrueColor lets sessions whose terminal announces 24-bit colour use it;
+	// otherwise colour is capped at ANSI256 (shorter escapes). A user can
+	// also ask for it per session with the environment variable
+	// OWG_TRUECOLOR=1 (ssh -o SendEnv=OWG_TRUECOLOR).
+	TrueColor bool
+	// FPS caps each session's frame rate (DefaultFPS).
+	FPS int
+
+	// Store is the open store; the caller owns it (Shutdown does not close it).
+	Store store.Store
+	// Protocol is the site's protocol, passed to every session.
+	Protocol store.Protocol
+	// Logger is the structured server log (default: discard). Nothing that
+	// identifies a participant is ever logged.
+	Logger *log.Logger
+	// Now is the clock given to sessions (default time.Now).
+	Now func() time.Time
+	// NewModel builds one session's model (default tui.New). Tests inject
+	// stand-ins here.
+	NewModel func(tui.Options) tea.Model
+}
+
+func (c Config) withDefaults() (Config, error) {
+	if c.Store == nil {
+		return c, errors.New("sshserve: Config.Store is required")
+	}
+	if c.Listen == "" {
+		c.Listen = DefaultListen
+	}
+	if c.HostKeyPath == "" {
+		if c.DataDir == "" {
+			return c, errors.New("sshserve: Config.DataDir or Config.HostKeyPath is required")
+		}
+		c.HostKeyPath = filepath.Join(c.DataDir, DefaultHostKeyName)
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = DefaultIdleTimeout
+	}
+	if c.MaxSessions <= 0 {
+		c.MaxSessions = DefaultMaxSessions
+	}
+	if c.RatePerSecond <= 0 {
+		c.RatePerSecond = DefaultRatePerSecond
+	}
+	if c.RateBurst <= 0 {
+		c.RateBurst = DefaultRateBurst
+	}
+	if c.FPS <= 0 {
+		c.FPS = DefaultFPS
+	}
+	if c.Logger == nil {
+		c.Logger = log.New(io.Discard)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.NewModel == nil {
+		c.NewModel = defaultModel
+	}
+	return c, nil
+}

@@ -1,0 +1,177 @@
+package sshserve
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/leadtable/owg/store"
+)
+
+// Distinct strings the visibility tests look for in the bytes received.
+const (
+	nameShared     = "Zebulon Quartermaine" // ROI covers police
+	nameNotShared  = "Xavier Nightingale"   // no ROI
+	clinicalText   = "methadone CLINICALSECRET"
+	generalText    = "housing voucher GENERALOK"
+	clinicalText2  = "HIDDENDOSE lorazepam"
+	generalText2   = "bus pass OKAYTWO"
+	itemOneTitle   = "ALPHA"
+	itemTwoTitle   = "zulu-kilo"
+	itemThreeTitle = "mike-oscar"
+)
+
+// meetingSite seeds a site with two participants (one whose ROI covers
+// police, one with none), an open meeting on them facilitated by pam, and
+// the users pam (pm), cara (case manager) and pete (police).
+type meetingSite struct {
+	e         *testEnv
+	meetingID string
+	keys      map[string]gossh.Signer
+	actor     store.Actor
+}
+
+func newMeetingSite(tb testing.TB, e *testEnv, extraItems int) *meetingSite {
+	tb.Helper()
+	ctx := context.Background()
+	s := &meetingSite{e: e, keys: map[string]gossh.Signer{}, actor: store.Actor{User: "pam", Role: store.RolePM}}
+	s.keys["pam"] = e.addUser("pam", store.RolePM, true)
+	s.keys["cara"] = e.addUser("cara", store.RoleCaseManager, true)
+	s.keys["pete"] = e.addUser("pete", store.RolePolice, true)
+	now := time.Now()
+	day := store.DateOf(now)
+	mk := func(name string) store.Participant {
+		p, err := e.db.CreateParticipant(ctx, s.actor, store.Participant{
+			Name: name, DOB: time.Date(1980, 3, 4, 0, 0, 0, 0, time.UTC), EnrolledOn: day.AddDate(0, -2, 0),
+			CaseManager: "cara", Status: store.StatusEngaging,
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return p
+	}
+	p1, p2 := mk(nameShared), mk(nameNotShared)
+	if _, err := e.db.CreateROI(ctx, s.actor, store.ROI{ParticipantID: p1.ID, Covers: []string{string(store.RolePolice)},
+		Signed: day.AddDate(0, -1, 0), Expires: day.AddDate(1, 0, 0)}); err != nil {
+		tb.Fatal(err)
+	}
+	notes := []store.Note{
+		{Time: now, Author: "cara", Text: clinicalText, Sensitivity: store.Clinical},
+		{Time: now, Author: "cara", Text: generalText, Sensitivity: store.General},
+	}
+	// Item 2's notes differ at every position from item 1's, so the cell
+	// renderer sends them whole when the view moves.
+	notes2 := []store.Note{
+		{Time: now, Author: "cara", Text: clinicalText2, Sensitivity: store.Clinical},
+		{Time: now, Author: "cara", Text: generalText2, Sensitivity: store.General},
+	}
+	items := []store.AgendaItem{
+		{ID: "1", Kind: store.ItemGoalReview, Subject: p1.ID, Title: itemOneTitle, Status: store.ItemPending, Notes: notes},
+		{ID: "2", Kind: store.ItemGoalReview, Subject: p2.ID, Title: itemTwoTitle, Status: store.ItemPending, Notes: notes2},
+	}
+	for i := range extraItems {
+		title := itemThreeTitle
+		if i%2 == 1 {
+			title = itemTwoTitle
+		}
+		subj := p1.ID
+		if i%2 == 1 {
+			subj = p2.ID
+		}
+		items = append(items, store.AgendaItem{ID: string(rune('3' + i)), Kind: store.ItemGoalReview, Subject: subj, Title: title, Status: store.ItemPending})
+	}
+	mt, err := e.db.CreateMeeting(ctx, s.actor, store.Meeting{Date: day, Facilitator: "pam", Status: store.MeetingOpen, Items: items})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s.meetingID = mt.ID
+	return s
+}
+
+// join opens user's session, goes to the Meeting tab and joins.
+func (s *meetingSite) join(tb testing.TB, user string) *client {
+	tb.Helper()
+	c := s.e.open(s.keys[user], true)
+	c.out.waitFor(tb, 0, "Meeting", waitLong)
+	c.send("5")
+	c.out.waitFor(tb, 0, "join and follow", waitLong)
+	c.send("\r")
+	want := "following"
+	if user == "pam" {
+		want = "facilitating"
+	}
+	c.out.waitFor(tb, 0, want, waitLong)
+	return c
+}
+
+// advance moves the meeting's current item through the store, as the
+// facilitator's session does.
+func (s *meetingSite) advance(tb testing.TB, to int) {
+	tb.Helper()
+	_, err := s.e.db.MutateMeeting(context.Background(), s.actor, s.meetingID, func(m *store.Meeting) error {
+		m.Current = to
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func newRealTUIEnv(tb testing.TB) *testEnv {
+	return newTestEnv(tb, func(c *Config) { c.NewModel = nil })
+}
+
+func TestFollowerFollowsFacilitator(t *testing.T) {
+	e := newRealTUIEnv(t)
+	site := newMeetingSite(t, e, 0)
+	pam := site.join(t, "pam")
+	defer pam.close()
+	cara := site.join(t, "cara")
+	defer cara.close()
+	cara.out.waitFor(t, 0, "1. "+itemOneTitle, waitLong)
+
+	mark := cara.out.len()
+	pam.send("n") // the facilitator moves to the next item
+	cara.out.waitFor(t, mark, itemTwoTitle, waitLong)
+	cara.out.waitFor(t, mark, nameNotShared, waitLong)
+	mt, err := e.db.GetMeeting(context.Background(), site.meetingID)
+	if err != nil || mt.Current != 1 {
+		t.Fatalf("meeting current %d, %v => want 1", mt.Current, err)
+	}
+}
+
+func TestPoliceNeverReceivesClinicalNotesOrUnsharedNames(t *testing.T) {
+	e := newRealTUIEnv(t)
+	site := newMeetingSite(t, e, 0)
+	cara := site.join(t, "cara")
+	defer cara.close()
+	pete := site.join(t, "pete")
+	defer pete.close()
+
+	// Item 1: ROI covers police. Both see the name; only cara the clinical note.
+	cara.out.waitFor(t, 0, nameShared, waitLong)
+	cara.out.waitFor(t, 0, "CLINICALSECRET", waitLong)
+	pete.out.waitFor(t, 0, nameShared, waitLong)
+	pete.out.waitFor(t, 0, "GENERALOK", waitLong)
+
+	// Item 2: no ROI. cara sees the name and the note; pete neither.
+	markC, markP := cara.out.len(), pete.out.len()
+	site.advance(t, 1)
+	cara.out.waitFor(t, markC, nameNotShared, waitLong)
+	cara.out.waitFor(t, markC, "HIDDENDOSE", waitLong)
+	pete.out.waitFor(t, markP, store.NotShared, waitLong)
+	pete.out.settle(300*time.Millisecond, 3*time.Second)
+
+	raw := string(pete.out.bytesFrom(0))
+	for _, s := range []string{raw, ansi.Strip(raw)} {
+		for _, secret := range []string{"CLINICALSECRET", "SECRET", "OKAYTWO", "methadone", "HIDDENDOSE", "HIDDEN", "lorazepam", nameNotShared, "Xavier", "Nightingale"} {
+			if strings.Contains(s, secret) {
+				t.Errorf("police session received %q", secret)
+			}
+		}
+	}
+}

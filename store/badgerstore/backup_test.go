@@ -1,0 +1,198 @@
+package badgerstore
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/leadtable/owg/store"
+)
+
+// fillSite writes a little of every entity.
+func fillSite(t testing.TB, db *DB) {
+	t.Helper()
+	k, _ := authorizedKey(t)
+	must[store.User](t, "user")(db.CreateUser(ctx, pm, store.User{Name: "casey", Role: store.RoleCaseManager, Keys: []string{k}, Cap: 20, Active: true}))
+	p := mustParticipant(t, db, "José Núñez", "casey")
+	g := must[store.Goal](t, "goal")(db.CreateGoal(ctx, cm, store.Goal{ParticipantID: p.ID, Words: "a place of my own", Domain: store.DomainHousing}))
+	must[store.Goal](t, "progress")(db.AppendProgress(ctx, cm, g.ID, store.ProgressEntry{Date: day(2025, 2, 1), Step: store.StepForward, Author: "casey"}))
+	must[store.Contact](t, "contact")(db.CreateContact(ctx, cm, store.Contact{ParticipantID: p.ID, Date: day(2025, 3, 1), Kind: store.ContactOffice, Author: "casey", Sensitivity: store.Clinical, Note: "note"}))
+	r := must[store.Referral](t, "referral")(db.CreateReferral(ctx, pm, newReferral("Nguyễn Thị Lan", day(2025, 4, 1))))
+	must[store.Referral](t, "decide")(db.DecideReferral(ctx, pm, r.ID, store.ReferralDecision{Status: store.RefAccepted, CaseManager: "casey"}))
+	must[store.LegalCase](t, "case")(db.CreateCase(ctx, pm, store.LegalCase{ParticipantID: p.ID, Kind: store.CaseWarrant, Status: store.CaseOpen, NextCourtDate: day(2025, 6, 1)}))
+	must[store.ROI](t, "roi")(db.CreateROI(ctx, pm, store.ROI{ParticipantID: p.ID, Covers: []string{"police"}, Signed: day(2025, 1, 1), Expires: day(2026, 1, 1)}))
+	must[store.Meeting](t, "meeting")(db.CreateMeeting(ctx, pm, store.Meeting{Date: day(2025, 5, 1), Facilitator: "pat", ActionItems: []store.ActionItem{{Text: "call", Owner: "casey"}}}))
+	if err := db.SetSetting(ctx, "theme", "harbor"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Record(ctx, store.AuditEvent{User: "pat", Role: store.RolePM, Action: store.AuditExport, Detail: "minutes:M-0001"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dump returns every key and value of db.
+func dump(t testing.TB, db *DB) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.DefaultIteratorOptions)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			out[string(it.Item().KeyCopy(nil))] = string(v)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestBackupRestoreIdentical(t *testing.T) {
+	key := make([]byte, 32)
+	rand.Read(key)
+	for _, tc := range []struct {
+		name        string
+		key         []byte
+		restoreWith []byte
+	}{
+		{"plain", nil, nil},
+		{"encrypted", key, key},
+		{"plain to encrypted", nil, key},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src, err := Open(t.TempDir(), Options{Key: tc.key})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			fillSite(t, src)
+			var buf bytes.Buffer
+			if err := src.Backup(&buf); err != nil {
+				t.Fatalf("Backup => %v", err)
+			}
+			dir := filepath.Join(t.TempDir(), "restored")
+			if err := Restore(dir, bytes.NewReader(buf.Bytes()), tc.restoreWith); err != nil {
+				t.Fatalf("Restore => %v", err)
+			}
+			dst, err := Open(dir, Options{Key: tc.restoreWith})
+			if err != nil {
+				t.Fatalf("Open(restored) => %v", err)
+			}
+			defer dst.Close()
+			want, got := dump(t, src), dump(t, dst)
+			if len(want) < 30 {
+				t.Fatalf("source has %d keys, want a real store", len(want))
+			}
+			for k, v := range want {
+				if got[k] != v {
+					t.Errorf("restored key %q => %q, want %q", k, got[k], v)
+				}
+			}
+			for k := range got {
+				if _, ok := want[k]; !ok {
+					t.Errorf("restored store has extra key %q", k)
+				}
+			}
+			// and it goes on where the original stopped
+			if p := mustParticipant(t, dst, "Kim", "casey"); p.ID != "P-0003" {
+				t.Errorf("next id after restore => %s, want P-0003", p.ID)
+			}
+			if seq, err := dst.VerifyAudit(ctx); err != nil {
+				t.Errorf("VerifyAudit(restored) => %d, %v", seq, err)
+			}
+		})
+	}
+}
+
+func TestRestoreRefuses(t *testing.T) {
+	src := memDB(t)
+	fillSite(t, src)
+	var good bytes.Buffer
+	if err := src.Backup(&good); err != nil {
+		t.Fatal(err)
+	}
+	// a backup whose audit chain is broken
+	ev := must[[]store.AuditEvent](t, "audit")(src.ListAudit(ctx, store.AuditFilter{}))
+	ev[2].User = "mallory"
+	b, _ := json.Marshal(ev[2])
+	if err := src.rawSet([]byte(auditKey(ev[2].Seq)), b); err != nil {
+		t.Fatal(err)
+	}
+	var tampered bytes.Buffer
+	if err := src.Backup(&tampered); err != nil {
+		t.Fatal(err)
+	}
+	// a backup of a Badger database that is not owg's
+	foreign, err := badger.Open(badger.DefaultOptions("").WithInMemory(true).WithLogger(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign.Update(func(txn *badger.Txn) error { return txn.Set([]byte("k"), []byte("v")) })
+	var alien bytes.Buffer
+	foreign.Backup(&alien, 0)
+	foreign.Close()
+
+	nonEmpty := t.TempDir()
+	os.WriteFile(filepath.Join(nonEmpty, "x"), []byte("x"), 0o600)
+	for _, tc := range []struct {
+		name string
+		dir  string
+		data []byte
+		want string
+	}{
+		{"non-empty dir", nonEmpty, good.Bytes(), "is not empty"},
+		{"garbage", "", []byte(strings.Repeat("garbage!", 100)), "damaged or not a backup"},
+		{"tampered", "", tampered.Bytes(), "audit trail is broken at event 3"},
+		{"foreign", "", alien.Bytes(), "not an owg store"},
+	} {
+		dir := tc.dir
+		if dir == "" {
+			dir = filepath.Join(t.TempDir(), "r")
+		}
+		err := Restore(dir, bytes.NewReader(tc.data), nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: Restore => %v, want %q", tc.name, err, tc.want)
+			continue
+		}
+		if tc.dir == "" {
+			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+				t.Errorf("%s: Restore left %d files behind, want none", tc.name, len(ents))
+			}
+		}
+	}
+}
+
+func TestRestoreBesideOwnFiles(t *testing.T) {
+	src := memDB(t)
+	fillSite(t, src)
+	var good bytes.Buffer
+	if err := src.Backup(&good); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	proto := filepath.Join(dir, "protocol.toml")
+	os.WriteFile(proto, []byte("site = 'x'"), 0o600)
+	if err := Restore(dir, strings.NewReader("garbage"), nil); err == nil {
+		t.Fatalf("Restore(garbage) => nil, want an error")
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("after a failed restore => %d files, want protocol.toml only", len(ents))
+	}
+	if err := Restore(dir, &good, nil); err != nil {
+		t.Fatalf("Restore(beside protocol.toml) => %v", err)
+	}
+	if b, _ := os.ReadFile(proto); string(b) != "site = 'x'" {
+		t.Errorf("protocol.toml => %q, want it untouched", b)
+	}
+}

@@ -1,0 +1,291 @@
+// Package badgerstore is owg's store.Store on Badger v4: one synced,
+// audited transaction per domain action, JSON values, secondary indexes
+// kept in the same transaction as their record, optional encryption at
+// rest, and Badger's own logger kept off the terminal.
+package badgerstore
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
+
+	"github.com/leadtable/owg/store"
+)
+
+// formatVersion is the value of the format marker key of an owg store.
+const formatVersion = "owg/1"
+
+// ErrKeyRequired is returned when an encrypted store is opened without a key.
+var ErrKeyRequired = errors.New("store is encrypted: give --key-file or OWG_KEY_FILE")
+
+// ErrWrongKey is returned when the key given does not open the store.
+var ErrWrongKey = errors.New("wrong encryption key")
+
+// ErrNotOwgStore is returned when the directory holds something other than
+// an owg store.
+var ErrNotOwgStore = errors.New("not an owg store")
+
+// Logger receives Badger's warnings and errors (never its info or debug
+// lines). It has the method set of badger.Logger and of charm's log.
+type Logger interface {
+	Errorf(format string, args ...any)
+	Warningf(format string, args ...any)
+	Infof(format string, args ...any)
+	Debugf(format string, args ...any)
+}
+
+// Options configures Open.
+type Options struct {
+	// Key is the encryption key (16, 24 or 32 bytes; owg uses 32). Empty
+	// means the store is not encrypted.
+	Key []byte
+	// InMemory keeps everything in memory (tests); dir must be "".
+	InMemory bool
+	// Logger receives Badger's warnings and errors. Nil (the default)
+	// discards them: Badger never writes to the terminal.
+	Logger Logger
+}
+
+// DB is the Badger-backed store.Store. It is safe for concurrent use.
+type DB struct {
+	bdb *badger.DB
+	dir string
+
+	// wmu serializes writers: the audit chain needs one order.
+	wmu sync.Mutex
+
+	subMu   sync.Mutex
+	subs    map[int]func(store.Change)
+	nextSub int
+
+	now func() time.Time
+}
+
+var _ store.Store = (*DB)(nil)
+
+// OpenMemory opens an empty in-memory store, for tests.
+func OpenMemory() (*DB, error) { return Open("", Options{InMemory: true}) }
+
+// ReadKeyFile reads an encryption key file: exactly 32 raw bytes, or 64
+// hex characters (surrounding white space ignored).
+func ReadKeyFile(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("key file: %w", err)
+	}
+	if len(b) == 32 {
+		return b, nil
+	}
+	s := strings.TrimSpace(string(b))
+	if len(s) == 64 {
+		k, err := hex.DecodeString(s)
+		if err == nil {
+			return k, nil
+		}
+	}
+	return nil, fmt.Errorf("key file %s: want 32 raw bytes or 64 hex characters, found %d bytes", path, len(b))
+}
+
+// badgerOptions are small-footprint options for a site of a few thousand
+// participants: 2 memtables of 8 MiB, small caches, 16 MiB value-log
+// files, synced writes, no metrics, logger off unless given.
+func badgerOptions(dir string, o Options) badger.Options {
+	opt := badger.DefaultOptions(dir)
+	if o.InMemory {
+		opt = badger.DefaultOptions("").WithInMemory(true)
+	}
+	opt = opt.
+		WithSyncWrites(true).
+		WithMemTableSize(8 << 20).
+		WithNumMemtables(2).
+		WithValueLogFileSize(16 << 20).
+		WithBlockCacheSize(4 << 20).
+		WithIndexCacheSize(2 << 20).
+		WithBaseTableSize(2 << 20).
+		WithNumLevelZeroTables(2).
+		WithNumLevelZeroTablesStall(8).
+		WithNumCompactors(2).
+		WithCompression(options.Snappy).
+		WithChecksumVerificationMode(options.OnBlockRead).
+		WithMetricsEnabled(false).
+		WithLogger(nil)
+	if o.Logger != nil {
+		opt = opt.WithLogger(warnOnly{o.Logger})
+	}
+	if len(o.Key) > 0 {
+		opt = opt.WithEncryptionKey(o.Key)
+	}
+	return opt
+}
+
+// warnOnly forwards Badger's warnings and errors and drops the rest.
+type warnOnly struct{ l Logger }
+
+func (w warnOnly) Errorf(f string, a ...any)   { w.l.Errorf(f, a...) }
+func (w warnOnly) Warningf(f string, a ...any) { w.l.Warningf(f, a...) }
+func (w warnOnly) Infof(string, ...any)        {}
+func (w warnOnly) Debugf(string, ...any)       {}
+
+// Open opens (creating if needed) the owg store in dir. It refuses a
+// non-empty directory that is not an owg store. A store held by another
+// process gives an error wrapping store.ErrLocked; an encrypted store
+// without its key gives ErrKeyRequired, with another key ErrWrongKey.
+func Open(dir string, o Options) (*DB, error) {
+	if o.InMemory {
+		if dir != "" {
+			return nil, errors.New("open store: an in-memory store takes no directory")
+		}
+	} else {
+		if dir == "" {
+			return nil, errors.New("open store: no data directory given")
+		}
+		if err := checkDir(dir); err != nil {
+			return nil, err
+		}
+		if err := checkTables(dir); err != nil {
+			return nil, fmt.Errorf("cannot open the store in %s: %v", dir, err)
+		}
+	}
+	if n := len(o.Key); n != 0 && n != 16 && n != 24 && n != 32 {
+		return nil, fmt.Errorf("encryption key is %d bytes: want 32", n)
+	}
+	bdb, err := openBadger(badgerOptions(dir, o))
+	if err != nil {
+		return nil, openError(dir, o.Key, err)
+	}
+	db := &DB{bdb: bdb, dir: dir, subs: map[int]func(store.Change){}, now: time.Now}
+	if err := db.checkFormat(); err != nil {
+		bdb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// openBadger opens Badger, turning a panic on a damaged directory into an error.
+func openBadger(opt badger.Options) (bdb *badger.DB, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			bdb, err = nil, fmt.Errorf("damaged store files: %v", r)
+		}
+	}()
+	return badger.Open(opt)
+}
+
+// checkDir creates dir when missing and refuses a non-empty directory
+// that holds no Badger manifest (someone else's files).
+func checkDir(dir string) error {
+	fi, err := os.Stat(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("create data directory: %w", err)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("data directory %s: %w (it is a file)", dir, ErrNotOwgStore)
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, badger.ManifestFilename)); err == nil {
+		return nil
+	}
+	for _, e := range ents {
+		if !OwnFiles[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
+			return fmt.Errorf("data directory %s: %w: it holds other files (%s); give an empty or new directory",
+				dir, ErrNotOwgStore, e.Name())
+		}
+	}
+	return nil
+}
+
+// OwnFiles are the files owg itself may keep in the data directory beside
+// the store (the protocol, the SSH host key, the server's address). A new
+// store may be created in a directory holding only these (and dot files);
+// any other file means the directory is not owg's.
+var OwnFiles = map[string]bool{
+	"protocol.toml":        true,
+	"ssh_host_ed25519":     true,
+	"ssh_host_ed25519.pub": true,
+	"serve.addr":           true,
+}
+
+// openError turns Badger's open errors into plain ones.
+func openError(dir string, key []byte, err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "Cannot acquire directory lock"):
+		return fmt.Errorf("%s: %w", dir, store.ErrLocked)
+	case strings.Contains(msg, "Encryption key mismatch"):
+		if len(key) == 0 {
+			return fmt.Errorf("%s: %w", dir, ErrKeyRequired)
+		}
+		if plainRegistry(dir) {
+			return fmt.Errorf("%s: %w: the store is not encrypted; open it without a key", dir, ErrWrongKey)
+		}
+		return fmt.Errorf("%s: %w", dir, ErrWrongKey)
+	}
+	return fmt.Errorf("cannot open the store in %s (damaged or not an owg store): %v", dir, err)
+}
+
+// plainRegistry reports whether dir's key registry is unencrypted (its
+// sanity text readable without a key).
+func plainRegistry(dir string) bool {
+	b, err := os.ReadFile(filepath.Join(dir, badger.KeyRegistryFileName))
+	if err != nil || len(b) < 16+12 {
+		return false
+	}
+	return bytes.Equal(b[16:28], []byte("Hello Badger"))
+}
+
+// checkFormat writes the format marker into a new store and refuses a
+// Badger database that is not an owg store.
+func (db *DB) checkFormat() error {
+	var marker []byte
+	var anyKey bool
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		item, err := txn.Get([]byte(keyFormat))
+		if err == nil {
+			marker, err = item.ValueCopy(nil)
+			return err
+		}
+		if !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
+		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: false})
+		defer it.Close()
+		it.Rewind()
+		anyKey = it.Valid()
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read store format in %s: %v", db.dir, err)
+	}
+	switch {
+	case marker != nil && string(marker) == formatVersion:
+		return nil
+	case marker != nil:
+		return fmt.Errorf("store in %s has format %q; this owg reads %q", db.dir, marker, formatVersion)
+	case anyKey:
+		return fmt.Errorf("data directory %s: %w: a Badger database without owg's format marker", db.dir, ErrNotOwgStore)
+	}
+	return db.bdb.Update(func(txn *badger.Txn) error {
+		return txn.Set([]byte(keyFormat), []byte(formatVersion))
+	})
+}
+
+// Close closes the store.
+func (db *DB) Close() error { return db.bdb.Close() }

@@ -1,0 +1,345 @@
+package badgerstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/leadtable/owg/store"
+)
+
+func cleanReferral(r store.Referral) store.Referral {
+	r.ID = store.CleanLine(r.ID)
+	r.Referrer = store.CleanLine(r.Referrer)
+	r.Agency = store.CleanLine(r.Agency)
+	r.ReferrerUser = store.CleanLine(r.ReferrerUser)
+	r.Person.Name = store.CleanLine(r.Person.Name)
+	r.Person.Aliases = cleanList(r.Person.Aliases)
+	r.Offense = store.CleanLine(r.Offense)
+	r.Location = store.CleanLine(r.Location)
+	r.RaceEthnicity = store.CleanLine(r.RaceEthnicity)
+	r.Notes = store.Clean(r.Notes, true)
+	r.Reason = store.CleanLine(r.Reason)
+	r.DecidedBy = store.CleanLine(r.DecidedBy)
+	r.MeetingID = store.CleanLine(r.MeetingID)
+	r.ParticipantID = store.CleanLine(r.ParticipantID)
+	r.ReReferralOf = store.CleanLine(r.ReReferralOf)
+	r.AckBy = store.CleanLine(r.AckBy)
+	return r
+}
+
+func referralIndex(r store.Referral) []string {
+	tk := timeKey(r.Received)
+	return []string{
+		ixRefStatus + string(r.Status) + sep + tk + sep + r.ID,
+		ixRefTime + tk + sep + r.ID,
+	}
+}
+
+func getReferral(txn *badger.Txn, id string) (store.Referral, error) {
+	var r store.Referral
+	err := getJSON(txn, pfxReferral+id, "referral "+id, &r)
+	return r, err
+}
+
+// createReferral cleans, validates and saves a new referral.
+func (t *tx) createReferral(r store.Referral) (store.Referral, error) {
+	r = cleanReferral(r)
+	if r.Status == "" {
+		r.Status = store.RefNew
+	}
+	if err := r.Validate(); err != nil {
+		return r, err
+	}
+	if err := t.assignID(kindReferral, pfxReferral, "referral", &r.ID); err != nil {
+		return r, err
+	}
+	r.Created, r.Updated, r.Version = t.now, t.now, 1
+	if err := t.putJSON(pfxReferral+r.ID, r); err != nil {
+		return r, err
+	}
+	if err := t.reindex(nil, referralIndex(r)); err != nil {
+		return r, err
+	}
+	t.change("referral", r.ID, r.ParticipantID)
+	return r, t.audit(store.AuditCreate, r.ID, "referral")
+}
+
+// saveReferral writes r over old (loaded and version-checked).
+func (t *tx) saveReferral(old, r store.Referral, detail string) (store.Referral, error) {
+	if err := r.Validate(); err != nil {
+		return r, err
+	}
+	r.ID, r.Created, r.Version, r.Updated = old.ID, old.Created, old.Version+1, t.now
+	if err := t.putJSON(pfxReferral+r.ID, r); err != nil {
+		return r, err
+	}
+	if err := t.reindex(referralIndex(old), referralIndex(r)); err != nil {
+		return r, err
+	}
+	t.change("referral", r.ID, r.ParticipantID)
+	return r, t.audit(store.AuditUpdate, r.ID, detail)
+}
+
+// CreateReferral assigns the next R- id when r.ID is empty; an id brought
+// by an import is kept (a taken one is ErrExists) and moves the counter
+// past it. An empty status is new.
+func (db *DB) CreateReferral(ctx context.Context, a store.Actor, r store.Referral) (store.Referral, error) {
+	var out store.Referral
+	err := db.update(ctx, a, func(t *tx) (err error) {
+		out, err = t.createReferral(r)
+		return err
+	})
+	return out, err
+}
+
+// ImportReferrals creates all of rs in one transaction, or none. The error
+// names every bad row (1-based, in rs order).
+func (db *DB) ImportReferrals(ctx context.Context, a store.Actor, rs []store.Referral) ([]store.Referral, error) {
+	var out []store.Referral
+	err := db.update(ctx, a, func(t *tx) error {
+		out = make([]store.Referral, 0, len(rs))
+		var errs []error
+		seen := map[string]int{}
+		for i, r := range rs {
+			if id := store.CleanLine(r.ID); id != "" {
+				if j, dup := seen[id]; dup {
+					errs = append(errs, fmt.Errorf("row %d: referral %s: %w (row %d has it too)", i+1, id, store.ErrExists, j))
+					continue
+				}
+				seen[id] = i + 1
+			}
+			c, err := t.createReferral(r)
+			if err != nil {
+				if isUserError(err) {
+					errs = append(errs, fmt.Errorf("row %d: %w", i+1, err))
+					continue
+				}
+				return err
+			}
+			out = append(out, c)
+		}
+		return errors.Join(errs...)
+	})
+	if errors.Is(err, badger.ErrTxnTooBig) {
+		return nil, fmt.Errorf("an import of %d referrals is too large to save at once: split it into files of at most 800 rows (nothing was imported): %w", len(rs), badger.ErrTxnTooBig)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// isUserError reports whether err is about the input (validation, a taken
+// id), as opposed to the store failing.
+func isUserError(err error) bool {
+	var ve *store.ValidationError
+	return errors.As(err, &ve) || errors.Is(err, store.ErrExists)
+}
+
+// GetReferral reads one referral.
+func (db *DB) GetReferral(ctx context.Context, id string) (store.Referral, error) {
+	var r store.Referral
+	err := db.view(ctx, func(txn *badger.Txn) (err error) {
+		r, err = getReferral(txn, id)
+		return err
+	})
+	return r, err
+}
+
+// UpdateReferral saves r if r.Version is the stored version, else ErrStale.
+func (db *DB) UpdateReferral(ctx context.Context, a store.Actor, r store.Referral) (store.Referral, error) {
+	var out store.Referral
+	err := db.update(ctx, a, func(t *tx) error {
+		old, err := getReferral(t.txn, r.ID)
+		if err != nil {
+			return err
+		}
+		if old.Version != r.Version {
+			return staleErr("referral", r.ID)
+		}
+		out, err = t.saveReferral(old, cleanReferral(r), "referral")
+		return err
+	})
+	return out, err
+}
+
+// ListReferrals lists by the status and received-time index, oldest first.
+func (db *DB) ListReferrals(ctx context.Context, f store.ReferralFilter) ([]store.Referral, error) {
+	var out []store.Referral
+	err := db.view(ctx, func(txn *badger.Txn) error {
+		var prefixes []string
+		if len(f.Statuses) == 0 {
+			prefixes = []string{ixRefTime}
+		} else {
+			for _, s := range f.Statuses {
+				prefixes = append(prefixes, ixRefStatus+string(s)+sep)
+			}
+		}
+		seen := map[string]bool{}
+		for _, prefix := range prefixes {
+			seek := ""
+			if !f.Since.IsZero() {
+				seek = prefix + timeKey(f.Since)
+			}
+			var ids []string
+			err := scanKeys(txn, prefix, seek, func(k string) error {
+				ids = append(ids, lastField(k))
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				if seen[id] {
+					continue
+				}
+				seen[id] = true
+				r, err := getReferral(txn, id)
+				if err != nil {
+					return err
+				}
+				if f.ReferrerUser != "" && r.ReferrerUser != f.ReferrerUser {
+					continue
+				}
+				out = append(out, r)
+			}
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].Received.Equal(out[j].Received) {
+			return out[i].Received.Before(out[j].Received)
+		}
+		return idLess(out[i].ID, out[j].ID)
+	})
+	return out, err
+}
+
+var decisionStatuses = []store.ReferralStatus{store.RefAccepted, store.RefWaitlisted, store.RefDeclined, store.RefWithdrawn, store.RefScreenedOut, store.RefNew}
+
+// DecideReferral records an OWG decision in one transaction. Accepting
+// creates the participant (not yet engaged, enrolled today, with the case
+// manager) or links LinkParticipant; with HardCap > 0 it refuses when the
+// case manager's active caseload is already at the cap.
+func (db *DB) DecideReferral(ctx context.Context, a store.Actor, id string, d store.ReferralDecision) (store.Referral, error) {
+	var out store.Referral
+	err := db.update(ctx, a, func(t *tx) error {
+		old, err := getReferral(t.txn, id)
+		if err != nil {
+			return err
+		}
+		d.CaseManager = store.CleanLine(d.CaseManager)
+		d.Reason = store.CleanLine(d.Reason)
+		d.LinkParticipant = store.CleanLine(d.LinkParticipant)
+		var bad []store.FieldError
+		if !slices.Contains(decisionStatuses, d.Status) {
+			bad = append(bad, store.FieldError{Field: "status", Msg: fmt.Sprintf("%q is not a decision (accepted, waitlisted, declined, withdrawn, screened_out)", d.Status)})
+		}
+		if d.Override && d.Reason == "" {
+			bad = append(bad, store.FieldError{Field: "reason", Msg: "is required for an override"})
+		}
+		if d.Status == store.RefAccepted && d.CaseManager == "" && d.LinkParticipant == "" {
+			bad = append(bad, store.FieldError{Field: "case_manager", Msg: "is required to accept"})
+		}
+		if d.WaitlistPos < 0 {
+			bad = append(bad, store.FieldError{Field: "waitlist_position", Msg: "is negative"})
+		}
+		if len(bad) > 0 {
+			return &store.ValidationError{Entity: "decision", Errs: bad}
+		}
+		r := old
+		if d.Status == store.RefAccepted {
+			if old.Status == store.RefAccepted && old.ParticipantID != "" {
+				return fmt.Errorf("referral %s is already accepted (participant %s)", id, old.ParticipantID)
+			}
+			pid, err := t.acceptParticipant(old, d)
+			if err != nil {
+				return err
+			}
+			r.ParticipantID = pid
+		}
+		r.Status = d.Status
+		r.Reason = d.Reason
+		r.Override = d.Override
+		r.DecidedAt = t.now
+		r.DecidedBy = store.CleanLine(t.actor.User)
+		r.MeetingID = store.CleanLine(d.MeetingID)
+		r.WaitlistPos = 0
+		if d.Status == store.RefWaitlisted {
+			r.WaitlistPos = d.WaitlistPos
+		}
+		detail := "decision:" + string(d.Status)
+		if d.Override {
+			detail = "override"
+		}
+		out, err = t.saveReferral(old, r, detail)
+		return err
+	})
+	return out, err
+}
+
+// acceptParticipant links or creates the participant of an accepted referral.
+func (t *tx) acceptParticipant(r store.Referral, d store.ReferralDecision) (string, error) {
+	if d.LinkParticipant != "" {
+		if _, err := getParticipant(t.txn, d.LinkParticipant); err != nil {
+			return "", fieldErr("decision", "link_participant", "no participant "+d.LinkParticipant)
+		}
+		return d.LinkParticipant, nil
+	}
+	if d.HardCap > 0 {
+		n, err := activeCaseload(t.txn, d.CaseManager)
+		if err != nil {
+			return "", err
+		}
+		if n >= d.HardCap {
+			return "", fmt.Errorf("cannot accept %s: %s's caseload is full (%d active, hard cap %d); choose another case manager or waitlist",
+				r.ID, d.CaseManager, n, d.HardCap)
+		}
+	}
+	p, err := t.createParticipant(store.Participant{
+		Name:          r.Person.Name,
+		Aliases:       r.Person.Aliases,
+		DOB:           r.Person.DOB,
+		RaceEthnicity: r.RaceEthnicity,
+		ReferralID:    r.ID,
+		EnrolledOn:    store.Today(t.now),
+		CaseManager:   d.CaseManager,
+		Status:        store.StatusNotYetEngaged,
+	}, "referral:"+r.ID)
+	if err != nil {
+		return "", fmt.Errorf("accept %s: %w", r.ID, err)
+	}
+	return p.ID, nil
+}
+
+// AcknowledgeReferral records who takes the on-call handoff, once. A second
+// acknowledgement returns the referral unchanged and an error naming who
+// already took it.
+func (db *DB) AcknowledgeReferral(ctx context.Context, a store.Actor, id string) (store.Referral, error) {
+	var out store.Referral
+	err := db.update(ctx, a, func(t *tx) error {
+		old, err := getReferral(t.txn, id)
+		if err != nil {
+			return err
+		}
+		if old.AckBy != "" {
+			out = old
+			return fmt.Errorf("referral %s was already taken by %s at %s", id, old.AckBy, old.AckAt.Local().Format("2006-01-02 15:04"))
+		}
+		user := store.CleanLine(t.actor.User)
+		if strings.TrimSpace(user) == "" {
+			return fieldErr("acknowledgement", "user", "is required")
+		}
+		r := old
+		r.AckBy, r.AckAt = user, t.now
+		out, err = t.saveReferral(old, r, "ack")
+		return err
+	})
+	return out, err
+}

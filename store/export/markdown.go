@@ -1,0 +1,325 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/leadtable/owg/store"
+)
+
+// Subject of the audit event of a de-identified CSV export.
+const SubjectDeidentifiedCSV = "deidentified-csv"
+
+// Audit records that viewer exported subject (an id, or
+// SubjectDeidentifiedCSV); detail is a code, never content.
+func Audit(ctx context.Context, s store.Store, viewer store.Actor, action store.AuditAction, subject, detail string) error {
+	return s.Record(ctx, store.AuditEvent{User: viewer.User, Role: viewer.Role, Action: action, Subject: subject, Detail: detail, Addr: viewer.Addr})
+}
+
+// recentContacts is how many contacts a case-conference summary lists.
+const recentContacts = 10
+
+// ParticipantMarkdown returns the case-conference summary of participant
+// id as viewer may see it, built from store.ViewParticipant (which audits
+// the read) exactly as the participant screen is. It starts with the
+// re-disclosure notice and is audited as an export. A viewer who may not
+// see the participant gets the notice and "not shared with your role";
+// community sees the status only.
+func ParticipantMarkdown(ctx context.Context, s store.Store, viewer store.Actor, id string, now time.Time) (string, error) {
+	v, err := store.ViewParticipant(ctx, s, viewer, id, now)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	switch v.Access {
+	case store.Shown:
+		line("# Case conference summary: %s (%s)", md(v.Label()), md(v.ID))
+	default:
+		line("# Case conference summary: %s", md(v.Label()))
+	}
+	line("")
+	line("Prepared for %s (%s) on %s.", md(viewer.User), viewer.Role, store.FormatDate(store.Today(now)))
+	detail := "participant-markdown"
+	switch v.Access {
+	case store.Shown:
+		writeShown(&b, v, viewer, now)
+	case store.DeIdentified:
+		line("")
+		line("- Status: %s", v.Participant.Status)
+		line("")
+		line("Identity, goals, contacts and legal cases are %s.", store.NotShared)
+		detail += ":de-identified"
+	default:
+		line("")
+		line("This participant's record is %s.", store.NotShared)
+		detail += ":redacted"
+	}
+	if err := Audit(ctx, s, viewer, store.AuditExport, id, detail); err != nil {
+		return "", err
+	}
+	return withNotice(b.String()), nil
+}
+
+func writeShown(b *strings.Builder, v store.ParticipantView, viewer store.Actor, now time.Time) {
+	p := v.Participant
+	line := func(format string, args ...any) { fmt.Fprintf(b, format+"\n", args...) }
+	line("")
+	line("## Participant")
+	line("")
+	if p.Pronouns != "" {
+		line("- Pronouns: %s", md(p.Pronouns))
+	}
+	if !p.DOB.IsZero() {
+		line("- Age: %d", store.AgeOn(p.DOB, now))
+	}
+	line("- Status: %s", p.Status)
+	line("- Enrolled: %s", orDash(store.FormatDate(p.EnrolledOn)))
+	line("- Case manager: %s", orDash(md(p.CaseManager)))
+	if p.Housing != "" {
+		line("- Housing: %s", md(p.Housing))
+	}
+	if len(p.Flags) > 0 {
+		flags := make([]string, len(p.Flags))
+		for i, f := range p.Flags {
+			flags[i] = md(f)
+		}
+		line("- Flags: %s", strings.Join(flags, ", "))
+	}
+	line("- Last contact: %s", orDash(store.FormatDate(p.LastContact)))
+	line("- Last OWG review: %s", orDash(store.FormatDate(p.LastReview)))
+
+	line("")
+	line("## Goals")
+	line("")
+	if len(v.Goals) == 0 {
+		line("No goals recorded.")
+	}
+	for _, g := range v.Goals {
+		var fwd, same, back int
+		for _, e := range g.Progress {
+			switch e.Step {
+			case store.StepForward:
+				fwd++
+			case store.StepNoChange:
+				same++
+			case store.StepSetback:
+				back++
+			}
+		}
+		line("- **%s** (%s, %s): \"%s\"", md(string(g.Domain)), g.Status, trend(g.Progress), md(g.Words))
+		line("  - progress: %d forward, %d no change, %d setback", fwd, same, back)
+		for _, e := range lastN(g.Progress, 3) {
+			note := ""
+			if e.Note != "" {
+				note = ": " + md(e.Note)
+			}
+			line("  - %s %s (%s)%s", store.FormatDate(e.Date), stepWord(e.Step), md(e.Author), note)
+		}
+	}
+
+	line("")
+	line("## Recent contacts")
+	line("")
+	if len(v.Contacts) == 0 {
+		line("No contacts you may see.")
+	}
+	for i, c := range v.Contacts {
+		if i == recentContacts {
+			line("- (%d earlier contacts not listed)", len(v.Contacts)-recentContacts)
+			break
+		}
+		note := ""
+		if c.Note != "" {
+			note = ": " + md(c.Note)
+		}
+		line("- %s %s, %s (%s)%s", store.FormatDate(c.Date), strings.ReplaceAll(string(c.Kind), "_", " "), c.Sensitivity, md(c.Author), note)
+	}
+
+	line("")
+	line("## Legal cases")
+	line("")
+	switch {
+	case v.CaseAccess != store.Shown && v.CaseAccess != store.StatusOnly:
+		line("Legal cases are %s.", store.NotShared)
+	case len(v.Cases) == 0:
+		line("No legal cases.")
+	}
+	for _, c := range v.Cases {
+		court := ""
+		if !c.NextCourtDate.IsZero() {
+			court = ", next court date " + store.FormatDate(c.NextCourtDate)
+		}
+		if v.CaseAccess == store.StatusOnly {
+			line("- %s: %s%s", kindWord(string(c.Kind)), c.Status, court)
+			continue
+		}
+		num := ""
+		if c.CaseNumber != "" {
+			num = " " + md(c.CaseNumber)
+		}
+		line("- %s%s: %s%s", kindWord(string(c.Kind)), num, c.Status, court)
+		if c.Court != "" {
+			line("  - court: %s", md(c.Court))
+		}
+		if c.Charges != "" {
+			line("  - charges: %s", md(c.Charges))
+		}
+		if c.Position != store.PositionNone {
+			pos := kindWord(string(c.Position))
+			if c.PositionNote != "" {
+				pos += ": " + md(c.PositionNote)
+			}
+			line("  - prosecution position: %s", pos)
+		}
+		if !c.IntakeDeadline.IsZero() {
+			line("  - intake deadline: %s; completed: %s", store.FormatDate(c.IntakeDeadline), orDash(store.FormatDate(c.IntakeCompleted)))
+		}
+		// Defender notes are the defense's: only a defender exports them.
+		if viewer.Role == store.RoleDefender {
+			for _, n := range c.DefenderNotes {
+				line("  - defender note %s (%s): %s", store.FormatDate(n.Time), md(n.Author), md(n.Text))
+			}
+		}
+	}
+}
+
+// trend says which way the last progress entries go, never pass/fail.
+func trend(es []store.ProgressEntry) string {
+	score := 0
+	for _, e := range lastN(es, 3) {
+		switch e.Step {
+		case store.StepForward:
+			score++
+		case store.StepSetback:
+			score--
+		}
+	}
+	switch {
+	case len(es) == 0:
+		return "no progress entries yet"
+	case score > 0:
+		return "moving forward"
+	case score < 0:
+		return "recent setbacks"
+	}
+	return "steady"
+}
+
+func stepWord(s store.Step) string {
+	switch s {
+	case store.StepForward:
+		return "step forward"
+	case store.StepNoChange:
+		return "no change"
+	case store.StepSetback:
+		return "setback"
+	}
+	return md(string(s))
+}
+
+func kindWord(s string) string { return md(strings.ReplaceAll(s, "_", " ")) }
+
+func lastN[T any](s []T, n int) []T {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// md cleans untrusted text to one line and escapes the Markdown characters
+// that could restructure the document or hide a link.
+func md(s string) string {
+	s = store.CleanLine(s)
+	r := strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]", "<", "&lt;", ">", "&gt;", "#", "\\#", "|", "\\|", "\"", "&quot;")
+	return r.Replace(s)
+}
+
+// MinutesMarkdown returns meeting id's minutes as viewer may see them
+// (store.Minutes with subject labels filtered by visibility), preceded by
+// the re-disclosure notice, and audits the export. Evaluators, who see
+// aggregate reports only, are refused with store.ErrDenied (and audited).
+func MinutesMarkdown(ctx context.Context, s store.Store, viewer store.Actor, id string, now time.Time) (string, error) {
+	if viewer.Role == store.RoleEvaluator {
+		if err := Audit(ctx, s, viewer, store.AuditDenied, id, "minutes-markdown"); err != nil {
+			return "", err
+		}
+		return "", store.ErrDenied
+	}
+	m, err := s.GetMeeting(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	labels, err := Labels(ctx, s, viewer, m, now)
+	if err != nil {
+		return "", err
+	}
+	out := withNotice(store.Minutes(m, viewer, labels))
+	if err := Audit(ctx, s, viewer, store.AuditExport, id, "minutes-markdown"); err != nil {
+		return "", err
+	}
+	return out, nil
+}
+
+// Labels returns the viewer-safe labels of the subjects of m's agenda
+// items, for store.Minutes: a participant's (or a case's participant's)
+// label, store.NotShared when the viewer may not see them; a referral's
+// person's name only for the roles that see referrals in full.
+func Labels(ctx context.Context, s store.Store, viewer store.Actor, m store.Meeting, now time.Time) (map[string]string, error) {
+	labels := map[string]string{}
+	participant := func(pid string) (string, error) {
+		v, err := store.PeekParticipant(ctx, s, viewer, pid, now)
+		if err != nil {
+			if store.IsNotFound(err) {
+				return store.NotShared, nil
+			}
+			return "", err
+		}
+		return v.Label(), nil
+	}
+	for _, it := range m.Items {
+		subj := it.Subject
+		if _, done := labels[subj]; done || subj == "" {
+			continue
+		}
+		var label string
+		var err error
+		switch {
+		case strings.HasPrefix(subj, "P-"):
+			label, err = participant(subj)
+		case strings.HasPrefix(subj, "L-"):
+			var c store.LegalCase
+			if c, err = s.GetCase(ctx, subj); err == nil {
+				label, err = participant(c.ParticipantID)
+			} else if store.IsNotFound(err) {
+				label, err = store.NotShared, nil
+			}
+		case strings.HasPrefix(subj, "R-"):
+			var r store.Referral
+			if r, err = s.GetReferral(ctx, subj); err == nil {
+				label = store.NotShared
+				if store.ReferralAccess(viewer, r) == store.Shown {
+					label = store.CleanLine(r.Person.Name)
+				}
+			} else if store.IsNotFound(err) {
+				label, err = store.NotShared, nil
+			}
+		default:
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		labels[subj] = label
+	}
+	return labels, nil
+}

@@ -1,0 +1,376 @@
+package store
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Factor is one criterion of a referral's score and the points it gave.
+type Factor struct {
+	Name   string `json:"name"`
+	Points int    `json:"points"`
+}
+
+// The score's factors, in breakdown order.
+const (
+	FactorArrestDiversion = "arrest_diversion"
+	FactorDeadlineNear    = "deadline_near"
+	FactorLegalUrgency    = "legal_urgency"
+	FactorRepeatContacts  = "repeat_contacts"
+	FactorUnsheltered     = "unsheltered"
+	FactorImpairment      = "impairment"
+	FactorVictimization   = "victimization"
+	FactorWaiting         = "waiting"
+)
+
+// FactorNames lists the score's factors in breakdown order.
+var FactorNames = []string{
+	FactorArrestDiversion, FactorDeadlineNear, FactorLegalUrgency, FactorRepeatContacts,
+	FactorUnsheltered, FactorImpairment, FactorVictimization, FactorWaiting,
+}
+
+// Decisions of a ranking.
+const (
+	DecisionOffer    = "offer"    // within capacity: offered a slot
+	DecisionWaitlist = "waitlist" // past capacity: waitlisted with a position
+)
+
+// Equity check thresholds: groups with at least EquityMinRanked ranked
+// referrals are compared; a group whose offered share is below
+// EquityRatio times the highest group's share is flagged.
+const (
+	EquityMinRanked = 5
+	EquityRatio     = 0.8
+)
+
+// Ranking is the explainable triage of the referral queue as of a date.
+type Ranking struct {
+	AsOf        time.Time // a date (UTC midnight)
+	Capacity    int       // open slots: the first Capacity ranked are offered
+	Ranked      []RankedReferral
+	ScreenedOut []ScreenedOut // ineligible referrals still in the queue, id order
+	ReReferrals []ReReferral  // referrals of enrolled participants (no capacity used), id order
+	Equity      []EquityRow   // race/ethnicity groups with enough ranked referrals, by group
+}
+
+// RankedReferral is one eligible referral with its rank and breakdown.
+type RankedReferral struct {
+	Referral    Referral
+	Rank        int      // 1-based
+	Score       int      // sum of Factors
+	Factors     []Factor // every factor in FactorNames order, zeros included
+	Decision    string   // DecisionOffer or DecisionWaitlist
+	WaitlistPos int      // 1-based when waitlisted, else 0
+}
+
+// ScreenedOut is an ineligible referral and its screen-out reason.
+type ScreenedOut struct {
+	Referral Referral
+	Reason   string
+}
+
+// ReReferral is a referral of an active participant: routed to their case
+// manager, never ranked, using no capacity.
+type ReReferral struct {
+	Referral      Referral
+	ParticipantID string
+}
+
+// EquityRow is the equity check for one race/ethnicity group.
+type EquityRow struct {
+	Group   string
+	Ranked  int
+	Offered int
+	Share   float64 // Offered / Ranked
+	Flag    bool    // Share < EquityRatio × the highest group's share
+}
+
+// Score computes the protocol's explainable score of r as of the date of
+// asOf. It returns the total and every factor of FactorNames in order,
+// zeros included. Race, ethnicity, gender, disability type and the
+// referrer are never inputs.
+func Score(p Protocol, r Referral, asOf time.Time) (total int, factors []Factor) {
+	factors = make([]Factor, len(FactorNames))
+	total = scoreInto(p, r, dayNum(asOf), factors)
+	return total, factors
+}
+
+// scoreInto fills f (len(FactorNames) long) and returns the total; asOf
+// is a day number (dayNum).
+func scoreInto(p Protocol, r Referral, asOf int, f []Factor) int {
+	w := p.Weights
+	var arrest, near, legal, contacts, unsheltered, impairment, victim, waiting int
+	received := 0
+	if !r.Received.IsZero() {
+		received = dayNum(r.Received)
+	}
+	if r.Kind == KindArrestDiversion {
+		arrest = w.ArrestDiversion
+		// intake deadline = received + intake_deadline_days; near when at most
+		// deadline_near_days after as-of, or past
+		if !r.Received.IsZero() && received+p.IntakeDeadlineDays-asOf <= p.DeadlineNearDays {
+			near = w.DeadlineNear
+		}
+	}
+	in := r.Indicators
+	if in.Warrant {
+		legal = w.LegalUrgency
+	} else if !in.NextCourtDate.IsZero() {
+		if d := dayNum(in.NextCourtDate) - asOf; d >= 0 && d <= w.LegalWindowDays {
+			legal = w.LegalUrgency
+		}
+	}
+	if c := min(max(in.Contacts12m, 0), 1_000_000); c > 0 {
+		contacts = min(c*w.PerContact, w.ContactsMax)
+	}
+	if in.Unsheltered {
+		unsheltered = w.Unsheltered
+	}
+	impairment = min(max(in.Impairment, 0), 2) * w.PerImpairment
+	if in.VictimizationRisk {
+		victim = w.Victimization
+	}
+	if !r.Received.IsZero() {
+		if weeks := (asOf - received) / 7; weeks > 0 {
+			waiting = min(weeks*w.PerWeekWaiting, w.WaitingMax)
+		}
+	}
+	f[0] = Factor{FactorArrestDiversion, arrest}
+	f[1] = Factor{FactorDeadlineNear, near}
+	f[2] = Factor{FactorLegalUrgency, legal}
+	f[3] = Factor{FactorRepeatContacts, contacts}
+	f[4] = Factor{FactorUnsheltered, unsheltered}
+	f[5] = Factor{FactorImpairment, impairment}
+	f[6] = Factor{FactorVictimization, victim}
+	f[7] = Factor{FactorWaiting, waiting}
+	return arrest + near + legal + contacts + unsheltered + impairment + victim + waiting
+}
+
+// CaseloadLimit is a case manager's soft cap: their own, else the
+// protocol's, never above the hard cap.
+func CaseloadLimit(p Protocol, u User) int {
+	limit := u.Cap
+	if limit <= 0 {
+		limit = p.CaseloadCap
+	}
+	if p.HardCap > 0 && limit > p.HardCap {
+		limit = p.HardCap
+	}
+	return limit
+}
+
+// Capacity is the number of open slots: the sum over active users with the
+// case_manager role of max(0, CaseloadLimit − active caseload). Users of
+// other roles and inactive users are skipped; so are exited participants.
+func Capacity(p Protocol, caseManagers []User, participants []Participant) int {
+	load := map[string]int{}
+	for _, pt := range participants {
+		if pt.Status.Active() {
+			load[pt.CaseManager]++
+		}
+	}
+	seen := map[string]bool{}
+	total := 0
+	for _, u := range caseManagers {
+		if !u.Active || u.Role != RoleCaseManager || seen[u.Name] {
+			continue
+		}
+		seen[u.Name] = true
+		if free := CaseloadLimit(p, u) - load[u.Name]; free > 0 {
+			total += free
+		}
+	}
+	return total
+}
+
+type rankKey struct {
+	score    int
+	received time.Time
+	deadline int // day number; noDeadline when none
+	id       string
+	idx      int // index in the referrals given
+	slot     int // index of its factors
+}
+
+func compareRankKeys(a, b rankKey) int {
+	if a.score != b.score {
+		return cmp.Compare(b.score, a.score)
+	}
+	if c := a.received.Compare(b.received); c != 0 {
+		return c
+	}
+	if a.deadline != b.deadline {
+		return cmp.Compare(a.deadline, b.deadline)
+	}
+	return compareIDs(a.id, b.id)
+}
+
+// noDeadline sorts after every intake deadline.
+const noDeadline = math.MaxInt
+
+func compareIDs(a, b string) int {
+	switch {
+	case idLess(a, b):
+		return -1
+	case idLess(b, a):
+		return 1
+	}
+	return 0
+}
+
+// Rank triages referrals as of the date of asOf. Only referrals with status
+// new or waitlisted are considered: a referral of an active participant
+// (ReReferralOf naming one, or matched by MatchParticipant) is listed as a
+// re-referral; an ineligible one is screened out with its reason; the rest
+// are ranked by score (descending), then received earlier, then nearer
+// intake deadline (none last), then id. The first capacity ranked are
+// offered, the rest waitlisted with a 1-based position. Referrals with
+// status screened_out are listed as screened out; accepted, declined and
+// withdrawn ones are ignored. A negative capacity counts as zero.
+func Rank(p Protocol, referrals []Referral, participants []Participant, capacity int, asOf time.Time) Ranking {
+	day := dayNum(asOf)
+	rk := Ranking{
+		AsOf:        DateOf(asOf),
+		Capacity:    max(capacity, 0),
+		ScreenedOut: []ScreenedOut{},
+		ReReferrals: []ReReferral{},
+	}
+	m := newMatcher(participants)
+	keys := make([]rankKey, 0, len(referrals))
+	for i := range referrals {
+		r := &referrals[i]
+		switch r.Status {
+		case RefNew, RefWaitlisted:
+		case RefScreenedOut:
+			rk.ScreenedOut = append(rk.ScreenedOut, ScreenedOut{Referral: *r, Reason: screenedReason(p, *r)})
+			continue
+		default:
+			continue
+		}
+		if r.ReReferralOf != "" && m.byID[r.ReReferralOf] {
+			rk.ReReferrals = append(rk.ReReferrals, ReReferral{Referral: *r, ParticipantID: r.ReReferralOf})
+			continue
+		}
+		if id, ok := m.match(*r); ok {
+			rk.ReReferrals = append(rk.ReReferrals, ReReferral{Referral: *r, ParticipantID: id})
+			continue
+		}
+		if ok, reason := Eligibility(p, *r); !ok {
+			rk.ScreenedOut = append(rk.ScreenedOut, ScreenedOut{Referral: *r, Reason: reason})
+			continue
+		}
+		deadline := noDeadline
+		if r.Kind == KindArrestDiversion && !r.Received.IsZero() {
+			deadline = dayNum(r.Received) + p.IntakeDeadlineDays
+		}
+		keys = append(keys, rankKey{received: r.Received, deadline: deadline, id: r.ID, idx: i})
+	}
+
+	n := len(FactorNames)
+	factors := make([]Factor, len(keys)*n)
+	for j := range keys {
+		f := factors[j*n : (j+1)*n : (j+1)*n]
+		keys[j].score = scoreInto(p, referrals[keys[j].idx], day, f)
+		keys[j].slot = j
+	}
+	slices.SortFunc(keys, compareRankKeys)
+
+	rk.Ranked = make([]RankedReferral, len(keys))
+	for pos, k := range keys {
+		slot := k.slot
+		rr := RankedReferral{
+			Referral: referrals[k.idx],
+			Rank:     pos + 1,
+			Score:    k.score,
+			Factors:  factors[slot*n : (slot+1)*n : (slot+1)*n],
+			Decision: DecisionOffer,
+		}
+		if pos >= rk.Capacity {
+			rr.Decision = DecisionWaitlist
+			rr.WaitlistPos = pos - rk.Capacity + 1
+		}
+		rk.Ranked[pos] = rr
+	}
+	slices.SortFunc(rk.ScreenedOut, func(a, b ScreenedOut) int { return compareIDs(a.Referral.ID, b.Referral.ID) })
+	slices.SortFunc(rk.ReReferrals, func(a, b ReReferral) int { return compareIDs(a.Referral.ID, b.Referral.ID) })
+	rk.Equity = equity(rk.Ranked)
+	return rk
+}
+
+// screenedReason is the reason shown for a referral already screened out:
+// its recorded code, else the protocol's reason, else its recorded text.
+func screenedReason(p Protocol, r Referral) string {
+	if slices.Contains(ScreenReasons, r.Reason) {
+		return r.Reason
+	}
+	if ok, reason := Eligibility(p, r); !ok {
+		return reason
+	}
+	if s := CleanLine(r.Reason); s != "" {
+		return s
+	}
+	return string(RefScreenedOut)
+}
+
+// equity computes the equity check over the ranked referrals. A blank
+// race/ethnicity is never a group.
+func equity(ranked []RankedReferral) []EquityRow {
+	type group struct {
+		key  string
+		row  EquityRow
+		seen bool
+	}
+	groups := map[string]*group{}
+	type named struct{ name, key string }
+	seen := map[string]named{} // raw text → cleaned name and group key
+	for _, rr := range ranked {
+		raw := rr.Referral.RaceEthnicity
+		n, ok := seen[raw]
+		if !ok {
+			n.name = CleanLine(raw)
+			n.key = strings.ToLower(strings.Join(strings.Fields(n.name), " "))
+			seen[raw] = n
+		}
+		name, key := n.name, n.key
+		if name == "" {
+			continue
+		}
+		g := groups[key]
+		if g == nil {
+			g = &group{key: key, row: EquityRow{Group: name}}
+			groups[key] = g
+		}
+		g.row.Ranked++
+		if rr.Decision == DecisionOffer {
+			g.row.Offered++
+		}
+	}
+	rows := []EquityRow{}
+	keys := []string{}
+	var top *EquityRow
+	for _, g := range groups {
+		if g.row.Ranked < EquityMinRanked {
+			continue
+		}
+		g.row.Share = float64(g.row.Offered) / float64(g.row.Ranked)
+		keys = append(keys, g.key)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		rows = append(rows, groups[k].row)
+	}
+	for i := range rows {
+		// compare offered/ranked shares exactly, by cross-multiplying
+		if top == nil || rows[i].Offered*top.Ranked > top.Offered*rows[i].Ranked {
+			top = &rows[i]
+		}
+	}
+	for i := range rows {
+		// share < 0.8 × top  ⇔  5·offered·top.ranked < 4·top.offered·ranked
+		rows[i].Flag = 5*rows[i].Offered*top.Ranked < 4*top.Offered*rows[i].Ranked
+	}
+	return rows
+}

@@ -1,0 +1,239 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui/common"
+)
+
+// openJose opens P-0001 from the caseload (it sorts first: court in 4d).
+func openJose(t *testing.T, actor store.Actor, s store.Store) string {
+	t.Helper()
+	tm := startTUI(t, testOptions(s, actor), 120, 40)
+	run(t, tm, step{"2", []string{"URGENT"}}, step{"\r", []string{"Legal"}})
+	return finalScreen(t, tm)
+}
+
+func TestClinicalNoteCaseManagerSeesPMDoesNot(t *testing.T) {
+	s := seed(t)
+	if got := openJose(t, actorCM, s); !strings.Contains(got, clinicalNote) {
+		t.Errorf("case manager: clinical note missing from the Participant screen:\n%s", got)
+	}
+	got := openJose(t, actorPM, s)
+	if strings.Contains(got, clinicalNote) || strings.Contains(got, "clinical") {
+		t.Errorf("pm: clinical note shown on the Participant screen:\n%s", got)
+	}
+	if !strings.Contains(got, "Met at the library") {
+		t.Errorf("pm: general contact missing:\n%s", got)
+	}
+	// the opening read was audited for both
+	evs, err := s.ListAudit(context.Background(), store.AuditFilter{Subject: "P-0001", Action: store.AuditView})
+	if err != nil || len(evs) < 2 {
+		t.Errorf("audit of the views: %d events, %v => want 2", len(evs), err)
+	}
+}
+
+func TestPoliceWithoutROISeesNoName(t *testing.T) {
+	s := seed(t)
+	tm := startTUI(t, testOptions(s, actorPolice), 120, 40)
+	run(t, tm, step{"", []string{"Court"}}, step{"4", []string{"POSITION"}})
+	got := finalScreen(t, tm)
+	// José's ROI covers police: status only; the others' names never show
+	for _, name := range []string{"Nguyễn", "李小龍", "Mary-Kate"} {
+		if strings.Contains(got, name) {
+			t.Errorf("police docket shows %q:\n%s", name, got)
+		}
+	}
+	if !strings.Contains(got, "José Núñez") || !strings.Contains(got, "status: open") || strings.Contains(got, "26CR0042") {
+		t.Errorf("police docket: want José with status only:\n%s", got)
+	}
+	if !strings.Contains(got, store.NotShared) {
+		t.Errorf("police docket: no %q line:\n%s", store.NotShared, got)
+	}
+}
+
+func TestTinyTerminal(t *testing.T) {
+	tm := startTUI(t, testOptions(seed(t), actorPM), 50, 12)
+	waitFor(t, tm, "small")
+	got := finalScreen(t, tm)
+	if !strings.Contains(got, "terminal too small (need 60x16)") {
+		t.Errorf("tiny terminal: got %q", got)
+	}
+	// and it recovers on resize
+	m := New(testOptions(seed(t), actorPM)).(*model)
+	m.Update(tea.WindowSizeMsg{Width: 50, Height: 12})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if v := m.View().Content; strings.Contains(v, "too small") || strings.Count(v, "\n") != 23 {
+		t.Errorf("after resize to 80x24: %d lines, %q", strings.Count(v, "\n")+1, v)
+	}
+}
+
+// dirtyStore returns a name with escape sequences, as if it had been
+// written around store.Clean.
+type dirtyStore struct{ store.Store }
+
+const dirtyName = "Evil\x1b[31mRed\x1b]0;pwned\x07 \x1b[2JName\x9b1m"
+
+func (d dirtyStore) ListParticipants(ctx context.Context, f store.ParticipantFilter) ([]store.Participant, error) {
+	ps, err := d.Store.ListParticipants(ctx, f)
+	for i := range ps {
+		if ps[i].ID == "P-0001" {
+			ps[i].Name = dirtyName
+		}
+	}
+	return ps, err
+}
+
+func (d dirtyStore) GetParticipant(ctx context.Context, id string) (store.Participant, error) {
+	p, err := d.Store.GetParticipant(ctx, id)
+	if id == "P-0001" {
+		p.Name = dirtyName
+	}
+	return p, err
+}
+
+func TestEscapeSequencesInNameAreCleaned(t *testing.T) {
+	s := dirtyStore{seed(t)}
+	tm := startTUI(t, testOptions(s, actorPM), 80, 24)
+	run(t, tm, step{"2", []string{"URGENT"}})
+	out := readAll(tm)
+	press(tm, "\r")
+	waitFor(t, tm, "Legal")
+	raw := finalScreen(t, tm)
+	for _, bad := range []string{"pwned", "\x1b]0;", "\x1b[2J", "\x9b"} {
+		if strings.Contains(out, bad) || strings.Contains(raw, bad) {
+			t.Errorf("screen carries %q", bad)
+		}
+	}
+	if !strings.Contains(raw, "EvilRed Name") {
+		t.Errorf("cleaned name missing:\n%s", raw)
+	}
+}
+
+func readAll(tm interface{ Output() io.Reader }) string {
+	var b strings.Builder
+	buf := make([]byte, 4096)
+	for {
+		n, err := tm.Output().Read(buf)
+		b.Write(buf[:n])
+		if n == 0 || err != nil {
+			return b.String()
+		}
+	}
+}
+
+func TestLogContactSavesAfterStore(t *testing.T) {
+	s := seed(t)
+	tm := startTUI(t, testOptions(s, actorCM), 100, 30)
+	run(t, tm, step{"2", []string{"URGENT"}}, step{"\r", []string{"Legal"}}, step{"c", []string{"sensitivity"}})
+	for _, k := range []string{"\r", "\r", "\r"} {
+		press(tm, k)
+		time.Sleep(30 * time.Millisecond)
+	}
+	press(tm, "walked to the clinic")
+	time.Sleep(30 * time.Millisecond)
+	press(tm, "\r")
+	var cs []store.Contact
+	var err error
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if cs, err = s.ListContacts(context.Background(), "P-0001"); len(cs) == 3 {
+			break
+		}
+	}
+	time.Sleep(50 * time.Millisecond)
+	if got := finalScreen(t, tm); !strings.Contains(got, "saved: contact") {
+		t.Errorf("status after the save: want \"saved: contact\":\n%s", got)
+	}
+	if err != nil || len(cs) != 3 || cs[0].Note != "walked to the clinic" || cs[0].Author != "ana" {
+		t.Errorf("contacts after save: %d, %v, newest %+v => want 3, newest the new one by ana", len(cs), err, cs[0])
+	}
+}
+
+func TestRefusedSaveNamesFieldAndSavesNothing(t *testing.T) {
+	s := seed(t)
+	tm := startTUI(t, testOptions(s, actorCM), 100, 30)
+	// a diverted arrest without an intake deadline: the store refuses it
+	run(t, tm, step{"2", []string{"URGENT"}}, step{"\r", []string{"Legal"}}, step{"l", []string{"charges"}})
+	press(tm, "j")
+	time.Sleep(30 * time.Millisecond)
+	for range 6 {
+		press(tm, "\r")
+		time.Sleep(30 * time.Millisecond)
+	}
+	waitFor(t, tm, "intake_deadline")
+	m := finalScreen(t, tm)
+	if !strings.Contains(m, "not saved") {
+		t.Errorf("status: want a refusal naming intake_deadline:\n%s", m)
+	}
+	cs, _ := s.ListCases(context.Background(), "P-0001")
+	if len(cs) != 1 {
+		t.Errorf("cases of P-0001: %d => want 1 (nothing saved)", len(cs))
+	}
+}
+
+func TestStaleSaveAsksForReload(t *testing.T) {
+	h := &formHost{ctx: &common.Ctx{}, owner: "x"}
+	cmd, reload := h.done(savedMsg{owner: "x", err: errors.Join(errors.New("case L-0001"), store.ErrStale)})
+	msg, _ := cmd().(common.StatusMsg)
+	if !reload || !msg.Err || !strings.Contains(msg.Text, "changed by someone else, reload") {
+		t.Errorf("stale save: reload %v, status %+v", reload, msg)
+	}
+	cmd, reload = h.done(savedMsg{owner: "x"})
+	if msg, _ := cmd().(common.StatusMsg); !reload || msg.Err || !strings.HasPrefix(msg.Text, "saved") {
+		t.Errorf("good save: reload %v, status %+v", reload, msg)
+	}
+}
+
+func TestQuitAsksWhenAFormIsOpen(t *testing.T) {
+	m := New(testOptions(seed(t), actorCM)).(*model)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.participant = newParticipant(m.ctx, "P-0001")
+	m.participant.(*participant).form.saving = true // a form in flight
+	if _, cmd := m.Update(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}); cmd != nil {
+		t.Fatalf("ctrl+c with unsaved input quit at once")
+	}
+	if !m.confirmQuit || !strings.Contains(m.status, "unsaved") {
+		t.Errorf("no confirmation asked: %q", m.status)
+	}
+}
+
+func TestHelpAndFilter(t *testing.T) {
+	s := seed(t)
+	tm := startTUI(t, testOptions(s, actorPM), 80, 24)
+	run(t, tm, step{"2", []string{"URGENT"}}, step{"/Nguy\r", nil})
+	time.Sleep(100 * time.Millisecond)
+	press(tm, "?")
+	time.Sleep(50 * time.Millisecond)
+	help := finalScreen(t, tm)
+	if !strings.Contains(help, "previous tab") || !strings.Contains(help, "case manager") {
+		t.Errorf("full help: want global and caseload keys:\n%s", help)
+	}
+	m := New(testOptions(s, actorPM)).(*model)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	c := m.tabs[TabCaseload].(*caseload)
+	site, err := loadSite(m.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Update(caseloadLoadedMsg{site: site})
+	for _, r := range "/Nguy" {
+		c.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	c.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if c.list.Len() != 1 || c.list.SelectedKey() != "P-0002" {
+		t.Errorf("filter /Nguy: %d rows, selected %q => want 1, P-0002", c.list.Len(), c.list.SelectedKey())
+	}
+	// a store change reloads and keeps the selection
+	c.Update(caseloadLoadedMsg{site: site})
+	if c.list.SelectedKey() != "P-0002" {
+		t.Errorf("after reload: selected %q => want P-0002", c.list.SelectedKey())
+	}
+}

@@ -1,0 +1,276 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui/common"
+)
+
+// caseloadLoadedMsg carries a caseload read.
+type caseloadLoadedMsg struct {
+	site *site
+	err  error
+}
+
+// caseload lists participants by urgency, for everyone or one case manager.
+type caseload struct {
+	ctx    *common.Ctx
+	list   *common.List
+	site   *site
+	cm     string // "" = all case managers
+	cycle  key.Binding
+	width  int
+	height int
+	err    error
+}
+
+func newCaseload(ctx *common.Ctx) *caseload {
+	c := &caseload{ctx: ctx, list: common.NewList(),
+		cycle: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "case manager"))}
+	if ctx.Actor.Role == store.RoleCaseManager {
+		c.cm = ctx.Actor.User
+	}
+	return c
+}
+
+func (c *caseload) Init() tea.Cmd { return c.load() }
+
+func (c *caseload) load() tea.Cmd {
+	ctx := c.ctx
+	return func() tea.Msg {
+		s, err := loadSite(ctx)
+		return caseloadLoadedMsg{site: s, err: err}
+	}
+}
+
+// Capturing reports whether the filter is taking text.
+func (c *caseload) Capturing() bool { return c.list.Filtering() }
+
+func (c *caseload) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case caseloadLoadedMsg:
+		if msg.err != nil {
+			c.err = msg.err
+			return c, common.StatusCmd("caseload: "+msg.err.Error(), true)
+		}
+		c.site, c.err = msg.site, nil
+		c.rebuild()
+	case ChangedMsg:
+		return c, c.load()
+	case tea.KeyPressMsg:
+		if !c.list.Filtering() && key.Matches(msg, c.cycle) {
+			c.nextCM()
+			return c, nil
+		}
+		handled, open := c.list.Update(msg)
+		if open {
+			id := c.list.SelectedKey()
+			return c, func() tea.Msg { return common.OpenParticipantMsg{ID: id} }
+		}
+		_ = handled
+	}
+	return c, nil
+}
+
+func (c *caseload) nextCM() {
+	if c.site == nil {
+		return
+	}
+	cms := c.site.caseManagers()
+	next := ""
+	if c.cm == "" && len(cms) > 0 {
+		next = cms[0].Name
+	} else {
+		for i, u := range cms {
+			if u.Name == c.cm && i+1 < len(cms) {
+				next = cms[i+1].Name
+			}
+		}
+	}
+	c.cm = next
+	c.rebuild()
+}
+
+// columns returns the name and reason column widths for the current width.
+func (c *caseload) columns() (nameW int) {
+	return min(max(c.width-56, 14), 36)
+}
+
+func (c *caseload) rebuild() {
+	if c.site == nil {
+		return
+	}
+	ps := make([]pinfo, 0, len(c.site.parts))
+	for _, p := range c.site.parts {
+		if c.cm == "" || p.P.CaseManager == c.cm {
+			ps = append(ps, p)
+		}
+	}
+	sortByUrgency(ps)
+	nameW := c.columns()
+	st := c.ctx.St()
+	rows := make([]common.Row, 0, len(ps))
+	for _, p := range ps {
+		if p.Access == store.Redacted {
+			continue
+		}
+		var b strings.Builder
+		if p.Shown() {
+			b.WriteString(common.Pad(p.P.ID, 7) + " ")
+		} else {
+			b.WriteString(strings.Repeat(" ", 8))
+		}
+		b.WriteString(common.Pad(p.Label, nameW) + " ")
+		b.WriteString(common.Pad(statusText(p.P.Status), 16) + " ")
+		if p.Shown() {
+			b.WriteString(common.PadLeft(daysAgo(c.site.today, p.P.LastContact), 5) + "  ")
+			why := p.Urg.why
+			if p.Urg.n > 1 {
+				why += fmt.Sprintf(" +%d", p.Urg.n-1)
+			}
+			if p.Urg.rank <= 2 {
+				why = st.Warn.Render(why)
+			}
+			b.WriteString(why)
+		}
+		rows = append(rows, common.Row{Key: p.P.ID, Text: b.String(), Filter: p.P.ID + " " + p.Label + " " + string(p.P.Status)})
+	}
+	c.list.SetRows(rows)
+	c.resizeList()
+}
+
+// redacted counts the participants in scope the viewer may not see.
+func (c *caseload) redacted() int {
+	n := 0
+	for _, p := range c.site.parts {
+		if (c.cm == "" || p.P.CaseManager == c.cm) && p.Access == store.Redacted {
+			n++
+		}
+	}
+	return n
+}
+
+func statusText(s store.ParticipantStatus) string {
+	return strings.ReplaceAll(string(s), "_", " ")
+}
+
+func (c *caseload) SetSize(w, h int) {
+	c.width, c.height = w, h
+	c.rebuild()
+	c.resizeList()
+}
+
+// gaugeLines renders the caseload-cap gauges, several per line.
+func (c *caseload) gaugeLines() []string {
+	if c.site == nil {
+		return nil
+	}
+	var cells []string
+	for _, u := range c.site.caseManagers() {
+		if c.cm != "" && u.Name != c.cm {
+			continue
+		}
+		cells = append(cells, c.gauge(u))
+	}
+	per := max(1, (c.width-2)/40)
+	var out []string
+	for i := 0; i < len(cells); i += per {
+		if len(out) == 2 && c.height < 30 {
+			out[1] += fmt.Sprintf("  +%d more (m)", len(cells)-i)
+			break
+		}
+		out = append(out, "  "+strings.Join(cells[i:min(i+per, len(cells))], "  "))
+	}
+	return out
+}
+
+// gauge draws one case manager's load against the soft and hard caps in a
+// fixed 38 cells.
+func (c *caseload) gauge(u store.User) string {
+	st := c.ctx.St()
+	load, soft, hard := c.site.load(u.Name), c.site.softCap(u), max(c.site.proto.HardCap, c.site.softCap(u))
+	const barW = 12
+	full, empty, mark := "█", "░", "│"
+	if st.Theme.ASCII {
+		full, empty, mark = "#", ".", "|"
+	}
+	filled := min(barW, (load*barW+hard-1)/max(hard, 1))
+	softPos := min(barW-1, soft*barW/max(hard, 1))
+	var bar strings.Builder
+	for i := range barW {
+		switch {
+		case i < filled:
+			bar.WriteString(full)
+		case i == softPos:
+			bar.WriteString(mark)
+		default:
+			bar.WriteString(empty)
+		}
+	}
+	style := st.Good
+	switch {
+	case load >= hard:
+		style = st.Bad
+	case load >= soft:
+		style = st.Warn
+	}
+	text := common.Pad(fmt.Sprintf("%d/%d max %d", load, soft, hard), 14)
+	return common.Pad(common.Line(u.Name), 10) + " " + style.Render(bar.String()) + " " + text
+}
+
+func (c *caseload) header() []string {
+	st := c.ctx.St()
+	scope := "all case managers"
+	if c.cm != "" {
+		scope = "case manager " + common.Line(c.cm)
+	}
+	n := 0
+	if c.site != nil {
+		n = c.list.Len()
+	}
+	title := st.Title.Render("Caseload") + st.Muted.Render(fmt.Sprintf(" · %s · %d shown", scope, n))
+	if f := c.list.FilterLine(st); f != "" {
+		title += "  " + f
+	}
+	lines := []string{title}
+	lines = append(lines, c.gaugeLines()...)
+	cols := "  " + common.Pad("ID", 8) + common.Pad("NAME", c.columns()+1) + common.Pad("STATUS", 17) + common.PadLeft("LAST", 5) + "  URGENT"
+	lines = append(lines, st.Muted.Render(cols))
+	return lines
+}
+
+func (c *caseload) resizeList() {
+	c.list.SetSize(c.width, max(c.height-len(c.header())-1, 1))
+}
+
+func (c *caseload) View() string {
+	st := c.ctx.St()
+	if c.site == nil {
+		msg := "loading…"
+		if c.err != nil {
+			msg = "could not load: " + c.err.Error()
+		}
+		return st.Title.Render("Caseload") + "\n\n  " + st.Muted.Render(msg)
+	}
+	lines := c.header()
+	lines = append(lines, c.list.View(st, "no participants")...)
+	foot := ""
+	if n := c.redacted(); n > 0 {
+		foot = st.Muted.Render(fmt.Sprintf("  %d more: %s", n, store.NotShared))
+	}
+	lines = append(lines, foot)
+	return strings.Join(lines, "\n")
+}
+
+func (c *caseload) ShortHelp() []key.Binding {
+	return append(c.list.ShortHelp(), c.cycle)
+}
+
+func (c *caseload) FullHelp() [][]key.Binding {
+	return [][]key.Binding{c.list.FullHelp(), {c.cycle}}
+}

@@ -1,0 +1,389 @@
+package tui
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui/common"
+)
+
+// casesLoadedMsg carries a docket read.
+type casesLoadedMsg struct {
+	site *site
+	err  error
+}
+
+// casesKeys are the Cases screen's own keys.
+type casesKeys struct {
+	Detail, Position, Note key.Binding
+}
+
+// cases is the docket: court dates, warrants, post-enrollment cases and
+// diverted arrests by date. The prosecutor records positions, the
+// defender adds notes.
+type cases struct {
+	ctx    *common.Ctx
+	list   *common.List
+	site   *site
+	keys   casesKeys
+	form   *formHost
+	detail bool
+	hidden int
+	width  int
+	height int
+	err    error
+}
+
+func newCases(ctx *common.Ctx) *cases {
+	c := &cases{ctx: ctx, list: common.NewList(), form: &formHost{ctx: ctx, owner: "cases"},
+		keys: casesKeys{
+			Detail:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "case detail")),
+			Position: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "record position")),
+			Note:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "add case note")),
+		}}
+	c.keys.Position.SetEnabled(ctx.Actor.Role == store.RoleProsecutor && store.CanWrite(ctx.Actor.Role, store.DataLegalCases))
+	c.keys.Note.SetEnabled((ctx.Actor.Role == store.RoleDefender || ctx.Actor.Role == store.RoleProsecutor) &&
+		store.CanWrite(ctx.Actor.Role, store.DataLegalCases))
+	return c
+}
+
+func (c *cases) Init() tea.Cmd { return c.load() }
+
+func (c *cases) load() tea.Cmd {
+	ctx := c.ctx
+	return func() tea.Msg {
+		s, err := loadSite(ctx)
+		return casesLoadedMsg{site: s, err: err}
+	}
+}
+
+// Capturing reports whether a form or the filter is taking input.
+func (c *cases) Capturing() bool { return c.form.active() || c.list.Filtering() }
+
+// Dirty reports whether a form is open.
+func (c *cases) Dirty() bool { return c.form.active() }
+
+func (c *cases) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case casesLoadedMsg:
+		if msg.err != nil {
+			c.err = msg.err
+			return c, common.StatusCmd("cases: "+msg.err.Error(), true)
+		}
+		c.site, c.err = msg.site, nil
+		c.rebuild()
+		return c, nil
+	case ChangedMsg:
+		return c, c.load()
+	case savedMsg:
+		if msg.owner != "cases" {
+			return c, nil
+		}
+		cmd, reload := c.form.done(msg)
+		if reload {
+			return c, tea.Batch(cmd, c.load())
+		}
+		return c, cmd
+	case tea.KeyPressMsg:
+		if c.form.active() {
+			return c, c.form.update(msg)
+		}
+		return c, c.key(msg)
+	}
+	if c.form.active() {
+		return c, c.form.update(msg)
+	}
+	return c, nil
+}
+
+func (c *cases) key(msg tea.KeyPressMsg) tea.Cmd {
+	if c.detail && !c.list.Filtering() && (msg.String() == "esc" || key.Matches(msg, c.keys.Detail)) {
+		c.detail = false
+		return nil
+	}
+	if !c.list.Filtering() {
+		switch {
+		case key.Matches(msg, c.keys.Detail):
+			c.detail = c.selected() != nil
+			return nil
+		case key.Matches(msg, c.keys.Position):
+			return c.positionForm()
+		case key.Matches(msg, c.keys.Note):
+			return c.noteForm()
+		}
+	}
+	if _, open := c.list.Update(msg); open {
+		if lc := c.selected(); lc != nil {
+			id := lc.ParticipantID
+			return func() tea.Msg { return common.OpenParticipantMsg{ID: id} }
+		}
+	}
+	return nil
+}
+
+// selected returns the selected case when the viewer sees it in full or
+// status only.
+func (c *cases) selected() *store.LegalCase {
+	if c.site == nil {
+		return nil
+	}
+	k := c.list.SelectedKey()
+	for i := range c.site.cases {
+		if c.site.cases[i].ID == k {
+			return &c.site.cases[i]
+		}
+	}
+	return nil
+}
+
+// access returns the viewer's access to a case's participant data.
+func (c *cases) pinfo(lc store.LegalCase) (pinfo, bool) {
+	i, ok := c.site.byID[lc.ParticipantID]
+	if !ok {
+		return pinfo{}, false
+	}
+	return c.site.parts[i], true
+}
+
+// docketDate is the date a case sits at on the docket.
+func docketDate(lc store.LegalCase) time.Time {
+	switch {
+	case !lc.NextCourtDate.IsZero():
+		return lc.NextCourtDate
+	case lc.Kind == store.CaseDivertedArrest && !lc.IntakeDeadline.IsZero():
+		return lc.IntakeDeadline
+	}
+	return lc.Created
+}
+
+func onDocket(lc store.LegalCase) bool {
+	if lc.Status != store.CaseOpen {
+		return false
+	}
+	switch lc.Kind {
+	case store.CaseWarrant, store.CasePostEnrollment, store.CaseDivertedArrest:
+		return true
+	}
+	return !lc.NextCourtDate.IsZero()
+}
+
+func (c *cases) rebuild() {
+	if c.site == nil {
+		return
+	}
+	var docket []store.LegalCase
+	c.hidden = 0
+	for _, lc := range c.site.cases {
+		if !onDocket(lc) {
+			continue
+		}
+		p, ok := c.pinfo(lc)
+		if !ok {
+			continue // exited participant
+		}
+		if !p.CaseAccess.Allowed() || p.Access != store.Shown {
+			c.hidden++
+			continue
+		}
+		docket = append(docket, lc)
+	}
+	slices.SortStableFunc(docket, func(a, b store.LegalCase) int {
+		return cmp.Or(docketDate(a).Compare(docketDate(b)), cmp.Compare(a.ID, b.ID))
+	})
+	labelW := min(max(c.width-66, 12), 30)
+	rows := make([]common.Row, 0, len(docket))
+	for _, lc := range docket {
+		p, _ := c.pinfo(lc)
+		day := docketDate(lc)
+		var b strings.Builder
+		b.WriteString(store.FormatDate(day) + " " + common.Pad(daysText(c.site.today, day), 8) + " ")
+		b.WriteString(common.Pad(kindText(lc.Kind), 15) + " ")
+		b.WriteString(common.Pad(p.Label, labelW) + " ")
+		if p.CaseAccess == store.Shown {
+			b.WriteString(common.Pad(common.Line(lc.CaseNumber), 12) + " ")
+			pos := "no position"
+			if lc.Position != store.PositionNone {
+				pos = kindText(store.CaseKind(lc.Position))
+			}
+			b.WriteString(pos)
+		} else {
+			b.WriteString("status: " + string(lc.Status))
+		}
+		rows = append(rows, common.Row{Key: lc.ID, Text: b.String(), Filter: lc.ID + " " + p.Label + " " + string(lc.Kind) + " " + lc.CaseNumber})
+	}
+	c.list.SetRows(rows)
+}
+
+func (c *cases) SetSize(w, h int) {
+	c.width, c.height = w, h
+	c.list.SetSize(w, max(h-3, 1))
+	c.form.setSize(w, h)
+	c.rebuild()
+}
+
+func (c *cases) View() string {
+	st := c.ctx.St()
+	if c.form.active() {
+		return c.form.view()
+	}
+	title := st.Title.Render("Cases") + st.Muted.Render(" · docket by date")
+	if f := c.list.FilterLine(st); f != "" {
+		title += "  " + f
+	}
+	if c.site == nil {
+		msg := "loading…"
+		if c.err != nil {
+			msg = "could not load: " + c.err.Error()
+		}
+		return title + "\n\n  " + st.Muted.Render(msg)
+	}
+	if c.detail {
+		if lc := c.selected(); lc != nil {
+			return strings.Join(c.detailLines(*lc), "\n")
+		}
+	}
+	labelW := min(max(c.width-66, 12), 30)
+	head := "  " + common.Pad("DATE", 20) + common.Pad("KIND", 16) + common.Pad("PARTICIPANT", labelW+1) + common.Pad("NUMBER", 13) + "POSITION"
+	lines := []string{title, st.Muted.Render(head)}
+	empty := "no pending cases"
+	if c.hidden > 0 && c.list.Len() == 0 {
+		empty = ""
+	}
+	lines = append(lines, c.list.View(st, empty)...)
+	foot := ""
+	if c.hidden > 0 {
+		foot = st.Muted.Render(fmt.Sprintf("  %d cases: %s", c.hidden, store.NotShared))
+	}
+	return strings.Join(append(lines, foot), "\n")
+}
+
+// detailLines shows one case in full (or its status only, for police).
+func (c *cases) detailLines(lc store.LegalCase) []string {
+	st := c.ctx.St()
+	p, _ := c.pinfo(lc)
+	lines := []string{st.Title.Render("Case "+lc.ID) + st.Muted.Render(" · "+p.Label+" · esc to go back"), ""}
+	add := func(k, v string) {
+		if v != "" {
+			lines = append(lines, "  "+st.Muted.Render(common.Pad(k, 16))+common.Line(v))
+		}
+	}
+	add("kind", kindText(lc.Kind))
+	add("status", string(lc.Status))
+	add("next court date", store.FormatDate(lc.NextCourtDate))
+	if p.CaseAccess != store.Shown {
+		return lines
+	}
+	add("case number", lc.CaseNumber)
+	add("court", lc.Court)
+	add("charges", lc.Charges)
+	add("intake deadline", store.FormatDate(lc.IntakeDeadline))
+	add("intake completed", store.FormatDate(lc.IntakeCompleted))
+	pos := "none recorded"
+	if lc.Position != store.PositionNone {
+		pos = kindText(store.CaseKind(lc.Position))
+	}
+	add("position", pos)
+	add("position note", lc.PositionNote)
+	for _, h := range lc.Hearings {
+		add("hearing", store.FormatDate(h.Date)+" "+h.Outcome)
+	}
+	if len(lc.DefenderNotes) > 0 {
+		lines = append(lines, "", "  "+st.Accent.Render("Notes"))
+		for _, n := range lc.DefenderNotes {
+			lines = append(lines, "  "+store.FormatDate(n.Time)+" "+common.Line(n.Author)+" ("+string(n.Role)+"): "+common.Line(n.Text))
+		}
+	}
+	return lines
+}
+
+// editable returns the selected case when the viewer may change it.
+func (c *cases) editable() (*store.LegalCase, tea.Cmd) {
+	lc := c.selected()
+	if lc == nil {
+		return nil, common.StatusCmd("select a case first", true)
+	}
+	if p, ok := c.pinfo(*lc); !ok || p.CaseAccess != store.Shown {
+		return nil, common.StatusCmd(store.NotShared, true)
+	}
+	return lc, nil
+}
+
+type positionValues struct {
+	Position store.Position
+	Note     string
+}
+
+func (c *cases) positionForm() tea.Cmd {
+	lc, cmd := c.editable()
+	if lc == nil {
+		return cmd
+	}
+	base := *lc
+	v := &positionValues{Position: base.Position, Note: base.PositionNote}
+	if v.Position == store.PositionNone {
+		v.Position = store.PositionHoldFiling
+	}
+	opts := make([]huh.Option[store.Position], 0, len(store.Positions))
+	for _, p := range store.Positions {
+		opts = append(opts, huh.NewOption(kindText(store.CaseKind(p)), p))
+	}
+	build := func() *huh.Form {
+		return huh.NewForm(huh.NewGroup(
+			huh.NewSelect[store.Position]().Title("position").Options(opts...).Value(&v.Position),
+			huh.NewText().Title("note").ExternalEditor(false).Lines(3).Value(&v.Note),
+		))
+	}
+	ctx, actor := c.ctx, c.ctx.Actor
+	save := func() tea.Cmd {
+		return saveCmd("cases", "position on "+base.ID, func() error {
+			up := base
+			up.Position, up.PositionNote = v.Position, store.Clean(v.Note, true)
+			_, err := ctx.Store.UpdateCase(ctx.Context(), actor, up)
+			return err
+		})
+	}
+	return c.form.open("Prosecution position · "+base.ID, build, save)
+}
+
+type noteValues struct{ Text string }
+
+func (c *cases) noteForm() tea.Cmd {
+	lc, cmd := c.editable()
+	if lc == nil {
+		return cmd
+	}
+	base := *lc
+	v := &noteValues{}
+	build := func() *huh.Form {
+		return huh.NewForm(huh.NewGroup(
+			huh.NewText().Title("note").ExternalEditor(false).Lines(4).Validate(required("note")).Value(&v.Text),
+		))
+	}
+	ctx, actor := c.ctx, c.ctx.Actor
+	save := func() tea.Cmd {
+		return saveCmd("cases", "note on "+base.ID, func() error {
+			up := base
+			up.DefenderNotes = append(slices.Clone(base.DefenderNotes),
+				store.CaseNote{Time: ctx.Time(), Author: actor.User, Role: actor.Role, Text: store.Clean(v.Text, true)})
+			_, err := ctx.Store.UpdateCase(ctx.Context(), actor, up)
+			return err
+		})
+	}
+	return c.form.open("Case note · "+base.ID, build, save)
+}
+
+func (c *cases) ShortHelp() []key.Binding {
+	return append(c.list.ShortHelp(), c.keys.Detail, c.keys.Position, c.keys.Note)
+}
+
+func (c *cases) FullHelp() [][]key.Binding {
+	return [][]key.Binding{c.list.FullHelp(), {c.keys.Detail, c.keys.Position, c.keys.Note}}
+}

@@ -1,0 +1,291 @@
+package common
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// ListKeyMap holds the keys of a List.
+type ListKeyMap struct {
+	Up, Down, PageUp, PageDown, Home, End, Open, Filter, ClearFilter key.Binding
+}
+
+// NewListKeyMap returns the default list keys.
+func NewListKeyMap() ListKeyMap {
+	return ListKeyMap{
+		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
+		Home:        key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "first")),
+		End:         key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "last")),
+		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+	}
+}
+
+// Row is one list row. Text is pre-rendered (styles allowed) and must not
+// depend on the selection: the selection is shown only by the marker
+// column, so moving it repaints two cells, not two rows.
+type Row struct {
+	Key    string // stable identity (participant or case id) kept across reloads
+	Text   string // rendered row without the marker column
+	Filter string // plain text the filter matches; Text when empty
+	Header bool   // a section title: shown, never selected
+}
+
+// List is a bandwidth-frugal selectable list: a fixed marker column, rows
+// that never change with the selection, a substring filter.
+type List struct {
+	Keys      ListKeyMap
+	rows      []Row
+	visible   []int // indexes into rows after filtering
+	cursor    int   // index into visible
+	offset    int
+	width     int
+	height    int
+	filter    string
+	filtering bool
+}
+
+// NewList returns an empty list.
+func NewList() *List { return &List{Keys: NewListKeyMap()} }
+
+// SetSize sets the list's size in cells.
+func (l *List) SetSize(width, height int) {
+	l.width, l.height = width, max(height, 1)
+	l.clamp()
+}
+
+// SetRows replaces the rows, keeping the selection on the row with the
+// same Key when it is still there.
+func (l *List) SetRows(rows []Row) {
+	keep := l.SelectedKey()
+	l.rows = rows
+	l.refilter()
+	l.Select(keep)
+}
+
+// Select moves the cursor to the row with key k (no-op when absent).
+func (l *List) Select(k string) {
+	if k == "" {
+		l.clamp()
+		return
+	}
+	for i, ri := range l.visible {
+		if l.rows[ri].Key == k && !l.rows[ri].Header {
+			l.cursor = i
+			l.clamp()
+			return
+		}
+	}
+	l.clamp()
+}
+
+// Selected returns the selected row.
+func (l *List) Selected() (Row, bool) {
+	if l.cursor < 0 || l.cursor >= len(l.visible) {
+		return Row{}, false
+	}
+	r := l.rows[l.visible[l.cursor]]
+	if r.Header {
+		return Row{}, false
+	}
+	return r, true
+}
+
+// SelectedKey returns the selected row's key or "".
+func (l *List) SelectedKey() string {
+	r, _ := l.Selected()
+	return r.Key
+}
+
+// Len returns the number of selectable rows shown.
+func (l *List) Len() int {
+	n := 0
+	for _, ri := range l.visible {
+		if !l.rows[ri].Header {
+			n++
+		}
+	}
+	return n
+}
+
+// Filtering reports whether the filter is taking typed text.
+func (l *List) Filtering() bool { return l.filtering }
+
+// FilterText returns the current filter.
+func (l *List) FilterText() string { return l.filter }
+
+func (l *List) refilter() {
+	l.visible = l.visible[:0]
+	f := strings.ToLower(l.filter)
+	for i, r := range l.rows {
+		if f != "" {
+			if r.Header {
+				continue
+			}
+			text := r.Filter
+			if text == "" {
+				text = r.Text
+			}
+			if !strings.Contains(strings.ToLower(text), f) {
+				continue
+			}
+		}
+		l.visible = append(l.visible, i)
+	}
+}
+
+func (l *List) selectable(i int) bool {
+	return i >= 0 && i < len(l.visible) && !l.rows[l.visible[i]].Header
+}
+
+// clamp keeps the cursor on a selectable row and inside the window.
+func (l *List) clamp() {
+	if len(l.visible) == 0 {
+		l.cursor, l.offset = 0, 0
+		return
+	}
+	l.cursor = min(max(l.cursor, 0), len(l.visible)-1)
+	if !l.selectable(l.cursor) {
+		l.step(1)
+		if !l.selectable(l.cursor) {
+			l.step(-1)
+		}
+	}
+	if l.cursor < l.offset {
+		l.offset = l.cursor
+	}
+	if l.height > 0 && l.cursor >= l.offset+l.height {
+		l.offset = l.cursor - l.height + 1
+	}
+	// show a section header just above the first selectable row
+	if l.offset > 0 && l.cursor == l.offset && l.rows[l.visible[l.offset-1]].Header {
+		l.offset--
+	}
+	l.offset = max(0, min(l.offset, len(l.visible)-l.height))
+}
+
+// step moves to the next selectable row in direction d, staying put when none.
+func (l *List) step(d int) {
+	for i := l.cursor + d; i >= 0 && i < len(l.visible); i += d {
+		if l.selectable(i) {
+			l.cursor = i
+			return
+		}
+	}
+}
+
+// Update handles list keys. It returns open=true when enter was pressed
+// on a row, and handled=false for keys the list does not use.
+func (l *List) Update(msg tea.KeyPressMsg) (handled, open bool) {
+	if l.filtering {
+		switch msg.String() {
+		case "enter":
+			l.filtering = false
+		case "esc":
+			l.filtering, l.filter = false, ""
+			l.refilter()
+		case "backspace":
+			if r := []rune(l.filter); len(r) > 0 {
+				l.filter = string(r[:len(r)-1])
+				l.refilter()
+			}
+		default:
+			if msg.Text != "" {
+				l.filter += Line(msg.Text)
+				l.refilter()
+			}
+		}
+		l.cursor = 0
+		l.clamp()
+		return true, false
+	}
+	switch {
+	case key.Matches(msg, l.Keys.Up):
+		l.step(-1)
+	case key.Matches(msg, l.Keys.Down):
+		l.step(1)
+	case key.Matches(msg, l.Keys.PageUp):
+		l.cursor -= l.height
+		if !l.selectable(l.cursor) {
+			l.step(-1)
+		}
+	case key.Matches(msg, l.Keys.PageDown):
+		l.cursor += l.height
+		if l.cursor >= len(l.visible) {
+			l.cursor = len(l.visible) - 1
+		}
+		if !l.selectable(l.cursor) {
+			l.step(1)
+		}
+	case key.Matches(msg, l.Keys.Home):
+		l.cursor = 0
+	case key.Matches(msg, l.Keys.End):
+		l.cursor = len(l.visible) - 1
+	case key.Matches(msg, l.Keys.Filter):
+		l.filtering = true
+	case key.Matches(msg, l.Keys.ClearFilter) && l.filter != "":
+		l.filter = ""
+		l.refilter()
+	case key.Matches(msg, l.Keys.Open):
+		_, ok := l.Selected()
+		return true, ok
+	default:
+		return false, false
+	}
+	l.clamp()
+	return true, false
+}
+
+// View renders exactly height lines of at most width cells. The marker
+// column is two cells wide; only it changes when the selection moves.
+func (l *List) View(st *Styles, empty string) []string {
+	out := make([]string, 0, l.height)
+	if len(l.visible) == 0 {
+		if empty != "" {
+			out = append(out, "  "+st.Muted.Render(empty))
+		}
+	}
+	for i := l.offset; i < len(l.visible) && len(out) < l.height; i++ {
+		r := l.rows[l.visible[i]]
+		marker := "  "
+		if i == l.cursor && !r.Header {
+			marker = st.Accent.Render(st.Cursor) + " "
+		}
+		if r.Header {
+			marker = ""
+		}
+		out = append(out, Fit(marker+r.Text, l.width))
+	}
+	for len(out) < l.height {
+		out = append(out, "")
+	}
+	return out
+}
+
+// FilterLine renders the filter prompt ("" when no filter is set).
+func (l *List) FilterLine(st *Styles) string {
+	if !l.filtering && l.filter == "" {
+		return ""
+	}
+	s := "/" + l.filter
+	if l.filtering {
+		s += "_"
+	}
+	return st.Accent.Render(s)
+}
+
+// ShortHelp returns the list's short help bindings.
+func (l *List) ShortHelp() []key.Binding {
+	return []key.Binding{l.Keys.Up, l.Keys.Down, l.Keys.Open, l.Keys.Filter}
+}
+
+// FullHelp returns every list binding.
+func (l *List) FullHelp() []key.Binding {
+	return []key.Binding{l.Keys.Up, l.Keys.Down, l.Keys.PageUp, l.Keys.PageDown, l.Keys.Home, l.Keys.End, l.Keys.Open, l.Keys.Filter, l.Keys.ClearFilter}
+}

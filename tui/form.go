@@ -1,0 +1,196 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui/common"
+)
+
+// savedMsg is the reply of a store write started from a form: owner is the
+// asking pane, so the reply lands there even after the user moved on.
+type savedMsg struct {
+	owner string
+	what  string
+	err   error
+}
+
+// saveCmd runs a store write off the UI loop and reports it as a savedMsg.
+func saveCmd(owner, what string, fn func() error) tea.Cmd {
+	return func() tea.Msg { return savedMsg{owner: owner, what: what, err: fn()} }
+}
+
+// formHost embeds one huh form as a sub-model (never form.Run). The
+// form's values live in a heap struct the build function captures, so a
+// form reopened after a refused save keeps what was typed.
+type formHost struct {
+	ctx    *common.Ctx
+	owner  string
+	title  string
+	form   *huh.Form
+	build  func() *huh.Form
+	save   func() tea.Cmd
+	saving bool
+	width  int
+	height int
+}
+
+// formKeys are huh's default keys with esc to cancel and no external
+// editor (it would run on the server for SSH sessions).
+func formKeys() *huh.KeyMap {
+	k := huh.NewDefaultKeyMap()
+	k.Quit = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	k.Text.Editor.SetEnabled(false)
+	return k
+}
+
+func (h *formHost) active() bool { return h.form != nil || h.saving }
+
+// open shows a new form. build makes the form (reusing its values on every
+// call); save starts the store write when the form completes.
+func (h *formHost) open(title string, build func() *huh.Form, save func() tea.Cmd) tea.Cmd {
+	h.title, h.build, h.save, h.saving = title, build, save, false
+	return h.start()
+}
+
+func (h *formHost) start() tea.Cmd {
+	theme := huh.ThemeFunc(huh.ThemeCharm)
+	if h.ctx.Theme.Mono {
+		theme = huh.ThemeFunc(huh.ThemeBase)
+	}
+	h.form = h.build().
+		WithKeyMap(formKeys()).
+		WithTheme(theme).
+		WithShowHelp(true).
+		WithWidth(min(max(h.width-4, 30), 76))
+	init := h.form.Init()
+	h.resize()
+	return init
+}
+
+func (h *formHost) setSize(w, height int) {
+	h.width, h.height = w, height
+	if h.form != nil {
+		h.form = h.form.WithWidth(min(max(w-4, 30), 76))
+		h.resize()
+	}
+}
+
+func (h *formHost) resize() {
+	if h.form == nil {
+		return
+	}
+	m, _ := h.form.Update(tea.WindowSizeMsg{Width: h.width, Height: max(h.height-2, 4)})
+	if f, ok := m.(*huh.Form); ok {
+		h.form = f
+	}
+}
+
+func (h *formHost) close() { h.form, h.saving = nil, false }
+
+// update feeds the form; when it completes the save starts, when it is
+// cancelled the form closes.
+func (h *formHost) update(msg tea.Msg) tea.Cmd {
+	if h.form == nil {
+		return nil
+	}
+	if _, ok := msg.(tea.WindowSizeMsg); ok {
+		return nil // sized by setSize
+	}
+	m, cmd := h.form.Update(msg)
+	if f, ok := m.(*huh.Form); ok {
+		h.form = f
+	}
+	switch h.form.State {
+	case huh.StateAborted:
+		h.close()
+		return common.StatusCmd("cancelled: nothing saved", false)
+	case huh.StateCompleted:
+		h.form = nil
+		h.saving = true
+		cmd := h.save()
+		if !h.saving {
+			return cmd
+		}
+		return tea.Sequence(common.StatusCmd("saving…", false), cmd)
+	}
+	return cmd
+}
+
+// done handles the reply of the save: "saved" only after the store
+// returned nil; a refused save reopens the form with the bad fields named;
+// a stale record closes it and asks for a reload.
+func (h *formHost) done(msg savedMsg) (cmd tea.Cmd, reload bool) {
+	h.saving = false
+	switch {
+	case msg.err == nil:
+		h.close()
+		return common.StatusCmd("saved: "+msg.what, false), true
+	case errors.Is(msg.err, store.ErrStale) || errors.Is(msg.err, store.ErrConflict):
+		h.close()
+		return common.StatusCmd(store.ErrStale.Error()+": reloaded, nothing saved", true), true
+	}
+	text := "not saved: " + msg.err.Error()
+	var ve *store.ValidationError
+	if errors.As(msg.err, &ve) {
+		text = fmt.Sprintf("not saved, fix %s: %s", strings.Join(ve.Fields(), ", "), ve.Error())
+	}
+	if h.build == nil {
+		h.close()
+		return common.StatusCmd(text, true), false
+	}
+	return tea.Batch(h.start(), common.StatusCmd(text, true)), false
+}
+
+func (h *formHost) view() string {
+	st := h.ctx.St()
+	if h.saving {
+		return st.Title.Render(h.title) + "\n\n  " + st.Muted.Render("saving…")
+	}
+	if h.form == nil {
+		return ""
+	}
+	return st.Title.Render(h.title) + "\n" + h.form.View()
+}
+
+// dateField validates a YYYY-MM-DD date (empty allowed when optional).
+func dateField(name string, optional bool) func(string) error {
+	return func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			if optional {
+				return nil
+			}
+			return fmt.Errorf("%s: is required (YYYY-MM-DD)", name)
+		}
+		if _, err := store.ParseDate(s); err != nil {
+			return fmt.Errorf("%s: %v", name, err)
+		}
+		return nil
+	}
+}
+
+// required validates a non-blank field.
+func required(name string) func(string) error {
+	return func(s string) error {
+		if strings.TrimSpace(store.Clean(s, true)) == "" {
+			return fmt.Errorf("%s: is required", name)
+		}
+		return nil
+	}
+}
+
+// optDate parses an optional date already validated by dateField.
+func optDate(s string) (t time.Time) {
+	if strings.TrimSpace(s) == "" {
+		return t
+	}
+	t, _ = store.ParseDate(s)
+	return t
+}

@@ -1,0 +1,307 @@
+package meeting
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui/common"
+	"github.com/leadtable/owg/tui/triage"
+)
+
+type formKind int
+
+const (
+	formStart formKind = iota
+	formNote
+	formAction
+	formDecision
+	formReferralVerb
+	formItem
+	formEnd
+)
+
+// formVals holds the values a form writes (a pointer, so the huh fields
+// keep writing to the same place).
+type formVals struct {
+	date, text, sens, owner, due, verb, title, kind, subject string
+	attendees                                                []string
+	confirm                                                  bool
+}
+
+// form is an embedded huh form (never form.Run) and what it is for.
+type form struct {
+	kind   formKind
+	f      *huh.Form
+	v      *formVals
+	itemID string
+}
+
+func (f *form) setWidth(w int) { f.f.WithWidth(max(w, 20)) }
+
+// update passes msg to the huh form: done once submitted or aborted.
+func (f *form) update(msg tea.Msg) (cmd tea.Cmd, done, submit bool) {
+	mdl, cmd := f.f.Update(msg)
+	if hf, ok := mdl.(*huh.Form); ok {
+		f.f = hf
+	}
+	switch f.f.State {
+	case huh.StateCompleted:
+		return nil, true, true
+	case huh.StateAborted:
+		return nil, true, false
+	}
+	return cmd, false, false
+}
+
+func (m *Model) newForm(kind formKind, v *formVals, itemID string, groups ...*huh.Group) *form {
+	f := huh.NewForm(groups...).WithShowHelp(false).WithTheme(huh.ThemeFunc(huh.ThemeBase))
+	fm := &form{kind: kind, f: f, v: v, itemID: itemID}
+	fm.setWidth(m.width)
+	return fm
+}
+
+func (m *Model) openForm(f *form) tea.Cmd {
+	if f == nil {
+		return nil
+	}
+	m.form = f
+	return f.f.Init()
+}
+
+func required(what string) func(string) error {
+	return func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New(what + " is required")
+		}
+		return nil
+	}
+}
+
+func validDate(optional bool) func(string) error {
+	return func(s string) error {
+		if strings.TrimSpace(s) == "" && optional {
+			return nil
+		}
+		_, err := store.ParseDate(s)
+		return err
+	}
+}
+
+// startForm asks for the meeting date and attendees.
+func (m *Model) startForm() *form {
+	v := &formVals{date: store.FormatDate(store.Today(m.ctx.Time()))}
+	var opts []huh.Option[string]
+	for _, u := range m.users {
+		if u.Active && u.Name != m.ctx.Actor.User {
+			opts = append(opts, huh.NewOption(fmt.Sprintf("%s (%s)", common.Line(u.Name), u.Role), u.Name))
+		}
+	}
+	fields := []huh.Field{huh.NewInput().Title("Meeting date (YYYY-MM-DD)").Value(&v.date).Validate(validDate(false))}
+	if len(opts) > 0 {
+		fields = append(fields, huh.NewMultiSelect[string]().Title("Attendees (space to pick)").Options(opts...).
+			Value(&v.attendees).Height(min(len(opts)+2, 8)))
+	}
+	return m.newForm(formStart, v, "", huh.NewGroup(fields...))
+}
+
+// noteForm asks for a note and, for roles that may write clinical notes,
+// its sensitivity.
+func (m *Model) noteForm(it store.AgendaItem) *form {
+	v := &formVals{sens: string(store.General)}
+	fields := []huh.Field{huh.NewText().Title("Note on item " + it.ID).Value(&v.text).Lines(3).Validate(required("a note"))}
+	if store.CanWrite(m.ctx.Actor.Role, store.DataClinicalContacts) {
+		fields = append(fields, huh.NewSelect[string]().Title("Sensitivity").
+			Options(huh.NewOption("general", string(store.General)), huh.NewOption("clinical (never shown to law enforcement)", string(store.Clinical))).
+			Value(&v.sens))
+	}
+	return m.newForm(formNote, v, it.ID, huh.NewGroup(fields...))
+}
+
+// actionForm asks for an action item: text, owner, due date.
+func (m *Model) actionForm(it store.AgendaItem) *form {
+	v := &formVals{owner: m.ctx.Actor.User}
+	owners := []string{m.mt.Facilitator}
+	owners = append(owners, m.mt.Attendees...)
+	users := m.users
+	if m.td != nil {
+		users = m.td.users
+	}
+	for _, u := range users {
+		if u.Active {
+			owners = append(owners, u.Name)
+		}
+	}
+	owners = append(owners, m.ctx.Actor.User)
+	slices.Sort(owners)
+	owners = slices.Compact(owners)
+	opts := make([]huh.Option[string], 0, len(owners))
+	for _, o := range owners {
+		if o != "" {
+			opts = append(opts, huh.NewOption(common.Line(o), o))
+		}
+	}
+	return m.newForm(formAction, v, it.ID, huh.NewGroup(
+		huh.NewInput().Title("Action item on item "+it.ID).Value(&v.text).Validate(required("the action")),
+		huh.NewSelect[string]().Title("Owner").Options(opts...).Value(&v.owner).Height(min(len(opts)+2, 6)),
+		huh.NewInput().Title("Due (YYYY-MM-DD, optional)").Value(&v.due).Validate(validDate(true)),
+	))
+}
+
+// decisionForm asks accept/waitlist/decline on a referral item the viewer
+// may decide, else a decision in words.
+func (m *Model) decisionForm(it store.AgendaItem) *form {
+	v := &formVals{verb: string(triage.Accept)}
+	if it.Kind == store.ItemReferral && m.td != nil {
+		if _, ok := m.td.refs[it.Subject]; ok {
+			return m.newForm(formReferralVerb, v, it.ID, huh.NewGroup(
+				huh.NewSelect[string]().Title("Decision on "+it.Subject).Options(
+					huh.NewOption("accept (assign a case manager)", string(triage.Accept)),
+					huh.NewOption("waitlist", string(triage.Waitlist)),
+					huh.NewOption("decline (with a reason)", string(triage.Decline)),
+				).Value(&v.verb)))
+		}
+	}
+	return m.newForm(formDecision, v, it.ID, huh.NewGroup(
+		huh.NewInput().Title("Decision on item "+it.ID).Value(&v.text).Validate(required("the decision"))))
+}
+
+// itemForm asks for a new agenda item, added after the current one.
+func (m *Model) itemForm() *form {
+	v := &formVals{kind: string(store.ItemOther)}
+	return m.newForm(formItem, v, "", huh.NewGroup(
+		huh.NewSelect[string]().Title("Kind").Options(
+			huh.NewOption("other", string(store.ItemOther)),
+			huh.NewOption("goal review (participant id)", string(store.ItemGoalReview)),
+			huh.NewOption("referral (referral id)", string(store.ItemReferral)),
+			huh.NewOption("case (case id)", string(store.ItemCase)),
+		).Value(&v.kind),
+		huh.NewInput().Title("Subject id (P-, R-, L-; empty for other)").Value(&v.subject),
+		huh.NewInput().Title("Title (no names: ids and topics only)").Value(&v.title),
+	))
+}
+
+func (m *Model) endForm() *form {
+	v := &formVals{}
+	return m.newForm(formEnd, v, "", huh.NewGroup(
+		huh.NewConfirm().Title("End meeting "+m.mt.ID+" and save the minutes?").Affirmative("End").Negative("Keep going").Value(&v.confirm)))
+}
+
+// submit acts on a completed form.
+func (m *Model) submit(f *form) tea.Cmd {
+	c, v, now, user := m.ctx, f.v, m.ctx.Time(), m.ctx.Actor.User
+	switch f.kind {
+	case formStart:
+		day, err := store.ParseDate(v.date)
+		if err != nil {
+			m.setStatus("date: "+err.Error(), false)
+			return nil
+		}
+		return m.start(day, v.attendees)
+	case formNote:
+		n := store.Note{Time: now, Author: user, Text: strings.TrimSpace(store.Clean(v.text, true)), Sensitivity: store.Sensitivity(v.sens)}
+		if n.Sensitivity == store.Clinical && !store.CanWrite(c.Actor.Role, store.DataClinicalContacts) {
+			n.Sensitivity = store.General
+		}
+		id := f.itemID
+		return mutate(c, m.mt.ID, "note on item "+id, func(mt *store.Meeting) error {
+			i := indexOf(mt.Items, id)
+			if i < 0 {
+				return fmt.Errorf("item %s was removed", id)
+			}
+			mt.Items[i].Notes = append(mt.Items[i].Notes, n)
+			return nil
+		})
+	case formAction:
+		a := store.ActionItem{ItemID: f.itemID, Text: store.CleanLine(v.text), Owner: v.owner}
+		if v.due != "" {
+			a.Due, _ = store.ParseDate(v.due)
+		}
+		return mutate(c, m.mt.ID, "action item for "+common.Line(v.owner), func(mt *store.Meeting) error {
+			mt.ActionItems = append(mt.ActionItems, a)
+			return nil
+		})
+	case formDecision:
+		d := store.Decision{Time: now, Author: user, Text: store.CleanLine(v.text)}
+		id := f.itemID
+		return mutate(c, m.mt.ID, "decision on item "+id, func(mt *store.Meeting) error {
+			i := indexOf(mt.Items, id)
+			if i < 0 {
+				return fmt.Errorf("item %s was removed", id)
+			}
+			mt.Items[i].Decisions = append(mt.Items[i].Decisions, d)
+			return nil
+		})
+	case formReferralVerb:
+		it := m.mt.Items[m.clamp(indexOf(m.mt.Items, f.itemID))]
+		r, ok := m.td.refs[it.Subject]
+		if !ok {
+			m.setStatus(it.Subject+" is no longer in the queue", false)
+			return nil
+		}
+		in, err := triage.InputFor(m.td.ranking, r, m.td.parts, m.td.loads, triage.Verb(v.verb), m.mt.ID)
+		if err != nil {
+			m.setStatus(err.Error(), false)
+			return nil
+		}
+		d, cmd := triage.NewDecide(c, in, m.width)
+		m.decide = d
+		return cmd
+	case formItem:
+		kind := store.ItemKind(v.kind)
+		subject := strings.ToUpper(store.CleanLine(v.subject))
+		title := store.CleanLine(v.title)
+		if title == "" {
+			title = itemTitle(kind, subject)
+		}
+		after := ""
+		if it, ok := m.item(); ok {
+			after = it.ID
+		}
+		return mutate(c, m.mt.ID, "item added", func(mt *store.Meeting) error {
+			n := 0
+			for _, it := range mt.Items {
+				if x, err := strconv.Atoi(it.ID); err == nil && x > n {
+					n = x
+				}
+			}
+			it := store.AgendaItem{ID: strconv.Itoa(n + 1), Kind: kind, Subject: subject, Title: title, Reason: "added in the meeting", Status: store.ItemPending}
+			at := indexOf(mt.Items, after) + 1
+			mt.Items = slices.Insert(mt.Items, at, it)
+			if at <= mt.Current && len(mt.Items) > 1 {
+				mt.Current++
+			}
+			return nil
+		})
+	case formEnd:
+		if !v.confirm {
+			return nil
+		}
+		return m.end()
+	}
+	return nil
+}
+
+// itemTitle is a title built from the kind and id: never a name.
+func itemTitle(kind store.ItemKind, subject string) string {
+	switch kind {
+	case store.ItemGoalReview:
+		return "Goal review " + subject
+	case store.ItemReferral:
+		return "Referral " + subject
+	case store.ItemCase:
+		return "Case " + subject
+	case store.ItemActionItems:
+		return "Action items from the last meeting"
+	}
+	if subject != "" {
+		return "Item " + subject
+	}
+	return "Other business"
+}

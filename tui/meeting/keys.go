@@ -1,0 +1,37 @@
+package meeting
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap holds the Meeting screen's keys; help is generated from them.
+type keyMap struct {
+	// lobby
+	Start, Join key.Binding
+	// walking the agenda
+	Next, Prev, Jump, MoveUp, MoveDown, Skip, AddItem key.Binding
+	Note, Decide, Action, Open, Follow, TakeOver, End  key.Binding
+	Leave, Reload, Cancel                              key.Binding
+}
+
+func newKeyMap() keyMap {
+	return keyMap{
+		Start:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "start meeting")),
+		Join:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "join meeting")),
+		Next:     key.NewBinding(key.WithKeys("down", "j", "n"), key.WithHelp("↓/n", "next item")),
+		Prev:     key.NewBinding(key.WithKeys("up", "k", "p"), key.WithHelp("↑/p", "previous item")),
+		Jump:     key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "jump to #")),
+		MoveUp:   key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K", "move item up")),
+		MoveDown: key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J", "move item down")),
+		Skip:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip item")),
+		AddItem:  key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "add item")),
+		Note:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "note")),
+		Decide:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "decision")),
+		Action:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "action item")),
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open participant")),
+		Follow:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "follow facilitator")),
+		TakeOver: key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "take over")),
+		End:      key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "end meeting")),
+		Leave:    key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "leave")),
+		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}

@@ -1,0 +1,204 @@
+package meeting
+
+import (
+	"errors"
+	"slices"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui/common"
+	"github.com/leadtable/owg/tui/triage"
+)
+
+// lobbyMsg carries the meetings list (not in a meeting).
+type lobbyMsg struct {
+	gen      int
+	meetings []store.Meeting
+	users    []store.User
+	err      error
+}
+
+// meetingMsg carries a (re)loaded meeting and, on join, the triage data
+// its referral items show.
+type meetingMsg struct {
+	gen     int
+	mt      store.Meeting
+	prev    *store.Meeting // the meeting before, for its action items
+	triage  *triageData    // nil: keep what is loaded
+	joining bool
+	err     error
+}
+
+// savedMsg is the result of a MutateMeeting.
+type savedMsg struct {
+	mt   store.Meeting
+	what string // status text on success
+	err  error
+}
+
+// endedMsg is the result of ending the meeting.
+type endedMsg struct {
+	mt  store.Meeting
+	err error
+}
+
+// itemCtxMsg carries the context of one agenda subject.
+type itemCtxMsg struct {
+	subject string
+	ic      itemCtx
+}
+
+// triageData is the ranking and caseloads for referral items.
+type triageData struct {
+	ranking store.Ranking
+	refs    map[string]store.Referral
+	parts   map[string]store.Participant
+	loads   []triage.CaseManagerLoad
+	users   []store.User
+	total   int
+}
+
+// itemCtx is what one viewer may see of an item's subject.
+type itemCtx struct {
+	pv     *store.ParticipantView // participant, or the case's participant
+	kase   *store.LegalCase       // case items, as the viewer may see it
+	ref    *store.Referral        // referral items
+	err    error
+	loaded bool
+}
+
+func loadLobby(c *common.Ctx, gen int) tea.Cmd {
+	return func() tea.Msg {
+		ms, err := c.Store.ListMeetings(c.Context())
+		if err != nil {
+			return lobbyMsg{gen: gen, err: err}
+		}
+		us, err := c.Store.ListUsers(c.Context())
+		return lobbyMsg{gen: gen, meetings: ms, users: us, err: err}
+	}
+}
+
+// loadMeeting reads the meeting; withTriage also reloads the ranking and
+// the previous meeting.
+func loadMeeting(c *common.Ctx, gen int, id string, withTriage, joining bool) tea.Cmd {
+	return func() tea.Msg {
+		ctx := c.Context()
+		mt, err := c.Store.GetMeeting(ctx, id)
+		out := meetingMsg{gen: gen, mt: mt, joining: joining, err: err}
+		if err != nil || !withTriage {
+			return out
+		}
+		out.prev, out.err = previousMeeting(c, mt)
+		if out.err != nil {
+			return out
+		}
+		out.triage, out.err = loadTriage(c)
+		return out
+	}
+}
+
+func previousMeeting(c *common.Ctx, mt store.Meeting) (*store.Meeting, error) {
+	ms, err := c.Store.ListMeetings(c.Context())
+	if err != nil {
+		return nil, err
+	}
+	var prev *store.Meeting
+	for i := range ms {
+		if ms[i].ID != mt.ID && ms[i].Status == store.MeetingEnded && !ms[i].Date.After(mt.Date) {
+			prev = &ms[i]
+		}
+	}
+	return prev, nil
+}
+
+func loadTriage(c *common.Ctx) (*triageData, error) {
+	ctx, s := c.Context(), c.Store
+	users, err := s.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	parts, err := s.ListParticipants(ctx, store.ParticipantFilter{ActiveOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	refs, err := s.ListReferrals(ctx, store.ReferralFilter{Statuses: []store.ReferralStatus{store.RefNew, store.RefWaitlisted, store.RefScreenedOut}})
+	if err != nil {
+		return nil, err
+	}
+	td := &triageData{users: users, refs: map[string]store.Referral{}, parts: map[string]store.Participant{}}
+	td.ranking = store.Rank(c.Protocol, refs, parts, store.Capacity(c.Protocol, users, parts), store.Today(c.Time()))
+	for _, r := range refs {
+		td.refs[r.ID] = r
+	}
+	for _, p := range parts {
+		td.parts[p.ID] = p
+	}
+	td.loads = triage.CaseManagerLoads(c.Protocol, users, parts)
+	for _, l := range td.loads {
+		td.total += l.Cap
+	}
+	return td, nil
+}
+
+// loadItemCtx loads what the viewer may see of an item's subject. The
+// first look at a participant is audited (ViewParticipant); live
+// refreshes of a subject already shown are not (PeekParticipant).
+func loadItemCtx(c *common.Ctx, it store.AgendaItem, refresh bool) tea.Cmd {
+	subject := it.Subject
+	return func() tea.Msg {
+		ctx, s, now := c.Context(), c.Store, c.Time()
+		view := store.ViewParticipant
+		if refresh {
+			view = store.PeekParticipant
+		}
+		ic := itemCtx{loaded: true}
+		switch it.Kind {
+		case store.ItemGoalReview:
+			pv, err := view(ctx, s, c.Actor, subject, now)
+			ic.pv, ic.err = &pv, err
+		case store.ItemCase:
+			lc, err := s.GetCase(ctx, subject)
+			if err != nil {
+				ic.err = err
+				break
+			}
+			pv, err := view(ctx, s, c.Actor, lc.ParticipantID, now)
+			if err != nil {
+				ic.err = err
+				break
+			}
+			ic.pv = &pv
+			if i := slices.IndexFunc(pv.Cases, func(x store.LegalCase) bool { return x.ID == subject }); i >= 0 {
+				ic.kase = &pv.Cases[i]
+			}
+		case store.ItemReferral:
+			r, err := s.GetReferral(ctx, subject)
+			if err != nil {
+				ic.err = err
+				break
+			}
+			if store.ReferralAccess(c.Actor, r) != store.Redacted {
+				ic.ref = &r
+			}
+		}
+		if store.IsNotFound(ic.err) {
+			ic.err = errors.New(subject + " no longer exists")
+		}
+		return itemCtxMsg{subject: subject, ic: ic}
+	}
+}
+
+// mutate applies fn to the stored meeting in one transaction, so appends
+// by two people never overwrite each other.
+func mutate(c *common.Ctx, id, what string, fn func(*store.Meeting) error) tea.Cmd {
+	return func() tea.Msg {
+		mt, err := c.Store.MutateMeeting(c.Context(), c.Actor, id, fn)
+		return savedMsg{mt: mt, what: what, err: err}
+	}
+}
+
+// isStale reports whether err means someone else changed the record.
+func isStale(err error) bool {
+	return errors.Is(err, store.ErrStale) || errors.Is(err, store.ErrConflict)
+}

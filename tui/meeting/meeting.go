@@ -1,0 +1,698 @@
+// Package meeting is the Meeting screen (tab 5): start an OWG meeting,
+// walk its agenda item by item with the context each item needs, capture
+// notes, decisions and action items on the item, and end it (the meeting
+// record is the minutes). In a live meeting every attendee but the
+// facilitator follows the facilitator's current item, may step away to
+// browse, and re-follows with a key; each sees only what their role and
+// each participant's ROI allow.
+package meeting
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui/common"
+	"github.com/leadtable/owg/tui/triage"
+)
+
+// Model is the Meeting screen.
+type Model struct {
+	ctx    *common.Ctx
+	keys   keyMap
+	width  int
+	height int
+	gen    int
+
+	// lobby (not in a meeting)
+	meetings []store.Meeting
+	users    []store.User
+	loaded   bool
+
+	// in a meeting
+	joined    bool
+	mt        store.Meeting
+	prev      *store.Meeting
+	td        *triageData
+	view      int  // index of the item this viewer looks at
+	following bool // the view follows mt.Current
+	ctxs      map[string]itemCtx
+	people    []person
+
+	// input
+	form    *form
+	decide  *triage.Decide
+	jumping bool
+	jumpBuf string
+
+	status   string
+	statusOK bool
+}
+
+// New returns the Meeting screen for the session's actor.
+func New(ctx *common.Ctx) common.Component {
+	return &Model{ctx: ctx, keys: newKeyMap(), width: 80, height: 20, ctxs: map[string]itemCtx{}}
+}
+
+// Init loads the meetings.
+func (m *Model) Init() tea.Cmd { return m.reloadLobby() }
+
+// SetSize sets the screen's size in cells.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = width, height
+	if m.form != nil {
+		m.form.setWidth(m.width)
+	}
+}
+
+// Capturing reports whether a form or the jump prompt takes typed keys.
+func (m *Model) Capturing() bool { return m.form != nil || m.decide != nil || m.jumping }
+
+// Dirty reports whether a form holds unsaved input.
+func (m *Model) Dirty() bool { return m.form != nil || m.decide != nil }
+
+// MeetingID returns the id of the meeting this session is in, or "".
+func (m *Model) MeetingID() string {
+	if !m.joined {
+		return ""
+	}
+	return m.mt.ID
+}
+
+// Following reports whether the view follows the facilitator.
+func (m *Model) Following() bool { return m.joined && m.following }
+
+func (m *Model) next() int { m.gen++; return m.gen }
+
+func (m *Model) reloadLobby() tea.Cmd { return loadLobby(m.ctx, m.next()) }
+
+func (m *Model) setStatus(s string, ok bool) { m.status, m.statusOK = s, ok }
+
+func (m *Model) presence() {
+	if m.ctx.OnPresence != nil {
+		m.ctx.OnPresence(m.MeetingID(), m.Following())
+	}
+}
+
+// drives reports whether this session moves the meeting's current item.
+func (m *Model) drives() bool {
+	return m.joined && m.mt.Status == store.MeetingOpen && m.mt.Facilitator == m.ctx.Actor.User
+}
+
+func canRun(role store.Role) bool { return role == store.RolePM || role == store.RoleSupervisor }
+
+func canNote(role store.Role) bool {
+	return role != store.RoleCommunity && role != store.RoleEvaluator
+}
+
+func canAction(role store.Role) bool {
+	switch role {
+	case store.RolePM, store.RoleSupervisor, store.RoleCaseManager, store.RoleProvider:
+		return true
+	}
+	return false
+}
+
+// openMeeting returns the open meeting in the lobby list, if any.
+func (m *Model) openMeeting() (store.Meeting, bool) {
+	for i := len(m.meetings) - 1; i >= 0; i-- {
+		if m.meetings[i].Status == store.MeetingOpen {
+			return m.meetings[i], true
+		}
+	}
+	return store.Meeting{}, false
+}
+
+func (m *Model) item() (store.AgendaItem, bool) {
+	if !m.joined || m.view < 0 || m.view >= len(m.mt.Items) {
+		return store.AgendaItem{}, false
+	}
+	return m.mt.Items[m.view], true
+}
+
+// join enters meeting id, following the facilitator.
+func (m *Model) join(id string) tea.Cmd {
+	return loadMeeting(m.ctx, m.next(), id, true, true)
+}
+
+// Update routes messages: loads and saves, live changes, forms, keys.
+func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	if cs, ok := changesOf(msg); ok {
+		return m, m.onChanges(cs)
+	}
+	if ps, ok := presenceOf(msg); ok {
+		m.people = ps
+		return m, nil
+	}
+	switch msg := msg.(type) {
+	case lobbyMsg:
+		if msg.gen != m.gen {
+			return m, nil
+		}
+		if msg.err != nil {
+			m.setStatus("could not load meetings: "+msg.err.Error(), false)
+			return m, nil
+		}
+		m.meetings, m.users, m.loaded = msg.meetings, msg.users, true
+		return m, nil
+	case meetingMsg:
+		return m, m.onMeeting(msg)
+	case savedMsg:
+		return m, m.onSaved(msg)
+	case endedMsg:
+		return m, m.onEnded(msg)
+	case itemCtxMsg:
+		m.ctxs[msg.subject] = msg.ic
+		return m, nil
+	case startedMsg:
+		if msg.err != nil {
+			m.setStatus("could not start the meeting: "+msg.err.Error(), false)
+			return m, nil
+		}
+		m.setStatus(fmt.Sprintf("meeting %s started: %d agenda items", msg.mt.ID, len(msg.mt.Items)), true)
+		return m, m.join(msg.mt.ID)
+	case triage.DecidedMsg:
+		return m, m.onDecided(msg)
+	}
+	if m.decide != nil {
+		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Cancel) {
+			m.decide = nil
+			m.setStatus("decision cancelled", true)
+			return m, nil
+		}
+		cmd, done := m.decide.Update(msg)
+		if done {
+			m.decide = nil
+		}
+		return m, cmd
+	}
+	if m.form != nil {
+		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Cancel) {
+			m.form = nil
+			m.setStatus("cancelled", true)
+			return m, nil
+		}
+		cmd, done, submit := m.form.update(msg)
+		if done {
+			f := m.form
+			m.form = nil
+			if submit {
+				return m, m.submit(f)
+			}
+		}
+		return m, cmd
+	}
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return m, nil
+	}
+	if m.jumping {
+		return m, m.jumpKey(k)
+	}
+	if !m.joined {
+		return m, m.lobbyKey(k)
+	}
+	return m, m.meetingKey(k)
+}
+
+func (m *Model) lobbyKey(k tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, m.keys.Reload):
+		return m.reloadLobby()
+	case key.Matches(k, m.keys.Join):
+		if mt, ok := m.openMeeting(); ok {
+			return m.join(mt.ID)
+		}
+		m.setStatus("no meeting is open", false)
+	case key.Matches(k, m.keys.Start):
+		if !canRun(m.ctx.Actor.Role) {
+			m.setStatus("only the pm or a supervisor starts a meeting", false)
+			return nil
+		}
+		if mt, ok := m.openMeeting(); ok {
+			m.setStatus(mt.ID+" is open: press enter to join it", false)
+			return nil
+		}
+		return m.openForm(m.startForm())
+	}
+	return nil
+}
+
+func (m *Model) meetingKey(k tea.KeyPressMsg) tea.Cmd {
+	role := m.ctx.Actor.Role
+	switch {
+	case key.Matches(k, m.keys.Next):
+		return m.move(m.view + 1)
+	case key.Matches(k, m.keys.Prev):
+		return m.move(m.view - 1)
+	case key.Matches(k, m.keys.Jump):
+		m.jumping, m.jumpBuf = true, ""
+	case key.Matches(k, m.keys.Follow):
+		m.following = true
+		m.view = m.clamp(m.mt.Current)
+		m.presence()
+		m.setStatus("following the facilitator", true)
+		return m.ensureCtx()
+	case key.Matches(k, m.keys.Reload):
+		return loadMeeting(m.ctx, m.next(), m.mt.ID, true, false)
+	case key.Matches(k, m.keys.Leave):
+		m.joined, m.following = false, false
+		m.presence()
+		m.setStatus("left the meeting", true)
+		return m.reloadLobby()
+	case key.Matches(k, m.keys.Open):
+		it, ok := m.item()
+		if !ok || it.Kind != store.ItemGoalReview {
+			return nil
+		}
+		if ic := m.ctxs[it.Subject]; ic.pv == nil || !ic.pv.Viewable() {
+			m.setStatus(store.NotShared, false)
+			return nil
+		}
+		m.stepAway()
+		id := it.Subject
+		return func() tea.Msg { return common.OpenParticipantMsg{ID: id} }
+	}
+	if m.mt.Status != store.MeetingOpen {
+		return nil
+	}
+	switch {
+	case key.Matches(k, m.keys.TakeOver):
+		if !canRun(role) {
+			m.setStatus("only the pm or a supervisor facilitates", false)
+			return nil
+		}
+		user, cur := m.ctx.Actor.User, m.view
+		return mutate(m.ctx, m.mt.ID, "you are facilitating", func(mt *store.Meeting) error {
+			mt.Facilitator = user
+			mt.Current = min(max(cur, 0), max(len(mt.Items)-1, 0))
+			return nil
+		})
+	case key.Matches(k, m.keys.Note):
+		if !canNote(role) {
+			m.setStatus("notes are not taken by your role", false)
+			return nil
+		}
+		if it, ok := m.item(); ok {
+			return m.openForm(m.noteForm(it))
+		}
+	case key.Matches(k, m.keys.Action):
+		if !canAction(role) {
+			m.setStatus("action items are not added by your role", false)
+			return nil
+		}
+		if it, ok := m.item(); ok {
+			return m.openForm(m.actionForm(it))
+		}
+	case key.Matches(k, m.keys.Decide):
+		if !canRun(role) {
+			m.setStatus("decisions are recorded by the pm or a supervisor", false)
+			return nil
+		}
+		if it, ok := m.item(); ok {
+			return m.openForm(m.decisionForm(it))
+		}
+	}
+	if !m.drives() {
+		switch {
+		case key.Matches(k, m.keys.MoveUp), key.Matches(k, m.keys.MoveDown), key.Matches(k, m.keys.Skip),
+			key.Matches(k, m.keys.AddItem), key.Matches(k, m.keys.End):
+			m.setStatus("only the facilitator changes the agenda", false)
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(k, m.keys.MoveUp):
+		return m.reorder(-1)
+	case key.Matches(k, m.keys.MoveDown):
+		return m.reorder(1)
+	case key.Matches(k, m.keys.Skip):
+		return m.skip()
+	case key.Matches(k, m.keys.AddItem):
+		return m.openForm(m.itemForm())
+	case key.Matches(k, m.keys.End):
+		return m.openForm(m.endForm())
+	}
+	return nil
+}
+
+func (m *Model) jumpKey(k tea.KeyPressMsg) tea.Cmd {
+	switch k.String() {
+	case "esc":
+		m.jumping = false
+	case "backspace":
+		if m.jumpBuf != "" {
+			m.jumpBuf = m.jumpBuf[:len(m.jumpBuf)-1]
+		}
+	case "enter":
+		m.jumping = false
+		n, err := strconv.Atoi(m.jumpBuf)
+		if err != nil || n < 1 || n > len(m.mt.Items) {
+			m.setStatus(fmt.Sprintf("no item %q (1-%d)", m.jumpBuf, len(m.mt.Items)), false)
+			return nil
+		}
+		return m.move(n - 1)
+	default:
+		if len(k.Text) == 1 && k.Text[0] >= '0' && k.Text[0] <= '9' && len(m.jumpBuf) < 4 {
+			m.jumpBuf += k.Text
+		}
+	}
+	return nil
+}
+
+func (m *Model) clamp(i int) int { return min(max(i, 0), max(len(m.mt.Items)-1, 0)) }
+
+// stepAway stops following (a browsing attendee).
+func (m *Model) stepAway() {
+	if m.following && !m.drives() {
+		m.following = false
+		m.presence()
+	}
+}
+
+// move shows item i: the facilitator moves the meeting's current item
+// (marking the one left discussed); anyone else browses on their own.
+func (m *Model) move(i int) tea.Cmd {
+	if len(m.mt.Items) == 0 {
+		return nil
+	}
+	i = m.clamp(i)
+	if i == m.view {
+		return nil
+	}
+	if !m.drives() {
+		m.stepAway()
+		m.view = i
+		return m.ensureCtx()
+	}
+	from := m.mt.Items[m.view].ID
+	to := m.mt.Items[i].ID
+	m.view = i
+	m.mt.Current = i
+	save := mutate(m.ctx, m.mt.ID, "", func(mt *store.Meeting) error {
+		for j := range mt.Items {
+			if mt.Items[j].ID == from && (mt.Items[j].Status == store.ItemPending || mt.Items[j].Status == "") {
+				mt.Items[j].Status = store.ItemDiscussed
+			}
+		}
+		if j := indexOf(mt.Items, to); j >= 0 {
+			mt.Current = j
+		}
+		return nil
+	})
+	for j := range m.mt.Items {
+		if m.mt.Items[j].ID == from && (m.mt.Items[j].Status == store.ItemPending || m.mt.Items[j].Status == "") {
+			m.mt.Items[j].Status = store.ItemDiscussed
+		}
+	}
+	return tea.Batch(save, m.ensureCtx())
+}
+
+func indexOf(items []store.AgendaItem, id string) int {
+	for i, it := range items {
+		if it.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// reorder moves the viewed item up (d = -1) or down (d = 1).
+func (m *Model) reorder(d int) tea.Cmd {
+	it, ok := m.item()
+	if !ok {
+		return nil
+	}
+	j := m.view + d
+	if j < 0 || j >= len(m.mt.Items) {
+		return nil
+	}
+	id := it.ID
+	curID := m.mt.Items[m.clamp(m.mt.Current)].ID
+	return mutate(m.ctx, m.mt.ID, "moved item "+id, func(mt *store.Meeting) error {
+		i := indexOf(mt.Items, id)
+		k := i + d
+		if i < 0 || k < 0 || k >= len(mt.Items) {
+			return nil
+		}
+		mt.Items[i], mt.Items[k] = mt.Items[k], mt.Items[i]
+		if c := indexOf(mt.Items, curID); c >= 0 {
+			mt.Current = c
+		}
+		return nil
+	})
+}
+
+// skip marks the viewed item skipped and moves on.
+func (m *Model) skip() tea.Cmd {
+	it, ok := m.item()
+	if !ok {
+		return nil
+	}
+	id := it.ID
+	m.mt.Items[m.view].Status = store.ItemSkipped
+	nextID := id
+	if m.view+1 < len(m.mt.Items) {
+		nextID = m.mt.Items[m.view+1].ID
+		m.view++
+		m.mt.Current = m.view
+	}
+	return tea.Batch(mutate(m.ctx, m.mt.ID, "skipped item "+id, func(mt *store.Meeting) error {
+		if i := indexOf(mt.Items, id); i >= 0 {
+			mt.Items[i].Status = store.ItemSkipped
+		}
+		if i := indexOf(mt.Items, nextID); i >= 0 {
+			mt.Current = i
+		}
+		return nil
+	}), m.ensureCtx())
+}
+
+// ensureCtx loads the viewed item's context when not yet loaded.
+func (m *Model) ensureCtx() tea.Cmd {
+	it, ok := m.item()
+	if !ok || it.Subject == "" {
+		return nil
+	}
+	if _, ok := m.ctxs[it.Subject]; ok {
+		return nil
+	}
+	m.ctxs[it.Subject] = itemCtx{} // loading
+	return loadItemCtx(m.ctx, it, false)
+}
+
+// applyMeeting takes a meeting as stored, keeping the view on the same
+// item (or on the current one when following).
+func (m *Model) applyMeeting(mt store.Meeting) tea.Cmd {
+	var viewID string
+	if it, ok := m.item(); ok {
+		viewID = it.ID
+	}
+	m.mt = mt
+	switch {
+	case m.following || m.drives():
+		m.view = m.clamp(mt.Current)
+	case viewID != "":
+		if i := indexOf(mt.Items, viewID); i >= 0 {
+			m.view = i
+		}
+	}
+	m.view = m.clamp(m.view)
+	return m.ensureCtx()
+}
+
+func (m *Model) onMeeting(msg meetingMsg) tea.Cmd {
+	if msg.gen != m.gen {
+		return nil
+	}
+	if msg.err != nil {
+		m.setStatus("could not load the meeting: "+msg.err.Error(), false)
+		return nil
+	}
+	if msg.triage != nil {
+		m.td = msg.triage
+	}
+	if msg.prev != nil || msg.joining {
+		m.prev = msg.prev
+	}
+	if msg.joining {
+		m.joined, m.following = true, true
+		m.ctxs = map[string]itemCtx{}
+		m.mt = msg.mt
+		m.view = m.clamp(msg.mt.Current)
+		m.presence()
+	}
+	return m.applyMeeting(msg.mt)
+}
+
+func (m *Model) onSaved(msg savedMsg) tea.Cmd {
+	if msg.err != nil {
+		if isStale(msg.err) {
+			m.setStatus(store.ErrStale.Error(), false)
+		} else {
+			m.setStatus("not saved: "+msg.err.Error(), false)
+		}
+		return loadMeeting(m.ctx, m.next(), m.mt.ID, false, false)
+	}
+	if msg.mt.ID != m.mt.ID || !m.joined {
+		return nil
+	}
+	if msg.what != "" {
+		m.setStatus("saved: "+msg.what, true)
+	}
+	return m.applyMeeting(msg.mt)
+}
+
+// onChanges reloads what a committed change touches.
+func (m *Model) onChanges(cs []store.Change) tea.Cmd {
+	if !m.joined {
+		for _, c := range cs {
+			if c.Kind == "meeting" {
+				return m.reloadLobby()
+			}
+		}
+		return nil
+	}
+	var cmds []tea.Cmd
+	reloadMeeting, reloadTriage := false, false
+	refreshed := map[string]bool{}
+	for _, c := range cs {
+		switch c.Kind {
+		case "meeting":
+			if c.ID == m.mt.ID {
+				reloadMeeting = true
+			}
+		case "referral", "user":
+			reloadTriage = true
+		}
+		if c.Kind == "participant" && c.ID != "" {
+			reloadTriage = true
+		}
+		for _, subj := range []string{c.ID, c.Subject} {
+			if ic, ok := m.ctxs[subj]; ok && ic.loaded && !refreshed[subj] {
+				if i := subjectIndex(m.mt.Items, subj); i >= 0 {
+					refreshed[subj] = true
+					cmds = append(cmds, loadItemCtx(m.ctx, m.mt.Items[i], true))
+				}
+			}
+		}
+	}
+	if reloadMeeting || reloadTriage {
+		cmds = append(cmds, loadMeeting(m.ctx, m.next(), m.mt.ID, reloadTriage, false))
+	}
+	return tea.Batch(cmds...)
+}
+
+func subjectIndex(items []store.AgendaItem, subject string) int {
+	for i, it := range items {
+		if it.Subject == subject {
+			return i
+		}
+	}
+	return -1
+}
+
+// onDecided records a referral decision on its agenda item.
+func (m *Model) onDecided(msg triage.DecidedMsg) tea.Cmd {
+	if msg.Err != nil {
+		m.setStatus(msg.ID+": "+msg.Err.Error(), false)
+		return nil
+	}
+	itemID := ""
+	for _, it := range m.mt.Items {
+		if it.Kind == store.ItemReferral && it.Subject == msg.ID {
+			itemID = it.ID
+		}
+	}
+	if it, ok := m.item(); ok && it.Subject == msg.ID {
+		itemID = it.ID
+	}
+	d := store.Decision{Time: m.ctx.Time(), Author: m.ctx.Actor.User, Text: msg.Text()}
+	cmds := []tea.Cmd{mutate(m.ctx, m.mt.ID, d.Text, func(mt *store.Meeting) error {
+		if i := indexOf(mt.Items, itemID); i >= 0 {
+			mt.Items[i].Decisions = append(mt.Items[i].Decisions, d)
+		}
+		return nil
+	})}
+	// the ranking changed: reload it (and the referral's own context)
+	delete(m.ctxs, msg.ID)
+	cmds = append(cmds, loadMeeting(m.ctx, m.next(), m.mt.ID, true, false))
+	return tea.Batch(cmds...)
+}
+
+// end closes the meeting: status ended, the reviewed participants' last
+// review set and their flags cleared. The meeting record is the minutes.
+func (m *Model) end() tea.Cmd {
+	c, id := m.ctx, m.mt.ID
+	return func() tea.Msg {
+		now := c.Time()
+		mt, err := c.Store.MutateMeeting(c.Context(), c.Actor, id, func(mt *store.Meeting) error {
+			if mt.Status != store.MeetingOpen {
+				return fmt.Errorf("%s is not open", mt.ID)
+			}
+			if cur := mt.Current; cur >= 0 && cur < len(mt.Items) && (mt.Items[cur].Status == store.ItemPending || mt.Items[cur].Status == "") {
+				mt.Items[cur].Status = store.ItemDiscussed
+			}
+			mt.Status, mt.EndedAt = store.MeetingEnded, now
+			return nil
+		})
+		if err != nil {
+			return endedMsg{err: err}
+		}
+		var errs []string
+		for _, it := range mt.Items {
+			if it.Kind != store.ItemGoalReview || it.Status != store.ItemDiscussed || it.Subject == "" {
+				continue
+			}
+			if err := markReviewed(c, it.Subject, now); err != nil {
+				errs = append(errs, it.Subject+": "+err.Error())
+			}
+		}
+		if len(errs) > 0 {
+			return endedMsg{mt: mt, err: fmt.Errorf("meeting ended, but not every review was recorded: %s", strings.Join(errs, "; "))}
+		}
+		return endedMsg{mt: mt}
+	}
+}
+
+// markReviewed sets a participant's last review and clears the flag,
+// retrying once when someone else saved the record first.
+func markReviewed(c *common.Ctx, id string, now time.Time) error {
+	var err error
+	for range 3 {
+		var p store.Participant
+		p, err = c.Store.GetParticipant(c.Context(), id)
+		if err != nil {
+			return err
+		}
+		p.LastReview = store.DateOf(now)
+		p.FlaggedBy = ""
+		if _, err = c.Store.UpdateParticipant(c.Context(), c.Actor, p); err == nil || !isStale(err) {
+			return err
+		}
+	}
+	return err
+}
+
+func (m *Model) onEnded(msg endedMsg) tea.Cmd {
+	if msg.mt.ID != "" {
+		m.mt = msg.mt
+	}
+	if msg.err != nil && msg.mt.ID == "" {
+		m.setStatus("could not end the meeting: "+msg.err.Error(), false)
+		return loadMeeting(m.ctx, m.next(), m.mt.ID, false, false)
+	}
+	m.joined, m.following = false, false
+	m.presence()
+	if msg.err != nil {
+		m.setStatus(msg.err.Error(), false)
+	} else {
+		m.setStatus(fmt.Sprintf("meeting %s ended; minutes saved (owg export minutes --meeting %s)", msg.mt.ID, msg.mt.ID), true)
+	}
+	return m.reloadLobby()
+}

@@ -1,0 +1,542 @@
+package meeting
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui/common"
+	"github.com/leadtable/owg/tui/triage"
+)
+
+// The layout is fixed so that moving through the agenda repaints only
+// what changed: a header line, the agenda list in a fixed region with a
+// marker glyph on the viewed item, a rule, the item pane in a fixed region
+// (context above, notes below), the presence line, the status line.
+
+func (m *Model) agendaRows() int {
+	if m.height >= 34 {
+		return 12
+	}
+	return 7
+}
+
+func (m *Model) notesRows() int {
+	if m.height >= 34 {
+		return 7
+	}
+	return 4
+}
+
+// View renders exactly the screen's height in lines.
+func (m *Model) View() string {
+	var lines []string
+	if m.joined {
+		lines = m.meetingView()
+	} else {
+		lines = m.lobbyView()
+	}
+	return strings.Join(common.Lines(lines, m.width, m.height), "\n")
+}
+
+func (m *Model) lobbyView() []string {
+	st := m.ctx.St()
+	out := []string{st.Title.Render("Meeting")}
+	if !m.loaded {
+		return append(out, "", st.Muted.Render("  loading..."))
+	}
+	if mt, ok := m.openMeeting(); ok {
+		out = append(out, "", fmt.Sprintf("  %s is open: %s, facilitator %s, %d items", mt.ID, store.FormatDate(mt.Date), common.Line(mt.Facilitator), len(mt.Items)),
+			"  "+st.Accent.Render("enter")+" join and follow the facilitator")
+	} else {
+		out = append(out, "", "  No meeting is open.")
+		if canRun(m.ctx.Actor.Role) {
+			out = append(out, "  "+st.Accent.Render("n")+" start a meeting: the agenda is built from the data")
+		}
+	}
+	if m.form != nil {
+		out = append(out, "")
+		out = append(out, strings.Split(m.form.f.View(), "\n")...)
+		return m.withStatus(out)
+	}
+	out = append(out, "", st.Title.Render("Past meetings"))
+	n := 0
+	for i := len(m.meetings) - 1; i >= 0 && n < max(m.height-10, 3); i-- {
+		mt := m.meetings[i]
+		if mt.Status == store.MeetingOpen {
+			continue
+		}
+		n++
+		out = append(out, fmt.Sprintf("  %-7s %s  %-7s %2d items  %2d action items  facilitator %s", mt.ID, store.FormatDate(mt.Date), mt.Status,
+			len(mt.Items), len(mt.ActionItems), common.Line(mt.Facilitator)))
+	}
+	if n == 0 {
+		out = append(out, st.Muted.Render("  none yet"))
+	}
+	return m.withStatus(out)
+}
+
+// withStatus puts the status line on the screen's last line.
+func (m *Model) withStatus(lines []string) []string {
+	out := common.Lines(lines, m.width, max(m.height-1, 0))
+	return append(out, m.statusLine())
+}
+
+func (m *Model) statusLine() string {
+	st := m.ctx.St()
+	if m.jumping {
+		return st.Accent.Render(fmt.Sprintf("jump to item # (1-%d): %s_", len(m.mt.Items), m.jumpBuf))
+	}
+	if m.status == "" {
+		return ""
+	}
+	if m.statusOK {
+		return st.StatusOK.Render(common.Line(m.status))
+	}
+	return st.StatusErr.Render(common.Line(m.status))
+}
+
+func (m *Model) meetingView() []string {
+	st := m.ctx.St()
+	mt := m.mt
+	mode := "browsing (f: follow)"
+	switch {
+	case mt.Status != store.MeetingOpen:
+		mode = string(mt.Status)
+	case m.drives():
+		mode = "facilitating"
+	case m.following:
+		mode = "following"
+	}
+	head := st.Title.Render("Meeting "+mt.ID) + fmt.Sprintf(" %s  facilitator %s  item %d of %d  ", store.FormatDate(mt.Date),
+		common.Line(mt.Facilitator), m.view+1, len(mt.Items)) + st.Accent.Render(mode)
+	out := []string{head}
+	out = append(out, m.agendaLines()...)
+	out = append(out, st.Border.Render(strings.Repeat(st.HLine, max(m.width, 1))))
+	paneH := max(m.height-len(out)-2, 1)
+	out = append(out, common.Lines(m.paneLines(paneH), m.width, paneH)...)
+	out = append(out, m.presenceLine(), m.statusLine())
+	return out
+}
+
+// agendaLines renders the agenda window: pages of agendaRows items, so
+// the window moves only when the view leaves the page.
+func (m *Model) agendaLines() []string {
+	st := m.ctx.St()
+	rows := m.agendaRows()
+	off := (m.view / rows) * rows
+	out := make([]string, 0, rows)
+	for i := off; i < len(m.mt.Items) && len(out) < rows; i++ {
+		it := m.mt.Items[i]
+		marker := "  "
+		switch {
+		case i == m.view:
+			marker = st.Accent.Render(st.Cursor) + " "
+		case i == m.mt.Current:
+			marker = st.Muted.Render(st.Bullet) + " "
+		}
+		out = append(out, marker+fmt.Sprintf("%2d. %s %-8s %s", i+1, m.statusGlyph(it.Status), kindLabel(it.Kind), common.Line(it.Title))+
+			st.Muted.Render("  "+common.Line(it.Reason)))
+	}
+	if len(m.mt.Items) == 0 {
+		out = append(out, st.Muted.Render("  the agenda is empty: i adds an item"))
+	}
+	return common.Lines(out, m.width, rows)
+}
+
+func (m *Model) statusGlyph(s store.ItemStatus) string {
+	switch s {
+	case store.ItemDiscussed:
+		if m.ctx.St().Theme.ASCII {
+			return "x"
+		}
+		return "✓"
+	case store.ItemSkipped:
+		return "-"
+	}
+	return " "
+}
+
+func kindLabel(k store.ItemKind) string {
+	switch k {
+	case store.ItemActionItems:
+		return "actions"
+	case store.ItemReferral:
+		return "referral"
+	case store.ItemCase:
+		return "case"
+	case store.ItemGoalReview:
+		return "review"
+	}
+	return "other"
+}
+
+// presenceLine shows who is in the meeting and with which role.
+func (m *Model) presenceLine() string {
+	st := m.ctx.St()
+	var parts []string
+	seen := map[string]bool{}
+	for _, p := range m.people {
+		if p.MeetingID != m.mt.ID || seen[p.User] {
+			continue
+		}
+		seen[p.User] = true
+		parts = append(parts, presenceText(m.mt, p))
+	}
+	if !seen[m.ctx.Actor.User] {
+		parts = append([]string{presenceText(m.mt, person{User: m.ctx.Actor.User, Role: m.ctx.Actor.Role, MeetingID: m.mt.ID, Following: m.following})}, parts...)
+	}
+	return st.Muted.Render("In meeting: " + strings.Join(parts, ", "))
+}
+
+func presenceText(mt store.Meeting, p person) string {
+	s := common.Line(p.User) + " (" + string(p.Role)
+	switch {
+	case p.User == mt.Facilitator:
+		s += ", facilitating"
+	case !p.Following:
+		s += ", browsing"
+	}
+	return s + ")"
+}
+
+// paneLines renders the viewed item: a form when one is open, else the
+// item's context above and its notes, decisions and action items below.
+func (m *Model) paneLines(h int) []string {
+	if m.decide != nil {
+		return strings.Split(m.decide.View(), "\n")
+	}
+	if m.form != nil {
+		return strings.Split(m.form.f.View(), "\n")
+	}
+	it, ok := m.item()
+	if !ok {
+		return []string{m.ctx.St().Muted.Render("no item")}
+	}
+	nh := min(m.notesRows(), max(h-2, 0))
+	ctx := common.Lines(m.contextLines(it), m.width, h-nh)
+	return append(ctx, m.recordLines(it, nh)...)
+}
+
+// covers reports whether notes about the item's subject may reach the
+// viewer through an ROI (always true for roles that need none).
+func (m *Model) covers(it store.AgendaItem) bool {
+	switch it.Kind {
+	case store.ItemGoalReview, store.ItemCase:
+		ic := m.ctxs[it.Subject]
+		return ic.pv != nil && ic.pv.ROICovers
+	case store.ItemReferral:
+		return store.Visible(m.ctx.Actor.Role, false, store.DataReferrals) == store.Shown
+	}
+	return true
+}
+
+// ItemLines renders what viewer sees of the viewed agenda item (context,
+// notes, decisions, action items) as plain lines; tests and the live
+// benchmarks read it.
+func (m *Model) ItemLines() []string {
+	it, ok := m.item()
+	if !ok {
+		return nil
+	}
+	return append(m.contextLines(it), m.recordLines(it, 100)...)
+}
+
+func (m *Model) contextLines(it store.AgendaItem) []string {
+	st := m.ctx.St()
+	head := st.Title.Render(fmt.Sprintf("%d. %s", m.view+1, common.Line(it.Title)))
+	if it.Presenter != "" {
+		head += st.Muted.Render("  presenter " + common.Line(it.Presenter))
+	}
+	out := []string{head}
+	if it.Reason != "" {
+		out = append(out, st.Muted.Render("   "+common.Line(it.Reason)))
+	}
+	ic, ok := m.ctxs[it.Subject]
+	if it.Subject != "" && it.Kind != store.ItemActionItems && it.Kind != store.ItemOther && (!ok || !ic.loaded) {
+		return append(out, st.Muted.Render("   loading..."))
+	}
+	if ic.err != nil {
+		return append(out, st.StatusErr.Render("   "+common.Line(ic.err.Error())))
+	}
+	switch it.Kind {
+	case store.ItemGoalReview:
+		out = append(out, m.participantLines(ic.pv)...)
+	case store.ItemCase:
+		out = append(out, m.caseLines(ic)...)
+	case store.ItemReferral:
+		out = append(out, m.referralLines(it, ic)...)
+	case store.ItemActionItems:
+		out = append(out, m.previousActions(it)...)
+	}
+	return out
+}
+
+func notShared(st *common.Styles) string { return "   " + st.Muted.Render(store.NotShared) }
+
+func (m *Model) participantLines(pv *store.ParticipantView) []string {
+	st := m.ctx.St()
+	if pv == nil {
+		return nil
+	}
+	switch pv.Access {
+	case store.Shown:
+	case store.DeIdentified:
+		return []string{"   " + pv.Label() + fmt.Sprintf(" · status %s", pv.Participant.Status),
+			st.Muted.Render("   identity, goals and notes are not shared with your role")}
+	default:
+		return []string{notShared(st)}
+	}
+	p := pv.Participant
+	now := m.ctx.Time()
+	who := pv.Label()
+	if p.Pronouns != "" {
+		who += " (" + common.Line(p.Pronouns) + ")"
+	}
+	line := fmt.Sprintf("   %s · %s · case manager %s", who, p.Status, common.Line(p.CaseManager))
+	if p.Housing != "" {
+		line += " · housing " + common.Line(p.Housing)
+	}
+	out := []string{line}
+	lc := "   last contact: none"
+	if !p.LastContact.IsZero() {
+		d := store.DaysBetween(p.LastContact, now)
+		lc = fmt.Sprintf("   last contact %s (%d days ago)", store.FormatDate(p.LastContact), d)
+		if store.Overdue(m.ctx.Protocol, p, now) {
+			lc += " " + st.Warn.Render("overdue")
+		}
+	}
+	if p.FlaggedBy != "" {
+		lc += " · flagged by " + common.Line(p.FlaggedBy)
+	}
+	out = append(out, lc)
+	for _, g := range pv.Goals {
+		if g.Status != store.GoalActive {
+			continue
+		}
+		gl := fmt.Sprintf("   %s [%s] \"%s\" %s", st.Bullet, g.Domain, common.Line(g.Words), m.trend(g.Progress))
+		if n := len(g.Progress); n > 0 {
+			last := g.Progress[n-1]
+			gl += fmt.Sprintf(" last %s %s", store.FormatDate(last.Date), last.Step)
+			if last.Note != "" {
+				gl += ": " + common.Line(last.Note)
+			}
+		}
+		out = append(out, gl)
+	}
+	if len(pv.Goals) == 0 {
+		out = append(out, st.Muted.Render("   no goals yet"))
+	}
+	out = append(out, m.pendingCases(pv)...)
+	return out
+}
+
+// trend is a compact line of the last steps (forward, no change, setback).
+func (m *Model) trend(ps []store.ProgressEntry) string {
+	st := m.ctx.St()
+	var b strings.Builder
+	for _, p := range ps[max(len(ps)-8, 0):] {
+		switch p.Step {
+		case store.StepForward:
+			b.WriteString(st.Up)
+		case store.StepSetback:
+			b.WriteString(st.Down)
+		default:
+			b.WriteString(st.Flat)
+		}
+	}
+	return b.String()
+}
+
+func (m *Model) pendingCases(pv *store.ParticipantView) []string {
+	if pv.CaseAccess != store.Shown && pv.CaseAccess != store.StatusOnly {
+		return nil
+	}
+	var out []string
+	for _, c := range pv.Cases {
+		if c.Status != store.CaseOpen {
+			continue
+		}
+		out = append(out, "   case "+m.caseSummary(c, pv.CaseAccess))
+	}
+	return out
+}
+
+func (m *Model) caseSummary(c store.LegalCase, a store.Access) string {
+	s := fmt.Sprintf("%s %s %s", c.ID, c.Kind, c.Status)
+	if !c.NextCourtDate.IsZero() {
+		s += " · next court " + store.FormatDate(c.NextCourtDate)
+	}
+	if a != store.Shown {
+		return s
+	}
+	if c.Court != "" {
+		s += " · " + common.Line(c.Court)
+	}
+	if !c.IntakeDeadline.IsZero() && c.IntakeCompleted.IsZero() {
+		s += " · intake by " + store.FormatDate(c.IntakeDeadline)
+	}
+	if c.Position != store.PositionNone {
+		s += " · position " + string(c.Position)
+	}
+	return s
+}
+
+func (m *Model) caseLines(ic itemCtx) []string {
+	st := m.ctx.St()
+	if ic.pv == nil || ic.kase == nil {
+		return []string{notShared(st)}
+	}
+	c := *ic.kase
+	out := []string{"   " + m.caseSummary(c, ic.pv.CaseAccess), "   participant " + ic.pv.Label()}
+	if ic.pv.CaseAccess != store.Shown {
+		return out
+	}
+	if c.Charges != "" {
+		out = append(out, "   charges "+common.Line(c.Charges))
+	}
+	if c.CaseNumber != "" {
+		out = append(out, "   case number "+common.Line(c.CaseNumber))
+	}
+	if c.PositionNote != "" {
+		out = append(out, "   position note: "+common.Line(c.PositionNote))
+	}
+	for _, h := range c.Hearings[max(len(c.Hearings)-2, 0):] {
+		out = append(out, fmt.Sprintf("   hearing %s %s", store.FormatDate(h.Date), h.Outcome))
+	}
+	return out
+}
+
+func (m *Model) referralLines(it store.AgendaItem, ic itemCtx) []string {
+	st := m.ctx.St()
+	if ic.ref == nil {
+		return []string{notShared(st)}
+	}
+	r := *ic.ref
+	if store.ReferralAccess(m.ctx.Actor, r) == store.OwnOnly {
+		return []string{fmt.Sprintf("   your referral %s · status %s", r.ID, r.Status)}
+	}
+	out := []string{fmt.Sprintf("   %s · %s · received %s · status %s", common.Line(r.Person.Name), store.KindLabel(r.Kind), store.FormatDate(r.Received), r.Status)}
+	if m.td == nil {
+		return out
+	}
+	capLine := fmt.Sprintf("   capacity: %s", triage.Gauge(st, m.td.ranking.Capacity, m.td.total))
+	for _, rr := range m.td.ranking.Ranked {
+		if rr.Referral.ID == r.ID {
+			out = append(out, capLine+fmt.Sprintf(" · rank %d of %d · score %d · %s", rr.Rank, len(m.td.ranking.Ranked), rr.Score, triage.Decision(rr)))
+			return append(out, triage.FactorLines(rr, m.width)...)
+		}
+	}
+	for _, rr := range m.td.ranking.ReReferrals {
+		if rr.Referral.ID == r.ID {
+			return append(out, fmt.Sprintf("   re-referral of %s: to case manager %s, uses no capacity", rr.ParticipantID, common.Line(m.td.parts[rr.ParticipantID].CaseManager)))
+		}
+	}
+	if r.Status != store.RefNew && r.Status != store.RefWaitlisted {
+		return append(out, capLine)
+	}
+	return append(out, capLine, st.Muted.Render("   not in the ranking"))
+}
+
+// previousActions lists the last meeting's action items.
+func (m *Model) previousActions(it store.AgendaItem) []string {
+	st := m.ctx.St()
+	if m.prev == nil || m.prev.ID != it.Subject {
+		return []string{st.Muted.Render("   last meeting's action items are not loaded")}
+	}
+	showText := store.SeesIdentities(m.ctx.Actor.Role)
+	var out []string
+	for _, a := range m.prev.ActionItems {
+		out = append(out, "   "+m.actionText(a, showText))
+	}
+	return out
+}
+
+func (m *Model) actionText(a store.ActionItem, showText bool) string {
+	box := "[ ]"
+	if a.Done {
+		box = "[x]"
+	}
+	s := fmt.Sprintf("%s %s owner %s", box, a.ID, common.Line(a.Owner))
+	if !a.Due.IsZero() {
+		s += " due " + store.FormatDate(a.Due)
+	}
+	if showText {
+		s += ": " + common.Line(a.Text)
+	}
+	return s
+}
+
+// recordLines renders the item's notes (only those the viewer may see),
+// decisions and action items: the newest that fit in n lines.
+func (m *Model) recordLines(it store.AgendaItem, n int) []string {
+	st := m.ctx.St()
+	if n <= 0 {
+		return nil
+	}
+	covers := m.covers(it)
+	role := m.ctx.Actor.Role
+	var entries []string
+	for _, note := range it.Notes {
+		s := note.Sensitivity
+		if s == "" {
+			s = store.General
+		}
+		if !store.CanSeeNote(role, covers, s) {
+			continue
+		}
+		tag := ""
+		if s == store.Clinical {
+			tag = st.Warn.Render("[clinical] ")
+		}
+		entries = append(entries, fmt.Sprintf("   %s note %s: %s%s", st.Bullet, common.Line(note.Author), tag, common.Line(note.Text)))
+	}
+	for _, d := range it.Decisions {
+		entries = append(entries, fmt.Sprintf("   %s decision %s: %s", st.Bullet, common.Line(d.Author), common.Line(d.Text)))
+	}
+	showText := store.SeesIdentities(role) || covers
+	for _, a := range m.mt.ActionItems {
+		if a.ItemID == it.ID {
+			entries = append(entries, "   "+st.Bullet+" action "+m.actionText(a, showText))
+		}
+	}
+	head := st.Muted.Render(fmt.Sprintf("Notes, decisions, action items (%d)", len(entries)))
+	keep := entries[max(len(entries)-(n-1), 0):]
+	return append([]string{head}, keep...)
+}
+
+// ShortHelp returns the bindings of the current state.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
+	switch {
+	case m.form != nil || m.decide != nil || m.jumping:
+		return []key.Binding{k.Cancel}
+	case !m.joined:
+		return []key.Binding{k.Start, k.Join, k.Reload}
+	case m.drives():
+		return []key.Binding{k.Next, k.Prev, k.Jump, k.Note, k.Decide, k.Action, k.End}
+	}
+	bs := []key.Binding{k.Next, k.Prev, k.Follow, k.Open}
+	if canNote(m.ctx.Actor.Role) {
+		bs = append(bs, k.Note)
+	}
+	if canAction(m.ctx.Actor.Role) {
+		bs = append(bs, k.Action)
+	}
+	return bs
+}
+
+// FullHelp returns every binding of the current state.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	if !m.joined {
+		return [][]key.Binding{{k.Start, k.Join, k.Reload}}
+	}
+	walk := []key.Binding{k.Next, k.Prev, k.Jump, k.Follow, k.Open, k.Reload, k.Leave}
+	record := []key.Binding{k.Note, k.Decide, k.Action}
+	run := []key.Binding{k.MoveUp, k.MoveDown, k.Skip, k.AddItem, k.TakeOver, k.End}
+	return slices.DeleteFunc([][]key.Binding{walk, record, run}, func(b []key.Binding) bool { return len(b) == 0 })
+}

@@ -1,0 +1,278 @@
+// Package myreferrals is the police "My referrals" screen (issue 9): every
+// referral the officer made, newest first, with its outcome in plain
+// words, updated live when the OWG decides. It shows only what the
+// visibility rules let police see of their own referrals: never another
+// officer's referral, never the participant a re-referral matched, never
+// case managers' notes.
+package myreferrals
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui/common"
+)
+
+// Item is one of the officer's referrals as the screen may show it: ids,
+// kind, offense category and outcome, nothing about the person.
+type Item struct {
+	ID       string
+	Received time.Time
+	Kind     store.ReferralKind
+	Offense  string
+	Status   string // the outcome in plain words
+}
+
+// Items lists actor's own referrals, newest first, each with its outcome
+// in plain words. Referrals that store.ReferralAccess does not show the
+// actor are left out.
+func Items(ctx context.Context, s store.Store, p store.Protocol, actor store.Actor, now time.Time) ([]Item, error) {
+	rs, err := s.ListReferrals(ctx, store.ReferralFilter{ReferrerUser: actor.User})
+	if err != nil {
+		return nil, err
+	}
+	var out []Item
+	for _, r := range rs {
+		if r.ReferrerUser != actor.User || !store.ReferralAccess(actor, r).Allowed() {
+			continue
+		}
+		covers := false
+		if r.ReReferralOf != "" && r.Status == store.RefNew {
+			rois, err := s.ListROIs(ctx, r.ReReferralOf)
+			if err != nil {
+				return nil, err
+			}
+			covers = store.ROICovers(rois, actor.Role, actor.Agency, now)
+		}
+		out = append(out, Item{ID: r.ID, Received: r.Received, Kind: r.Kind, Offense: r.Offense, Status: StatusText(p, r, covers)})
+	}
+	slices.SortStableFunc(out, func(a, b Item) int {
+		if c := b.Received.Compare(a.Received); c != 0 {
+			return c
+		}
+		return strings.Compare(b.ID, a.ID)
+	})
+	return out, nil
+}
+
+// StatusText says where a referral stands, in plain words for its
+// referrer. roiCovers tells whether a re-referral's participant has an ROI
+// covering the referrer; only then is "already enrolled in LEAD" said.
+func StatusText(p store.Protocol, r store.Referral, roiCovers bool) string {
+	switch r.Status {
+	case store.RefNew:
+		switch {
+		case r.ReReferralOf != "" && roiCovers:
+			return "already enrolled in LEAD"
+		case r.ReReferralOf != "":
+			return "routed to case management"
+		}
+		return "received"
+	case store.RefScreenedOut:
+		return "screened out: " + store.ScreenOutMessage(p, r, r.Reason)
+	case store.RefWaitlisted:
+		if r.WaitlistPos > 0 {
+			return fmt.Sprintf("waitlisted, position %d", r.WaitlistPos)
+		}
+		return "waitlisted"
+	case store.RefAccepted:
+		return "accepted and enrolled"
+	case store.RefDeclined:
+		if why := common.Line(r.Reason); why != "" {
+			return "declined: " + why
+		}
+		return "declined"
+	case store.RefWithdrawn:
+		return "withdrawn"
+	}
+	return common.Line(string(r.Status))
+}
+
+type keyMap struct {
+	Reload key.Binding
+}
+
+// Model is the My referrals screen. Use New.
+type Model struct {
+	ctx    *common.Ctx
+	keys   keyMap
+	list   *common.List
+	items  []Item
+	err    string
+	loaded bool
+	seq    int
+	width  int
+	height int
+}
+
+type loadedMsg struct {
+	owner *Model
+	seq   int
+	items []Item
+	err   error
+}
+
+// New returns the My referrals screen of the session's actor.
+func New(ctx *common.Ctx) common.Component {
+	m := &Model{ctx: ctx, list: common.NewList(), width: 80, height: 20,
+		keys: keyMap{Reload: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload"))}}
+	m.list.Keys.Open.SetEnabled(false)
+	m.SetSize(m.width, m.height)
+	return m
+}
+
+// Init loads the referrals.
+func (m *Model) Init() tea.Cmd { return m.Reload() }
+
+// Reload reloads the referrals (the root may call it on store changes).
+func (m *Model) Reload() tea.Cmd {
+	m.seq++
+	seq, c := m.seq, m.ctx
+	ctx, s, p, actor, now := c.Context(), c.Store, c.Protocol, c.Actor, c.Time()
+	return func() tea.Msg {
+		items, err := Items(ctx, s, p, actor, now)
+		return loadedMsg{owner: m, seq: seq, items: items, err: err}
+	}
+}
+
+// Update handles its load replies, store changes and keys.
+func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case loadedMsg:
+		if msg.owner != m || msg.seq != m.seq {
+			return m, nil
+		}
+		m.loaded = true
+		if msg.err != nil {
+			m.err = "could not load your referrals: " + msg.err.Error()
+			return m, nil
+		}
+		m.err, m.items = "", msg.items
+		m.list.SetRows(m.rows())
+		return m, nil
+	case tea.KeyPressMsg:
+		if key.Matches(msg, m.keys.Reload) && !m.Capturing() {
+			return m, m.Reload()
+		}
+		m.list.Update(msg)
+		return m, nil
+	}
+	if changes, ok := storeChanges(msg); ok && touchesReferrals(changes) {
+		return m, m.Reload()
+	}
+	return m, nil
+}
+
+// storeChanges recognises tui.ChangedMsg by its shape (a struct with a
+// Changes []store.Change field): package tui mounts this one, so it cannot
+// be imported here.
+func storeChanges(msg tea.Msg) ([]store.Change, bool) {
+	v := reflect.ValueOf(msg)
+	if v.Kind() != reflect.Struct || v.Type().Name() != "ChangedMsg" {
+		return nil, false
+	}
+	f := v.FieldByName("Changes")
+	if !f.IsValid() {
+		return nil, false
+	}
+	cs, ok := f.Interface().([]store.Change)
+	return cs, ok
+}
+
+func touchesReferrals(cs []store.Change) bool {
+	if len(cs) == 0 {
+		return true
+	}
+	for _, c := range cs {
+		if c.Kind == "referral" || c.Kind == "roi" {
+			return true
+		}
+	}
+	return false
+}
+
+// columns: id, received, kind, offense, then the outcome.
+const (
+	colID       = 8
+	colReceived = 17
+	colKind     = 17
+	colOffense  = 19
+)
+
+func (m *Model) rows() []common.Row {
+	rows := make([]common.Row, len(m.items))
+	st := m.ctx.St()
+	for i, it := range m.items {
+		offense := store.OffenseLabel(it.Offense)
+		if offense == "" {
+			offense = "-"
+		}
+		text := common.Pad(common.Line(it.ID), colID) +
+			common.Pad(it.Received.Format("2006-01-02 15:04"), colReceived) +
+			common.Pad(store.KindLabel(it.Kind), colKind) +
+			common.Pad(offense, colOffense) + statusStyle(st, it.Status).Render(it.Status)
+		rows[i] = common.Row{Key: it.ID, Text: text, Filter: it.ID + " " + it.Status}
+	}
+	return rows
+}
+
+func statusStyle(st *common.Styles, s string) interface{ Render(...string) string } {
+	switch {
+	case strings.HasPrefix(s, "accepted"):
+		return st.Good
+	case strings.HasPrefix(s, "screened out"), strings.HasPrefix(s, "declined"):
+		return st.Warn
+	}
+	return st.Base
+}
+
+// View renders the screen.
+func (m *Model) View() string {
+	st := m.ctx.St()
+	lines := []string{st.Title.Render("My referrals") + st.Muted.Render(fmt.Sprintf(" · %d", len(m.items)))}
+	switch {
+	case m.err != "":
+		lines = append(lines, st.Bad.Render(m.err))
+	case !m.loaded:
+		lines = append(lines, st.Muted.Render("Loading…"))
+	default:
+		head := "  " + common.Pad("id", colID) + common.Pad("received", colReceived) + common.Pad("kind", colKind) +
+			common.Pad("offense", colOffense) + "status"
+		lines = append(lines, st.Muted.Render(head))
+		lines = append(lines, m.list.View(st, "No referrals yet. Referrals you make appear here with their outcome.")...)
+		if f := m.list.FilterLine(st); f != "" {
+			lines = append(lines, f)
+		}
+	}
+	return strings.Join(common.Lines(lines, m.width, min(len(lines), m.height)), "\n")
+}
+
+// SetSize sets the screen's size.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = width, height
+	m.list.SetSize(width, max(height-3, 1))
+}
+
+// ShortHelp returns the main bindings.
+func (m *Model) ShortHelp() []key.Binding {
+	return []key.Binding{m.list.Keys.Up, m.list.Keys.Down, m.list.Keys.Filter, m.keys.Reload}
+}
+
+// FullHelp returns every binding.
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{append(m.list.FullHelp(), m.keys.Reload)}
+}
+
+// Capturing reports whether the filter is taking text.
+func (m *Model) Capturing() bool {
+	return strings.HasSuffix(ansi.Strip(m.list.FilterLine(m.ctx.St())), "_")
+}

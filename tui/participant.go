@@ -1,0 +1,389 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui/common"
+)
+
+// participantLoadedMsg carries a participant read for the screen of id.
+type participantLoadedMsg struct {
+	id   string
+	view store.ParticipantView
+	err  error
+}
+
+// participantKeys are the Participant screen's keys; actions are enabled
+// only for roles store.CanWrite allows.
+type participantKeys struct {
+	Up, Down, PageUp, PageDown                              key.Binding
+	Contact, Goal, Progress, Case, Court, ROI, Revoke, Flag key.Binding
+}
+
+// participant is the Participant screen: one record as the viewer may see it.
+type participant struct {
+	ctx    *common.Ctx
+	id     string
+	owner  string
+	keys   participantKeys
+	view   store.ParticipantView
+	loaded bool
+	err    error
+	form   *formHost
+	offset int
+	width  int
+	height int
+}
+
+func newParticipant(ctx *common.Ctx, id string) *participant {
+	p := &participant{ctx: ctx, id: id, owner: "participant:" + id}
+	p.form = &formHost{ctx: ctx, owner: p.owner}
+	p.keys = participantKeys{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "space"), key.WithHelp("pgdn", "page down")),
+		Contact:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "log contact")),
+		Goal:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add goal")),
+		Progress: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "goal progress")),
+		Case:     key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "add legal case")),
+		Court:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "court date/status")),
+		ROI:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "record ROI")),
+		Revoke:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke ROI")),
+		Flag:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "flag for meeting")),
+	}
+	p.enableKeys()
+	return p
+}
+
+// enableKeys turns the action keys on for what the viewer may write and see.
+func (p *participant) enableKeys() {
+	role := p.ctx.Actor.Role
+	shown := p.loaded && p.view.Access == store.Shown
+	ident := shown && store.CanWrite(role, store.DataIdentity)
+	legal := shown && p.view.CaseAccess == store.Shown && store.CanWrite(role, store.DataLegalCases)
+	p.keys.Contact.SetEnabled(shown && store.CanWrite(role, store.DataGeneralContacts))
+	p.keys.Goal.SetEnabled(ident)
+	p.keys.Progress.SetEnabled(ident && len(p.activeGoals()) > 0)
+	p.keys.Case.SetEnabled(legal)
+	p.keys.Court.SetEnabled(legal && len(p.view.Cases) > 0)
+	p.keys.ROI.SetEnabled(ident)
+	p.keys.Revoke.SetEnabled(ident && len(p.validROIs()) > 0)
+	p.keys.Flag.SetEnabled(shown && (ident || legal))
+}
+
+func (p *participant) Init() tea.Cmd { return p.load(true) }
+
+// load reads the record; audit is true for the opening read (ViewParticipant
+// audits it), false for refreshes of a record already opened.
+func (p *participant) load(audit bool) tea.Cmd {
+	ctx, id := p.ctx, p.id
+	return func() tea.Msg {
+		var v store.ParticipantView
+		var err error
+		if audit {
+			v, err = store.ViewParticipant(ctx.Context(), ctx.Store, ctx.Actor, id, ctx.Time())
+		} else {
+			v, err = store.PeekParticipant(ctx.Context(), ctx.Store, ctx.Actor, id, ctx.Time())
+		}
+		return participantLoadedMsg{id: id, view: v, err: err}
+	}
+}
+
+// Capturing reports whether a form is taking input.
+func (p *participant) Capturing() bool { return p.form.active() }
+
+// Dirty reports whether a form is open.
+func (p *participant) Dirty() bool { return p.form.active() }
+
+func (p *participant) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case participantLoadedMsg:
+		if msg.id != p.id {
+			return p, nil
+		}
+		if msg.err != nil {
+			p.err = msg.err
+			return p, common.StatusCmd("participant: "+msg.err.Error(), true)
+		}
+		p.view, p.loaded, p.err = msg.view, true, nil
+		p.enableKeys()
+		return p, nil
+	case ChangedMsg:
+		for _, ch := range msg.Changes {
+			if ch.Subject == p.id || ch.ID == p.id {
+				return p, p.load(false)
+			}
+		}
+		return p, nil
+	case savedMsg:
+		if msg.owner != p.owner {
+			return p, nil
+		}
+		cmd, reload := p.form.done(msg)
+		if reload {
+			return p, tea.Batch(cmd, p.load(false))
+		}
+		return p, cmd
+	case tea.KeyPressMsg:
+		if p.form.active() {
+			return p, p.form.update(msg)
+		}
+		return p, p.key(msg)
+	}
+	if p.form.active() {
+		return p, p.form.update(msg)
+	}
+	return p, nil
+}
+
+func (p *participant) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		p.scroll(-1)
+	case key.Matches(msg, k.Down):
+		p.scroll(1)
+	case key.Matches(msg, k.PageUp):
+		p.scroll(-p.height + 1)
+	case key.Matches(msg, k.PageDown):
+		p.scroll(p.height - 1)
+	case key.Matches(msg, k.Contact):
+		return p.contactForm()
+	case key.Matches(msg, k.Goal):
+		return p.goalForm()
+	case key.Matches(msg, k.Progress):
+		return p.progressForm()
+	case key.Matches(msg, k.Case):
+		return p.caseForm()
+	case key.Matches(msg, k.Court):
+		return p.courtForm()
+	case key.Matches(msg, k.ROI):
+		return p.roiForm()
+	case key.Matches(msg, k.Revoke):
+		return p.revokeForm()
+	case key.Matches(msg, k.Flag):
+		return p.flag()
+	}
+	return nil
+}
+
+func (p *participant) scroll(d int) {
+	total := len(p.lines())
+	p.offset = max(0, min(p.offset+d, total-p.height))
+}
+
+func (p *participant) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.form.setSize(w, h)
+}
+
+func (p *participant) View() string {
+	if p.form.active() {
+		return p.form.view()
+	}
+	lines := p.lines()
+	p.offset = max(0, min(p.offset, len(lines)-p.height))
+	return strings.Join(lines[p.offset:], "\n")
+}
+
+// lines renders the whole record; View shows a window of it.
+func (p *participant) lines() []string {
+	st := p.ctx.St()
+	if !p.loaded {
+		msg := "loading…"
+		if p.err != nil {
+			msg = "could not load: " + p.err.Error()
+		}
+		return []string{st.Title.Render("Participant"), "", "  " + st.Muted.Render(msg)}
+	}
+	v := p.view
+	switch v.Access {
+	case store.Shown:
+	case store.DeIdentified:
+		return []string{st.Title.Render(v.Label()), "", "  status " + statusText(v.Participant.Status)}
+	default:
+		return []string{st.Title.Render("Participant"), "", "  " + st.Muted.Render(store.NotShared)}
+	}
+	today := store.Today(p.ctx.Time())
+	pp := v.Participant
+	head := st.Title.Render(v.Label()) + st.Muted.Render(" · "+pp.ID)
+	if pp.Pronouns != "" {
+		head += st.Muted.Render(" · " + common.Line(pp.Pronouns))
+	}
+	if !pp.DOB.IsZero() {
+		head += st.Muted.Render(fmt.Sprintf(" · born %s (%d)", store.FormatDate(pp.DOB), store.AgeOn(pp.DOB, today)))
+	}
+	lines := []string{head}
+	info := "status " + statusText(pp.Status) + " · case manager " + common.Line(pp.CaseManager) + " · enrolled " + store.FormatDate(pp.EnrolledOn)
+	if pp.Housing != "" {
+		info += " · housing " + common.Line(pp.Housing)
+	}
+	lines = append(lines, "  "+info)
+	last := "last contact " + daysAgo(today, pp.LastContact)
+	if !pp.LastContact.IsZero() {
+		last = "last contact " + store.FormatDate(pp.LastContact) + " (" + daysText(today, pp.LastContact) + ")"
+	}
+	if pp.FlaggedBy != "" {
+		last += " · " + st.Warn.Render("flagged for the next meeting by "+common.Line(pp.FlaggedBy))
+	}
+	lines = append(lines, "  "+last)
+	lines = append(lines, p.roiLines(today)...)
+	lines = append(lines, "", st.Accent.Render(fmt.Sprintf("Goals (%d)", len(v.Goals))))
+	lines = append(lines, p.goalLines()...)
+	lines = append(lines, "", st.Accent.Render(fmt.Sprintf("Contacts (%d)", len(v.Contacts))))
+	lines = append(lines, p.contactLines()...)
+	lines = append(lines, "", st.Accent.Render(fmt.Sprintf("Legal cases (%d)", len(v.Cases))))
+	lines = append(lines, p.caseLines(today)...)
+	return lines
+}
+
+func (p *participant) roiLines(today time.Time) []string {
+	st := p.ctx.St()
+	if len(p.view.ROIs) == 0 {
+		return []string{"  ROI " + st.Warn.Render("none on file: partners see nothing")}
+	}
+	var out []string
+	for _, r := range p.view.ROIs {
+		s := fmt.Sprintf("ROI %s: %s · %s to %s", r.ID, common.Line(strings.Join(r.Covers, ", ")),
+			store.FormatDate(r.Signed), store.FormatDate(r.Expires))
+		switch {
+		case !r.Revoked.IsZero():
+			s = st.Muted.Render(s + " · revoked " + store.FormatDate(r.Revoked))
+		case !r.Valid(today):
+			s = st.Muted.Render(s + " · not in force")
+		default:
+			s += " (" + daysText(today, r.Expires) + ")"
+		}
+		out = append(out, "  "+s)
+	}
+	return out
+}
+
+// trend draws a goal's progress as one glyph per entry: a step forward,
+// no change or a setback. It never says pass or fail.
+func (p *participant) trend(g store.Goal, n int) string {
+	st := p.ctx.St()
+	es := g.Progress
+	if len(es) > n {
+		es = es[len(es)-n:]
+	}
+	var b strings.Builder
+	for _, e := range es {
+		switch e.Step {
+		case store.StepForward:
+			b.WriteString(st.Good.Render(st.Up))
+		case store.StepSetback:
+			b.WriteString(st.Warn.Render(st.Down))
+		default:
+			b.WriteString(st.Muted.Render(st.Flat))
+		}
+	}
+	if len(es) == 0 {
+		return st.Muted.Render("no progress logged yet")
+	}
+	return b.String()
+}
+
+func stepText(s store.Step) string {
+	switch s {
+	case store.StepForward:
+		return "step forward"
+	case store.StepSetback:
+		return "setback"
+	}
+	return "no change"
+}
+
+func (p *participant) goalLines() []string {
+	st := p.ctx.St()
+	if len(p.view.Goals) == 0 {
+		return []string{"  " + st.Muted.Render("no goals yet")}
+	}
+	var out []string
+	for _, g := range p.view.Goals {
+		head := fmt.Sprintf("  %s %s · %s · ", g.ID, kindText(store.CaseKind(g.Domain)), kindText(store.CaseKind(g.Status)))
+		out = append(out, head+p.trend(g, 16)+"  "+st.Base.Render("“"+common.Line(g.Words)+"”"))
+		es := g.Progress
+		if len(es) > 3 {
+			es = es[len(es)-3:]
+		}
+		for i := len(es) - 1; i >= 0; i-- {
+			e := es[i]
+			out = append(out, fmt.Sprintf("      %s %-12s %s (%s)", store.FormatDate(e.Date), stepText(e.Step), common.Line(e.Note), common.Line(e.Author)))
+		}
+	}
+	return out
+}
+
+func (p *participant) contactLines() []string {
+	st := p.ctx.St()
+	if len(p.view.Contacts) == 0 {
+		return []string{"  " + st.Muted.Render("none you may see")}
+	}
+	var out []string
+	for _, c := range p.view.Contacts {
+		sens := common.Pad(string(c.Sensitivity), 8)
+		if c.Sensitivity == store.Clinical {
+			sens = st.Warn.Render(sens)
+		}
+		out = append(out, fmt.Sprintf("  %s %s %s %s (%s)", store.FormatDate(c.Date), common.Pad(kindText(store.CaseKind(c.Kind)), 15), sens,
+			common.Line(c.Note), common.Line(c.Author)))
+	}
+	return out
+}
+
+func (p *participant) caseLines(today time.Time) []string {
+	st := p.ctx.St()
+	if p.view.CaseAccess != store.Shown && p.view.CaseAccess != store.StatusOnly {
+		return []string{"  " + st.Muted.Render(store.NotShared)}
+	}
+	if len(p.view.Cases) == 0 {
+		return []string{"  " + st.Muted.Render("none")}
+	}
+	var out []string
+	for _, c := range p.view.Cases {
+		s := fmt.Sprintf("  %s %s · %s", c.ID, kindText(c.Kind), c.Status)
+		if c.CaseNumber != "" {
+			s += " · " + common.Line(c.CaseNumber)
+		}
+		if !c.NextCourtDate.IsZero() {
+			s += " · next court " + store.FormatDate(c.NextCourtDate) + " (" + daysText(today, c.NextCourtDate) + ")"
+		}
+		if c.Kind == store.CaseDivertedArrest && !c.IntakeDeadline.IsZero() && c.IntakeCompleted.IsZero() {
+			s += " · intake by " + store.FormatDate(c.IntakeDeadline)
+		}
+		if p.view.CaseAccess == store.Shown {
+			pos := "no position"
+			if c.Position != store.PositionNone {
+				pos = "position " + kindText(store.CaseKind(c.Position))
+			}
+			s += " · " + pos
+		}
+		out = append(out, s)
+		if p.view.CaseAccess == store.Shown && c.PositionNote != "" {
+			out = append(out, "      "+st.Muted.Render("position note: ")+common.Line(c.PositionNote))
+		}
+	}
+	return out
+}
+
+func (p *participant) ShortHelp() []key.Binding {
+	k := p.keys
+	return []key.Binding{k.Down, k.Contact, k.Goal, k.Progress, k.Flag}
+}
+
+func (p *participant) FullHelp() [][]key.Binding {
+	k := p.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown},
+		{k.Contact, k.Goal, k.Progress, k.Flag},
+		{k.Case, k.Court, k.ROI, k.Revoke},
+	}
+}

@@ -1,0 +1,310 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui/common"
+)
+
+// Forms of the Participant screen. Each keeps its values in a heap struct
+// so a refused save reopens the form as typed; each save is one store call.
+
+func (p *participant) activeGoals() []store.Goal {
+	var out []store.Goal
+	for _, g := range p.view.Goals {
+		if g.Status == store.GoalActive {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func (p *participant) validROIs() []store.ROI {
+	var out []store.ROI
+	today := store.Today(p.ctx.Time())
+	for _, r := range p.view.ROIs {
+		if r.Valid(today) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func options[T ~string](all []T) []huh.Option[T] {
+	out := make([]huh.Option[T], len(all))
+	for i, v := range all {
+		out[i] = huh.NewOption(strings.ReplaceAll(string(v), "_", " "), v)
+	}
+	return out
+}
+
+func (p *participant) todayText() string { return store.FormatDate(store.Today(p.ctx.Time())) }
+
+// save wraps a store write as this screen's savedMsg.
+func (p *participant) save(what string, fn func() error) tea.Cmd {
+	return saveCmd(p.owner, what, fn)
+}
+
+type contactValues struct {
+	Date        string
+	Kind        store.ContactKind
+	Sensitivity store.Sensitivity
+	Note        string
+}
+
+func (p *participant) contactForm() tea.Cmd {
+	v := &contactValues{Date: p.todayText(), Kind: store.ContactOffice, Sensitivity: store.General}
+	sens := []store.Sensitivity{store.General}
+	if store.CanWrite(p.ctx.Actor.Role, store.DataClinicalContacts) {
+		sens = append(sens, store.Clinical)
+	}
+	build := func() *huh.Form {
+		return huh.NewForm(huh.NewGroup(
+			huh.NewInput().Title("date").Placeholder("YYYY-MM-DD").Validate(dateField("date", false)).Value(&v.Date),
+			huh.NewSelect[store.ContactKind]().Title("kind").Options(options(store.ContactKinds)...).Value(&v.Kind),
+			huh.NewSelect[store.Sensitivity]().Title("sensitivity").Description("clinical notes never reach law enforcement or partners").
+				Options(options(sens)...).Value(&v.Sensitivity),
+			huh.NewText().Title("note").ExternalEditor(false).Lines(3).Value(&v.Note),
+		))
+	}
+	ctx, actor, id := p.ctx, p.ctx.Actor, p.id
+	return p.form.open("Log a contact · "+id, build, func() tea.Cmd {
+		return p.save("contact", func() error {
+			_, err := ctx.Store.CreateContact(ctx.Context(), actor, store.Contact{ParticipantID: id, Date: optDate(v.Date),
+				Kind: v.Kind, Note: store.Clean(v.Note, true), Author: actor.User, Sensitivity: v.Sensitivity})
+			return err
+		})
+	})
+}
+
+type goalValues struct {
+	Words  string
+	Domain store.GoalDomain
+}
+
+func (p *participant) goalForm() tea.Cmd {
+	v := &goalValues{Domain: store.DomainHousing}
+	build := func() *huh.Form {
+		return huh.NewForm(huh.NewGroup(
+			huh.NewText().Title("words").Description("the goal in the participant's own words").ExternalEditor(false).Lines(2).
+				Validate(required("words")).Value(&v.Words),
+			huh.NewSelect[store.GoalDomain]().Title("domain").Options(options(store.GoalDomains)...).Value(&v.Domain),
+		))
+	}
+	ctx, actor, id := p.ctx, p.ctx.Actor, p.id
+	return p.form.open("Add a goal · "+id, build, func() tea.Cmd {
+		return p.save("goal", func() error {
+			_, err := ctx.Store.CreateGoal(ctx.Context(), actor, store.Goal{ParticipantID: id, Words: store.Clean(v.Words, true),
+				Domain: v.Domain, Status: store.GoalActive})
+			return err
+		})
+	})
+}
+
+type progressValues struct {
+	Goal string
+	Step store.Step
+	Date string
+	Note string
+}
+
+func (p *participant) progressForm() tea.Cmd {
+	goals := p.activeGoals()
+	if len(goals) == 0 {
+		return common.StatusCmd("no active goal: add one first", true)
+	}
+	v := &progressValues{Goal: goals[0].ID, Step: store.StepForward, Date: p.todayText()}
+	opts := make([]huh.Option[string], len(goals))
+	for i, g := range goals {
+		opts[i] = huh.NewOption(g.ID+" "+common.Fit(common.Line(g.Words), 50), g.ID)
+	}
+	build := func() *huh.Form {
+		return huh.NewForm(huh.NewGroup(
+			huh.NewSelect[string]().Title("goal").Options(opts...).Value(&v.Goal),
+			huh.NewSelect[store.Step]().Title("step").Options(
+				huh.NewOption("step forward", store.StepForward), huh.NewOption("no change", store.StepNoChange),
+				huh.NewOption("setback", store.StepSetback)).Value(&v.Step),
+			huh.NewInput().Title("date").Placeholder("YYYY-MM-DD").Validate(dateField("date", false)).Value(&v.Date),
+			huh.NewText().Title("note").ExternalEditor(false).Lines(2).Value(&v.Note),
+		))
+	}
+	ctx, actor := p.ctx, p.ctx.Actor
+	return p.form.open("Record goal progress · "+p.id, build, func() tea.Cmd {
+		return p.save("progress on "+v.Goal, func() error {
+			_, err := ctx.Store.AppendProgress(ctx.Context(), actor, v.Goal, store.ProgressEntry{Date: optDate(v.Date), Step: v.Step,
+				Note: store.Clean(v.Note, true), Author: actor.User})
+			return err
+		})
+	})
+}
+
+type caseValues struct {
+	Kind           store.CaseKind
+	Number, Court  string
+	Charges        string
+	NextCourtDate  string
+	IntakeDeadline string
+}
+
+func (p *participant) caseForm() tea.Cmd {
+	v := &caseValues{Kind: store.CasePostEnrollment}
+	build := func() *huh.Form {
+		return huh.NewForm(huh.NewGroup(
+			huh.NewSelect[store.CaseKind]().Title("kind").Options(options(store.CaseKinds)...).Value(&v.Kind),
+			huh.NewInput().Title("case number").Value(&v.Number),
+			huh.NewInput().Title("court").Value(&v.Court),
+			huh.NewInput().Title("charges").Value(&v.Charges),
+			huh.NewInput().Title("next court date").Placeholder("YYYY-MM-DD, optional").Validate(dateField("next court date", true)).Value(&v.NextCourtDate),
+			huh.NewInput().Title("intake deadline").Description("required for a diverted arrest").Placeholder("YYYY-MM-DD").
+				Validate(dateField("intake deadline", true)).Value(&v.IntakeDeadline),
+		))
+	}
+	ctx, actor, id := p.ctx, p.ctx.Actor, p.id
+	return p.form.open("Add a legal case · "+id, build, func() tea.Cmd {
+		return p.save("legal case", func() error {
+			_, err := ctx.Store.CreateCase(ctx.Context(), actor, store.LegalCase{ParticipantID: id, Kind: v.Kind,
+				CaseNumber: store.CleanLine(v.Number), Court: store.CleanLine(v.Court), Charges: store.CleanLine(v.Charges),
+				Status: store.CaseOpen, NextCourtDate: optDate(v.NextCourtDate), IntakeDeadline: optDate(v.IntakeDeadline)})
+			return err
+		})
+	})
+}
+
+type courtValues struct {
+	Case          string
+	NextCourtDate string
+	Status        store.CaseStatus
+}
+
+func (p *participant) courtForm() tea.Cmd {
+	cs := p.view.Cases
+	if len(cs) == 0 {
+		return common.StatusCmd("no legal case: add one first", true)
+	}
+	v := &courtValues{Case: cs[0].ID, NextCourtDate: store.FormatDate(cs[0].NextCourtDate), Status: cs[0].Status}
+	opts := make([]huh.Option[string], len(cs))
+	for i, c := range cs {
+		opts[i] = huh.NewOption(fmt.Sprintf("%s %s %s", c.ID, kindText(c.Kind), common.Line(c.CaseNumber)), c.ID)
+	}
+	build := func() *huh.Form {
+		return huh.NewForm(huh.NewGroup(
+			huh.NewSelect[string]().Title("case").Options(opts...).Value(&v.Case),
+			huh.NewInput().Title("next court date").Placeholder("YYYY-MM-DD, empty for none").
+				Validate(dateField("next court date", true)).Value(&v.NextCourtDate),
+			huh.NewSelect[store.CaseStatus]().Title("status").Options(options(store.CaseStatuses)...).Value(&v.Status),
+		))
+	}
+	ctx, actor := p.ctx, p.ctx.Actor
+	loaded := slices.Clone(cs)
+	return p.form.open("Court date and status · "+p.id, build, func() tea.Cmd {
+		return p.save("case "+v.Case, func() error {
+			i := slices.IndexFunc(loaded, func(c store.LegalCase) bool { return c.ID == v.Case })
+			if i < 0 {
+				return store.ErrNotFound
+			}
+			up := loaded[i] // the version read: a concurrent change is ErrStale
+			up.NextCourtDate, up.Status = optDate(v.NextCourtDate), v.Status
+			_, err := ctx.Store.UpdateCase(ctx.Context(), actor, up)
+			return err
+		})
+	})
+}
+
+type roiValues struct {
+	Covers   []string
+	Agencies string
+	Signed   string
+	Expires  string
+}
+
+func (p *participant) roiForm() tea.Cmd {
+	today := store.Today(p.ctx.Time())
+	v := &roiValues{Signed: store.FormatDate(today), Expires: store.FormatDate(today.AddDate(1, 0, 0))}
+	partners := []string{string(store.RolePolice), string(store.RoleProsecutor), string(store.RoleDefender), string(store.RoleProvider)}
+	build := func() *huh.Form {
+		return huh.NewForm(huh.NewGroup(
+			huh.NewMultiSelect[string]().Title("covers").Description("partner roles this release covers (space to pick)").
+				Options(huh.NewOptions(partners...)...).Value(&v.Covers),
+			huh.NewInput().Title("agencies").Description("named agencies, comma separated (optional)").Value(&v.Agencies),
+			huh.NewInput().Title("signed").Validate(dateField("signed", false)).Value(&v.Signed),
+			huh.NewInput().Title("expires").Validate(dateField("expires", false)).Value(&v.Expires),
+		))
+	}
+	ctx, actor, id := p.ctx, p.ctx.Actor, p.id
+	return p.form.open("Record a release of information · "+id, build, func() tea.Cmd {
+		return p.save("ROI", func() error {
+			covers := slices.Clone(v.Covers)
+			for a := range strings.SplitSeq(v.Agencies, ",") {
+				if a = store.CleanLine(a); a != "" {
+					covers = append(covers, a)
+				}
+			}
+			_, err := ctx.Store.CreateROI(ctx.Context(), actor, store.ROI{ParticipantID: id, Covers: covers,
+				Signed: optDate(v.Signed), Expires: optDate(v.Expires)})
+			return err
+		})
+	})
+}
+
+type revokeValues struct {
+	ROI     string
+	Confirm bool
+}
+
+func (p *participant) revokeForm() tea.Cmd {
+	rois := p.validROIs()
+	if len(rois) == 0 {
+		return common.StatusCmd("no ROI in force", true)
+	}
+	v := &revokeValues{ROI: rois[0].ID}
+	opts := make([]huh.Option[string], len(rois))
+	for i, r := range rois {
+		opts[i] = huh.NewOption(r.ID+" "+common.Line(strings.Join(r.Covers, ", ")), r.ID)
+	}
+	build := func() *huh.Form {
+		return huh.NewForm(huh.NewGroup(
+			huh.NewSelect[string]().Title("ROI").Options(opts...).Value(&v.ROI),
+			huh.NewConfirm().Title("revoke it today?").Affirmative("revoke").Negative("keep").Value(&v.Confirm),
+		))
+	}
+	ctx, actor := p.ctx, p.ctx.Actor
+	return p.form.open("Revoke a release of information · "+p.id, build, func() tea.Cmd {
+		if !v.Confirm {
+			p.form.close()
+			return common.StatusCmd("kept: nothing saved", false)
+		}
+		return p.save("ROI "+v.ROI+" revoked", func() error {
+			i := slices.IndexFunc(rois, func(r store.ROI) bool { return r.ID == v.ROI })
+			if i < 0 {
+				return store.ErrNotFound
+			}
+			up := rois[i]
+			up.Revoked = store.Today(ctx.Time())
+			_, err := ctx.Store.UpdateROI(ctx.Context(), actor, up)
+			return err
+		})
+	})
+}
+
+// flag marks the participant for the next meeting's goal review.
+func (p *participant) flag() tea.Cmd {
+	pp := p.view.Participant
+	if pp.FlaggedBy != "" {
+		return common.StatusCmd("already flagged by "+common.Line(pp.FlaggedBy), false)
+	}
+	ctx, actor := p.ctx, p.ctx.Actor
+	p.form.build = nil
+	p.form.saving = true
+	return p.save("flagged for the next meeting", func() error {
+		up := pp
+		up.FlaggedBy = actor.User
+		_, err := ctx.Store.UpdateParticipant(ctx.Context(), actor, up)
+		return err
+	})
+}

@@ -1,0 +1,280 @@
+package tui
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui/common"
+)
+
+// site is one read of what the list screens show: every participant with
+// the viewer's access to them, their cases and ROIs, users and meetings.
+type site struct {
+	today    time.Time
+	proto    store.Protocol
+	parts    []pinfo
+	byID     map[string]int
+	cases    []store.LegalCase
+	users    []store.User
+	meetings []store.Meeting
+}
+
+// pinfo is one participant as a viewer may list them.
+type pinfo struct {
+	P          store.Participant // use only through Label unless Access is Shown
+	ROIs       []store.ROI
+	Cases      []store.LegalCase // open cases
+	Label      string            // viewer-safe (store.ParticipantLabel)
+	Access     store.Access      // identity access
+	Covers     bool              // a valid ROI covers the viewer
+	CaseAccess store.Access
+	Urg        urgency
+}
+
+// Shown reports whether the viewer sees the participant's identity.
+func (p pinfo) Shown() bool { return p.Access == store.Shown }
+
+// urgency orders a caseload: court date soon, overdue contact, intake
+// deadline, flagged, expiring ROI, then the rest.
+type urgency struct {
+	rank int    // 0 court .. 4 ROI, 5 none
+	days int    // days to the event (or overdue by) for the rank
+	why  string // short reason, e.g. "court in 3d"
+	n    int    // how many reasons apply
+}
+
+// protocolOf fills a zero protocol with the default one.
+func protocolOf(c *common.Ctx) store.Protocol {
+	p := c.Protocol
+	if p.OverdueContactDays == 0 && p.CourtWindowDays == 0 && p.CaseloadCap == 0 {
+		return store.DefaultProtocol()
+	}
+	return p
+}
+
+// loadSite reads the store once for the list screens.
+func loadSite(c *common.Ctx) (*site, error) {
+	ctx, s, now := c.Context(), c.Store, c.Time()
+	if s == nil {
+		return nil, fmt.Errorf("no store")
+	}
+	st := &site{today: store.Today(now), proto: protocolOf(c), byID: map[string]int{}}
+	ps, err := s.ListParticipants(ctx, store.ParticipantFilter{ActiveOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("participants: %w", err)
+	}
+	if st.cases, err = s.AllCases(ctx); err != nil {
+		return nil, fmt.Errorf("cases: %w", err)
+	}
+	casesOf := map[string][]store.LegalCase{}
+	for _, lc := range st.cases {
+		if lc.Status == store.CaseOpen {
+			casesOf[lc.ParticipantID] = append(casesOf[lc.ParticipantID], lc)
+		}
+	}
+	for _, p := range ps {
+		rois, err := s.ListROIs(ctx, p.ID)
+		if err != nil {
+			return nil, fmt.Errorf("ROIs of %s: %w", p.ID, err)
+		}
+		label, access := store.ParticipantLabel(p, rois, c.Actor, now)
+		covers := store.ROICovers(rois, c.Actor.Role, c.Actor.Agency, now)
+		pi := pinfo{P: p, ROIs: rois, Cases: casesOf[p.ID], Label: label, Access: access, Covers: covers,
+			CaseAccess: store.Visible(c.Actor.Role, covers, store.DataLegalCases)}
+		pi.Urg = urgencyOf(pi, st.proto, st.today)
+		st.byID[p.ID] = len(st.parts)
+		st.parts = append(st.parts, pi)
+	}
+	if st.users, err = s.ListUsers(ctx); err != nil {
+		return nil, fmt.Errorf("users: %w", err)
+	}
+	if st.meetings, err = s.ListMeetings(ctx); err != nil {
+		return nil, fmt.Errorf("meetings: %w", err)
+	}
+	return st, nil
+}
+
+// lastContactDay is the day contact was last made, or enrolment when never.
+func lastContactDay(p store.Participant) time.Time {
+	if !p.LastContact.IsZero() {
+		return p.LastContact
+	}
+	return p.EnrolledOn
+}
+
+// nextCourt returns the soonest next court date on or after today among open cases.
+func nextCourt(cases []store.LegalCase, today time.Time) (store.LegalCase, bool) {
+	var best store.LegalCase
+	found := false
+	for _, c := range cases {
+		if c.Status != store.CaseOpen || c.NextCourtDate.IsZero() || store.DaysBetween(today, c.NextCourtDate) < 0 {
+			continue
+		}
+		if !found || c.NextCourtDate.Before(best.NextCourtDate) {
+			best, found = c, true
+		}
+	}
+	return best, found
+}
+
+// intakeDue returns the nearest open intake deadline of a diverted arrest.
+func intakeDue(cases []store.LegalCase) (time.Time, bool) {
+	var best time.Time
+	for _, c := range cases {
+		if c.Kind != store.CaseDivertedArrest || c.Status != store.CaseOpen || c.IntakeDeadline.IsZero() || !c.IntakeCompleted.IsZero() {
+			continue
+		}
+		if best.IsZero() || c.IntakeDeadline.Before(best) {
+			best = c.IntakeDeadline
+		}
+	}
+	return best, !best.IsZero()
+}
+
+// roiExpiring returns the earliest expiry within days among valid ROIs.
+func roiExpiring(rois []store.ROI, today time.Time, days int) (time.Time, bool) {
+	var best time.Time
+	for _, r := range rois {
+		if !r.Valid(today) || r.Expires.IsZero() || store.DaysBetween(today, r.Expires) > days {
+			continue
+		}
+		if best.IsZero() || r.Expires.Before(best) {
+			best = r.Expires
+		}
+	}
+	return best, !best.IsZero()
+}
+
+func urgencyOf(pi pinfo, proto store.Protocol, today time.Time) urgency {
+	u := urgency{rank: 5}
+	add := func(rank, days int, why string) {
+		u.n++
+		if rank < u.rank {
+			u.rank, u.days, u.why = rank, days, why
+		}
+	}
+	if c, ok := nextCourt(pi.Cases, today); ok {
+		if d := store.DaysBetween(today, c.NextCourtDate); d <= proto.CourtWindowDays {
+			add(0, d, fmt.Sprintf("court in %dd", d))
+		}
+	}
+	if d := store.DaysBetween(lastContactDay(pi.P), today); d > proto.OverdueContactDays {
+		add(1, -d, fmt.Sprintf("no contact %dd", d))
+	}
+	if t, ok := intakeDue(pi.Cases); ok {
+		if d := store.DaysBetween(today, t); d <= proto.DeadlineNearDays {
+			why := fmt.Sprintf("intake in %dd", d)
+			if d < 0 {
+				why = fmt.Sprintf("intake late %dd", -d)
+			}
+			add(2, d, why)
+		}
+	}
+	if pi.P.FlaggedBy != "" {
+		add(3, 0, "flagged")
+	}
+	if t, ok := roiExpiring(pi.ROIs, today, proto.ROIExpiringDays); ok {
+		add(4, store.DaysBetween(today, t), fmt.Sprintf("ROI ends %dd", store.DaysBetween(today, t)))
+	}
+	return u
+}
+
+// sortByUrgency orders participants most urgent first, then by id.
+func sortByUrgency(ps []pinfo) {
+	slices.SortStableFunc(ps, func(a, b pinfo) int {
+		return cmp.Or(cmp.Compare(a.Urg.rank, b.Urg.rank), cmp.Compare(a.Urg.days, b.Urg.days), cmp.Compare(a.P.ID, b.P.ID))
+	})
+}
+
+// caseManagers returns the active case managers, by name.
+func (s *site) caseManagers() []store.User {
+	var out []store.User
+	for _, u := range s.users {
+		if u.Active && u.Role == store.RoleCaseManager {
+			out = append(out, u)
+		}
+	}
+	slices.SortFunc(out, func(a, b store.User) int { return cmp.Compare(a.Name, b.Name) })
+	return out
+}
+
+// load counts a case manager's active caseload.
+func (s *site) load(cm string) int {
+	n := 0
+	for _, p := range s.parts {
+		if p.P.CaseManager == cm && p.P.Status.Active() {
+			n++
+		}
+	}
+	return n
+}
+
+// softCap is a case manager's soft cap (store.CaseloadLimit).
+func (s *site) softCap(u store.User) int { return store.CaseloadLimit(s.proto, u) }
+
+// capacity is the open slots (store.Capacity).
+func (s *site) capacity() int {
+	ps := make([]store.Participant, len(s.parts))
+	for i, p := range s.parts {
+		ps[i] = p.P
+	}
+	return store.Capacity(s.proto, s.users, ps)
+}
+
+// mine reports whether the participant is on the viewer's caseload for
+// the Today screen: their own for case managers, all for pm and supervisors.
+func mine(c *common.Ctx, p store.Participant) bool {
+	switch c.Actor.Role {
+	case store.RolePM, store.RoleSupervisor:
+		return true
+	case store.RoleCaseManager:
+		return p.CaseManager == c.Actor.User
+	}
+	return false
+}
+
+// nextMeeting is the next planned meeting, else the last one plus the
+// protocol's interval; ok is false when neither is known.
+func (s *site) nextMeeting() (time.Time, bool) {
+	var last time.Time
+	for _, m := range s.meetings {
+		d := store.DateOf(m.Date)
+		if m.Status != store.MeetingEnded && !d.Before(s.today) {
+			return d, true
+		}
+		if d.After(last) {
+			last = d
+		}
+	}
+	if last.IsZero() {
+		return time.Time{}, false
+	}
+	next := last.AddDate(0, 0, max(s.proto.MeetingEveryDays, 1))
+	for next.Before(s.today) {
+		next = next.AddDate(0, 0, max(s.proto.MeetingEveryDays, 1))
+	}
+	return next, true
+}
+
+// daysText says how far day is from today ("today", "in 3d", "2d ago").
+func daysText(today, day time.Time) string {
+	d := store.DaysBetween(today, day)
+	switch {
+	case d == 0:
+		return "today"
+	case d > 0:
+		return fmt.Sprintf("in %dd", d)
+	}
+	return fmt.Sprintf("%dd ago", -d)
+}
+
+// daysAgo says how many days ago t was ("never" when zero).
+func daysAgo(today, t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return fmt.Sprintf("%dd", store.DaysBetween(t, today))
+}
