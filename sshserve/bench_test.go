@@ -17,7 +17,7 @@ import (
 // clients with an 80x24 pty and report what a person's link carries. Their
 // ns/op includes waiting for the screen to settle: read the custom metrics.
 
-const settleQuiet = 60 * time.Millisecond
+const settleQuiet = 200 * time.Millisecond
 
 // waitGrowth waits until the screen has more than n bytes (at most d).
 func waitGrowth(s *screen, n int, d time.Duration) bool {

@@ -2,6 +2,7 @@ package sshserve
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -390,14 +391,39 @@ func TestRateLimitPerAddress(t *testing.T) {
 }
 
 func TestManySessionsLeaveNoGoroutines(t *testing.T) {
+	t.Run("stand-in", func(t *testing.T) { testManySessions(t, false) })
+	t.Run("following a meeting", func(t *testing.T) { testManySessions(t, true) })
+}
+
+// testManySessions connects 50 sessions at once (with the real TUI joined
+// to a live meeting when meeting), checks a notice reaches them all, closes
+// them and checks the goroutine count settles back.
+func testManySessions(t *testing.T, meeting bool) {
 	e := newTestEnv(t, nil)
+	var site *meetingSite
+	if meeting {
+		e = newRealTUIEnv(t)
+		site = newMeetingSite(t, e, 0)
+	}
 	keys := make([]gossh.Signer, 50)
 	for i := range keys {
-		keys[i] = e.addUser("u"+string(rune('a'+i/26))+string(rune('a'+i%26)), store.RoleCommunity, true)
+		keys[i] = e.addUser(fmt.Sprintf("u%02d", i), store.RoleCaseManager, true)
+	}
+	open := func(k gossh.Signer) *client {
+		c := e.open(k, true)
+		if meeting {
+			c.out.waitFor(t, 0, "Meeting", waitLong)
+			c.send("5")
+			c.out.waitFor(t, 0, "join and follow", waitLong)
+			c.send("\r")
+			c.out.waitFor(t, 0, "following", waitLong)
+		} else {
+			c.out.waitFor(t, 0, "owg stand-in", waitLong)
+		}
+		return c
 	}
 	// Warm up once so lazily started goroutines are in the baseline.
-	w := e.open(keys[0], true)
-	w.out.waitFor(t, 0, "owg stand-in", waitLong)
+	w := open(keys[0])
 	w.close()
 	eventually(t, waitLong, "warm-up ended", func() bool { return len(e.srv.Sessions()) == 0 })
 	base := settleGoroutines(0, time.Second)
@@ -405,16 +431,26 @@ func TestManySessionsLeaveNoGoroutines(t *testing.T) {
 	clients := make([]*client, len(keys))
 	var wg sync.WaitGroup
 	for i, k := range keys {
-		wg.Go(func() { clients[i] = e.open(k, true) })
+		wg.Go(func() { clients[i] = open(k) })
 	}
 	wg.Wait()
-	eventually(t, 10*time.Second, "50 sessions registered", func() bool { return len(e.srv.Sessions()) == 50 })
-	for _, c := range clients {
-		c.out.waitFor(t, 0, "owg stand-in", waitLong)
+	if len(e.srv.Sessions()) != 50 {
+		t.Fatalf("%d sessions => want 50", len(e.srv.Sessions()))
 	}
-	e.srv.Broadcast(tui.NoticeMsg{Text: "to all fifty"})
-	for _, c := range clients {
-		c.out.waitFor(t, 0, "to all fifty", waitLong)
+	marks := make([]int, len(clients))
+	for i, c := range clients {
+		marks[i] = c.out.len()
+	}
+	if meeting {
+		site.advance(t, 1)
+		for i, c := range clients {
+			c.out.waitFor(t, marks[i], itemTwoTitle, waitLong)
+		}
+	} else {
+		e.srv.Broadcast(tui.NoticeMsg{Text: "to all fifty"})
+		for i, c := range clients {
+			c.out.waitFor(t, marks[i], "to all fifty", waitLong)
+		}
 	}
 	for _, c := range clients {
 		c.close()

@@ -94,13 +94,13 @@ type EquityRow struct {
 // referrer are never inputs.
 func Score(p Protocol, r Referral, asOf time.Time) (total int, factors []Factor) {
 	factors = make([]Factor, len(FactorNames))
-	total = scoreInto(p, r, dayNum(asOf), factors)
+	total = scoreInto(&p, &r, dayNum(asOf), factors)
 	return total, factors
 }
 
 // scoreInto fills f (len(FactorNames) long) and returns the total; asOf
 // is a day number (dayNum).
-func scoreInto(p Protocol, r Referral, asOf int, f []Factor) int {
+func scoreInto(p *Protocol, r *Referral, asOf int, f []Factor) int {
 	w := p.Weights
 	var arrest, near, legal, contacts, unsheltered, impairment, victim, waiting int
 	received := 0
@@ -186,30 +186,39 @@ func Capacity(p Protocol, caseManagers []User, participants []Participant) int {
 	return total
 }
 
+// rankKey is the sort key of one eligible referral: small, so sorting
+// moves little memory.
 type rankKey struct {
 	score    int
-	received time.Time
-	deadline int // day number; noDeadline when none
-	id       string
-	idx      int // index in the referrals given
-	slot     int // index of its factors
-}
-
-func compareRankKeys(a, b rankKey) int {
-	if a.score != b.score {
-		return cmp.Compare(b.score, a.score)
-	}
-	if c := a.received.Compare(b.received); c != 0 {
-		return c
-	}
-	if a.deadline != b.deadline {
-		return cmp.Compare(a.deadline, b.deadline)
-	}
-	return compareIDs(a.id, b.id)
+	recvSec  int64 // received, as seconds and nanoseconds
+	recvNsec int32
+	idx      int32 // index in the referrals given; also breaks ties by id
+	deadline int   // day number; noDeadline when none
+	slot     int32 // index of its factors
 }
 
 // noDeadline sorts after every intake deadline.
 const noDeadline = math.MaxInt
+
+// rankCompare orders rank keys: score descending, received earlier, nearer
+// intake deadline (none last), id ascending.
+func rankCompare(refs []Referral) func(a, b rankKey) int {
+	return func(a, b rankKey) int {
+		if a.score != b.score {
+			return cmp.Compare(b.score, a.score)
+		}
+		if a.recvSec != b.recvSec {
+			return cmp.Compare(a.recvSec, b.recvSec)
+		}
+		if a.recvNsec != b.recvNsec {
+			return cmp.Compare(a.recvNsec, b.recvNsec)
+		}
+		if a.deadline != b.deadline {
+			return cmp.Compare(a.deadline, b.deadline)
+		}
+		return compareIDs(refs[a.idx].ID, refs[b.idx].ID)
+	}
+}
 
 func compareIDs(a, b string) int {
 	switch {
@@ -219,6 +228,30 @@ func compareIDs(a, b string) int {
 		return 1
 	}
 	return 0
+}
+
+// idKey is a precomputed id for sorting many ids.
+type idKey struct {
+	prefix, digits, raw string
+	numeric           bool
+	idx               int32
+}
+
+func makeIDKey(id string, idx int) idKey {
+	prefix, digits, ok := splitID(id)
+	return idKey{prefix: prefix, digits: digits, raw: id, numeric: ok, idx: int32(idx)}
+}
+
+func compareIDKeys(a, b idKey) int {
+	if a.numeric && b.numeric && a.prefix == b.prefix {
+		if len(a.digits) != len(b.digits) {
+			return cmp.Compare(len(a.digits), len(b.digits))
+		}
+		if c := cmp.Compare(a.digits, b.digits); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(a.raw, b.raw)
 }
 
 // Rank triages referrals as of the date of asOf. Only referrals with status
@@ -232,81 +265,99 @@ func compareIDs(a, b string) int {
 // withdrawn ones are ignored. A negative capacity counts as zero.
 func Rank(p Protocol, referrals []Referral, participants []Participant, capacity int, asOf time.Time) Ranking {
 	day := dayNum(asOf)
-	rk := Ranking{
-		AsOf:        DateOf(asOf),
-		Capacity:    max(capacity, 0),
-		ScreenedOut: []ScreenedOut{},
-		ReReferrals: []ReReferral{},
+	rk := Ranking{AsOf: DateOf(asOf), Capacity: max(capacity, 0)}
+	if len(referrals) > math.MaxInt32 {
+		referrals = referrals[:math.MaxInt32]
 	}
+	rules := compileRules(&p)
 	m := newMatcher(participants)
+
+	// Classify each referral; copy it into the result only once.
+	type note struct {
+		reason, participant string
+	}
+	var screened, rereferred []idKey
+	notes := make([]note, len(referrals))
 	keys := make([]rankKey, 0, len(referrals))
 	for i := range referrals {
 		r := &referrals[i]
 		switch r.Status {
 		case RefNew, RefWaitlisted:
 		case RefScreenedOut:
-			rk.ScreenedOut = append(rk.ScreenedOut, ScreenedOut{Referral: *r, Reason: screenedReason(p, *r)})
+			notes[i].reason = screenedReason(rules, r)
+			screened = append(screened, makeIDKey(r.ID, i))
 			continue
 		default:
 			continue
 		}
 		if r.ReReferralOf != "" && m.byID[r.ReReferralOf] {
-			rk.ReReferrals = append(rk.ReReferrals, ReReferral{Referral: *r, ParticipantID: r.ReReferralOf})
+			notes[i].participant = r.ReReferralOf
+			rereferred = append(rereferred, makeIDKey(r.ID, i))
 			continue
 		}
-		if id, ok := m.match(*r); ok {
-			rk.ReReferrals = append(rk.ReReferrals, ReReferral{Referral: *r, ParticipantID: id})
+		if id, ok := m.match(r); ok {
+			notes[i].participant = id
+			rereferred = append(rereferred, makeIDKey(r.ID, i))
 			continue
 		}
-		if ok, reason := Eligibility(p, *r); !ok {
-			rk.ScreenedOut = append(rk.ScreenedOut, ScreenedOut{Referral: *r, Reason: reason})
+		if ok, reason := rules.eligibility(r); !ok {
+			notes[i].reason = reason
+			screened = append(screened, makeIDKey(r.ID, i))
 			continue
 		}
 		deadline := noDeadline
 		if r.Kind == KindArrestDiversion && !r.Received.IsZero() {
 			deadline = dayNum(r.Received) + p.IntakeDeadlineDays
 		}
-		keys = append(keys, rankKey{received: r.Received, deadline: deadline, id: r.ID, idx: i})
+		keys = append(keys, rankKey{
+			recvSec: r.Received.Unix(), recvNsec: int32(r.Received.Nanosecond()),
+			deadline: deadline, idx: int32(i),
+		})
 	}
 
 	n := len(FactorNames)
 	factors := make([]Factor, len(keys)*n)
 	for j := range keys {
 		f := factors[j*n : (j+1)*n : (j+1)*n]
-		keys[j].score = scoreInto(p, referrals[keys[j].idx], day, f)
-		keys[j].slot = j
+		keys[j].score = scoreInto(&p, &referrals[keys[j].idx], day, f)
+		keys[j].slot = int32(j)
 	}
-	slices.SortFunc(keys, compareRankKeys)
+	slices.SortFunc(keys, rankCompare(referrals))
 
 	rk.Ranked = make([]RankedReferral, len(keys))
 	for pos, k := range keys {
-		slot := k.slot
-		rr := RankedReferral{
-			Referral: referrals[k.idx],
-			Rank:     pos + 1,
-			Score:    k.score,
-			Factors:  factors[slot*n : (slot+1)*n : (slot+1)*n],
-			Decision: DecisionOffer,
-		}
+		rr := &rk.Ranked[pos]
+		rr.Referral = referrals[k.idx]
+		rr.Rank = pos + 1
+		rr.Score = k.score
+		rr.Factors = factors[int(k.slot)*n : int(k.slot+1)*n : int(k.slot+1)*n]
+		rr.Decision = DecisionOffer
 		if pos >= rk.Capacity {
 			rr.Decision = DecisionWaitlist
 			rr.WaitlistPos = pos - rk.Capacity + 1
 		}
-		rk.Ranked[pos] = rr
 	}
-	slices.SortFunc(rk.ScreenedOut, func(a, b ScreenedOut) int { return compareIDs(a.Referral.ID, b.Referral.ID) })
-	slices.SortFunc(rk.ReReferrals, func(a, b ReReferral) int { return compareIDs(a.Referral.ID, b.Referral.ID) })
+	slices.SortFunc(screened, compareIDKeys)
+	rk.ScreenedOut = make([]ScreenedOut, len(screened))
+	for j, k := range screened {
+		rk.ScreenedOut[j] = ScreenedOut{Referral: referrals[k.idx], Reason: notes[k.idx].reason}
+	}
+	slices.SortFunc(rereferred, compareIDKeys)
+	rk.ReReferrals = make([]ReReferral, len(rereferred))
+	for j, k := range rereferred {
+		rk.ReReferrals[j] = ReReferral{Referral: referrals[k.idx], ParticipantID: notes[k.idx].participant}
+	}
 	rk.Equity = equity(rk.Ranked)
 	return rk
 }
 
 // screenedReason is the reason shown for a referral already screened out:
 // its recorded code, else the protocol's reason, else its recorded text.
-func screenedReason(p Protocol, r Referral) string {
+func screenedReason(rules *rules, r *Referral) string {
 	if slices.Contains(ScreenReasons, r.Reason) {
 		return r.Reason
 	}
-	if ok, reason := Eligibility(p, r); !ok {
+	if ok, reason := rules.eligibility(r); !ok {
 		return reason
 	}
 	if s := CleanLine(r.Reason); s != "" {

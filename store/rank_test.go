@@ -187,12 +187,14 @@ func TestRankTieBreaks(t *testing.T) {
 		}
 	}
 	// deadline level directly: nearer first, none last
-	a := rankKey{score: 5, received: same, deadline: dayNum(daysAfter(3)), id: "R-0003"}
-	b := rankKey{score: 5, received: same, deadline: dayNum(daysAfter(4)), id: "R-0001"}
-	c := rankKey{score: 5, received: same, deadline: noDeadline, id: "R-0000"}
-	keys := []rankKey{c, b, a}
-	slices.SortFunc(keys, compareRankKeys)
-	if keys[0].id != "R-0003" || keys[1].id != "R-0001" || keys[2].id != "R-0000" {
+	refs := []Referral{{ID: "R-0003"}, {ID: "R-0001"}, {ID: "R-0000"}}
+	keys := []rankKey{
+		{score: 5, recvSec: 7, deadline: noDeadline, idx: 2},
+		{score: 5, recvSec: 7, deadline: dayNum(daysAfter(4)), idx: 1},
+		{score: 5, recvSec: 7, deadline: dayNum(daysAfter(3)), idx: 0},
+	}
+	slices.SortFunc(keys, rankCompare(refs))
+	if keys[0].idx != 0 || keys[1].idx != 1 || keys[2].idx != 2 {
 		t.Errorf("deadline tie-break => %v", keys)
 	}
 }

@@ -2,8 +2,10 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Screen-out reasons, in the order Eligibility checks them.
@@ -101,23 +103,49 @@ func containsOffense(list []string, offense string) bool {
 // diversion has a divertible offense. It returns the first failure's reason
 // (ScreenKind, ScreenAge, ScreenExcluded, ScreenNotDivertible).
 func Eligibility(p Protocol, r Referral) (eligible bool, reason string) {
-	if !p.Accepts(r.Kind) {
+	return compileRules(&p).eligibility(&r)
+}
+
+// rules is a protocol's eligibility rules with offense lists normalized
+// once, for ranking many referrals.
+type rules struct {
+	kinds                []ReferralKind
+	minAge               int
+	excluded, divertible []string
+}
+
+func compileRules(p *Protocol) *rules {
+	norm := func(list []string) []string {
+		out := make([]string, 0, len(list))
+		for _, o := range list {
+			if n := NormalizeOffense(o); n != "" {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	return &rules{kinds: p.KindsAccepted, minAge: p.MinimumAge, excluded: norm(p.ExcludedOffenses), divertible: norm(p.DivertibleOffenses)}
+}
+
+func (c *rules) eligibility(r *Referral) (bool, string) {
+	if !slices.Contains(c.kinds, r.Kind) {
 		return false, ScreenKind
 	}
-	if age, known := referralAge(r); known && age < p.MinimumAge {
+	if age, known := referralAge(r); known && age < c.minAge {
 		return false, ScreenAge
 	}
-	if p.Excluded(r.Offense) {
+	offense := NormalizeOffense(r.Offense)
+	if offense != "" && slices.Contains(c.excluded, offense) {
 		return false, ScreenExcluded
 	}
-	if r.Kind == KindArrestDiversion && !p.Divertible(r.Offense) {
+	if r.Kind == KindArrestDiversion && (offense == "" || !slices.Contains(c.divertible, offense)) {
 		return false, ScreenNotDivertible
 	}
 	return true, ""
 }
 
 // referralAge is the person's age on the day the referral was received.
-func referralAge(r Referral) (int, bool) {
+func referralAge(r *Referral) (int, bool) {
 	if !r.Person.DOB.IsZero() && !r.Received.IsZero() {
 		return ageOn(r.Person.DOB, r.Received), true
 	}
@@ -219,6 +247,7 @@ func MatchParticipant(r Referral, active []Participant) (Participant, bool) {
 type matcher struct {
 	byDOB map[int][]matchEntry
 	byID  map[string]bool
+	buf   []byte
 }
 
 type matchEntry struct {
@@ -242,7 +271,7 @@ func newMatcher(participants []Participant) *matcher {
 	return m
 }
 
-func (m *matcher) match(r Referral) (string, bool) {
+func (m *matcher) match(r *Referral) (string, bool) {
 	if r.Person.DOB.IsZero() {
 		return "", false
 	}
@@ -250,18 +279,38 @@ func (m *matcher) match(r Referral) (string, bool) {
 	if len(entries) == 0 {
 		return "", false
 	}
-	keys := personKeys(r.Person.Name, r.Person.Aliases)
 	best := ""
 	for i := range entries {
 		e := &entries[i]
 		if e.keys == nil {
 			e.keys = personKeys(e.p.Name, e.p.Aliases)
 		}
-		if namesMatch(keys, e.keys) && (best == "" || idLess(e.p.ID, best)) {
+		if m.matches(r, e.keys) && (best == "" || idLess(e.p.ID, best)) {
 			best = e.p.ID
 		}
 	}
 	return best, best != ""
+}
+
+// matches reports whether any of r's names has one of keys, building each
+// name key in a reused buffer.
+func (m *matcher) matches(r *Referral, keys []string) bool {
+	for i := -1; i < len(r.Person.Aliases); i++ {
+		name := r.Person.Name
+		if i >= 0 {
+			name = r.Person.Aliases[i]
+		}
+		m.buf = appendNameKey(m.buf[:0], name)
+		if len(m.buf) == 0 {
+			continue
+		}
+		for _, k := range keys {
+			if string(m.buf) == k {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func personKeys(name string, aliases []string) []string {
@@ -294,23 +343,32 @@ func namesMatch(a, b []string) bool {
 // NameKey returns the comparable form of a person's name: cleaned of
 // escape sequences, lower-case letters and digits only, accents removed ("José  O'Neil" and "jose oneil"
 // give the same key).
-func NameKey(name string) string {
+func NameKey(name string) string { return string(appendNameKey(nil, name)) }
+
+func appendNameKey(dst []byte, name string) []byte {
 	name = Clean(name, false)
-	var b strings.Builder
-	b.Grow(len(name))
 	for _, r := range name {
+		if r < 0x80 {
+			switch {
+			case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+				dst = append(dst, byte(r))
+			case r >= 'A' && r <= 'Z':
+				dst = append(dst, byte(r+'a'-'A'))
+			}
+			continue
+		}
 		if unicode.Is(unicode.Mn, r) { // combining marks of decomposed text
 			continue
 		}
 		if f, ok := foldAccent(r); ok {
-			b.WriteString(f)
+			dst = append(dst, f...)
 			continue
 		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(unicode.ToLower(r))
+			dst = utf8.AppendRune(dst, unicode.ToLower(r))
 		}
 	}
-	return b.String()
+	return dst
 }
 
 // foldAccent maps precomposed Latin letters to their base letters.

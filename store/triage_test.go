@@ -145,7 +145,7 @@ func TestMatchParticipant(t *testing.T) {
 			t.Errorf("%s: MatchParticipant => %q %v, want %q", tt.name, got.ID, ok, tt.want)
 		}
 		// Rank's index agrees with MatchParticipant
-		id, ok2 := newMatcher(active).match(Referral{Person: tt.person})
+		id, ok2 := newMatcher(active).match(&Referral{Person: tt.person})
 		if id != tt.want || ok2 != ok {
 			t.Errorf("%s: matcher => %q %v, want %q", tt.name, id, ok2, tt.want)
 		}

@@ -165,4 +165,3 @@ func newExportParticipantCmd(app *App) *cobra.Command {
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
 	return cmd
 }
-

@@ -24,7 +24,8 @@ func (db *DB) Backup(w io.Writer) error {
 }
 
 // Restore loads a backup from r into dir, which must be missing or empty
-// (but for OwnFiles), then verifies the result: an owg store whose audit
+// (owg's own files such as protocol.toml and the SSH host key may be
+// there), then verifies the result: an owg store whose audit
 // chain is intact. key encrypts the restored store (nil: not encrypted).
 // On any failure the files it wrote are removed again.
 func Restore(dir string, r io.Reader, key []byte) (err error) {
@@ -37,7 +38,7 @@ func Restore(dir string, r io.Reader, key []byte) (err error) {
 	}
 	had := map[string]bool{}
 	for _, e := range ents {
-		if !OwnFiles[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
+		if !ownFiles[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
 			return fmt.Errorf("restore: %s is not empty (%s): restore only into an empty or new data directory", dir, e.Name())
 		}
 		had[e.Name()] = true

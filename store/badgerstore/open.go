@@ -204,7 +204,7 @@ func checkDir(dir string) error {
 		return nil
 	}
 	for _, e := range ents {
-		if !OwnFiles[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
+		if !ownFiles[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
 			return fmt.Errorf("data directory %s: %w: it holds other files (%s); give an empty or new directory",
 				dir, ErrNotOwgStore, e.Name())
 		}
@@ -212,15 +212,16 @@ func checkDir(dir string) error {
 	return nil
 }
 
-// OwnFiles are the files owg itself may keep in the data directory beside
+// ownFiles are the files owg itself may keep in the data directory beside
 // the store (the protocol, the SSH host key, the server's address). A new
 // store may be created in a directory holding only these (and dot files);
 // any other file means the directory is not owg's.
-var OwnFiles = map[string]bool{
+var ownFiles = map[string]bool{
 	"protocol.toml":        true,
 	"ssh_host_ed25519":     true,
 	"ssh_host_ed25519.pub": true,
 	"serve.addr":           true,
+	"pseudonym.key":        true,
 }
 
 // openError turns Badger's open errors into plain ones.

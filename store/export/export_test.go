@@ -68,19 +68,19 @@ func seed(t *testing.T) seeded {
 	r1, err := db.CreateReferral(ctx, pm, store.Referral{
 		Received: time.Date(2025, 3, 3, 9, 15, 0, 0, time.UTC), Kind: store.KindArrestDiversion,
 		Referrer: "Sgt Quincy Referwell", Agency: "Metro PD", ReferrerUser: "officer",
-		Person:   store.Person{Name: "Zebulon Quartermaine", Aliases: []string{"Zeb Q"}, DOB: day("1958-07-23")},
-		Offense:  "possession", Location: "under the Larkspur Street bridge",
-		Notes:    "seemed xylophone-tired, mentioned sister Ophelia", RaceEthnicity: "Black",
-		Status:   store.RefNew, Indicators: store.Indicators{Unsheltered: true, Contacts12m: 3},
+		Person:  store.Person{Name: "Zebulon Quartermaine", Aliases: []string{"Zeb Q"}, DOB: day("1958-07-23")},
+		Offense: "possession", Location: "under the Larkspur Street bridge",
+		Notes: "seemed xylophone-tired, mentioned sister Ophelia", RaceEthnicity: "Black",
+		Status: store.RefNew, Indicators: store.Indicators{Unsheltered: true, Contacts12m: 3},
 	})
 	must(err)
 	r2, err := db.CreateReferral(ctx, pm, store.Referral{
 		Received: time.Date(2025, 3, 5, 23, 40, 0, 0, time.UTC), Kind: store.KindSocialContact,
 		Referrer: "Officer Maribel Stonecrop", Agency: "Metro PD",
-		Person:   store.Person{Name: "Wilhelmina Yarrowby", ApproxAge: 30},
-		Offense:  "loitering near the Quillfeather pharmacy", Location: "Quillfeather Ave & 5th",
-		Notes:    "asked for help with a voucher", RaceEthnicity: "=cmd|' /C calc'!A0",
-		Status:   store.RefNew,
+		Person:  store.Person{Name: "Wilhelmina Yarrowby", ApproxAge: 30},
+		Offense: "loitering near the Quillfeather pharmacy", Location: "Quillfeather Ave & 5th",
+		Notes: "asked for help with a voucher", RaceEthnicity: "=cmd|' /C calc'!A0",
+		Status: store.RefNew,
 	})
 	must(err)
 	_, err = db.DecideReferral(ctx, pm, r1.ID, store.ReferralDecision{Status: store.RefAccepted, CaseManager: "alice", HardCap: 20})

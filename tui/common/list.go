@@ -184,6 +184,7 @@ func (l *List) step(d int) {
 // on a row, and handled=false for keys the list does not use.
 func (l *List) Update(msg tea.KeyPressMsg) (handled, open bool) {
 	if l.filtering {
+		keep := l.SelectedKey()
 		switch msg.String() {
 		case "enter":
 			l.filtering = false
@@ -202,7 +203,7 @@ func (l *List) Update(msg tea.KeyPressMsg) (handled, open bool) {
 			}
 		}
 		l.cursor = 0
-		l.clamp()
+		l.Select(keep)
 		return true, false
 	}
 	switch {
@@ -230,8 +231,10 @@ func (l *List) Update(msg tea.KeyPressMsg) (handled, open bool) {
 	case key.Matches(msg, l.Keys.Filter):
 		l.filtering = true
 	case key.Matches(msg, l.Keys.ClearFilter) && l.filter != "":
+		keep := l.SelectedKey()
 		l.filter = ""
 		l.refilter()
+		l.Select(keep)
 	case key.Matches(msg, l.Keys.Open):
 		_, ok := l.Selected()
 		return true, ok

@@ -210,7 +210,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 			n.Sensitivity = store.General
 		}
 		id := f.itemID
-		return mutate(c, m.mt.ID, "note on item "+id, func(mt *store.Meeting) error {
+		return m.write("note on item "+id, func(mt *store.Meeting) error {
 			i := indexOf(mt.Items, id)
 			if i < 0 {
 				return fmt.Errorf("item %s was removed", id)
@@ -223,14 +223,14 @@ func (m *Model) submit(f *form) tea.Cmd {
 		if v.due != "" {
 			a.Due, _ = store.ParseDate(v.due)
 		}
-		return mutate(c, m.mt.ID, "action item for "+common.Line(v.owner), func(mt *store.Meeting) error {
+		return m.write("action item for "+common.Line(v.owner), func(mt *store.Meeting) error {
 			mt.ActionItems = append(mt.ActionItems, a)
 			return nil
 		})
 	case formDecision:
 		d := store.Decision{Time: now, Author: user, Text: store.CleanLine(v.text)}
 		id := f.itemID
-		return mutate(c, m.mt.ID, "decision on item "+id, func(mt *store.Meeting) error {
+		return m.write("decision on item "+id, func(mt *store.Meeting) error {
 			i := indexOf(mt.Items, id)
 			if i < 0 {
 				return fmt.Errorf("item %s was removed", id)
@@ -264,7 +264,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 		if it, ok := m.item(); ok {
 			after = it.ID
 		}
-		return mutate(c, m.mt.ID, "item added", func(mt *store.Meeting) error {
+		return m.write("item added", func(mt *store.Meeting) error {
 			n := 0
 			for _, it := range mt.Items {
 				if x, err := strconv.Atoi(it.ID); err == nil && x > n {
@@ -283,7 +283,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 		if !v.confirm {
 			return nil
 		}
-		return m.end()
+		return m.enqueue(m.end())
 	}
 	return nil
 }

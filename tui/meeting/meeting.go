@@ -44,6 +44,10 @@ type Model struct {
 	ctxs      map[string]itemCtx
 	people    []person
 
+	// writes of this session go one at a time, in order
+	busy  bool
+	queue []tea.Cmd
+
 	// input
 	form    *form
 	decide  *triage.Decide
@@ -88,6 +92,34 @@ func (m *Model) MeetingID() string {
 func (m *Model) Following() bool { return m.joined && m.following }
 
 func (m *Model) next() int { m.gen++; return m.gen }
+
+// write queues a MutateMeeting of the joined meeting. This session's
+// writes run one at a time in the order made, so two quick moves can never
+// land in the wrong order.
+func (m *Model) write(what string, fn func(*store.Meeting) error) tea.Cmd {
+	return m.enqueue(mutate(m.ctx, m.mt.ID, what, fn))
+}
+
+func (m *Model) enqueue(cmd tea.Cmd) tea.Cmd {
+	if m.busy {
+		m.queue = append(m.queue, cmd)
+		return nil
+	}
+	m.busy = true
+	return cmd
+}
+
+// dequeue starts the next queued write when one finished.
+func (m *Model) dequeue() tea.Cmd {
+	m.busy = false
+	if len(m.queue) == 0 {
+		return nil
+	}
+	cmd := m.queue[0]
+	m.queue = m.queue[1:]
+	m.busy = true
+	return cmd
+}
 
 func (m *Model) reloadLobby() tea.Cmd { return loadLobby(m.ctx, m.next()) }
 
@@ -288,7 +320,7 @@ func (m *Model) meetingKey(k tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		user, cur := m.ctx.Actor.User, m.view
-		return mutate(m.ctx, m.mt.ID, "you are facilitating", func(mt *store.Meeting) error {
+		return m.write("you are facilitating", func(mt *store.Meeting) error {
 			mt.Facilitator = user
 			mt.Current = min(max(cur, 0), max(len(mt.Items)-1, 0))
 			return nil
@@ -394,7 +426,7 @@ func (m *Model) move(i int) tea.Cmd {
 	to := m.mt.Items[i].ID
 	m.view = i
 	m.mt.Current = i
-	save := mutate(m.ctx, m.mt.ID, "", func(mt *store.Meeting) error {
+	save := m.write("", func(mt *store.Meeting) error {
 		for j := range mt.Items {
 			if mt.Items[j].ID == from && (mt.Items[j].Status == store.ItemPending || mt.Items[j].Status == "") {
 				mt.Items[j].Status = store.ItemDiscussed
@@ -434,7 +466,7 @@ func (m *Model) reorder(d int) tea.Cmd {
 	}
 	id := it.ID
 	curID := m.mt.Items[m.clamp(m.mt.Current)].ID
-	return mutate(m.ctx, m.mt.ID, "moved item "+id, func(mt *store.Meeting) error {
+	return m.write("moved item "+id, func(mt *store.Meeting) error {
 		i := indexOf(mt.Items, id)
 		k := i + d
 		if i < 0 || k < 0 || k >= len(mt.Items) {
@@ -462,7 +494,7 @@ func (m *Model) skip() tea.Cmd {
 		m.view++
 		m.mt.Current = m.view
 	}
-	return tea.Batch(mutate(m.ctx, m.mt.ID, "skipped item "+id, func(mt *store.Meeting) error {
+	return tea.Batch(m.write("skipped item "+id, func(mt *store.Meeting) error {
 		if i := indexOf(mt.Items, id); i >= 0 {
 			mt.Items[i].Status = store.ItemSkipped
 		}
@@ -489,12 +521,25 @@ func (m *Model) ensureCtx() tea.Cmd {
 // applyMeeting takes a meeting as stored, keeping the view on the same
 // item (or on the current one when following).
 func (m *Model) applyMeeting(mt store.Meeting) tea.Cmd {
+	if mt.Version < m.mt.Version {
+		return nil // an older read arrived late
+	}
 	var viewID string
 	if it, ok := m.item(); ok {
 		viewID = it.ID
 	}
+	wasDriving := m.drives()
 	m.mt = mt
 	switch {
+	case wasDriving && m.drives() && viewID != "":
+		// the facilitator's own moves are queued or saved: the view is
+		// the truth, a read taken before a write must not pull it back
+		if i := indexOf(mt.Items, viewID); i >= 0 {
+			m.view = i
+		}
+		if m.busy {
+			m.mt.Current = m.view
+		}
 	case m.following || m.drives():
 		m.view = m.clamp(mt.Current)
 	case viewID != "":
@@ -531,6 +576,11 @@ func (m *Model) onMeeting(msg meetingMsg) tea.Cmd {
 }
 
 func (m *Model) onSaved(msg savedMsg) tea.Cmd {
+	next := m.dequeue()
+	return tea.Batch(next, m.saved(msg))
+}
+
+func (m *Model) saved(msg savedMsg) tea.Cmd {
 	if msg.err != nil {
 		if isStale(msg.err) {
 			m.setStatus(store.ErrStale.Error(), false)
@@ -613,7 +663,7 @@ func (m *Model) onDecided(msg triage.DecidedMsg) tea.Cmd {
 		itemID = it.ID
 	}
 	d := store.Decision{Time: m.ctx.Time(), Author: m.ctx.Actor.User, Text: msg.Text()}
-	cmds := []tea.Cmd{mutate(m.ctx, m.mt.ID, d.Text, func(mt *store.Meeting) error {
+	cmds := []tea.Cmd{m.write(d.Text, func(mt *store.Meeting) error {
 		if i := indexOf(mt.Items, itemID); i >= 0 {
 			mt.Items[i].Decisions = append(mt.Items[i].Decisions, d)
 		}
@@ -680,6 +730,7 @@ func markReviewed(c *common.Ctx, id string, now time.Time) error {
 }
 
 func (m *Model) onEnded(msg endedMsg) tea.Cmd {
+	m.queue, m.busy = nil, false
 	if msg.mt.ID != "" {
 		m.mt = msg.mt
 	}

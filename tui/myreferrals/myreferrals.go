@@ -200,29 +200,48 @@ func touchesReferrals(cs []store.Change) bool {
 	return false
 }
 
-// columns: id, received, kind, offense, then the outcome.
+// columns: id, received day, kind, then the outcome; the selected row's
+// time, offense and whole outcome are repeated below the list.
 const (
 	colID       = 8
-	colReceived = 17
+	colReceived = 11
 	colKind     = 17
-	colOffense  = 19
 )
 
 func (m *Model) rows() []common.Row {
 	rows := make([]common.Row, len(m.items))
 	st := m.ctx.St()
 	for i, it := range m.items {
-		offense := store.OffenseLabel(it.Offense)
-		if offense == "" {
-			offense = "-"
-		}
 		text := common.Pad(common.Line(it.ID), colID) +
-			common.Pad(it.Received.Format("2006-01-02 15:04"), colReceived) +
-			common.Pad(store.KindLabel(it.Kind), colKind) +
-			common.Pad(offense, colOffense) + statusStyle(st, it.Status).Render(it.Status)
+			common.Pad(it.Received.Format("2006-01-02"), colReceived) +
+			common.Pad(store.KindLabel(it.Kind), colKind) + statusStyle(st, it.Status).Render(it.Status)
 		rows[i] = common.Row{Key: it.ID, Text: text, Filter: it.ID + " " + it.Status}
 	}
 	return rows
+}
+
+// detail describes the selected referral in full.
+func (m *Model) detail() []string {
+	row, ok := m.list.Selected()
+	if !ok {
+		return nil
+	}
+	for _, it := range m.items {
+		if it.ID != row.Key {
+			continue
+		}
+		offense := store.OffenseLabel(it.Offense)
+		if offense == "" {
+			offense = "none"
+		}
+		st := m.ctx.St()
+		return []string{
+			st.Muted.Render(common.Line(it.ID) + " · " + store.KindLabel(it.Kind) + " · received " +
+				it.Received.Format("2006-01-02 15:04") + " · offense " + offense),
+			statusStyle(st, it.Status).Render(it.Status),
+		}
+	}
+	return nil
 }
 
 func statusStyle(st *common.Styles, s string) interface{ Render(...string) string } {
@@ -245,13 +264,15 @@ func (m *Model) View() string {
 	case !m.loaded:
 		lines = append(lines, st.Muted.Render("Loading…"))
 	default:
-		head := "  " + common.Pad("id", colID) + common.Pad("received", colReceived) + common.Pad("kind", colKind) +
-			common.Pad("offense", colOffense) + "status"
+		head := "  " + common.Pad("id", colID) + common.Pad("received", colReceived) + common.Pad("kind", colKind) + "status"
 		lines = append(lines, st.Muted.Render(head))
 		lines = append(lines, m.list.View(st, "No referrals yet. Referrals you make appear here with their outcome.")...)
 		if f := m.list.FilterLine(st); f != "" {
 			lines = append(lines, f)
+		} else {
+			lines = append(lines, "")
 		}
+		lines = append(lines, m.detail()...)
 	}
 	return strings.Join(common.Lines(lines, m.width, min(len(lines), m.height)), "\n")
 }
@@ -259,7 +280,7 @@ func (m *Model) View() string {
 // SetSize sets the screen's size.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
-	m.list.SetSize(width, max(height-3, 1))
+	m.list.SetSize(width, max(height-5, 1))
 }
 
 // ShortHelp returns the main bindings.

@@ -88,7 +88,7 @@ func seed(t *testing.T) fixture {
 		}
 		return out
 	}
-	f.mine = mk(officer, 72*time.Hour, store.Referral{Kind: store.KindArrestDiversion, Person: store.Person{Name: "Casey Secret"},
+	f.mine = mk(officer, 72*time.Hour, store.Referral{Kind: store.KindArrestDiversion, Person: store.Person{Name: "Casey Secret", DOB: time.Date(1995, 2, 2, 0, 0, 0, 0, time.UTC)},
 		Offense: "trespass", Notes: "cm-only detail"})
 	f.theirs = mk(other, 48*time.Hour, store.Referral{Kind: store.KindArrestDiversion, Person: store.Person{Name: "Other Person"}, Offense: "trespass"})
 	f.reRef = mk(officer, 24*time.Hour, store.Referral{Kind: store.KindSocialContact, Person: store.Person{Name: "Jordan Example-Smith", DOB: f.participant.DOB},

@@ -1,0 +1,71 @@
+package common
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/leadtable/owg/themes"
+)
+
+func keyMsg(s string) tea.KeyPressMsg {
+	switch s {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	}
+	return tea.KeyPressMsg{Code: rune(s[0]), Text: s}
+}
+
+func TestList(t *testing.T) {
+	st := NewStyles(themes.ASCII, true)
+	l := NewList()
+	l.SetSize(40, 3)
+	l.SetRows([]Row{{Header: true, Text: "Section"}, {Key: "a", Text: "alpha"}, {Key: "b", Text: "beta"}, {Key: "c", Text: "gamma"}})
+	if got := l.SelectedKey(); got != "a" {
+		t.Errorf("first selection %q => want a (headers are skipped)", got)
+	}
+	l.Update(keyMsg("j"))
+	l.Update(keyMsg("j"))
+	if got := l.SelectedKey(); got != "c" {
+		t.Errorf("after jj: %q => want c", got)
+	}
+	view := l.View(st, "")
+	for i := range view {
+		view[i] = ansi.Strip(view[i])
+	}
+	if len(view) != 3 || !strings.HasPrefix(view[2], "> gamma") || !strings.HasPrefix(view[1], "  beta") {
+		t.Errorf("view %q => want the marker in a fixed column on gamma", view)
+	}
+	for _, k := range []string{"/", "e", "t", "enter"} {
+		l.Update(keyMsg(k))
+	}
+	if l.Len() != 1 || l.SelectedKey() != "b" {
+		t.Errorf("filter et: %d rows, %q => want 1, b", l.Len(), l.SelectedKey())
+	}
+	l.Update(keyMsg("esc"))
+	if l.Len() != 3 || l.SelectedKey() != "b" {
+		t.Errorf("cleared filter: %d rows, %q => want 3, b kept", l.Len(), l.SelectedKey())
+	}
+	if _, open := l.Update(keyMsg("enter")); !open {
+		t.Errorf("enter on a row: open false")
+	}
+}
+
+func TestFitMeasuresCells(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		w    int
+		want string
+	}{{"李小龍", 4, "李…"}, {"José", 4, "José"}, {"Nguyễn Thị Lan", 6, "Nguyễ…"}} {
+		if got := Fit(c.in, c.w); got != c.want {
+			t.Errorf("Fit(%q, %d) = %q => want %q", c.in, c.w, got, c.want)
+		}
+	}
+	if got := Pad("李", 4); got != "李  " {
+		t.Errorf("Pad(李, 4) = %q", got)
+	}
+}
