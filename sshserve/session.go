@@ -85,7 +85,10 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 	defer wg.Wait() // after cancel (defers run last-in first-out)
 	defer cancel()
 	wg.Go(func() { m.drain(ctx, p.Send) })
-	wg.Go(func() { forwardWindows(ctx, winCh, pty.Window, p.Send) })
+	// Window changes go through the mailbox too: the pty's channel is always
+	// drained (a stuck program never stalls the connection's requests) and
+	// only the newest size is kept.
+	wg.Go(func() { forwardWindows(ctx, winCh, pty.Window, m.put) })
 	if s.cfg.IdleTimeout > 0 {
 		wg.Go(func() { watchIdle(ctx, in.lastInput, s.cfg.IdleTimeout, func() { stop(reasonIdle) }) })
 	}
@@ -122,9 +125,9 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 	_ = sess.Exit(code)
 }
 
-// forwardWindows sends each window change to the program as a
-// tea.WindowSizeMsg until ctx ends (the default emulated pty delivers
-// every change; ssh.AllocatePty would race us for them).
+// forwardWindows passes each window change on as a tea.WindowSizeMsg until
+// ctx ends (the default emulated pty delivers every change;
+// ssh.AllocatePty would race us for them).
 func forwardWindows(ctx context.Context, winCh <-chan ssh.Window, last ssh.Window, send func(tea.Msg)) {
 	for {
 		select {

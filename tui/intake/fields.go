@@ -1,7 +1,6 @@
 package intake
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -180,9 +179,4 @@ func (v *values) build(actor store.Actor, now time.Time) (store.Referral, []erro
 		Status: store.RefNew,
 	}
 	return r, errs
-}
-
-// joinErrs joins field errors into one message.
-func joinErrs(errs []error) string {
-	return errors.Join(errs...).Error()
 }

@@ -121,15 +121,11 @@ func press(code rune, mod ...tea.KeyMod) tea.KeyPressMsg {
 	return k
 }
 
-func typeText(tm *teatest.TestModel, s string) { tm.Type(s) }
-
 func tab(tm *teatest.TestModel, n int) {
 	for range n {
 		tm.Send(press(tea.KeyTab))
 	}
 }
-
-func screen(c common.Component) string { return c.View() }
 
 // contains reports whether haystack shows needle, ignoring case, styles
 // and spacing.

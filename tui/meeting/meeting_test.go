@@ -3,6 +3,7 @@ package meeting_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -340,5 +341,45 @@ func TestConcurrentNotes(t *testing.T) {
 	}
 	if n := len(mt.Items[0].Notes); n != 2 {
 		t.Errorf("item 1 notes => %d, want 2 (no overwrite)", n)
+	}
+}
+
+// TestFollowerBandwidth counts the bytes the renderer writes to a
+// follower (ASCII profile, 80x24) when the facilitator advances one item
+// and when another attendee adds a note: the issue 6 budgets are 1.5 KB
+// and 400 B.
+func TestFollowerBandwidth(t *testing.T) {
+	site := triagetest.New(t)
+	openMeeting(t, site)
+	fac := run(t, site.Ctx(triagetest.Actor("ana")), 80, 24)
+	fol := run(t, site.Ctx(triagetest.Actor("bo")), 80, 24)
+	unsub := site.Store.Subscribe(func(c store.Change) {
+		go fol.tm.Send(tui.ChangedMsg{Changes: []store.Change{c}})
+	})
+	t.Cleanup(unsub)
+	join(t, fac)
+	join(t, fol)
+	fol.probe.WaitText(t, "Jane Roe", "get my own place")
+	drain := func() int {
+		time.Sleep(150 * time.Millisecond)
+		b, _ := io.ReadAll(fol.tm.Output())
+		return len(b)
+	}
+	drain()
+	fac.key(keyRune('n'))
+	fol.probe.WaitText(t, "item 2 of 3", "Mark Doe", "found a room downtown")
+	advance := drain()
+	_, err := site.Store.MutateMeeting(context.Background(), triagetest.Actor("cy"), "M-0001", func(mt *store.Meeting) error {
+		mt.Items[1].Notes = append(mt.Items[1].Notes, store.Note{Time: triagetest.Now, Author: "cy", Text: "ID card renewed", Sensitivity: store.General})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fol.probe.WaitText(t, "ID card renewed")
+	note := drain()
+	t.Logf("follower bytes: advance %d B, new note %d B", advance, note)
+	if advance > 1500 || note > 400 {
+		t.Errorf("follower bytes => advance %d B (budget 1500), note %d B (budget 400)", advance, note)
 	}
 }

@@ -165,6 +165,15 @@ func load(c *common.Ctx, md mode) (data, error) {
 
 // Update handles loads, decisions and keys.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
+	if cs, ok := changesOf(msg); ok {
+		for _, c := range cs {
+			switch c.Kind {
+			case "referral", "participant", "user":
+				return m, m.load()
+			}
+		}
+		return m, nil
+	}
 	switch msg := msg.(type) {
 	case loadedMsg:
 		if msg.gen != m.gen {

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui"
 	"github.com/leadtable/owg/tui/common"
 	"github.com/leadtable/owg/tui/triage"
 	"github.com/leadtable/owg/tui/triage/triagetest"
@@ -208,4 +209,16 @@ func TestOtherRolesNotShared(t *testing.T) {
 			t.Errorf("%s => must not list referrals:\n%s", who, screen)
 		}
 	}
+}
+
+func TestReloadsOnChange(t *testing.T) {
+	site := triagetest.New(t)
+	tm, probe := run(t, site.Ctx(triagetest.Actor("bo")), 80, 24)
+	probe.WaitText(t, "Why this rank: R-0001")
+	if _, err := site.Store.DecideReferral(context.Background(), triagetest.Actor("ana"), "R-0002",
+		store.ReferralDecision{Status: store.RefDeclined, Reason: "moved", Override: true}); err != nil {
+		t.Fatal(err)
+	}
+	tm.Send(tui.ChangedMsg{Changes: []store.Change{{Kind: "referral", ID: "R-0002"}}})
+	probe.WaitFor(t, "R-0002 gone", func(s string) bool { return !strings.Contains(s, "R-0002") && strings.Contains(s, "R-0003") })
 }
