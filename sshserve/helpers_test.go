@@ -71,7 +71,10 @@ func newTestEnv(tb testing.TB, mod func(*Config)) *testEnv {
 	e := &testEnv{tb: tb, srv: srv, db: db, addr: ln.Addr().String(), probe: pr, served: make(chan error, 1)}
 	go func() { e.served <- srv.Serve(ln) }()
 	tb.Cleanup(func() {
-		_ = srv.Close()
+		// End the sessions before the store closes under them.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
 		_ = db.Close()
 	})
 	return e
@@ -249,14 +252,21 @@ func (s *screen) text() string { return ansi.Strip(string(s.bytesFrom(0))) }
 // waitFor waits until the text received from off on contains want.
 func (s *screen) waitFor(tb testing.TB, off int, want string, d time.Duration) {
 	tb.Helper()
+	if err := s.await(off, want, d); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// await is waitFor for other goroutines than the test's: it returns an error.
+func (s *screen) await(off int, want string, d time.Duration) error {
 	deadline := time.Now().Add(d)
 	for {
 		got := ansi.Strip(string(s.bytesFrom(off)))
 		if strings.Contains(got, want) {
-			return
+			return nil
 		}
 		if time.Now().After(deadline) {
-			tb.Fatalf("did not receive %q within %s; got %q", want, d, got)
+			return fmt.Errorf("did not receive %q within %s; got %q", want, d, got)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

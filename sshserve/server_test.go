@@ -410,31 +410,49 @@ func testManySessions(t *testing.T, meeting bool) {
 	for i := range keys {
 		keys[i] = e.addUser(fmt.Sprintf("u%02d", i), store.RoleCaseManager, true)
 	}
-	open := func(k gossh.Signer) *client {
-		c := e.open(k, true)
-		if meeting {
-			c.out.waitFor(t, 0, "Meeting", waitLong)
-			c.send("5")
-			c.out.waitFor(t, 0, "join and follow", waitLong)
-			c.send("\r")
-			c.out.waitFor(t, 0, "following", waitLong)
-		} else {
-			c.out.waitFor(t, 0, "owg stand-in", waitLong)
+	const slow = 20 * time.Second // 50 sessions at once under -race
+	open := func(k gossh.Signer) (*client, error) {
+		c, err := e.tryOpen(k, true)
+		if err != nil {
+			return nil, err
 		}
-		return c
+		if !meeting {
+			return c, c.out.await(0, "owg stand-in", slow)
+		}
+		if err := c.out.await(0, "Meeting", slow); err != nil {
+			return c, err
+		}
+		c.send("5")
+		if err := c.out.await(0, "join and follow", slow); err != nil {
+			return c, err
+		}
+		c.send("\r")
+		return c, c.out.await(0, "following", slow)
 	}
 	// Warm up once so lazily started goroutines are in the baseline.
-	w := open(keys[0])
+	w, err := open(keys[0])
+	if err != nil {
+		t.Fatal(err)
+	}
 	w.close()
 	eventually(t, waitLong, "warm-up ended", func() bool { return len(e.srv.Sessions()) == 0 })
 	base := settleGoroutines(0, time.Second)
 
 	clients := make([]*client, len(keys))
+	errs := make([]error, len(keys))
 	var wg sync.WaitGroup
 	for i, k := range keys {
-		wg.Go(func() { clients[i] = open(k) })
+		wg.Go(func() { clients[i], errs[i] = open(k) })
 	}
 	wg.Wait()
+	for i, c := range clients {
+		if c != nil {
+			defer c.close()
+		}
+		if errs[i] != nil {
+			t.Fatalf("session %d: %v", i, errs[i])
+		}
+	}
 	if len(e.srv.Sessions()) != 50 {
 		t.Fatalf("%d sessions => want 50", len(e.srv.Sessions()))
 	}
@@ -445,12 +463,12 @@ func testManySessions(t *testing.T, meeting bool) {
 	if meeting {
 		site.advance(t, 1)
 		for i, c := range clients {
-			c.out.waitFor(t, marks[i], itemTwoTitle, waitLong)
+			c.out.waitFor(t, marks[i], itemTwoTitle, slow)
 		}
 	} else {
 		e.srv.Broadcast(tui.NoticeMsg{Text: "to all fifty"})
 		for i, c := range clients {
-			c.out.waitFor(t, marks[i], "to all fifty", waitLong)
+			c.out.waitFor(t, marks[i], "to all fifty", slow)
 		}
 	}
 	for _, c := range clients {

@@ -206,6 +206,9 @@ func FuzzParseReferralsCSV(f *testing.F) {
 			if refs != nil {
 				t.Fatalf("referrals returned with an error")
 			}
+			if msg := err.Error(); msg != Clean(msg, true) {
+				t.Fatalf("error message carries control characters: %q", msg)
+			}
 			var ie *ImportError
 			if !errors.As(err, &ie) || len(ie.Errs) == 0 {
 				t.Fatalf("error %v is not an *ImportError with entries", err)

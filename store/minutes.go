@@ -94,20 +94,33 @@ func Minutes(m Meeting, viewer Actor, labels map[string]string) string {
 				b.WriteString("- (other notes " + NotShared + ")\n")
 			}
 		}
+		// Decisions and action items are free text that may identify the
+		// subject: they follow the rule of general notes on that subject.
+		freeText := CanSeeNote(viewer.Role, covers, General)
 		if len(it.Decisions) > 0 {
 			b.WriteString("\nDecisions:\n\n")
+			if !freeText {
+				b.WriteString("- (" + NotShared + ")\n")
+			}
 			for _, d := range it.Decisions {
-				fmt.Fprintf(&b, "- %s: %s\n", mdLine(d.Author), mdLine(d.Text))
+				if freeText {
+					fmt.Fprintf(&b, "- %s: %s\n", mdLine(d.Author), mdLine(d.Text))
+				}
 			}
 		}
 		if as := byItem[it.ID]; len(as) > 0 {
 			b.WriteString("\nAction items:\n\n")
+			if !freeText {
+				b.WriteString("- (" + NotShared + ")\n")
+			}
 			for _, a := range as {
-				b.WriteString(actionLine(a) + "\n")
+				if freeText {
+					b.WriteString(actionLine(a) + "\n")
+				}
 			}
 		}
 	}
-	if len(loose) > 0 {
+	if len(loose) > 0 && CanSeeNote(viewer.Role, true, General) {
 		b.WriteString("\n## Other action items\n\n")
 		for _, a := range loose {
 			b.WriteString(actionLine(a) + "\n")

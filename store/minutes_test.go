@@ -49,14 +49,14 @@ func TestMinutes(t *testing.T) {
 			[]string{"started MAT"}},
 		{"police without ROI sees no notes", Actor{User: "ofc", Role: RolePolice},
 			map[string]string{"P-0001": NotShared},
-			[]string{"P-0001 (not shared with your role)", "keep on rotation"},
-			[]string{"housing voucher", "started MAT", "Jane Roe"}},
+			[]string{"P-0001 (not shared with your role)", "Decisions:\n\n- (not shared with your role)"},
+			[]string{"housing voucher", "started MAT", "Jane Roe", "keep on rotation", "call landlord"}},
 		{"police with ROI label sees general only", Actor{User: "ofc", Role: RolePolice}, labels,
 			[]string{"housing voucher approved"},
 			[]string{"started MAT"}},
 		{"community sees no notes", Actor{User: "cc", Role: RoleCommunity}, nil,
 			[]string{"### 1. Goal review P-0001", "- Subject: P-0001\n"},
-			[]string{"housing voucher", "started MAT", "Jane Roe"}},
+			[]string{"housing voucher", "started MAT", "Jane Roe", "keep on rotation", "call landlord", "book room"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -208,13 +209,13 @@ func stripIndexes(field string) (string, int) {
 func syntaxError(err error) FieldError {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
-		msg := "TOML syntax: " + pe.Message
-		if pe.LastKey != "" {
-			msg += fmt.Sprintf(" (after key %s)", pe.LastKey)
+		msg := "TOML syntax: " + rkClip(Clean(pe.Message, false), 200)
+		if k := Clean(pe.LastKey, false); k != "" {
+			msg += fmt.Sprintf(" (after key %s)", rkClip(k, 60))
 		}
-		return FieldError{Field: fmt.Sprintf("line %d", pe.Position.Line), Msg: msg}
+		return FieldError{Field: fmt.Sprintf("line %d", max(pe.Position.Line, 1)), Msg: msg}
 	}
-	return FieldError{Field: "protocol", Msg: err.Error()}
+	return FieldError{Field: "protocol", Msg: Clean(err.Error(), false)}
 }
 
 // protoDecoder walks the decoded TOML by hand so that every bad key and
@@ -273,8 +274,24 @@ func (d *protoDecoder) unknown(prefix string, m map[string]any, known []string) 
 				break
 			}
 		}
-		d.add(prefix+k, "unknown key%s", hint)
+		d.add(prefix+keyName(k), "unknown key%s", hint)
 	}
+}
+
+// keyName shows a TOML key as it would be written: bare when it is made of
+// letters, digits, '_' and '-', else quoted (which also escapes any control
+// characters).
+func keyName(k string) string {
+	if k == "" {
+		return `""`
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return strconv.Quote(rkClip(k, 40))
+		}
+	}
+	return rkClip(k, 40)
 }
 
 func (d *protoDecoder) protocol(m map[string]any, p *Protocol) {

@@ -129,6 +129,8 @@ func TestParseProtocolErrorsNameTheirKeys(t *testing.T) {
 		{"unknown top key", "colour = 1", "colour", "unknown key"},
 		{"unknown key hint", "Minimum_Age = 1", "Minimum_Age", "did you mean minimum_age?"},
 		{"unknown weight", "[weights]\nper_contacts = 1", "weights.per_contacts", "unknown key"},
+		{"empty key", "[\"\"]", `""`, "unknown key"},
+		{"escape in key", "\"a\\u001b[2Jb\" = 1", `"a\x1b[2Jb"`, "unknown key"},
 		{"unknown shift key", "[[on_call]]\nhours = 3", "on_call[0].hours", "unknown key"},
 		{"wrong type int", "minimum_age = \"18\"", "minimum_age", "must be a whole number"},
 		{"float", "hard_cap = 2.5", "hard_cap", "must be a whole number"},
@@ -307,6 +309,9 @@ func FuzzParseProtocol(f *testing.F) {
 		if err != nil {
 			if err.Error() == "" {
 				t.Fatalf("empty error message")
+			}
+			if msg := err.Error(); msg != Clean(msg, true) {
+				t.Fatalf("error message carries control characters: %q", msg)
 			}
 			var pe *ProtocolError
 			if !errors.As(err, &pe) || len(pe.Errs) == 0 {

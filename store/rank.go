@@ -233,8 +233,8 @@ func compareIDs(a, b string) int {
 // idKey is a precomputed id for sorting many ids.
 type idKey struct {
 	prefix, digits, raw string
-	numeric           bool
-	idx               int32
+	numeric             bool
+	idx                 int32
 }
 
 func makeIDKey(id string, idx int) idKey {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/themes"
+	"github.com/leadtable/owg/tui/common"
 )
 
 // Options configure one TUI session.
@@ -30,26 +31,13 @@ type Options struct {
 }
 
 // Presence is one session's place in a live meeting.
-type Presence struct {
-	User      string
-	Role      store.Role
-	MeetingID string // "" when not in a meeting
-	Following bool
-}
+type Presence = common.Presence
 
-// ChangedMsg tells a session that the store changed (coalesced: only the
-// newest batch matters). Sessions reload what they show.
-type ChangedMsg struct {
-	Changes []store.Change
-}
+// ChangedMsg tells a session that the store changed (coalesced).
+type ChangedMsg = common.ChangedMsg
 
 // PresenceMsg tells a session who is in which meeting.
-type PresenceMsg struct {
-	People []Presence
-}
+type PresenceMsg = common.PresenceMsg
 
-// NoticeMsg shows a one-line server notice on the status line (for
-// example "server stopping").
-type NoticeMsg struct {
-	Text string
-}
+// NoticeMsg shows a one-line server notice on the status line.
+type NoticeMsg = common.NoticeMsg

@@ -136,10 +136,10 @@ func TestLogContactSavesAfterStore(t *testing.T) {
 	run(t, tm, step{"2", []string{"URGENT"}}, step{"\r", []string{"Legal"}}, step{"c", []string{"sensitivity"}})
 	for _, k := range []string{"\r", "\r", "\r"} {
 		press(tm, k)
-		time.Sleep(30 * time.Millisecond)
+		time.Sleep(120 * time.Millisecond)
 	}
 	press(tm, "walked to the clinic")
-	time.Sleep(30 * time.Millisecond)
+	time.Sleep(120 * time.Millisecond)
 	press(tm, "\r")
 	var cs []store.Contact
 	var err error
@@ -163,10 +163,10 @@ func TestRefusedSaveNamesFieldAndSavesNothing(t *testing.T) {
 	// a diverted arrest without an intake deadline: the store refuses it
 	run(t, tm, step{"2", []string{"URGENT"}}, step{"\r", []string{"Legal"}}, step{"l", []string{"charges"}})
 	press(tm, "j")
-	time.Sleep(30 * time.Millisecond)
+	time.Sleep(120 * time.Millisecond)
 	for range 6 {
 		press(tm, "\r")
-		time.Sleep(30 * time.Millisecond)
+		time.Sleep(120 * time.Millisecond)
 	}
 	waitFor(t, tm, "intake_deadline")
 	m := finalScreen(t, tm)

@@ -8,8 +8,8 @@ type keyMap struct {
 	Start, Join key.Binding
 	// walking the agenda
 	Next, Prev, Jump, MoveUp, MoveDown, Skip, AddItem key.Binding
-	Note, Decide, Action, Open, Follow, TakeOver, End  key.Binding
-	Leave, Reload, Cancel                              key.Binding
+	Note, Decide, Action, Open, Follow, TakeOver, End key.Binding
+	Leave, Reload, Cancel                             key.Binding
 }
 
 func newKeyMap() keyMap {

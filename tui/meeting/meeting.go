@@ -649,6 +649,9 @@ func subjectIndex(items []store.AgendaItem, subject string) int {
 
 // onDecided records a referral decision on its agenda item.
 func (m *Model) onDecided(msg triage.DecidedMsg) tea.Cmd {
+	if !m.joined || msg.MeetingID != m.mt.ID {
+		return nil // decided on the Referrals screen: not a meeting decision
+	}
 	if msg.Err != nil {
 		m.setStatus(msg.ID+": "+msg.Err.Error(), false)
 		return nil

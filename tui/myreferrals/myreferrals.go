@@ -9,7 +9,6 @@ package myreferrals
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -172,20 +171,10 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	return m, nil
 }
 
-// storeChanges recognises tui.ChangedMsg by its shape (a struct with a
-// Changes []store.Change field): package tui mounts this one, so it cannot
-// be imported here.
+// storeChanges returns the changes of a common.ChangedMsg (tui.ChangedMsg).
 func storeChanges(msg tea.Msg) ([]store.Change, bool) {
-	v := reflect.ValueOf(msg)
-	if v.Kind() != reflect.Struct || v.Type().Name() != "ChangedMsg" {
-		return nil, false
-	}
-	f := v.FieldByName("Changes")
-	if !f.IsValid() {
-		return nil, false
-	}
-	cs, ok := f.Interface().([]store.Change)
-	return cs, ok
+	m, ok := msg.(common.ChangedMsg)
+	return m.Changes, ok
 }
 
 func touchesReferrals(cs []store.Change) bool {

@@ -96,7 +96,9 @@ type DecidedMsg struct {
 	Reason   string
 	// CaseManager is who takes an accepted referral.
 	CaseManager string
-	Err         error
+	// MeetingID is the meeting the decision was taken in ("" outside one).
+	MeetingID string
+	Err       error
 }
 
 // Text is the decision as one line for the meeting record and the
@@ -209,7 +211,9 @@ func (d *Decide) Update(msg tea.Msg) (cmd tea.Cmd, done bool) {
 func (d *Decide) View() string { return d.form.View() }
 
 func decidedErr(in DecideInput, err error) tea.Cmd {
-	return func() tea.Msg { return DecidedMsg{ID: in.Referral.ID, Verb: in.Verb, Err: err} }
+	return func() tea.Msg {
+		return DecidedMsg{ID: in.Referral.ID, Verb: in.Verb, MeetingID: in.MeetingID, Err: err}
+	}
 }
 
 // run returns the command that records the decision.
@@ -217,7 +221,7 @@ func (d *Decide) run() tea.Cmd {
 	c, in := d.ctx, d.in
 	cm, reason := d.vals.caseManager, strings.TrimSpace(d.vals.reason)
 	return func() tea.Msg {
-		out := DecidedMsg{ID: in.Referral.ID, Verb: in.Verb, Override: in.Override(), Reason: reason}
+		out := DecidedMsg{ID: in.Referral.ID, Verb: in.Verb, Override: in.Override(), Reason: reason, MeetingID: in.MeetingID}
 		dec := store.ReferralDecision{Reason: reason, Override: out.Override, MeetingID: in.MeetingID}
 		switch in.Verb {
 		case Accept:

@@ -1,24 +1,12 @@
 package triage
 
 import (
-	"reflect"
-	"strings"
-
 	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui/common"
 )
 
-// changesOf returns the changes of the root's tui.ChangedMsg. Package tui
-// mounts this pane, so importing it would be a cycle: the message is
-// recognised by its name, package and field instead.
+// changesOf returns the changes of a common.ChangedMsg (tui.ChangedMsg).
 func changesOf(msg any) ([]store.Change, bool) {
-	v := reflect.ValueOf(msg)
-	if v.Kind() != reflect.Struct || v.Type().Name() != "ChangedMsg" || !strings.HasSuffix(v.Type().PkgPath(), "github.com/leadtable/owg/tui") {
-		return nil, false
-	}
-	f := v.FieldByName("Changes")
-	if !f.IsValid() || !f.CanInterface() {
-		return nil, false
-	}
-	cs, ok := f.Interface().([]store.Change)
-	return cs, ok
+	m, ok := msg.(common.ChangedMsg)
+	return m.Changes, ok
 }

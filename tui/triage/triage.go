@@ -187,6 +187,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		m.list.SetRows(m.rows())
 		return m, nil
 	case DecidedMsg:
+		if msg.MeetingID != "" { // taken in the meeting pane: just reload
+			return m, m.load()
+		}
 		if msg.Err != nil {
 			m.setStatus(msg.ID+": "+msg.Err.Error(), false)
 			return m, m.load()
