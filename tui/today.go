@@ -101,11 +101,9 @@ func (t *today) rebuild() {
 			id = strings.Repeat(" ", 7)
 		}
 		if mine(c, p.P) && p.Shown() {
-			if p.Urg.rank <= 1 || store.DaysBetween(lastContactDay(p.P), s.today) > s.proto.OverdueContactDays {
-				if d := store.DaysBetween(lastContactDay(p.P), s.today); d > s.proto.OverdueContactDays {
-					overdue = append(overdue, common.Row{Key: "overdue:" + p.P.ID,
-						Text: id + " " + name + " " + st.Warn.Render(fmt.Sprintf("no contact for %dd", d)), Filter: p.P.ID + " " + p.Label})
-				}
+			if d := store.DaysBetween(lastContactDay(p.P), s.today); d > s.proto.OverdueContactDays {
+				overdue = append(overdue, common.Row{Key: "overdue:" + p.P.ID,
+					Text: id + " " + name + " " + st.Warn.Render(fmt.Sprintf("no contact for %dd", d)), Filter: p.P.ID + " " + p.Label})
 			}
 			if day, ok := roiExpiring(p.ROIs, s.today, s.proto.ROIExpiringDays); ok {
 				roiD = append(roiD, dated{day, common.Row{Key: "roi:" + p.P.ID,
