@@ -92,36 +92,25 @@ func BenchmarkKeystrokeRepaint50Followers(b *testing.B) {
 	site := newMeetingSite(b, e, 0)
 	keys := make([]gossh.Signer, followers)
 	for i := range keys {
-		keys[i] = e.addUser(fmt.Sprintf("f%02d", i), store.RoleProvider, true)
+		keys[i] = e.addUser(fmt.Sprintf("f%02d", i), store.RoleCaseManager, true)
 	}
 	pam := site.join(b, "pam")
 	defer pam.close()
 	cs := make([]*client, followers)
+	errs := make([]error, followers)
 	var wg sync.WaitGroup
 	for i := range cs {
-		wg.Go(func() {
-			c, err := e.openTerm(keys[i], "xterm-256color", nil, true)
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			cs[i] = c
-			for c.out.len() < 500 { // the first frame
-				time.Sleep(5 * time.Millisecond)
-			}
-			c.send("5")
-			time.Sleep(100 * time.Millisecond)
-			c.send("\r")
-		})
+		wg.Go(func() { cs[i], errs[i] = joinMeeting(e, keys[i], false, 20*time.Second) })
 	}
 	wg.Wait()
-	for _, c := range cs {
-		if c == nil {
-			b.FailNow()
+	for i, c := range cs {
+		if c != nil {
+			defer c.close()
 		}
-		defer c.close()
+		if errs[i] != nil {
+			b.Fatalf("follower %d: %v", i, errs[i])
+		}
 	}
-	waitFollowing(b, e, followers+1)
 	pam.out.settle(settleQuiet, 3*time.Second)
 	for _, c := range cs {
 		c.out.settle(settleQuiet, 3*time.Second)
@@ -152,28 +141,10 @@ func BenchmarkKeystrokeRepaint50Followers(b *testing.B) {
 			}
 		}
 		all = append(all, time.Since(start))
-		for _, c := range cs {
-			c.out.settle(settleQuiet/2, time.Second)
-		}
+		pam.out.settle(settleQuiet, time.Second) // followers settle meanwhile
 	}
 	b.ReportMetric(median(local).Seconds()*1000, "ms-to-own-repaint")
 	b.ReportMetric(median(all).Seconds()*1000, "ms-to-all-50-followers")
-}
-
-// waitFollowing waits until n sessions are in the meeting.
-func waitFollowing(b *testing.B, e *testEnv, n int) {
-	eventually(b, 10*time.Second, "everyone joined", func() bool {
-		in := 0
-		for _, s := range e.srv.Sessions() {
-			if s.MeetingID != "" {
-				in++
-			}
-		}
-		// tui does not report presence yet (see the report); fall back to
-		// counting sessions.
-		return in >= n || len(e.srv.Sessions()) >= n
-	})
-	time.Sleep(300 * time.Millisecond)
 }
 
 func median(ds []time.Duration) time.Duration {

@@ -95,17 +95,56 @@ func newMeetingSite(tb testing.TB, e *testEnv, extraItems int) *meetingSite {
 // join opens user's session, goes to the Meeting tab and joins.
 func (s *meetingSite) join(tb testing.TB, user string) *client {
 	tb.Helper()
-	c := s.e.open(s.keys[user], true)
-	c.out.waitFor(tb, 0, "Meeting", waitLong)
-	c.send("5")
-	c.out.waitFor(tb, 0, "join and follow", waitLong)
-	c.send("\r")
+	c, err := joinMeeting(s.e, s.keys[user], user == "pam", waitLong)
+	if err != nil {
+		if c != nil {
+			c.close()
+		}
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// joinMeeting opens a session with key, goes to the Meeting tab and joins
+// the open meeting; safe from any goroutine.
+func joinMeeting(e *testEnv, key gossh.Signer, facilitator bool, d time.Duration) (*client, error) {
+	c, err := e.tryOpen(key, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.out.await(0, "Meeting", d); err != nil {
+		return c, err
+	}
+	// Police, providers and community open on the New referral form: esc
+	// leaves it (a second esc if it asks to discard), then tab 5.
+	for try := 0; ; try++ {
+		if strings.Contains(c.out.text(), "New referral") {
+			c.send("\x1b")
+			time.Sleep(150 * time.Millisecond)
+		}
+		c.send("5")
+		err := c.out.await(0, "join and follow", d/4)
+		if err == nil {
+			break
+		}
+		if try == 3 {
+			return c, err
+		}
+	}
 	want := "following"
-	if user == "pam" {
+	if facilitator {
 		want = "facilitating"
 	}
-	c.out.waitFor(tb, 0, want, waitLong)
-	return c
+	for try := 0; ; try++ {
+		c.send("\r")
+		err := c.out.await(0, want, d/4)
+		if err == nil {
+			return c, nil
+		}
+		if try == 3 {
+			return c, err
+		}
+	}
 }
 
 // advance moves the meeting's current item through the store, as the
@@ -133,6 +172,11 @@ func TestFollowerFollowsFacilitator(t *testing.T) {
 	cara := site.join(t, "cara")
 	defer cara.close()
 	cara.out.waitFor(t, 0, "1. "+itemOneTitle, waitLong)
+	cara.out.waitFor(t, 0, "pam (pm", waitLong) // the presence line, through the hub
+	eventually(t, waitLong, "both in the meeting", func() bool {
+		ss := e.srv.Sessions()
+		return len(ss) == 2 && ss[0].MeetingID == site.meetingID && ss[1].MeetingID == site.meetingID && ss[1].Following
+	})
 
 	mark := cara.out.len()
 	pam.send("n") // the facilitator moves to the next item

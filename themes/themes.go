@@ -2,6 +2,11 @@
 // palettes, no styles and no renderer. tui builds styles from them.
 package themes
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Colour is a colour value as lipgloss parses it ("#rrggbb", "212", or ""
 // for the terminal default).
 type Colour string
@@ -65,4 +70,59 @@ func Names() []string {
 		out[i] = t.Name
 	}
 	return out
+}
+
+// Pick chooses a session's theme. Precedence: flag (a --theme value), then
+// pref (the user's saved preference), then Default. lowBandwidth gives the
+// ASCII theme. The environment then overrides colour and glyphs: NO_COLOR
+// (set and not empty) forces Monochrome unless the theme already has no
+// colour, and TERM=dumb or TERM=linux switches to ASCII glyphs, keeping
+// the colours. An unknown flag is an error naming the choices; an unknown
+// preference is ignored (a theme may have been removed since it was
+// saved). The last setting of a variable in env wins, as in a shell.
+func Pick(flag, pref string, env []string, lowBandwidth bool) (Theme, error) {
+	t := Default
+	switch {
+	case flag != "":
+		named, ok := ByName(flag)
+		if !ok {
+			return Default, fmt.Errorf("unknown theme %q (choose one of %s)", flag, strings.Join(Names(), ", "))
+		}
+		t = named
+	case pref != "":
+		if named, ok := ByName(pref); ok {
+			t = named
+		}
+	}
+	if lowBandwidth {
+		t = ASCII
+	}
+	if v := getenv(env, "NO_COLOR"); v != "" && !t.Mono {
+		t = Monochrome
+	}
+	if term := getenv(env, "TERM"); (term == "dumb" || term == "linux") && !t.ASCII {
+		t.ASCII = true
+	}
+	return t, nil
+}
+
+// Next returns the theme after t in All (cycling), by name.
+func Next(t Theme) Theme {
+	for i, x := range All {
+		if x.Name == t.Name {
+			return All[(i+1)%len(All)]
+		}
+	}
+	return All[0]
+}
+
+// getenv reads key from env ("" when unset); the last setting wins.
+func getenv(env []string, key string) string {
+	val := ""
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			val = v
+		}
+	}
+	return val
 }

@@ -17,9 +17,16 @@ type Options struct {
 	Store    store.Store
 	Actor    store.Actor // the signed-in user and role
 	Protocol store.Protocol
-	Theme    themes.Theme
-	// LowBandwidth drops decorations (no borders, short help).
+	// Theme is the theme the session opens with (see themes.Pick: the
+	// caller applies --theme, the user's saved preference and the
+	// environment). The zero Theme is themes.Default.
+	Theme themes.Theme
+	// LowBandwidth drops decorations (no borders, short help, ASCII theme).
 	LowBandwidth bool
+	// Env is the session's environment (NAME=value). The theme switcher
+	// applies its NO_COLOR and TERM overrides (themes.Pick) to the theme
+	// the user picks; nil means no overrides.
+	Env []string
 	// Now returns the current time; tests fix it. Defaults to time.Now.
 	Now func() time.Time
 	// OnPresence, when set, is told which meeting this session is in and

@@ -44,7 +44,8 @@ func TestClinicalNoteCaseManagerSeesPMDoesNot(t *testing.T) {
 func TestPoliceWithoutROISeesNoName(t *testing.T) {
 	s := seed(t)
 	tm := startTUI(t, testOptions(s, actorPolice), 120, 40)
-	run(t, tm, step{"", []string{"Court"}}, step{"4", []string{"POSITION"}})
+	// police open on the New referral form; esc (nothing typed) goes back
+	run(t, tm, step{"", []string{"New", "referral"}}, step{"\x1b", []string{"Court"}}, step{"4", []string{"POSITION"}})
 	got := finalScreen(t, tm)
 	// José's ROI covers police: status only; the others' names never show
 	for _, name := range []string{"Nguyễn", "李小龍", "Mary-Kate"} {

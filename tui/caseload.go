@@ -62,6 +62,8 @@ func (c *caseload) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		c.rebuild()
 	case ChangedMsg:
 		return c, c.load()
+	case common.RestyleMsg:
+		c.rebuild()
 	case tea.KeyPressMsg:
 		if !c.list.Filtering() && key.Matches(msg, c.cycle) {
 			c.nextCM()
@@ -195,10 +197,7 @@ func (c *caseload) gauge(u store.User) string {
 	st := c.ctx.St()
 	load, soft, hard := c.site.load(u.Name), c.site.softCap(u), max(c.site.proto.HardCap, c.site.softCap(u))
 	const barW = 12
-	full, empty, mark := "█", "░", "│"
-	if st.Theme.ASCII {
-		full, empty, mark = "#", ".", "|"
-	}
+	full, empty, mark := st.BarFull, st.BarEmpty, st.VLine
 	filled := min(barW, (load*barW+hard-1)/max(hard, 1))
 	softPos := min(barW-1, soft*barW/max(hard, 1))
 	var bar strings.Builder

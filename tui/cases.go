@@ -83,6 +83,9 @@ func (c *cases) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return c, nil
 	case ChangedMsg:
 		return c, c.load()
+	case common.RestyleMsg:
+		c.rebuild()
+		return c, nil
 	case savedMsg:
 		if msg.owner != "cases" {
 			return c, nil

@@ -61,13 +61,9 @@ func (h *formHost) open(title string, build func() *huh.Form, save func() tea.Cm
 }
 
 func (h *formHost) start() tea.Cmd {
-	theme := huh.ThemeFunc(huh.ThemeCharm)
-	if h.ctx.Theme.Mono {
-		theme = huh.ThemeFunc(huh.ThemeBase)
-	}
 	h.form = h.build().
 		WithKeyMap(formKeys()).
-		WithTheme(theme).
+		WithTheme(common.FormTheme(h.ctx.St())).
 		WithShowHelp(true).
 		WithWidth(min(max(h.width-4, 30), 76))
 	init := h.form.Init()

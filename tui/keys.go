@@ -2,29 +2,37 @@ package tui
 
 import "charm.land/bubbles/v2/key"
 
-// globalKeys are the keys the root model handles on every screen.
+// globalKeys are the keys the root model handles on every screen. Capital
+// letters are used for the global actions so they never shadow a page's
+// own lower-case keys.
 type globalKeys struct {
-	Tabs    [5]key.Binding
-	Next    key.Binding
-	Prev    key.Binding
-	Back    key.Binding
-	Help    key.Binding
-	Quit    key.Binding
-	ForceQ  key.Binding
-	Confirm key.Binding
+	Tabs        [tabCount]key.Binding
+	Next        key.Binding
+	Prev        key.Binding
+	Back        key.Binding
+	Help        key.Binding
+	Quit        key.Binding
+	ForceQ      key.Binding
+	Confirm     key.Binding
+	NewReferral key.Binding
+	Settings    key.Binding
+	Ack         key.Binding
 }
 
-func newGlobalKeys() globalKeys {
+func newGlobalKeys(names [tabCount]string) globalKeys {
 	k := globalKeys{
-		Next:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab")),
-		Prev:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous tab")),
-		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:    key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
-		ForceQ:  key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		Confirm: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes, quit")),
+		Next:        key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab")),
+		Prev:        key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous tab")),
+		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:        key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		ForceQ:      key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Confirm:     key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes, quit")),
+		NewReferral: key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "new referral")),
+		Settings:    key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "settings/theme")),
+		Ack:         key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "take handoff")),
 	}
-	for i, name := range tabNames {
+	for i, name := range names {
 		n := string(rune('1' + i))
 		k.Tabs[i] = key.NewBinding(key.WithKeys(n), key.WithHelp(n, name))
 	}
@@ -33,13 +41,14 @@ func newGlobalKeys() globalKeys {
 
 // ShortHelp is the global part of the help line.
 func (k globalKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Help, k.Quit}
+	return []key.Binding{k.NewReferral, k.Help, k.Quit}
 }
 
 // FullHelp is the global part of the full help.
 func (k globalKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Tabs[0], k.Tabs[1], k.Tabs[2], k.Tabs[3], k.Tabs[4]},
+		k.Tabs[:],
 		{k.Next, k.Prev, k.Back, k.Help, k.Quit, k.ForceQ},
+		{k.NewReferral, k.Ack, k.Settings},
 	}
 }

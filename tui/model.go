@@ -15,6 +15,7 @@ import (
 
 	"github.com/leadtable/owg/themes"
 	"github.com/leadtable/owg/tui/common"
+	"github.com/leadtable/owg/tui/intake"
 )
 
 // MinWidth and MinHeight are the smallest terminal owg lays out in.
@@ -27,26 +28,35 @@ const (
 const (
 	TabToday = iota
 	TabCaseload
-	TabReferrals
+	TabReferrals // police: My referrals
 	TabCases
 	TabMeeting
+	TabReports
+	tabCount
 )
-
-var tabNames = [5]string{"Today", "Caseload", "Referrals", "Cases", "Meeting"}
 
 // model is the root model: it routes global keys, resizes and store
 // notifications, and hands everything else to the page on screen.
 type model struct {
 	ctx         *common.Ctx
+	opts        Options
 	keys        globalKeys
 	help        help.Model
-	tabs        [5]common.Component
+	names       [tabCount]string
+	tabs        [tabCount]common.Component
 	active      int
 	participant common.Component // open Participant screen, or nil
+	overlay     common.Component // New referral form or Settings over the tabs, or nil
+	form        common.Component // the session's New referral form, kept while closed
+	settings    *settings
+	prefs       Prefs
+	on          notices
 	width       int
 	height      int
 	status      string
 	statusErr   bool
+	statusAt    int // when the status was set, in seq ticks (vs on.at)
+	seq         int
 	showHelp    bool
 	confirmQuit bool
 }
@@ -70,18 +80,33 @@ func New(opts Options) tea.Model {
 		Remote:       opts.Remote,
 		Now:          opts.Now,
 	}
-	ctx.Styles = common.NewStyles(ctx.Theme, ctx.IsDark)
-	m := &model{ctx: ctx, keys: newGlobalKeys(), help: help.New(), width: 80, height: 24}
-	m.tabs = newTabs(ctx, opts)
+	if on := opts.OnPresence; on != nil {
+		actor := opts.Actor
+		ctx.OnPresence = func(meetingID string, following bool) {
+			on(Presence{User: actor.User, Role: actor.Role, MeetingID: meetingID, Following: following})
+		}
+	}
+	m := &model{ctx: ctx, opts: opts, help: help.New(), width: 80, height: 24,
+		prefs: Prefs{Theme: opts.Theme.Name, LowBandwidth: opts.LowBandwidth}}
+	m.applyStyles()
+	m.names = tabNamesFor(opts.Actor.Role)
+	m.keys = newGlobalKeys(m.names)
+	m.keys.Ack.SetEnabled(false)
+	m.tabs = newTabs(ctx)
+	m.form = intake.New(ctx)
+	m.settings = newSettings(ctx, func() Prefs { return m.prefs })
 	m.active = TabToday
-	m.restyle()
+	if opensOnForm(opts.Actor.Role) {
+		m.overlay = m.form
+	}
 	m.layout()
 	return m
 }
 
-// Init loads every tab and asks the terminal for its background colour.
+// Init loads every tab, the on-call notices and the user's preferences,
+// and asks the terminal for its background colour.
 func (m *model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.form.Init(), m.loadNotices(), loadPrefsCmd(m.ctx)}
 	for _, t := range m.tabs {
 		cmds = append(cmds, t.Init())
 	}
@@ -96,30 +121,69 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 		return m, m.updatePage(msg)
+	case tea.PasteMsg:
+		return m, m.updatePage(msg) // pasted text belongs to the page on screen only
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		return m, m.layout()
 	case tea.BackgroundColorMsg:
 		m.ctx.IsDark = msg.IsDark()
-		m.ctx.Styles = common.NewStyles(m.ctx.Theme, m.ctx.IsDark)
-		m.restyle()
-		return m, m.broadcast(msg)
+		m.applyStyles()
+		return m, m.broadcast(common.RestyleMsg{})
 	case cursor.BlinkMsg:
 		return m, nil // no blinking: nothing repaints while idle
 	case common.StatusMsg:
-		m.status, m.statusErr = msg.Text, msg.Err
+		m.setStatus(msg.Text, msg.Err)
 		return m, nil
 	case NoticeMsg:
-		m.status, m.statusErr = msg.Text, false
+		m.setStatus(msg.Text, false)
 		return m, nil
 	case common.OpenParticipantMsg:
 		return m, m.openParticipant(msg.ID)
 	case PresenceMsg:
-		return m, m.sendTo(m.tabs[TabMeeting], msg)
+		return m, m.sendTo(TabMeeting, msg)
+	case ChangedMsg:
+		cmd := m.broadcast(msg)
+		if touchesNotices(msg.Changes) {
+			cmd = tea.Batch(cmd, m.loadNotices())
+		}
+		return m, cmd
+	case noticesMsg:
+		return m, m.onNotices(msg)
+	case noticeTickMsg:
+		m.on.ticking = false
+		m.on.remind = true
+		return m, m.loadNotices()
+	case intake.AcknowledgedMsg:
+		text, isErr := msg.StatusLine()
+		m.setStatus(text, isErr)
+		return m, m.loadNotices()
+	case setPrefsMsg:
+		return m, m.setPrefs(msg.prefs)
+	case prefsLoadedMsg:
+		if msg.err == nil {
+			m.prefs = msg.prefs
+			if m.prefs.Theme == "" {
+				m.prefs.Theme = themes.Default.Name
+			}
+		}
+		return m, nil
+	case prefsSavedMsg:
+		if msg.err != nil {
+			m.setStatus("settings not saved: "+msg.err.Error(), true)
+		} else {
+			m.setStatus(prefsText(msg.prefs)+": saved, used on every login", false)
+		}
+		return m, nil
 	}
 	// Store changes, load replies and save replies go to every pane: each
 	// recognises its own (replies carry the asking pane's id).
 	return m, m.broadcast(msg)
+}
+
+func (m *model) setStatus(text string, isErr bool) {
+	m.seq++
+	m.status, m.statusErr, m.statusAt = text, isErr, m.seq
 }
 
 // globalKey handles keys that mean the same on every screen. done is false
@@ -130,11 +194,17 @@ func (m *model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		if key.Matches(msg, m.keys.Confirm, m.keys.ForceQ) {
 			return tea.Quit, true
 		}
-		m.status, m.statusErr = "", false
+		m.setStatus("", false)
 		return nil, true
 	}
 	if key.Matches(msg, m.keys.ForceQ) {
 		return m.quit(), true
+	}
+	// esc on the New referral form with nothing typed goes back; with
+	// input, the form asks before discarding it.
+	if m.overlay != nil && m.overlay == m.form && key.Matches(msg, m.keys.Back) && !isDirty(m.form) {
+		m.overlay = nil
+		return nil, true
 	}
 	if m.capturing() {
 		return nil, false
@@ -150,9 +220,21 @@ func (m *model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		m.showHelp = true
 		return nil, true
 	case key.Matches(msg, m.keys.Next):
-		return m.switchTab((m.active + 1) % len(m.tabs)), true
+		return m.switchTab((m.active + 1) % tabCount), true
 	case key.Matches(msg, m.keys.Prev):
-		return m.switchTab((m.active + len(m.tabs) - 1) % len(m.tabs)), true
+		return m.switchTab((m.active + tabCount - 1) % tabCount), true
+	case key.Matches(msg, m.keys.NewReferral):
+		return m.openOverlay(m.form), true
+	case key.Matches(msg, m.keys.Settings):
+		return m.openOverlay(m.settings), true
+	case key.Matches(msg, m.keys.Ack):
+		if len(m.on.list) > 0 {
+			return intake.AcknowledgeCmd(m.ctx, m.on.list[0].ID), true
+		}
+		return nil, true
+	case key.Matches(msg, m.keys.Back) && m.overlay != nil:
+		m.overlay = nil
+		return nil, true
 	case key.Matches(msg, m.keys.Back) && m.participant != nil:
 		m.participant = nil
 		return nil, true
@@ -167,7 +249,10 @@ func (m *model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 
 // page is the component on screen.
 func (m *model) page() common.Component {
-	if m.participant != nil {
+	switch {
+	case m.overlay != nil:
+		return m.overlay
+	case m.participant != nil:
 		return m.participant
 	}
 	return m.tabs[m.active]
@@ -178,9 +263,14 @@ func (m *model) capturing() bool {
 	return ok && c.Capturing()
 }
 
+func isDirty(c common.Component) bool {
+	d, ok := c.(common.Dirty)
+	return ok && d.Dirty()
+}
+
 func (m *model) dirty() bool {
-	for _, c := range append(m.tabs[:], m.participant) {
-		if d, ok := c.(common.Dirty); ok && d.Dirty() {
+	for _, c := range append(m.tabs[:], m.participant, m.form) {
+		if isDirty(c) {
 			return true
 		}
 	}
@@ -190,59 +280,65 @@ func (m *model) dirty() bool {
 func (m *model) quit() tea.Cmd {
 	if m.dirty() {
 		m.confirmQuit = true
-		m.status, m.statusErr = "unsaved input: press y to quit, any other key to stay", true
+		m.setStatus("unsaved input: press y to quit, any other key to stay", true)
 		return nil
 	}
 	return tea.Quit
 }
 
 func (m *model) switchTab(i int) tea.Cmd {
-	m.participant = nil
+	m.participant, m.overlay = nil, nil
 	m.showHelp = false
 	m.active = i
+	return nil
+}
+
+func (m *model) openOverlay(c common.Component) tea.Cmd {
+	c.SetSize(m.bodySize())
+	m.overlay = c
+	m.showHelp = false
 	return nil
 }
 
 func (m *model) openParticipant(id string) tea.Cmd {
 	p := newParticipant(m.ctx, id)
 	p.SetSize(m.bodySize())
-	m.participant = p
+	m.participant, m.overlay = p, nil
 	m.showHelp = false
 	return p.Init()
 }
 
 func (m *model) updatePage(msg tea.Msg) tea.Cmd {
-	if m.participant != nil {
-		var cmd tea.Cmd
-		m.participant, cmd = m.participant.Update(msg)
-		return cmd
-	}
 	var cmd tea.Cmd
-	m.tabs[m.active], cmd = m.tabs[m.active].Update(msg)
+	switch {
+	case m.overlay != nil:
+		m.overlay, cmd = m.overlay.Update(msg)
+	case m.participant != nil:
+		m.participant, cmd = m.participant.Update(msg)
+	default:
+		m.tabs[m.active], cmd = m.tabs[m.active].Update(msg)
+	}
 	return cmd
 }
 
-func (m *model) sendTo(c common.Component, msg tea.Msg) tea.Cmd {
-	for i := range m.tabs {
-		if m.tabs[i] == c {
-			var cmd tea.Cmd
-			m.tabs[i], cmd = c.Update(msg)
-			return cmd
-		}
-	}
-	return nil
+func (m *model) sendTo(i int, msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	m.tabs[i], cmd = m.tabs[i].Update(msg)
+	return cmd
 }
 
 // broadcast gives msg to every mounted pane.
 func (m *model) broadcast(msg tea.Msg) tea.Cmd {
-	cmds := make([]tea.Cmd, 0, len(m.tabs)+1)
+	cmds := make([]tea.Cmd, 0, len(m.tabs)+2)
 	for i := range m.tabs {
 		var cmd tea.Cmd
 		m.tabs[i], cmd = m.tabs[i].Update(msg)
 		cmds = append(cmds, cmd)
 	}
+	var cmd tea.Cmd
+	m.form, cmd = m.form.Update(msg)
+	cmds = append(cmds, cmd)
 	if m.participant != nil {
-		var cmd tea.Cmd
 		m.participant, cmd = m.participant.Update(msg)
 		cmds = append(cmds, cmd)
 	}
@@ -258,18 +354,25 @@ func (m *model) layout() tea.Cmd {
 	for _, t := range m.tabs {
 		t.SetSize(w, h)
 	}
+	m.form.SetSize(w, h)
+	m.settings.SetSize(w, h)
 	if m.participant != nil {
 		m.participant.SetSize(w, h)
 	}
 	return m.broadcast(tea.WindowSizeMsg{Width: w, Height: h})
 }
 
-func (m *model) restyle() {
-	st := m.ctx.St()
+// applyStyles rebuilds the session's styles from its theme, background
+// and low-bandwidth mode.
+func (m *model) applyStyles() {
+	st := common.NewStyles(m.ctx.Theme, m.ctx.IsDark)
+	st.Bare = m.ctx.LowBandwidth
+	m.ctx.Styles = st
 	m.help.Styles = help.Styles{
 		Ellipsis: st.Muted, ShortKey: st.Accent, ShortDesc: st.Muted, ShortSeparator: st.Muted,
 		FullKey: st.Accent, FullDesc: st.Base, FullSeparator: st.Muted,
 	}
+	m.help.Ellipsis = st.Ellipsis
 }
 
 // View draws the tab bar, the page, the status line and the help line, each
@@ -293,41 +396,91 @@ func (m *model) View() tea.View {
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.tabBar())
 	lines = append(lines, common.Lines(body, w, h)...)
-	status := m.status
-	if m.statusErr {
-		status = st.StatusErr.Render(common.Fit(common.Line(status), w))
-	} else {
-		status = st.StatusOK.Render(common.Fit(common.Line(status), w))
-	}
-	lines = append(lines, status, common.Fit(m.help.ShortHelpView(m.shortHelp()), w))
-	v.SetContent(strings.Join(lines, "\n"))
+	lines = append(lines, m.statusLine(w), m.helpLine(w))
+	v.SetContent(st.Plain(strings.Join(lines, "\n")))
 	return v
 }
 
+// statusLine is the newest of the status message and the on-call notice.
+func (m *model) statusLine(w int) string {
+	st := m.ctx.St()
+	if len(m.on.list) > 0 && m.on.at > m.statusAt {
+		return st.Warn.Render(common.Fit(m.noticeLine(), w))
+	}
+	if m.statusErr {
+		return st.StatusErr.Render(common.Fit(common.Line(m.status), w))
+	}
+	return st.StatusOK.Render(common.Fit(common.Line(m.status), w))
+}
+
 // tabBar renders the tabs at fixed positions; the active one is bracketed
-// (visible without colour) and styled.
+// (visible without colour) and styled. Over an overlay no tab is active.
 func (m *model) tabBar() string {
 	st := m.ctx.St()
 	var b strings.Builder
-	for i, name := range tabNames {
+	for i, name := range m.names {
 		label := fmt.Sprintf("%d %s", i+1, name)
-		if i == m.active {
+		if i == m.active && m.overlay == nil {
 			b.WriteString("[" + st.TabActive.Render(label) + "]")
 		} else {
 			b.WriteString(" " + st.TabInactive.Render(label) + " ")
 		}
 	}
-	who := common.Line(m.ctx.Actor.User) + " · " + string(m.ctx.Actor.Role)
+	who := common.Line(m.ctx.Actor.User) + st.Sep() + string(m.ctx.Actor.Role)
 	left := b.String()
 	gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(who) - 1
-	if gap >= 2 {
+	if gap >= 1 {
 		left += strings.Repeat(" ", gap) + st.Muted.Render(who)
 	}
 	return common.Fit(left, m.width)
 }
 
-func (m *model) shortHelp() []key.Binding {
-	return append(m.page().ShortHelp(), m.keys.ShortHelp()...)
+// helpLine is the page's short help, cut to the room left, then the
+// global keys, which always show; in low bandwidth, the page's first two
+// keys and ? only.
+func (m *model) helpLine(w int) string {
+	page := m.page().ShortHelp()
+	global := m.keys.ShortHelp()
+	switch {
+	case m.ctx.LowBandwidth:
+		page, global = page[:min(len(page), 2)], []key.Binding{m.keys.Help}
+	case m.overlay != nil && m.overlay == m.form:
+		global = []key.Binding{m.keys.Help, m.keys.Quit}
+	}
+	right := m.helpItems(global, w)
+	sep := m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator)
+	left := m.helpItems(page, w-ansi.StringWidth(right)-ansi.StringWidth(sep))
+	if left == "" {
+		return common.Fit(right, w)
+	}
+	return common.Fit(left+sep+right, w)
+}
+
+// helpItems renders the enabled bindings that fit in width cells whole,
+// with an ellipsis when some were left out.
+func (m *model) helpItems(bs []key.Binding, width int) string {
+	st := m.help.Styles
+	sep := st.ShortSeparator.Render(m.help.ShortSeparator)
+	var b strings.Builder
+	used := 0
+	for _, kb := range bs {
+		if !kb.Enabled() {
+			continue
+		}
+		item := st.ShortKey.Render(kb.Help().Key) + " " + st.ShortDesc.Render(kb.Help().Desc)
+		if used > 0 {
+			item = sep + item
+		}
+		if w := ansi.StringWidth(item); used+w > width {
+			if tail := " " + st.Ellipsis.Render(m.help.Ellipsis); used > 0 && used+ansi.StringWidth(tail) <= width {
+				b.WriteString(tail)
+			}
+			break
+		}
+		used += ansi.StringWidth(item)
+		b.WriteString(item)
+	}
+	return b.String()
 }
 
 func (m *model) fullHelp() [][]key.Binding {

@@ -1,18 +1,46 @@
 package tui
 
 import (
+	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/tui/common"
 	"github.com/leadtable/owg/tui/meeting"
+	"github.com/leadtable/owg/tui/myreferrals"
+	"github.com/leadtable/owg/tui/reports"
 	"github.com/leadtable/owg/tui/triage"
 )
 
-// newTabs builds the five tabs of a session.
-func newTabs(ctx *common.Ctx, _ Options) [5]common.Component {
-	return [5]common.Component{
+// tabNamesFor names the tabs of a role: police get "My referrals" as tab
+// 3 instead of the triage queue.
+func tabNamesFor(role store.Role) [tabCount]string {
+	names := [tabCount]string{"Today", "Caseload", "Referrals", "Cases", "Meeting", "Reports"}
+	if role == store.RolePolice {
+		names[TabReferrals] = "My referrals"
+	}
+	return names
+}
+
+// newTabs builds the six tabs of a session.
+func newTabs(ctx *common.Ctx) [tabCount]common.Component {
+	refs := triage.New(ctx)
+	if ctx.Actor.Role == store.RolePolice {
+		refs = myreferrals.New(ctx)
+	}
+	return [tabCount]common.Component{
 		TabToday:     newToday(ctx),
 		TabCaseload:  newCaseload(ctx),
-		TabReferrals: triage.New(ctx),
+		TabReferrals: refs,
 		TabCases:     newCases(ctx),
 		TabMeeting:   meeting.New(ctx),
+		TabReports:   reports.New(ctx),
 	}
+}
+
+// opensOnForm reports whether a role's session opens on the New referral
+// form: the roles that come to owg to make referrals.
+func opensOnForm(role store.Role) bool {
+	switch role {
+	case store.RolePolice, store.RoleProvider, store.RoleCommunity:
+		return true
+	}
+	return false
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/tui/common"
+	"github.com/leadtable/owg/tui/intake"
 )
 
 // todayLoadedMsg carries a Today read.
@@ -28,10 +29,40 @@ type today struct {
 	width  int
 	height int
 	err    error
+	// on-call notices (set by the root): field referrals waiting for a handoff
+	notices   []intake.Notice
+	noticesOn bool
+	ack       key.Binding
 }
 
 func newToday(ctx *common.Ctx) *today {
-	return &today{ctx: ctx, list: common.NewList()}
+	t := &today{ctx: ctx, list: common.NewList(),
+		ack: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "take handoff"))}
+	t.ack.SetEnabled(false)
+	return t
+}
+
+// setNotices shows the pending field referrals (on: the viewer gets them).
+func (t *today) setNotices(ns []intake.Notice, on bool) {
+	t.notices, t.noticesOn = ns, on
+	t.ack.SetEnabled(on && len(ns) > 0)
+	t.rebuild()
+}
+
+// noticeRows lists the notices: id, kind, agency, minutes since received,
+// flagged past the protocol's acknowledgement limit. Never the name.
+func (t *today) noticeRows(st *common.Styles, now time.Time) []common.Row {
+	limit := ackLimit(protocolOf(t.ctx))
+	rows := make([]common.Row, 0, len(t.notices))
+	for _, n := range t.notices {
+		text := common.Pad(common.Line(n.ID), 7) + " " + common.Pad(store.KindLabel(n.Kind), 17) + " " +
+			common.Pad(common.Line(n.Agency), 14) + " " + common.Pad(intake.Ago(n.Received, now), 15)
+		if now.Sub(n.Received) > time.Duration(limit)*time.Minute {
+			text += st.Bad.Render(fmt.Sprintf("! over %d min, unacknowledged", limit))
+		}
+		rows = append(rows, common.Row{Key: "notice:" + n.ID, Text: text, Filter: n.ID + " " + n.Agency})
+	}
+	return rows
 }
 
 func (t *today) Init() tea.Cmd { return t.load() }
@@ -58,7 +89,16 @@ func (t *today) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		t.rebuild()
 	case ChangedMsg:
 		return t, t.load()
+	case common.RestyleMsg:
+		t.rebuild()
 	case tea.KeyPressMsg:
+		if !t.list.Filtering() && key.Matches(msg, t.ack) && len(t.notices) > 0 {
+			id := t.notices[0].ID
+			if k, ok := strings.CutPrefix(t.list.SelectedKey(), "notice:"); ok {
+				id = k
+			}
+			return t, intake.AcknowledgeCmd(t.ctx, id)
+		}
 		if _, open := t.list.Update(msg); open {
 			if _, id, ok := strings.Cut(t.list.SelectedKey(), ":"); ok && strings.HasPrefix(id, "P-") {
 				return t, func() tea.Msg { return common.OpenParticipantMsg{ID: id} }
@@ -153,6 +193,9 @@ func (t *today) rebuild() {
 		}
 	}
 	var rows []common.Row
+	if t.noticesOn && len(t.notices) > 0 {
+		rows = section(rows, st, "Field referrals waiting for a handoff", t.noticeRows(st, c.Time()))
+	}
 	if store.CanWrite(c.Actor.Role, store.DataGeneralContacts) {
 		rows = section(rows, st, "Overdue contacts", overdue)
 	}
@@ -191,6 +234,6 @@ func (t *today) View() string {
 	return strings.Join(lines, "\n")
 }
 
-func (t *today) ShortHelp() []key.Binding { return t.list.ShortHelp() }
+func (t *today) ShortHelp() []key.Binding { return append(t.list.ShortHelp(), t.ack) }
 
-func (t *today) FullHelp() [][]key.Binding { return [][]key.Binding{t.list.FullHelp()} }
+func (t *today) FullHelp() [][]key.Binding { return [][]key.Binding{t.list.FullHelp(), {t.ack}} }

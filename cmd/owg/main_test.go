@@ -156,6 +156,11 @@ func TestUsageExitCodes(t *testing.T) {
 		{"--data", dir, "user", "remove"},
 		{"--data", dir, "referral", "rank", "--as-of", "yesterday"},
 		{"--data", dir, "referral", "decide", "R-0001", "maybe"},
+		// the help promised "negative: never" and a zero quietly meant the
+		// default: automatic logoff and the session cap must be positive
+		{"--data", dir, "serve", "--listen", "127.0.0.1:0", "--idle-timeout", "-1s"},
+		{"--data", dir, "serve", "--listen", "127.0.0.1:0", "--idle-timeout", "0"},
+		{"--data", dir, "serve", "--listen", "127.0.0.1:0", "--max-sessions", "0"},
 	} {
 		if r := owg(t, nil, args...); r.code != 2 {
 			t.Errorf("%v: %s, want exit 2", args, r)
@@ -173,6 +178,10 @@ func TestProtocol(t *testing.T) {
 	os.WriteFile(bad, []byte("minimum_age = -3\nbogus_key = 1\n[weights]\nper_contact = \"x\"\n"), 0o600)
 	r = owg(t, nil, "protocol", "check", bad)
 	want(t, r, 1, "minimum_age", "bogus_key", "weights.per_contact")
+	// every error goes to standard error, each with its key
+	if r.stdout != "" || !strings.Contains(r.stderr, "bogus_key: unknown key") {
+		t.Errorf("protocol check errors not on stderr:\n%s", r)
+	}
 	good := filepath.Join(t.TempDir(), "p.toml")
 	os.WriteFile(good, []byte("minimum_age = 21\n"), 0o600)
 	want(t, owg(t, nil, "protocol", "check", good), 0, "ok")
@@ -551,4 +560,171 @@ func TestAuditFilters(t *testing.T) {
 	}
 	r = owg(t, nil, "--data", dir, "audit", "--participant", "P-0001")
 	want(t, r, 0, "P-0001")
+}
+
+// An import whose file has bad rows and ids the store already holds names
+// all of them in one run.
+func TestReferralImportTakenIDsWithOtherErrors(t *testing.T) {
+	dir := demoDir(t)
+	before := countReferrals(t, dir)
+	csvPath := filepath.Join(t.TempDir(), "in.csv")
+	os.WriteFile(csvPath, []byte(strings.Join([]string{
+		"id,received,kind,name",
+		"R-0700,2026-01-02,parole,Ann One",
+		"R-0001,2026-01-02,community,Bob Two",
+		"R-0702,2026-01-02,community,",
+	}, "\n")+"\n"), 0o600)
+	r := owg(t, nil, "--data", dir, "referral", "import", csvPath)
+	want(t, r, 1, "line 2, column kind:", "line 3, column id: R-0001 already exists in the store",
+		"line 4, column name:", "3 error(s); nothing imported")
+	if i, j := strings.Index(r.stderr, "line 2,"), strings.Index(r.stderr, "line 3,"); i < 0 || j < i {
+		t.Errorf("errors not in line order:\n%s", r.stderr)
+	}
+	if after := countReferrals(t, dir); after != before {
+		t.Fatalf("referrals %d -> %d after a failed import", before, after)
+	}
+	// a file with errors and no store yet: no store is made for it
+	fresh := filepath.Join(t.TempDir(), "none")
+	want(t, owg(t, nil, "--data", fresh, "referral", "import", csvPath), 1, "line 2, column kind:")
+	if _, err := os.Stat(fresh); err == nil {
+		t.Errorf("a failed import created the data directory %s", fresh)
+	}
+}
+
+// Accepting a re-referral links it to the enrolled participant, who keeps
+// their case manager; it needs no --case-manager and never says another.
+func TestDecideReReferral(t *testing.T) {
+	dir := demoDir(t)
+	db := openStore(t, dir)
+	ps, _ := db.ListParticipants(context.Background(), store.ParticipantFilter{ActiveOnly: true})
+	db.Close()
+	var p store.Participant
+	for _, x := range ps {
+		if !x.DOB.IsZero() && x.CaseManager != "mei" {
+			p = x
+			break
+		}
+	}
+	add := func() string {
+		r := owg(t, nil, "--data", dir, "referral", "add", "--kind", "social_contact", "--name", p.Name,
+			"--dob", store.FormatDate(p.DOB), "--json")
+		want(t, r, 0, `"re_referral": "`+p.ID+`"`)
+		var out struct{ ID string }
+		json.Unmarshal([]byte(r.stdout), &out)
+		return out.ID
+	}
+	id := add()
+	want(t, owg(t, nil, "--data", dir, "referral", "decide", id, "accept"), 0,
+		id+" accepted: re-referral of "+p.ID+", case manager "+p.CaseManager)
+	id = add()
+	r := owg(t, nil, "--data", dir, "referral", "decide", id, "accept", "--case-manager", "mei")
+	want(t, r, 0, "re-referral of "+p.ID+", case manager "+p.CaseManager, "stays with their case manager")
+	if strings.Contains(r.stdout, "mei") {
+		t.Errorf("accept said the wrong case manager:\n%s", r)
+	}
+	db = openStore(t, dir)
+	got, err := db.GetParticipant(context.Background(), p.ID)
+	db.Close()
+	if err != nil || got.CaseManager != p.CaseManager {
+		t.Fatalf("participant after re-referral: %+v, %v", got, err)
+	}
+	// a referral that is not a re-referral still needs --case-manager
+	r = owg(t, nil, "--data", dir, "referral", "add", "--kind", "community", "--name", "Nobody Enrolled", "--json")
+	var out struct{ ID string }
+	json.Unmarshal([]byte(r.stdout), &out)
+	want(t, owg(t, nil, "--data", dir, "referral", "decide", out.ID, "accept"), 2, "--case-manager")
+}
+
+// In "user add", --key-file is the user's public key: on an encrypted
+// store opened without its key the message says to use OWG_KEY_FILE.
+func TestUserAddEncryptedStoreHint(t *testing.T) {
+	tmp := t.TempDir()
+	dir := filepath.Join(tmp, "d")
+	storeKey := filepath.Join(tmp, "store.key")
+	os.WriteFile(storeKey, bytes.Repeat([]byte{7}, 32), 0o600)
+	pub, fp := newKey(t)
+	pubFile := filepath.Join(tmp, "u.pub")
+	os.WriteFile(pubFile, []byte(pub+"\n"), 0o600)
+	want(t, owg(t, nil, "--data", dir, "--key-file", storeKey, "audit"), 0)
+
+	r := owg(t, nil, "--data", dir, "--key-file", storeKey, "user", "add", "--name", "ann", "--role", "pm", "--key-file", pubFile)
+	want(t, r, 1, "store is encrypted", "OWG_KEY_FILE")
+	if !strings.Contains(r.stderr, "public key") {
+		t.Errorf("no hint that --key-file is the public key here:\n%s", r)
+	}
+	// with OWG_KEY_FILE it works
+	var out, errb bytes.Buffer
+	app := newApp(strings.NewReader(""), &out, &errb)
+	app.Getenv = func(k string) string {
+		switch k {
+		case "HOME":
+			return tmp
+		case "OWG_KEY_FILE":
+			return storeKey
+		}
+		return ""
+	}
+	if code := run(context.Background(), app, []string{"--data", dir, "user", "add", "--name", "ann", "--role", "pm", "--key-file", pubFile}); code != 0 || !strings.Contains(out.String(), fp) {
+		t.Fatalf("user add with OWG_KEY_FILE: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+}
+
+// An officer's referral of someone enrolled whose ROI does not cover
+// police is only "routed to case management": the participant's id is not
+// given back, in JSON or text; with the pm it is.
+func TestReferralAddReReferralHiddenFromPolice(t *testing.T) {
+	dir := demoDir(t)
+	db := openStore(t, dir)
+	ctx := context.Background()
+	ps, _ := db.ListParticipants(ctx, store.ParticipantFilter{ActiveOnly: true})
+	var hidden, shared store.Participant
+	for _, p := range ps {
+		if p.DOB.IsZero() {
+			continue
+		}
+		rois, _ := db.ListROIs(ctx, p.ID)
+		if store.ROICovers(rois, store.RolePolice, "Metro PD", time.Now()) {
+			if shared.ID == "" {
+				shared = p
+			}
+		} else if hidden.ID == "" {
+			hidden = p
+		}
+	}
+	db.Close()
+	if hidden.ID == "" || shared.ID == "" {
+		t.Fatalf("demo lacks participants with and without a police ROI")
+	}
+	args := func(p store.Participant, json bool) []string {
+		a := []string{"--data", dir, "--as", "reyes", "referral", "add", "--kind", "social_contact",
+			"--name", p.Name, "--dob", store.FormatDate(p.DOB)}
+		if json {
+			a = append(a, "--json")
+		}
+		return a
+	}
+	r := owg(t, nil, args(hidden, true)...)
+	want(t, r, 0, `"re_referral": ""`)
+	r = owg(t, nil, args(hidden, false)...)
+	want(t, r, 0, "routed to case management")
+	if strings.Contains(r.stdout+r.stderr, hidden.ID) {
+		t.Errorf("police told the participant without an ROI:\n%s", r)
+	}
+	want(t, owg(t, nil, args(shared, true)...), 0, `"re_referral": "`+shared.ID+`"`)
+	// the referral is still a re-referral in the queue
+	r = owg(t, nil, "--data", dir, "referral", "rank", "--json")
+	want(t, r, 0, `"participant": "`+hidden.ID+`"`)
+}
+
+// A backup that cannot be written names FILE, not the temporary file it
+// goes through.
+func TestBackupUnwritable(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "d")
+	want(t, owg(t, nil, "--data", dir, "audit"), 0)
+	bk := filepath.Join(t.TempDir(), "missing", "site.bak")
+	r := owg(t, nil, "--data", dir, "backup", bk)
+	want(t, r, 1, "cannot write "+bk)
+	if strings.Contains(r.stderr, ".tmp-") {
+		t.Errorf("message names the temporary file:\n%s", r)
+	}
 }

@@ -29,7 +29,7 @@ func newProtocolCmd(app *App) *cobra.Command {
 			var pe *store.ProtocolError
 			if errors.As(err, &pe) {
 				for _, f := range pe.Errs {
-					fmt.Fprintf(app.Stdout, "%s: %s\n", f.Field, f.Msg)
+					fmt.Fprintf(app.Stderr, "%s: %s\n", f.Field, f.Msg)
 				}
 				return exitError{code: 1, msg: fmt.Sprintf("%s: %d error(s)", args[0], len(pe.Errs))}
 			}

@@ -141,18 +141,17 @@ func newReferralDecideCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "decide ID (accept --case-manager NAME | waitlist | decline --reason TEXT)",
 		Short: "Record the OWG's decision on a referral",
-		Long: `Record the OWG's decision on a referral. Accepting creates the participant (or
-links the enrolled one) and assigns the case manager, refused past the hard cap.
+		Long: `Record the OWG's decision on a referral. Accepting creates the participant and
+assigns the case manager, refused past the hard cap; accepting a re-referral
+links it to the enrolled participant, who keeps their case manager (no
+--case-manager needed).
 An override (accepting a referral the ranking waitlists, or declining one it
 offers a slot) needs --reason and is audited as an override.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, action := args[0], args[1]
 			switch action {
-			case "accept":
-				if cm == "" {
-					return usagef("accept needs --case-manager NAME")
-				}
+			case "accept": // --case-manager is checked below: a re-referral needs none
 			case "waitlist":
 			case "decline":
 				if strings.TrimSpace(reason) == "" {
@@ -192,6 +191,24 @@ offers a slot) needs --reason and is audited as an override.`,
 			d := store.ReferralDecision{Reason: store.CleanLine(reason), MeetingID: meeting}
 			switch action {
 			case "accept":
+				if link != "" {
+					// A re-referral goes to the enrolled participant and
+					// their case manager; it uses no capacity.
+					p, err := st.GetParticipant(ctx, link)
+					if err != nil {
+						return fmt.Errorf("re-referral of %s: %w", link, err)
+					}
+					if cm != "" && cm != p.CaseManager {
+						fmt.Fprintf(app.Stderr, "owg: note: %s is a re-referral of %s, who stays with their case manager %s (--case-manager %s not used)\n",
+							id, link, p.CaseManager, cm)
+					}
+					cm = p.CaseManager
+					d.Status, d.CaseManager, d.LinkParticipant = store.RefAccepted, cm, link
+					break
+				}
+				if cm == "" {
+					return usagef("accept needs --case-manager NAME")
+				}
 				u, err := st.GetUser(ctx, cm)
 				if errors.Is(err, store.ErrNotFound) {
 					return fmt.Errorf("--case-manager: no user named %q", cm)
@@ -226,7 +243,10 @@ offers a slot) needs --reason and is audited as an override.`,
 				return err
 			}
 			msg := fmt.Sprintf("%s %s", got.ID, got.Status)
-			if got.ParticipantID != "" {
+			switch {
+			case got.ParticipantID != "" && link != "":
+				msg += ": re-referral of " + got.ParticipantID + ", case manager " + cm
+			case got.ParticipantID != "":
 				msg += " as " + got.ParticipantID + ", case manager " + cm
 			}
 			if got.Status == store.RefWaitlisted && got.WaitlistPos > 0 {
@@ -288,10 +308,14 @@ their case manager.`,
 			rs, err := store.ParseReferralsCSV(f, app.Now())
 			var ie *store.ImportError
 			if errors.As(err, &ie) {
-				for _, e := range ie.Errs {
+				// Report the ids the store already holds with the other
+				// errors, so that one run names every bad row.
+				errs := append(slices.Clone(ie.Errs), takenIDsInFile(cmd.Context(), app, args[0])...)
+				slices.SortStableFunc(errs, func(a, b store.RowError) int { return a.Line - b.Line })
+				for _, e := range errs {
 					fmt.Fprintln(app.Stderr, e.Error())
 				}
-				return exitError{code: 1, msg: fmt.Sprintf("%s: %d error(s); nothing imported", args[0], len(ie.Errs))}
+				return exitError{code: 1, msg: fmt.Sprintf("%s: %d error(s); nothing imported", args[0], len(errs))}
 			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
@@ -372,6 +396,36 @@ func takenIDs(ctx context.Context, st store.Store, path string, rs []store.Refer
 		}
 		errs = append(errs, store.RowError{Line: lines[r.ID], Column: "id", Msg: r.ID + " already exists in the store"})
 	}
+	return errs
+}
+
+// takenIDsInFile reports the ids of a CSV file that the store already
+// holds, each by its line, for a file that also has other errors. It only
+// looks into an existing store the actor may import into; otherwise (no
+// store yet, store locked, role not allowed) it reports nothing, and the
+// file's own errors stand alone.
+func takenIDsInFile(ctx context.Context, app *App, path string) []store.RowError {
+	dir, err := app.DataDir()
+	if err != nil {
+		return nil
+	}
+	if ents, err := os.ReadDir(dir); err != nil || len(ents) == 0 {
+		return nil
+	}
+	st, _, err := referralStaff(ctx, app)
+	if err != nil {
+		return nil
+	}
+	var errs []store.RowError
+	for id, line := range idLines(path) {
+		if !store.ValidReferralID(id) {
+			continue
+		}
+		if _, err := st.GetReferral(ctx, id); err == nil {
+			errs = append(errs, store.RowError{Line: line, Column: "id", Msg: id + " already exists in the store"})
+		}
+	}
+	slices.SortFunc(errs, func(a, b store.RowError) int { return a.Line - b.Line })
 	return errs
 }
 

@@ -83,7 +83,9 @@ func newReferralAddCmd(app *App) *cobra.Command {
 		Long: `Add one referral. It is validated exactly as a CSV import row is: a bad field is
 refused with a message naming it and nothing is stored. The new id is printed;
 with --json an object {"id", "eligible", "reason", "re_referral"}. A referral the
-protocol screens out is still recorded, with status screened_out.`,
+protocol screens out is still recorded, with status screened_out. A re-referral
+names the enrolled participant only to a user who may see them (--as a police
+or provider user needs an ROI covering them; a community user never).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -148,13 +150,30 @@ protocol screens out is still recorded, with status screened_out.`,
 				}
 				return err
 			}
+			// The referrer learns which participant a re-referral is about
+			// only when they may see that participant's identity (police
+			// and providers with an ROI covering them); otherwise only that
+			// it was routed to case management.
+			reRef, routed := got.ReReferralOf, ""
+			if reRef != "" {
+				rois, err := st.ListROIs(ctx, reRef)
+				if err != nil {
+					return err
+				}
+				covers := store.ROICovers(rois, a.Role, a.Agency, app.Now())
+				if store.Visible(a.Role, covers, store.DataIdentity) != store.Shown {
+					reRef, routed = "", "routed to case management"
+				}
+			}
 			if asJSON {
-				return writeAddJSON(app.Stdout, referralAddJSON{ID: got.ID, Eligible: eligible, Reason: reason, ReReferral: got.ReReferralOf})
+				return writeAddJSON(app.Stdout, referralAddJSON{ID: got.ID, Eligible: eligible, Reason: reason, ReReferral: reRef})
 			}
 			fmt.Fprintln(app.Stdout, got.ID)
 			switch {
-			case got.ReReferralOf != "":
-				fmt.Fprintf(app.Stderr, "re-referral of %s: routed to their case manager\n", got.ReReferralOf)
+			case routed != "":
+				fmt.Fprintln(app.Stderr, routed)
+			case reRef != "":
+				fmt.Fprintf(app.Stderr, "re-referral of %s: routed to their case manager\n", reRef)
 			case !eligible:
 				fmt.Fprintf(app.Stderr, "screened out (%s): %s\n", reason, store.ScreenOutMessage(proto, got, reason))
 			}

@@ -34,11 +34,14 @@ While the server runs it holds the store: other owg commands on the same data
 directory say how to join it over SSH instead.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if idle < 0 {
-				return usagef("--idle-timeout: %s is negative", idle)
+			// Automatic logoff is never off, and a zero would not mean
+			// "none" (the server would quietly use its default): both
+			// must be positive.
+			if idle <= 0 {
+				return usagef("--idle-timeout: %s: want a positive duration, e.g. 15m", idle)
 			}
-			if maxSessions < 0 {
-				return usagef("--max-sessions: %d is negative", maxSessions)
+			if maxSessions <= 0 {
+				return usagef("--max-sessions: %d: want at least 1", maxSessions)
 			}
 			ctx := cmd.Context()
 			dir, err := app.DataDir()
@@ -107,7 +110,7 @@ directory say how to join it over SSH instead.`,
 	}
 	cmd.Flags().StringVar(&listen, "listen", sshserve.DefaultListen, "address to listen on")
 	cmd.Flags().StringVar(&hostKey, "host-key", "", "ed25519 host key file (default DATA/"+sshserve.DefaultHostKeyName+", created on first start)")
-	cmd.Flags().DurationVar(&idle, "idle-timeout", sshserve.DefaultIdleTimeout, "log a session off after this long without a keystroke (negative: never)")
+	cmd.Flags().DurationVar(&idle, "idle-timeout", sshserve.DefaultIdleTimeout, "log a session off after this long without a keystroke (automatic logoff; always on)")
 	cmd.Flags().IntVar(&maxSessions, "max-sessions", sshserve.DefaultMaxSessions, "most concurrent sessions")
 	return cmd
 }

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/store/badgerstore"
 )
 
 func newUserCmd(app *App) *cobra.Command {
@@ -165,7 +166,7 @@ func newUserAddCmd(app *App) *cobra.Command {
 			ctx := cmd.Context()
 			st, a, err := userAdmin(ctx, app)
 			if err != nil {
-				return err
+				return storeKeyHint(cmd, err)
 			}
 			u := store.User{Name: name, Role: store.Role(role), Agency: store.CleanLine(agency), Cap: capN, Keys: lines, Active: true}
 			if err := u.Validate(); err != nil {
@@ -193,6 +194,17 @@ func newUserAddCmd(app *App) *cobra.Command {
 	cmd.Flags().IntVar(&capN, "cap", 0, "caseload cap for a case manager (0: the protocol's)")
 	keys.add(cmd)
 	return cmd
+}
+
+// storeKeyHint explains, when an encrypted store was opened without its
+// key from a command whose own --key-file is a user's public key, how to
+// give the store's key there: the generic "give --key-file" would mislead.
+func storeKeyHint(cmd *cobra.Command, err error) error {
+	if !errors.Is(err, badgerstore.ErrKeyRequired) {
+		return err
+	}
+	return fmt.Errorf("%w\n(in %q, --key-file is the user's public key: give the store's encryption key with OWG_KEY_FILE=PATH)",
+		err, cmd.CommandPath())
 }
 
 func roleNames() string {
@@ -314,7 +326,7 @@ func newUserKeyCmd(app *App) *cobra.Command {
 			ctx := cmd.Context()
 			st, a, err := userAdmin(ctx, app)
 			if err != nil {
-				return err
+				return storeKeyHint(cmd, err)
 			}
 			u, err := getUser(ctx, st, args[0])
 			if err != nil {

@@ -36,6 +36,7 @@ func Restore(dir string, r io.Reader, key []byte) (err error) {
 	if rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
 		return fmt.Errorf("restore: %w", rerr)
 	}
+	created := errors.Is(rerr, os.ErrNotExist)
 	had := map[string]bool{}
 	for _, e := range ents {
 		if !ownFiles[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
@@ -49,6 +50,9 @@ func Restore(dir string, r io.Reader, key []byte) (err error) {
 	defer func() {
 		if err != nil {
 			removeNew(dir, had)
+			if created {
+				os.Remove(dir) // only if empty: a directory restore made itself
+			}
 		}
 	}()
 	bdb, err := openBadger(badgerOptions(dir, Options{Key: key}))
@@ -91,7 +95,7 @@ func removeNew(dir string, had map[string]bool) {
 func load(bdb *badger.DB, r io.Reader) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("%v", p)
+			err = errors.New("unreadable data")
 		}
 	}()
 	return bdb.Load(r, 256)

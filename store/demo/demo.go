@@ -41,6 +41,7 @@ type Summary struct {
 	Contacts     int
 	Clinical     int
 	Referrals    int // new referrals in the queue
+	ScreenedOut  int // referrals screened out on entry by the protocol
 	LegalCases   int
 	ROIs         int
 	Meetings     int
@@ -54,7 +55,7 @@ func (s Summary) String() string {
 	fmt.Fprintf(&b, "participants   %d active (%d in all), %d of %d slots open\n", s.Active, s.Participants, s.OpenSlots, s.Capacity)
 	fmt.Fprintf(&b, "goals          %d with %d progress entries\n", s.Goals, s.Progress)
 	fmt.Fprintf(&b, "contacts       %d (%d clinical)\n", s.Contacts, s.Clinical)
-	fmt.Fprintf(&b, "referrals      %d new in the queue\n", s.Referrals)
+	fmt.Fprintf(&b, "referrals      %d new in the queue, %d screened out\n", s.Referrals, s.ScreenedOut)
 	fmt.Fprintf(&b, "legal cases    %d\n", s.LegalCases)
 	fmt.Fprintf(&b, "ROIs           %d\n", s.ROIs)
 	fmt.Fprintf(&b, "meetings       %d past, %d open action items\n", s.Meetings, s.OpenActions)
@@ -507,11 +508,21 @@ func (g *gen) referrals() error {
 		})
 	}
 	slices.SortStableFunc(refs, func(a, b store.Referral) int { return a.Received.Compare(b.Received) })
+	proto := store.DefaultProtocol()
 	for _, rf := range refs {
+		// Screened on entry as an import or `owg referral add` screens
+		// it: an ineligible referral is stored screened_out with its reason.
+		if ok, reason := store.Eligibility(proto, rf); !ok && rf.ReReferralOf == "" {
+			rf.Status, rf.Reason = store.RefScreenedOut, reason
+		}
 		if _, err := g.s.CreateReferral(g.ctx, store.SystemActor, rf); err != nil {
 			return fmt.Errorf("demo referral: %w", err)
 		}
-		g.sum.Referrals++
+		if rf.Status == store.RefScreenedOut {
+			g.sum.ScreenedOut++
+		} else {
+			g.sum.Referrals++
+		}
 	}
 	return nil
 }

@@ -160,8 +160,31 @@ func TestFillContent(t *testing.T) {
 			t.Errorf("store.Capacity = %d, summary says %d", capacity, sum.OpenSlots)
 		}
 		between(t, "open slots", capacity, 1, 20)
-		refs, _ := s.ListReferrals(ctx, store.ReferralFilter{Statuses: []store.ReferralStatus{store.RefNew}})
+		refs, _ := s.ListReferrals(ctx, store.ReferralFilter{Statuses: []store.ReferralStatus{store.RefNew, store.RefScreenedOut}})
 		rk := store.Rank(proto, refs, active, capacity, asOf)
+		// Screened on entry, as an import or `owg referral add` would:
+		// every referral the protocol screens out is stored screened_out
+		// with its reason, and the rest are new.
+		screened := 0
+		for _, r := range refs {
+			ok, reason := store.Eligibility(proto, r)
+			switch {
+			case r.ReReferralOf != "":
+				if r.Status != store.RefNew {
+					t.Errorf("re-referral %s stored %s, want new", r.ID, r.Status)
+				}
+			case !ok:
+				screened++
+				if r.Status != store.RefScreenedOut || r.Reason != reason {
+					t.Errorf("%s: ineligible (%s) but stored %s %q", r.ID, reason, r.Status, r.Reason)
+				}
+			case r.Status != store.RefNew:
+				t.Errorf("%s: eligible but stored %s", r.ID, r.Status)
+			}
+		}
+		if screened == 0 || screened != sum.ScreenedOut {
+			t.Errorf("%d referrals screened out, summary says %d", screened, sum.ScreenedOut)
+		}
 		if len(rk.Ranked) <= capacity {
 			t.Errorf("%d eligible referrals for %d open slots: want more referrals than slots", len(rk.Ranked), capacity)
 		}

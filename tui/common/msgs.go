@@ -26,3 +26,8 @@ type PresenceMsg struct {
 type NoticeMsg struct {
 	Text string
 }
+
+// RestyleMsg tells every pane that ctx.Styles changed (a new theme, the
+// terminal's background, low bandwidth): panes holding pre-rendered text
+// render it again.
+type RestyleMsg struct{}

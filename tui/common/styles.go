@@ -1,6 +1,8 @@
 package common
 
 import (
+	"strings"
+
 	"charm.land/lipgloss/v2"
 
 	"github.com/leadtable/owg/themes"
@@ -14,15 +16,37 @@ type Styles struct {
 	Bad, Selected, TabActive, TabInactive  lipgloss.Style
 	Border                                 lipgloss.Style
 	StatusOK, StatusErr                    lipgloss.Style
-	// Glyphs: ASCII themes use plain characters.
-	Cursor, Bullet, Up, Down, Flat, HLine string
+	// Glyphs: ASCII themes use plain characters. Every glyph is one cell
+	// wide in both forms, so switching themes never moves anything.
+	Cursor, Bullet, Up, Down, Flat, HLine, VLine string
+	BarFull, BarEmpty, Check, Dot, Ellipsis      string
+	// Bare drops decorations (low bandwidth): no rules, no borders.
+	Bare bool
+
+	ascii *strings.Replacer // nil unless Theme.ASCII
+}
+
+// asciiGlyphs maps the decoration glyphs owg's panes and its libraries
+// draw (huh, bubbles help, truncation) to one-cell ASCII equivalents, as
+// strings.NewReplacer pairs.
+func asciiGlyphs() []string {
+	return []string{
+		"▸", ">", "•", "*", "▲", "+", "▼", "-", "▬", "=", "─", "-", "━", "-", "│", "|", "┃", "|",
+		"█", "#", "░", ".", "▒", ":", "▏", "|", "✓", "x", "✗", "x", "·", "-", "…", "~", "—", "-", "–", "-",
+		"“", "\"", "”", "\"", "‘", "'", "’", "'", "←", "<", "→", ">", "↑", "^", "↓", "v",
+		"┌", "+", "┐", "+", "└", "+", "┘", "+", "├", "+", "┤", "+", "┬", "+", "┴", "+", "┼", "+",
+		"╭", "+", "╮", "+", "╰", "+", "╯", "+",
+	}
 }
 
 // NewStyles builds the styles of a theme for a dark or light background.
 func NewStyles(t themes.Theme, isDark bool) *Styles {
-	s := &Styles{Theme: t, Cursor: "▸", Bullet: "•", Up: "▲", Down: "▼", Flat: "▬", HLine: "─"}
+	s := &Styles{Theme: t, Cursor: "▸", Bullet: "•", Up: "▲", Down: "▼", Flat: "▬", HLine: "─", VLine: "│",
+		BarFull: "█", BarEmpty: "░", Check: "✓", Dot: "·", Ellipsis: "…"}
 	if t.ASCII {
-		s.Cursor, s.Bullet, s.Up, s.Down, s.Flat, s.HLine = ">", "*", "+", "-", "=", "-"
+		s.Cursor, s.Bullet, s.Up, s.Down, s.Flat, s.HLine, s.VLine = ">", "*", "+", "-", "=", "-", "|"
+		s.BarFull, s.BarEmpty, s.Check, s.Dot, s.Ellipsis = "#", ".", "x", "-", "~"
+		s.ascii = strings.NewReplacer(asciiGlyphs()...)
 	}
 	plain := lipgloss.NewStyle()
 	if t.Mono {
@@ -58,4 +82,28 @@ func NewStyles(t themes.Theme, isDark bool) *Styles {
 	s.StatusOK = c(p.Good)
 	s.StatusErr = c(p.Bad).Bold(true)
 	return s
+}
+
+// Rule is a horizontal rule of width cells, or an empty line when Bare
+// (the line stays, so nothing below it moves).
+func (s *Styles) Rule(width int) string {
+	if s.Bare {
+		return ""
+	}
+	return s.Border.Render(strings.Repeat(s.HLine, max(width, 1)))
+}
+
+// Sep is the separator between the parts of a line (" · ", or " - " in
+// ASCII themes).
+func (s *Styles) Sep() string { return " " + s.Dot + " " }
+
+// Plain maps decoration glyphs to ASCII in ASCII themes (a frame-level
+// safety net for text drawn by libraries: huh, help, truncation); other
+// themes get text unchanged. Names and notes keep their letters: only
+// the glyphs listed above are mapped.
+func (s *Styles) Plain(text string) string {
+	if s.ascii == nil {
+		return text
+	}
+	return s.ascii.Replace(text)
 }

@@ -286,6 +286,10 @@ func (m *Model) wrap(cmd tea.Cmd) tea.Cmd {
 // Update handles keys while the screen is shown and the replies it asked for.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.RestyleMsg:
+		m.theme = leanTheme(m.ctx.St())
+		m.form.WithTheme(m.theme)
+		return m, nil
 	case formMsg:
 		if msg.owner != m || m.state != editing {
 			return m, nil

@@ -46,15 +46,22 @@ func PendingNotices(ctx context.Context, s store.Store, now time.Time) ([]Notice
 // arrest diversion from Metro PD, 3 min ago — press a to acknowledge". It
 // never names the person.
 func NoticeLine(n Notice, now time.Time) string {
+	return NoticeText(n, now) + " — press a to acknowledge"
+}
+
+// NoticeText is a notice without the key hint: "New referral R-0031
+// arrest diversion from Metro PD, 3 min ago". It never names the person.
+func NoticeText(n Notice, now time.Time) string {
 	s := "New referral " + common.Line(n.ID) + " " + store.KindLabel(n.Kind)
 	if a := common.Line(n.Agency); a != "" {
 		s += " from " + a
 	}
-	return s + ", " + Ago(n.Received, now) + " — press a to acknowledge"
+	return s + ", " + Ago(n.Received, now)
 }
 
 // Ago says how long ago t was, in minutes up to two hours, then in hours
-// and minutes ("just now", "3 min ago", "2 h 5 min ago").
+// and minutes up to two days, then in days and hours ("just now", "3 min
+// ago", "2 h 5 min ago", "3 d 4 h ago").
 func Ago(t, now time.Time) string {
 	d := now.Sub(t)
 	switch mins := int(d / time.Minute); {
@@ -62,6 +69,8 @@ func Ago(t, now time.Time) string {
 		return "just now"
 	case mins < 120:
 		return fmt.Sprintf("%d min ago", mins)
+	case mins >= 48*60:
+		return fmt.Sprintf("%d d %d h ago", mins/(24*60), mins%(24*60)/60)
 	default:
 		return fmt.Sprintf("%d h %d min ago", mins/60, mins%60)
 	}

@@ -61,7 +61,7 @@ func (f *form) update(msg tea.Msg) (cmd tea.Cmd, done, submit bool) {
 }
 
 func (m *Model) newForm(kind formKind, v *formVals, itemID string, groups ...*huh.Group) *form {
-	f := huh.NewForm(groups...).WithShowHelp(false).WithTheme(huh.ThemeFunc(huh.ThemeBase))
+	f := huh.NewForm(groups...).WithShowHelp(false).WithTheme(common.FormTheme(m.ctx.St()))
 	fm := &form{kind: kind, f: f, v: v, itemID: itemID}
 	fm.setWidth(m.width)
 	return fm

@@ -115,7 +115,7 @@ func (m *Model) meetingView() []string {
 		common.Line(mt.Facilitator), m.view+1, len(mt.Items)) + st.Accent.Render(mode)
 	out := []string{head}
 	out = append(out, m.agendaLines()...)
-	out = append(out, st.Border.Render(strings.Repeat(st.HLine, max(m.width, 1))))
+	out = append(out, st.Rule(m.width))
 	paneH := max(m.height-len(out)-2, 1)
 	out = append(out, common.Lines(m.paneLines(paneH), m.width, paneH)...)
 	out = append(out, m.presenceLine(), m.statusLine())
@@ -150,10 +150,7 @@ func (m *Model) agendaLines() []string {
 func (m *Model) statusGlyph(s store.ItemStatus) string {
 	switch s {
 	case store.ItemDiscussed:
-		if m.ctx.St().Theme.ASCII {
-			return "x"
-		}
-		return "✓"
+		return m.ctx.St().Check
 	case store.ItemSkipped:
 		return "-"
 	}

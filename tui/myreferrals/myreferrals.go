@@ -146,6 +146,9 @@ func (m *Model) Reload() tea.Cmd {
 // Update handles its load replies, store changes and keys.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.RestyleMsg:
+		m.list.SetRows(m.rows())
+		return m, nil
 	case loadedMsg:
 		if msg.owner != m || msg.seq != m.seq {
 			return m, nil
@@ -224,9 +227,11 @@ func (m *Model) detail() []string {
 			offense = "none"
 		}
 		st := m.ctx.St()
+		// id, day and kind are on the row: the detail adds the time, the
+		// offense and the whole status, at fixed columns, so a move
+		// repaints few cells
 		return []string{
-			st.Muted.Render(common.Line(it.ID) + " · " + store.KindLabel(it.Kind) + " · received " +
-				it.Received.Format("2006-01-02 15:04") + " · offense " + offense),
+			st.Muted.Render("received at "+it.Received.Format("15:04")+"  offense ") + common.Line(offense),
 			statusStyle(st, it.Status).Render(it.Status),
 		}
 	}

@@ -7,7 +7,6 @@ package reports
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -109,6 +108,9 @@ func (m *Model) load() tea.Cmd {
 // Update handles loads, period keys and scrolling.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.RestyleMsg:
+		m.render()
+		return m, nil
 	case loadedMsg:
 		if msg.gen != m.gen {
 			return m, nil
@@ -198,7 +200,7 @@ func (m *Model) View() string {
 		pct = fmt.Sprintf("  %3.0f%%", m.vp.ScrollPercent()*100)
 	}
 	head := title + "  " + st.Muted.Render(period+pct)
-	rule := st.Border.Render(strings.Repeat(st.HLine, m.width))
+	rule := st.Rule(m.width)
 	return head + "\n" + rule + "\n" + m.vp.View()
 }
 

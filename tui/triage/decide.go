@@ -187,7 +187,7 @@ func NewDecide(ctx *common.Ctx, in DecideInput, width int) (*Decide, tea.Cmd) {
 		return nil, d.run()
 	}
 	d.form = huh.NewForm(huh.NewGroup(fields...)).WithWidth(max(width, 20)).WithShowHelp(false).
-		WithTheme(huh.ThemeFunc(huh.ThemeBase))
+		WithTheme(common.FormTheme(ctx.St()))
 	return d, d.form.Init()
 }
 

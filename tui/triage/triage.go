@@ -175,6 +175,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, nil
 	}
 	switch msg := msg.(type) {
+	case common.RestyleMsg:
+		m.list.SetRows(m.rows())
+		return m, nil
 	case loadedMsg:
 		if msg.gen != m.gen {
 			return m, nil

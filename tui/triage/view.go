@@ -108,7 +108,7 @@ func Gauge(st *common.Styles, open, total int) string {
 	if total > 0 {
 		filled = min(w, (open*w+total-1)/total)
 	}
-	on, off := "█", "·"
+	on, off := st.BarFull, st.Dot
 	if st.Theme.ASCII || st.Theme.Mono {
 		on, off = "#", "."
 	}
@@ -149,7 +149,7 @@ func (m *Model) View() string {
 		empty = "no referrals in the queue"
 	}
 	lines = append(lines, m.list.View(st, empty)...)
-	lines = append(lines, st.Border.Render(strings.Repeat(st.HLine, max(m.width, 1))))
+	lines = append(lines, st.Rule(m.width))
 	var pane []string
 	if m.equity {
 		pane = m.equityPane()
@@ -188,11 +188,9 @@ func (m *Model) breakdownPane() []string {
 		if rr.Referral.ID != id {
 			continue
 		}
-		head := fmt.Sprintf("Why this rank: %s  rank %d  score %d  %s", id, rr.Rank, rr.Score, Decision(rr))
-		if n := m.name(rr.Referral); n != "" {
-			head += "  " + n
-		}
-		return append([]string{st.Title.Render(head)}, FactorLines(rr, m.width)...)
+		// rank, score, decision and name are on the selected row already:
+		// the pane adds only the factors, so a move repaints little
+		return append([]string{st.Title.Render("Why this rank: " + id)}, FactorLines(rr, m.width)...)
 	}
 	for _, rr := range rk.ReReferrals {
 		if rr.Referral.ID == id {

@@ -1,0 +1,187 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui/common"
+	"github.com/leadtable/owg/tui/intake"
+)
+
+// notices is what the session knows of field referrals waiting for an
+// on-call handoff.
+type notices struct {
+	list    []intake.Notice // oldest first
+	shown   bool            // the viewer gets notices (on call, supervisor or pm)
+	gen     int             // the newest load asked for
+	at      int             // seq tick of the newest notice, vs model.statusAt
+	ticking bool            // a minute tick is armed
+	remind  bool            // the next load re-shows the notice over the status
+}
+
+// noticesMsg is one load of the pending notices, for the load gen.
+type noticesMsg struct {
+	gen   int
+	shown bool
+	list  []intake.Notice
+	err   error
+}
+
+// noticeTickMsg refreshes the notices' minutes once a minute while any is
+// pending (the only timer owg runs, and only then).
+type noticeTickMsg struct{}
+
+// getsNotices reports whether actor gets on-call notices at now: the pm
+// and supervisors always, anyone else while the protocol's rota has them
+// on call.
+func getsNotices(p store.Protocol, actor store.Actor, users []store.User, now time.Time) bool {
+	switch actor.Role {
+	case store.RolePM, store.RoleSupervisor:
+		return true
+	}
+	return slices.Contains(p.OnCallUsers(now, users), actor.User)
+}
+
+// loadNotices reads the pending field referrals when the viewer gets
+// notices.
+func (m *model) loadNotices() tea.Cmd {
+	m.on.gen++
+	gen, c, proto := m.on.gen, m.ctx, protocolOf(m.ctx)
+	return func() tea.Msg {
+		if c.Store == nil {
+			return noticesMsg{gen: gen}
+		}
+		ctx, now := c.Context(), c.Time()
+		var users []store.User
+		if c.Actor.Role != store.RolePM && c.Actor.Role != store.RoleSupervisor {
+			var err error
+			if users, err = c.Store.ListUsers(ctx); err != nil {
+				return noticesMsg{gen: gen, err: err}
+			}
+		}
+		if !getsNotices(proto, c.Actor, users, now) {
+			return noticesMsg{gen: gen}
+		}
+		list, err := intake.PendingNotices(ctx, c.Store, now)
+		return noticesMsg{gen: gen, shown: true, list: list, err: err}
+	}
+}
+
+// onNotices takes a load: a referral not seen before brings the notice
+// to the status line; Today lists them all.
+func (m *model) onNotices(msg noticesMsg) tea.Cmd {
+	if msg.gen != m.on.gen {
+		return nil
+	}
+	if msg.err != nil {
+		m.setStatus("on-call notices: "+msg.err.Error(), true)
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, n := range m.on.list {
+		seen[n.ID] = true
+	}
+	fresh := m.on.remind && len(msg.list) > 0
+	for _, n := range msg.list {
+		if !seen[n.ID] {
+			fresh = true
+		}
+	}
+	m.on.list, m.on.shown, m.on.remind = msg.list, msg.shown, false
+	if fresh {
+		m.seq++
+		m.on.at = m.seq
+	}
+	m.keys.Ack.SetEnabled(len(m.on.list) > 0)
+	if t, ok := m.tabs[TabToday].(*today); ok {
+		t.setNotices(m.on.list, m.on.shown)
+	}
+	if len(m.on.list) == 0 || m.on.ticking {
+		return nil
+	}
+	m.on.ticking = true
+	return tea.Tick(time.Minute, func(time.Time) tea.Msg { return noticeTickMsg{} })
+}
+
+// noticeLine is the status line of the oldest pending notice: id, kind,
+// agency and minutes since received, never the person's name.
+func (m *model) noticeLine() string {
+	st := m.ctx.St()
+	n := m.on.list[0]
+	s := "! " + intake.NoticeText(n, m.ctx.Time())
+	if more := len(m.on.list) - 1; more > 0 {
+		s += fmt.Sprintf(" (+%d)", more)
+	}
+	return s + st.Sep() + "A takes the handoff"
+}
+
+// touchesNotices reports whether changes may add or remove a notice or
+// change who is on call.
+func touchesNotices(cs []store.Change) bool {
+	if len(cs) == 0 {
+		return true
+	}
+	for _, c := range cs {
+		if c.Kind == "referral" || c.Kind == "user" {
+			return true
+		}
+	}
+	return false
+}
+
+// ackLimit is the protocol's acknowledgement limit in minutes (30 when unset).
+func ackLimit(p store.Protocol) int {
+	if p.AckLimitMinutes > 0 {
+		return p.AckLimitMinutes
+	}
+	return 30
+}
+
+// prefsLoadedMsg carries the user's saved preferences.
+type prefsLoadedMsg struct {
+	prefs Prefs
+	err   error
+}
+
+// prefsSavedMsg reports a save of the preferences.
+type prefsSavedMsg struct {
+	prefs Prefs
+	err   error
+}
+
+func loadPrefsCmd(c *common.Ctx) tea.Cmd {
+	return func() tea.Msg {
+		p, err := LoadPrefs(c.Context(), c.Store, c.Actor)
+		return prefsLoadedMsg{prefs: p, err: err}
+	}
+}
+
+// setPrefs applies new preferences at once (the theme goes through
+// themes.Pick, so NO_COLOR and TERM still apply) and saves them.
+func (m *model) setPrefs(p Prefs) tea.Cmd {
+	m.prefs = p
+	t, err := themesPick(p.Theme, m.opts.Env, p.LowBandwidth)
+	if err != nil {
+		m.setStatus(err.Error(), true)
+		return nil
+	}
+	m.ctx.Theme, m.ctx.LowBandwidth = t, p.LowBandwidth
+	m.applyStyles()
+	c := m.ctx
+	save := func() tea.Msg {
+		return prefsSavedMsg{prefs: p, err: SavePrefs(c.Context(), c.Store, c.Actor, p)}
+	}
+	return tea.Batch(m.broadcast(common.RestyleMsg{}), save)
+}
+
+func prefsText(p Prefs) string {
+	s := "theme " + p.Theme
+	if p.LowBandwidth {
+		s += ", low bandwidth on"
+	}
+	return s
+}
