@@ -16,7 +16,12 @@ import (
 // backup format, readable by Restore). Writers may go on meanwhile: the
 // backup is a snapshot.
 func (db *DB) Backup(w io.Writer) error {
-	_, err := db.bdb.Backup(w, 0)
+	release, err := db.acquire()
+	if err != nil {
+		return err
+	}
+	defer release()
+	_, err = db.bdb.Backup(w, 0)
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}

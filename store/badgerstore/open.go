@@ -60,6 +60,11 @@ type DB struct {
 	bdb *badger.DB
 	dir string
 
+	// closeMu lets Close wait for in-flight transactions; after Close every
+	// call returns ErrClosed instead of reaching a closed Badger (which panics).
+	closeMu sync.RWMutex
+	closed  bool
+
 	// wmu serializes writers: the audit chain needs one order.
 	wmu sync.Mutex
 
@@ -289,4 +294,25 @@ func (db *DB) checkFormat() error {
 }
 
 // Close closes the store.
-func (db *DB) Close() error { return db.bdb.Close() }
+func (db *DB) Close() error {
+	db.closeMu.Lock()
+	defer db.closeMu.Unlock()
+	if db.closed {
+		return nil
+	}
+	db.closed = true
+	return db.bdb.Close()
+}
+
+// ErrClosed is returned by calls made after Close.
+var ErrClosed = errors.New("the store is closed")
+
+// acquire holds the store open for one call; release with the returned func.
+func (db *DB) acquire() (func(), error) {
+	db.closeMu.RLock()
+	if db.closed {
+		db.closeMu.RUnlock()
+		return nil, ErrClosed
+	}
+	return db.closeMu.RUnlock, nil
+}

@@ -2,6 +2,7 @@ package badgerstore
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -286,5 +287,25 @@ func TestLoggerGetsOnlyWarnings(t *testing.T) {
 		if line[0] == 'I' || line[0] == 'D' {
 			t.Errorf("logger got %q, want warnings and errors only", line)
 		}
+	}
+}
+
+func TestUseAfterCloseIsAnError(t *testing.T) {
+	db, err := OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := db.GetParticipant(ctx, "P-0001"); !errors.Is(err, ErrClosed) {
+		t.Errorf("GetParticipant after Close: err = %v => want ErrClosed", err)
+	}
+	if _, err := db.CreateUser(ctx, store.SystemActor, store.User{Name: "a", Role: store.RolePM, Active: true}); !errors.Is(err, ErrClosed) {
+		t.Errorf("CreateUser after Close: err = %v => want ErrClosed", err)
+	}
+	if err := db.Close(); err != nil {
+		t.Errorf("second Close: %v => want nil", err)
 	}
 }

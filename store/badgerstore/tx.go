@@ -43,6 +43,11 @@ func (db *DB) update(ctx context.Context, a store.Actor, fn func(t *tx) error) e
 	}
 	var changes []store.Change
 	err := func() error {
+		release, err := db.acquire()
+		if err != nil {
+			return err
+		}
+		defer release()
 		db.wmu.Lock()
 		defer db.wmu.Unlock()
 		backoff := time.Millisecond
@@ -86,6 +91,11 @@ func (db *DB) view(ctx context.Context, fn func(txn *badger.Txn) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	release, err := db.acquire()
+	if err != nil {
+		return err
+	}
+	defer release()
 	return db.bdb.View(fn)
 }
 
