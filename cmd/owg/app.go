@@ -31,6 +31,10 @@ type App struct {
 	KeyFileFlag  string
 	ProtocolFlag string
 	AsFlag       string
+	// ThemeFlag and LowBandwidthFlag set the local TUI's theme and mode
+	// (over the user's saved preference).
+	ThemeFlag        string
+	LowBandwidthFlag bool
 
 	Stdin  io.Reader
 	Stdout io.Writer

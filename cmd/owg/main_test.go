@@ -728,3 +728,35 @@ func TestBackupUnwritable(t *testing.T) {
 		t.Errorf("message names the temporary file:\n%s", r)
 	}
 }
+
+func TestThemeFlag(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "d")
+	r := owg(t, nil, "--data", dir, "--theme", "neon")
+	want(t, r, 2, "--theme: unknown theme \"neon\"", "high-contrast")
+	for _, args := range [][]string{{"--theme", "ascii"}, {"--theme", "monochrome", "--low-bandwidth"}, {"--low-bandwidth"}} {
+		r := owg(t, nil, append([]string{"--data", dir}, args...)...)
+		want(t, r, 0)
+	}
+}
+
+// A decision names only a meeting that exists; nothing is stored otherwise.
+func TestDecideUnknownMeeting(t *testing.T) {
+	dir := demoDir(t)
+	r := owg(t, nil, "--data", dir, "referral", "rank", "--json")
+	var doc struct {
+		Ranked []struct{ ID string } `json:"ranked"`
+	}
+	json.Unmarshal([]byte(r.stdout), &doc)
+	if len(doc.Ranked) == 0 {
+		t.Fatalf("ranking: %s", r.stdout)
+	}
+	id := doc.Ranked[len(doc.Ranked)-1].ID
+	want(t, owg(t, nil, "--data", dir, "referral", "decide", id, "waitlist", "--meeting", "M-9999"), 1, "--meeting")
+	db := openStore(t, dir)
+	ref, _ := db.GetReferral(context.Background(), id)
+	db.Close()
+	if ref.MeetingID != "" || ref.Status != store.RefNew {
+		t.Fatalf("a decision with an unknown meeting was stored: %+v", ref)
+	}
+	want(t, owg(t, nil, "--data", dir, "referral", "decide", id, "waitlist", "--meeting", "M-0001"), 0, "waitlisted")
+}

@@ -188,6 +188,13 @@ offers a slot) needs --reason and is audited as an override.`,
 			rk := store.Rank(proto, q.referrals, q.participants, q.capacity, store.Today(app.Now()))
 			current, pos, link := rankingDecision(rk, id)
 
+			if meeting != "" {
+				if _, err := st.GetMeeting(ctx, meeting); errors.Is(err, store.ErrNotFound) {
+					return fmt.Errorf("--meeting: no meeting %q", meeting)
+				} else if err != nil {
+					return err
+				}
+			}
 			d := store.ReferralDecision{Reason: store.CleanLine(reason), MeetingID: meeting}
 			switch action {
 			case "accept":

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/leadtable/owg/themes"
 )
 
 // newRootCmd builds the owg command tree on app.
@@ -34,6 +36,8 @@ and over SSH. Run it with no command to open the TUI on the local store.`,
 	pf.StringVar(&app.KeyFileFlag, "key-file", "", "encryption key file, 32 bytes (default $OWG_KEY_FILE)")
 	pf.StringVar(&app.ProtocolFlag, "protocol", "", "protocol file (default DATA/protocol.toml if present, else the built-in one)")
 	pf.StringVar(&app.AsFlag, "as", "", "act as this registered user (default: the local operator, as pm)")
+	pf.StringVar(&app.ThemeFlag, "theme", "", "TUI theme: "+strings.Join(themes.Names(), ", ")+" (default: your saved choice, else default)")
+	pf.BoolVar(&app.LowBandwidthFlag, "low-bandwidth", false, "TUI without decorations: no borders, short help, ASCII theme")
 
 	root.AddCommand(
 		newDemoCmd(app),

@@ -23,9 +23,10 @@ func newServeCmd(app *App) *cobra.Command {
 		listen, hostKey string
 		idle            time.Duration
 		maxSessions     int
+		pqKex           bool
 	)
 	cmd := &cobra.Command{
-		Use:   "serve [--listen ADDR] [--host-key PATH] [--idle-timeout D] [--max-sessions N]",
+		Use:   "serve [--listen ADDR] [--host-key PATH] [--idle-timeout D] [--max-sessions N] [--pq-kex]",
 		Short: "Serve the TUI over SSH to registered users",
 		Long: `Serve the TUI over SSH. Users sign in with a public key registered with
 "owg user add"; there are no passwords. The ed25519 host key is created in the
@@ -58,15 +59,16 @@ directory say how to join it over SSH instead.`,
 			}
 			logger := log.NewWithOptions(app.Stderr, log.Options{ReportTimestamp: true, Prefix: "owg serve"})
 			srv, err := sshserve.New(sshserve.Config{
-				Listen:      listen,
-				DataDir:     dir,
-				HostKeyPath: hostKey,
-				IdleTimeout: idle,
-				MaxSessions: maxSessions,
-				Store:       st,
-				Protocol:    proto,
-				Logger:      logger,
-				Now:         app.Now,
+				Listen:         listen,
+				DataDir:        dir,
+				HostKeyPath:    hostKey,
+				IdleTimeout:    idle,
+				MaxSessions:    maxSessions,
+				PostQuantumKex: pqKex,
+				Store:          st,
+				Protocol:       proto,
+				Logger:         logger,
+				Now:            app.Now,
 			})
 			if err != nil {
 				return err
@@ -112,5 +114,6 @@ directory say how to join it over SSH instead.`,
 	cmd.Flags().StringVar(&hostKey, "host-key", "", "ed25519 host key file (default DATA/"+sshserve.DefaultHostKeyName+", created on first start)")
 	cmd.Flags().DurationVar(&idle, "idle-timeout", sshserve.DefaultIdleTimeout, "log a session off after this long without a keystroke (automatic logoff; always on)")
 	cmd.Flags().IntVar(&maxSessions, "max-sessions", sshserve.DefaultMaxSessions, "most concurrent sessions")
+	cmd.Flags().BoolVar(&pqKex, "pq-kex", false, "also offer the post-quantum key exchange mlkem768x25519-sha256 (about 1.1 KB more per connection)")
 	return cmd
 }

@@ -36,14 +36,27 @@ func runTUI(ctx context.Context, app *App) error {
 	if err != nil {
 		return err
 	}
+	prefs, err := tui.LoadPrefs(ctx, st, actor)
+	if err != nil {
+		return err
+	}
+	env := []string{"NO_COLOR=" + app.Getenv("NO_COLOR"), "TERM=" + app.Getenv("TERM")}
+	low := app.LowBandwidthFlag || prefs.LowBandwidth
+	theme, err := tui.ThemeFor(app.ThemeFlag, prefs.Theme, env, low)
+	if err != nil {
+		return usagef("--theme: %v", err)
+	}
 	if !app.Interactive() {
 		return printSummary(ctx, app, st, proto)
 	}
 	p := tea.NewProgram(tui.New(tui.Options{
-		Store:    st,
-		Actor:    actor,
-		Protocol: proto,
-		Now:      app.Now,
+		Store:        st,
+		Actor:        actor,
+		Protocol:     proto,
+		Theme:        theme,
+		LowBandwidth: low,
+		Env:          env,
+		Now:          app.Now,
 	}), tea.WithContext(ctx), tea.WithFPS(30))
 	stop := forwardChanges(st, p)
 	defer stop()

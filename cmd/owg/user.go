@@ -145,7 +145,10 @@ func newUserAddCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   `add --name NAME --role ROLE [--agency A] [--cap N] (--key "ssh-ed25519 ..." | --key-file PATH)`,
 		Short: "Register a user with a role and an SSH key",
-		Args:  cobra.NoArgs,
+		Long: `Register a user with a role and one or more SSH public keys. Here --key-file
+is the user's public key file (one key per line, as in authorized_keys); on an
+encrypted store give the store's key with $OWG_KEY_FILE.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if name == "" {
 				return usagef("--name is required")
@@ -317,7 +320,9 @@ func newUserKeyCmd(app *App) *cobra.Command {
 	add := &cobra.Command{
 		Use:   `add NAME (--key "ssh-ed25519 ..." | --key-file PATH)`,
 		Short: "Add SSH public keys to a user",
-		Args:  cobra.ExactArgs(1),
+		Long: `Add SSH public keys to a user. Here --key-file is the user's public key file;
+on an encrypted store give the store's key with $OWG_KEY_FILE.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			lines, err := keys.lines()
 			if err != nil {
