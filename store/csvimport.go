@@ -51,8 +51,8 @@ const maxImportErrors = 1000
 // columns (any order; ReferralCSVColumns only, RequiredReferralColumns
 // present), then one referral per row, each parsed by ParseReferralFields
 // (now is the time "in the future" is measured from). Rows whose cells are
-// all blank are skipped. It returns every referral, with status new and a
-// blank id where the file gave none, or an *ImportError naming the line and
+// all blank are skipped. It returns every referral, with status new (every
+// row must carry its id), or an *ImportError naming the line and
 // column of every bad header cell, bad value, missing required value and
 // duplicate id in the file, all of them, not only the first.
 func ParseReferralsCSV(r io.Reader, now time.Time) ([]Referral, error) {
@@ -137,6 +137,9 @@ func ParseReferralsCSV(r io.Reader, now time.Time) ([]Referral, error) {
 			fields[c] = rec[i]
 		}
 		ref, ferrs := ParseReferralFields(fields, now)
+		if strings.TrimSpace(fields["id"]) == "" {
+			ferrs = append(ferrs, FieldError{Field: "id", Msg: "is required (a referral id such as R-0001)"})
+		}
 		for _, fe := range ferrs {
 			l := line
 			if i := slices.Index(cols, fe.Field); i >= 0 {

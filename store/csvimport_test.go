@@ -30,7 +30,7 @@ func TestParseReferralsCSV(t *testing.T) {
 	in := "\uFEFFName,KIND,received,id,dob,referrer,agency,offense,unsheltered,contacts_12m,impairment,victimization_risk,warrant,next_court_date,race_ethnicity,notes\n" +
 		"\"Dana \x1b[31mSmith\",arrest_diversion,2025-03-01,R-0012,1980-05-06,Ofc. Kim,Metro PD, Trespass ,YES,3,2,true,0,2025-04-10,Black,\"line one\nline two\x07\"\n" +
 		"\n" +
-		"Lee Park,Social Contact,2025-03-02T08:30:00-08:00,,,,,,,,,,,,,\n" +
+		"Lee Park,Social Contact,2025-03-02T08:30:00-08:00,R-0020,,,,,,,,,,,,\n" +
 		",,,,,,,,,,,,,,,\n" +
 		"Kid,community,2025-03-03,r-0013,,,,,no,0,0,FALSE,No,,,\n"
 	got, err := ParseReferralsCSV(strings.NewReader(in), importNow)
@@ -45,7 +45,7 @@ func TestParseReferralsCSV(t *testing.T) {
 			Indicators:    Indicators{Unsheltered: true, Contacts12m: 3, Impairment: 2, VictimizationRisk: true, NextCourtDate: day("2025-04-10")},
 			RaceEthnicity: "Black", Notes: "line one\nline two", Status: RefNew,
 		},
-		{Received: recv2, Kind: KindSocialContact, Person: Person{Name: "Lee Park"}, Status: RefNew},
+		{ID: "R-0020", Received: recv2, Kind: KindSocialContact, Person: Person{Name: "Lee Park"}, Status: RefNew},
 		{ID: "R-0013", Received: day("2025-03-03"), Kind: KindCommunity, Person: Person{Name: "Kid"}, Status: RefNew},
 	}
 	if !reflect.DeepEqual(got, want) {

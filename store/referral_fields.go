@@ -19,8 +19,9 @@ var ReferralCSVColumns = []string{
 }
 
 // RequiredReferralColumns must be in a referral import's header and have a
-// value on every row (id may be blank: the store assigns the next one).
-var RequiredReferralColumns = []string{"received", "kind", "name"}
+// value on every row (the triage issue: id, received, kind and name are
+// required; a records-system bridge brings its own ids).
+var RequiredReferralColumns = []string{"id", "received", "kind", "name"}
 
 // ReferralFieldNames are the fields ParseReferralFields accepts: the CSV
 // columns plus location and approx_age, which field intake (the form and

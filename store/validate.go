@@ -41,9 +41,9 @@ func (p Participant) Validate() error {
 	if strings.TrimSpace(p.Name) == "" {
 		v.add("name", "is required")
 	}
-	if p.DOB.IsZero() {
-		v.add("dob", "is required")
-	} else if p.DOB.After(time.Now().AddDate(0, 0, 1)) {
+	// A date of birth may be unknown (a referral with an approximate age
+	// can be accepted); when given it must be a past date.
+	if !p.DOB.IsZero() && p.DOB.After(time.Now().AddDate(0, 0, 1)) {
 		v.add("dob", "is in the future")
 	}
 	if !oneOf(p.Status, ParticipantStatuses) {

@@ -14,7 +14,7 @@ func TestValidationNamesFields(t *testing.T) {
 		err  error
 		want []string
 	}{
-		{"participant empty", Participant{}.Validate(), []string{"name", "dob", "status", "case_manager", "enrolled_on"}},
+		{"participant empty", Participant{}.Validate(), []string{"name", "status", "case_manager", "enrolled_on"}},
 		{"participant bad id", Participant{ID: "X1", Name: "a", DOB: day, Status: StatusEngaging, CaseManager: "cm", EnrolledOn: day}.Validate(), []string{"id"}},
 		{"participant exited", Participant{Name: "a", DOB: day, Status: StatusExited, EnrolledOn: day}.Validate(), []string{"exit_reason"}},
 		{"goal", Goal{Domain: "fun", Status: "maybe"}.Validate(), []string{"participant_id", "words", "domain", "status"}},

@@ -219,10 +219,10 @@ func TestReferralImportAllOrNothing(t *testing.T) {
 	db.Close()
 	p := ps[0]
 	os.WriteFile(csvPath, []byte(strings.Join([]string{
-		"received,kind,name,dob,offense",
-		"2026-01-02,arrest_diversion,Ann One,1980-01-01,trespass",
-		"2026-01-02,arrest_diversion,Bob Two,1980-01-01,dui",
-		"2026-01-02,social_contact," + p.Name + "," + store.FormatDate(p.DOB) + ",",
+		"id,received,kind,name,dob,offense",
+		"R-0600,2026-01-02,arrest_diversion,Ann One,1980-01-01,trespass",
+		"R-0601,2026-01-02,arrest_diversion,Bob Two,1980-01-01,dui",
+		"R-0602,2026-01-02,social_contact," + p.Name + "," + store.FormatDate(p.DOB) + ",",
 	}, "\n")+"\n"), 0o600)
 	r = owg(t, nil, "--data", dir, "referral", "import", csvPath)
 	want(t, r, 0, "imported 3 referrals: 1 to rank, 1 screened out, 1 re-referrals")
