@@ -116,7 +116,7 @@ func Fill(ctx context.Context, s store.Store, asOf time.Time, seed uint64) (Summ
 		asOf:  store.DateOf(asOf),
 		names: map[string]bool{},
 	}
-	steps := []func() error{g.users, g.participants, g.cases, g.referrals, g.meeting}
+	steps := []func() error{g.users, g.participants, g.cases, g.referrals, g.meeting, g.history}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return g.sum, err
@@ -606,5 +606,85 @@ func (g *gen) meeting() error {
 		return fmt.Errorf("demo meeting: %w", err)
 	}
 	g.sum.Meetings++
+	return nil
+}
+
+// history records the referral each participant came from (accepted on
+// the day of enrollment) and some past referrals the OWG declined or
+// screened out, so decisions, timeliness and the equity check have data.
+// It draws from its own generator so the rest of the site stays the same
+// for a seed.
+func (g *gen) history() error {
+	r := rand.New(rand.NewPCG(uint64(len(g.parts))*7919, 0x5eed))
+	proto := store.DefaultProtocol()
+	kinds := []store.ReferralKind{store.KindArrestDiversion, store.KindSocialContact, store.KindSocialContact, store.KindCommunity}
+	offenses := []string{"drug_possession", "trespass", "theft_misdemeanor", "public_disorder"}
+	for _, p := range g.parts {
+		kind := pick(r, kinds)
+		received := p.EnrolledOn.AddDate(0, 0, -(2 + r.IntN(18))).Add(time.Duration(7+r.IntN(14)) * time.Hour)
+		rf := store.Referral{
+			Received: received, Kind: kind,
+			Person:        store.Person{Name: p.Name, DOB: p.DOB},
+			Indicators:    store.Indicators{Unsheltered: r.IntN(2) == 0, Contacts12m: r.IntN(6), Impairment: r.IntN(3)},
+			RaceEthnicity: p.RaceEthnicity,
+			Status:        store.RefAccepted,
+			DecidedAt:     p.EnrolledOn.Add(10 * time.Hour),
+			DecidedBy:     "dana",
+			ParticipantID: p.ID,
+		}
+		if kind != store.KindCommunity {
+			u := pick(r, users[8:10])
+			rf.Referrer, rf.Agency, rf.ReferrerUser = "Officer "+strings.ToUpper(u.name[:1])+u.name[1:], u.agency, u.name
+			rf.AckBy, rf.AckAt = "keisha", received.Add(time.Duration(5+r.IntN(80))*time.Minute)
+			if kind == store.KindArrestDiversion {
+				rf.Offense = pick(r, offenses)
+			}
+		} else {
+			rf.Referrer, rf.Agency = "Harbor Housing outreach", "Harbor Housing"
+		}
+		created, err := g.s.CreateReferral(g.ctx, store.SystemActor, rf)
+		if err != nil {
+			return fmt.Errorf("demo past referral: %w", err)
+		}
+		cur, err := g.s.GetParticipant(g.ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		cur.ReferralID = created.ID
+		if _, err := g.s.UpdateParticipant(g.ctx, store.SystemActor, cur); err != nil {
+			return fmt.Errorf("demo participant referral: %w", err)
+		}
+	}
+	// Past referrals that did not become enrollments, over the last 80 days.
+	for i := range 14 {
+		received := g.day(-(10 + r.IntN(70))).Add(time.Duration(6+r.IntN(16)) * time.Hour)
+		rf := store.Referral{
+			Received: received, Kind: pick(r, kinds[:3]),
+			Person:        store.Person{Name: g.name(), DOB: g.dob()},
+			Indicators:    store.Indicators{Contacts12m: r.IntN(4), Impairment: r.IntN(2)},
+			RaceEthnicity: pick(r, raceEthnicities),
+			DecidedAt:     received.AddDate(0, 0, 3+r.IntN(10)),
+			DecidedBy:     "dana",
+		}
+		u := pick(r, users[8:10])
+		rf.Referrer, rf.Agency, rf.ReferrerUser = "Officer "+strings.ToUpper(u.name[:1])+u.name[1:], u.agency, u.name
+		rf.AckBy, rf.AckAt = "keisha", received.Add(time.Duration(5+r.IntN(100))*time.Minute)
+		switch {
+		case i%4 == 0:
+			rf.Kind, rf.Offense = store.KindArrestDiversion, pick(r, []string{"dui", "felony_assault"})
+			_, rf.Reason = store.Eligibility(proto, rf)
+			rf.Status = store.RefScreenedOut
+		case i%4 == 1:
+			rf.Status, rf.Reason = store.RefWithdrawn, "moved out of the area"
+		default:
+			rf.Status, rf.Reason = store.RefDeclined, pick(r, []string{"declined services when contacted", "already served by another program"})
+			if rf.Kind == store.KindArrestDiversion {
+				rf.Offense = pick(r, offenses)
+			}
+		}
+		if _, err := g.s.CreateReferral(g.ctx, store.SystemActor, rf); err != nil {
+			return fmt.Errorf("demo past referral: %w", err)
+		}
+	}
 	return nil
 }

@@ -167,6 +167,9 @@ func TestFillContent(t *testing.T) {
 		// with its reason, and the rest are new.
 		screened := 0
 		for _, r := range refs {
+			if r.DecidedBy != "" {
+				continue // history: decided before the queue
+			}
 			ok, reason := store.Eligibility(proto, r)
 			switch {
 			case r.ReReferralOf != "":
