@@ -155,6 +155,11 @@ func (e *testEnv) openTerm(key gossh.Signer, term string, env map[string]string,
 	if err != nil {
 		return nil, err
 	}
+	return startShell(conn, term, env, discard)
+}
+
+// startShell opens a shell session on conn (closing conn on failure).
+func startShell(conn *gossh.Client, term string, env map[string]string, discard bool) (*client, error) {
 	sess, err := conn.NewSession()
 	if err != nil {
 		conn.Close()
@@ -405,8 +410,8 @@ func (m *standIn) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *standIn) View() tea.View {
-	v := tea.NewView(fmt.Sprintf("owg stand-in\nuser %s (%s) theme %s\nsize %dx%d\nlast: %s\npeople: %d\nnotice: %s\n",
-		m.o.Actor.User, m.o.Actor.Role, m.o.Theme.Name, m.w, m.h, m.last, m.people, m.notice))
+	v := tea.NewView(fmt.Sprintf("owg stand-in\nuser %s (%s) theme %s\nlow bandwidth %v env %q\nsize %dx%d\nlast: %s\npeople: %d\nnotice: %s\n",
+		m.o.Actor.User, m.o.Actor.Role, m.o.Theme.Name, m.o.LowBandwidth, strings.Join(m.o.Env, " "), m.w, m.h, m.last, m.people, m.notice))
 	v.AltScreen = true
 	return v
 }

@@ -70,6 +70,7 @@ func New(cfg Config) (*Server, error) {
 		wish.WithAddress(cfg.Listen),
 		wish.WithVersion("owg"),
 		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
+		func(srv *ssh.Server) error { srv.ServerConfigCallback = serverConfig(cfg.PostQuantumKex); return nil },
 		wish.WithPublicKeyAuth(publicKeyHandler),
 		wish.WithMiddleware(
 			s.program(),

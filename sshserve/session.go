@@ -61,6 +61,7 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 			Protocol:     s.cfg.Protocol,
 			Theme:        ThemeFor(u, env),
 			LowBandwidth: u.LowBandwidth,
+			Env:          env,
 			Now:          s.cfg.Now,
 			OnPresence:   func(p tui.Presence) { s.hub.setPresence(m, p) },
 			Remote:       true,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/themes"
+	"github.com/leadtable/owg/tui"
 )
 
 // SessionEnv is a session's environment as its program sees it: what the
@@ -54,20 +55,14 @@ func envTrue(env []string, key string) bool {
 	return b
 }
 
-// ThemeFor is the theme a user's session uses: the user's saved theme
-// (else the default); NO_COLOR forces monochrome; a dumb or Linux console
-// and the low-bandwidth preference get the ASCII theme.
+// ThemeFor is the theme a user's session opens with, by the same rule as
+// the local TUI (tui.ThemeFor, themes.Pick): the user's saved theme, else
+// the default; the low-bandwidth preference gives ASCII; NO_COLOR forces
+// monochrome; TERM=dumb or linux switches to ASCII glyphs. The user record
+// is read afresh at every sign-in, so a saved preference applies on every
+// login.
 func ThemeFor(u store.User, env []string) themes.Theme {
-	t := themes.Default
-	if named, ok := themes.ByName(u.Theme); ok {
-		t = named
-	}
-	if v, ok := getenv(env, "NO_COLOR"); ok && v != "" && !t.Mono {
-		t = themes.Monochrome
-	}
-	term, _ := getenv(env, "TERM")
-	if term == "dumb" || term == "linux" || u.LowBandwidth {
-		t = themes.ASCII
-	}
+	// No flag: an unknown saved preference is ignored, so Pick cannot fail.
+	t, _ := tui.ThemeFor("", u.Theme, env, u.LowBandwidth)
 	return t
 }

@@ -1,10 +1,14 @@
 package sshserve
 
 import (
+	"context"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/tui"
@@ -33,21 +37,29 @@ func TestColorProfile(t *testing.T) {
 
 func TestThemeFor(t *testing.T) {
 	tests := []struct {
-		u    store.User
-		env  []string
-		want string
+		u     store.User
+		env   []string
+		want  string
+		ascii bool // ASCII glyphs
 	}{
-		{store.User{}, []string{"TERM=xterm-256color"}, "default"},
-		{store.User{Theme: "high-contrast"}, []string{"TERM=xterm-256color"}, "high-contrast"},
-		{store.User{Theme: "no-such-theme"}, []string{"TERM=xterm-256color"}, "default"},
-		{store.User{Theme: "high-contrast"}, []string{"TERM=xterm-256color", "NO_COLOR=1"}, "monochrome"},
-		{store.User{}, []string{"TERM=linux"}, "ascii"},
-		{store.User{}, []string{"TERM=dumb", "NO_COLOR=1"}, "ascii"},
-		{store.User{LowBandwidth: true}, []string{"TERM=xterm-256color"}, "ascii"},
+		{store.User{}, []string{"TERM=xterm-256color"}, "default", false},
+		{store.User{Theme: "high-contrast"}, []string{"TERM=xterm-256color"}, "high-contrast", false},
+		{store.User{Theme: "no-such-theme"}, []string{"TERM=xterm-256color"}, "default", false},
+		{store.User{Theme: "high-contrast"}, []string{"TERM=xterm-256color", "NO_COLOR=1"}, "monochrome", false},
+		{store.User{}, []string{"TERM=linux"}, "default", true}, // colours kept, ASCII glyphs
+		{store.User{}, []string{"TERM=dumb", "NO_COLOR=1"}, "monochrome", true},
+		{store.User{LowBandwidth: true}, []string{"TERM=xterm-256color"}, "ascii", true},
+		{store.User{Theme: "high-contrast", LowBandwidth: true}, []string{"TERM=xterm-256color"}, "ascii", true},
 	}
 	for _, tt := range tests {
-		if got := ThemeFor(tt.u, tt.env).Name; got != tt.want {
-			t.Errorf("ThemeFor(%+v, %q) = %s => want %s", tt.u, tt.env, got, tt.want)
+		got := ThemeFor(tt.u, tt.env)
+		if got.Name != tt.want || got.ASCII != tt.ascii {
+			t.Errorf("ThemeFor(%+v, %q) = %s (ASCII glyphs %v) => want %s (%v)", tt.u, tt.env, got.Name, got.ASCII, tt.want, tt.ascii)
+		}
+		// One rule for local and SSH sessions.
+		local, err := tui.ThemeFor("", tt.u.Theme, tt.env, tt.u.LowBandwidth)
+		if err != nil || local.Name != got.Name || local.ASCII != got.ASCII {
+			t.Errorf("tui.ThemeFor => %s, %v; sshserve.ThemeFor => %s", local.Name, err, got.Name)
 		}
 	}
 }
@@ -87,5 +99,59 @@ func TestMailboxCoalesces(t *testing.T) {
 	}
 	if len(many) != maxPendingChanges || many[len(many)-1].ID != string(rune(0x4e00+999)) {
 		t.Errorf("batch of %d, last %q => want %d ending with the newest", len(many), many[len(many)-1].ID, maxPendingChanges)
+	}
+}
+
+// A preference saved from any session (tui.SavePrefs, what the Settings
+// screen calls) applies at the user's next sign-in, over SSH as locally.
+func TestSavedPreferencesApplyOnEveryLogin(t *testing.T) {
+	e := newTestEnv(t, nil)
+	k := e.addUser("pat", store.RoleCaseManager, true)
+	actor := store.Actor{User: "pat", Role: store.RoleCaseManager}
+	login := func(env map[string]string, want ...string) {
+		t.Helper()
+		c, err := e.openTerm(k, "xterm-256color", env, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.close()
+		for _, w := range want {
+			c.out.waitFor(t, 0, w, waitLong)
+		}
+	}
+	login(nil, "theme default", "low bandwidth false", "TERM=xterm-256color")
+	if err := tui.SavePrefs(context.Background(), e.db, actor, tui.Prefs{Theme: "high-contrast"}); err != nil {
+		t.Fatal(err)
+	}
+	login(nil, "theme high-contrast", "low bandwidth false")
+	login(map[string]string{"NO_COLOR": "1"}, "theme monochrome", "NO_COLOR=1")
+	if err := tui.SavePrefs(context.Background(), e.db, actor, tui.Prefs{Theme: "high-contrast", LowBandwidth: true}); err != nil {
+		t.Fatal(err)
+	}
+	login(nil, "theme ascii", "low bandwidth true")
+	login(nil, "theme ascii", "low bandwidth true") // and the next time
+}
+
+// The real TUI draws with the saved theme from the first frame: a user
+// who chose low bandwidth gets no colour escapes and ASCII glyphs only.
+func TestSavedLowBandwidthReachesTheScreen(t *testing.T) {
+	e := newRealTUIEnv(t)
+	k := e.addUser("pat", store.RoleCaseManager, true)
+	if err := tui.SavePrefs(context.Background(), e.db, store.Actor{User: "pat", Role: store.RoleCaseManager}, tui.Prefs{LowBandwidth: true}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.open(k, true)
+	defer c.close()
+	c.out.waitFor(t, 0, "Today", waitLong)
+	c.out.settle(200*time.Millisecond, 3*time.Second)
+	raw := string(c.out.bytesFrom(0))
+	if strings.Contains(raw, "\x1b[38;") || strings.Contains(raw, "\x1b[48;") {
+		t.Errorf("low-bandwidth session received colour escapes: %q", raw)
+	}
+	for _, r := range ansi.Strip(raw) {
+		if r > 0x7e {
+			t.Errorf("low-bandwidth session received non-ASCII glyph %q in %q", r, ansi.Strip(raw))
+			break
+		}
 	}
 }

@@ -164,7 +164,7 @@ func BenchmarkRenderBytes(b *testing.B) {
 		want  string // on screen once open
 		walk  int    // moves down inside the first page
 	}{
-		{"today", store.Actor{User: "keisha", Role: store.RoleSupervisor}, "", "Overdue", 4},
+		{"today", store.Actor{User: "keisha", Role: store.RoleSupervisor}, "", "capacity", 4},
 		{"caseload", store.Actor{User: "dana", Role: store.RolePM}, "2", "URGENT", 6},
 		{"referrals", store.Actor{User: "dana", Role: store.RolePM}, "3", "score", 4},
 		{"cases", store.Actor{User: "dana", Role: store.RolePM}, "4", "POSITION", 6},

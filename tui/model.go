@@ -50,6 +50,7 @@ type model struct {
 	form        common.Component // the session's New referral form, kept while closed
 	settings    *settings
 	prefs       Prefs
+	prefsSet    bool // changed in this session: a late load must not undo it
 	on          notices
 	width       int
 	height      int
@@ -94,7 +95,7 @@ func New(opts Options) tea.Model {
 	m.keys.Ack.SetEnabled(false)
 	m.tabs = newTabs(ctx)
 	m.form = intake.New(ctx)
-	m.settings = newSettings(ctx, func() Prefs { return m.prefs })
+	m.settings = newSettings(ctx, func() Prefs { return m.prefs }, m.setPrefs)
 	m.active = TabToday
 	if opensOnForm(opts.Actor.Role) {
 		m.overlay = m.form
@@ -158,10 +159,8 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		text, isErr := msg.StatusLine()
 		m.setStatus(text, isErr)
 		return m, m.loadNotices()
-	case setPrefsMsg:
-		return m, m.setPrefs(msg.prefs)
 	case prefsLoadedMsg:
-		if msg.err == nil {
+		if msg.err == nil && !m.prefsSet {
 			m.prefs = msg.prefs
 			if m.prefs.Theme == "" {
 				m.prefs.Theme = themes.Default.Name
@@ -429,6 +428,10 @@ func (m *model) tabBar() string {
 	who := common.Line(m.ctx.Actor.User) + st.Sep() + string(m.ctx.Actor.Role)
 	left := b.String()
 	gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(who) - 1
+	if gap < 1 { // no room for the role: the name alone
+		who = common.Line(m.ctx.Actor.User)
+		gap = m.width - ansi.StringWidth(left) - ansi.StringWidth(who) - 1
+	}
 	if gap >= 1 {
 		left += strings.Repeat(" ", gap) + st.Muted.Render(who)
 	}

@@ -112,11 +112,15 @@ func (m *model) onNotices(msg noticesMsg) tea.Cmd {
 func (m *model) noticeLine() string {
 	st := m.ctx.St()
 	n := m.on.list[0]
-	s := "! " + intake.NoticeText(n, m.ctx.Time())
+	s := "! " + common.Line(n.ID) + " " + store.KindLabel(n.Kind)
+	if a := common.Line(n.Agency); a != "" {
+		s += st.Sep() + common.Fit(a, 18)
+	}
+	s += st.Sep() + intake.Ago(n.Received, m.ctx.Time())
 	if more := len(m.on.list) - 1; more > 0 {
 		s += fmt.Sprintf(" (+%d)", more)
 	}
-	return s + st.Sep() + "A takes the handoff"
+	return s + st.Sep() + "A: take handoff"
 }
 
 // touchesNotices reports whether changes may add or remove a notice or
@@ -163,7 +167,7 @@ func loadPrefsCmd(c *common.Ctx) tea.Cmd {
 // setPrefs applies new preferences at once (the theme goes through
 // themes.Pick, so NO_COLOR and TERM still apply) and saves them.
 func (m *model) setPrefs(p Prefs) tea.Cmd {
-	m.prefs = p
+	m.prefs, m.prefsSet = p, true
 	t, err := themesPick(p.Theme, m.opts.Env, p.LowBandwidth)
 	if err != nil {
 		m.setStatus(err.Error(), true)

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -10,9 +11,6 @@ import (
 	"github.com/leadtable/owg/themes"
 	"github.com/leadtable/owg/tui/common"
 )
-
-// setPrefsMsg asks the root to apply and save new preferences.
-type setPrefsMsg struct{ prefs Prefs }
 
 // settingsKeys are the Settings page's keys.
 type settingsKeys struct {
@@ -24,13 +22,14 @@ type settingsKeys struct {
 type settings struct {
 	ctx    *common.Ctx
 	keys   settingsKeys
-	prefs  func() Prefs // the root's current preferences
+	prefs  func() Prefs        // the root's current preferences
+	set    func(Prefs) tea.Cmd // applies at once and saves
 	width  int
 	height int
 }
 
-func newSettings(ctx *common.Ctx, prefs func() Prefs) *settings {
-	return &settings{ctx: ctx, prefs: prefs, keys: settingsKeys{
+func newSettings(ctx *common.Ctx, prefs func() Prefs, set func(Prefs) tea.Cmd) *settings {
+	return &settings{ctx: ctx, prefs: prefs, set: set, keys: settingsKeys{
 		Theme:        key.NewBinding(key.WithKeys("t", "right", "l"), key.WithHelp("t", "next theme")),
 		PrevTheme:    key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←", "previous theme")),
 		LowBandwidth: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "low bandwidth")),
@@ -62,7 +61,8 @@ func (s *settings) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	default:
 		return s, nil
 	}
-	return s, func() tea.Msg { return setPrefsMsg{prefs: p} }
+	// applied now, not through a message: two quick presses step twice
+	return s, s.set(p)
 }
 
 func (s *settings) View() string {
@@ -79,7 +79,7 @@ func (s *settings) View() string {
 	lines := []string{
 		st.Title.Render("Settings") + st.Muted.Render(st.Sep()+"saved for "+common.Line(s.ctx.Actor.User)+", used on every login"),
 		"",
-		"  " + common.Pad("theme", 16) + st.Accent.Render(common.Pad(name, 15)) + st.Muted.Render("t/→ next, ← previous: "+strings.Join(themes.Names(), ", ")),
+		"  " + common.Pad("theme", 16) + st.Accent.Render(common.Pad(name, 15)) + st.Muted.Render("t next, ← previous ("+strconv.Itoa(len(themes.All))+" themes)"),
 		"  " + common.Pad("low bandwidth", 16) + st.Accent.Render(common.Pad(onOff, 15)) + st.Muted.Render("b: no borders, short help, ASCII"),
 		"",
 	}

@@ -56,9 +56,9 @@ func (t *today) noticeRows(st *common.Styles, now time.Time) []common.Row {
 	rows := make([]common.Row, 0, len(t.notices))
 	for _, n := range t.notices {
 		text := common.Pad(common.Line(n.ID), 7) + " " + common.Pad(store.KindLabel(n.Kind), 17) + " " +
-			common.Pad(common.Line(n.Agency), 14) + " " + common.Pad(intake.Ago(n.Received, now), 15)
+			common.Pad(common.Line(n.Agency), 16) + " " + common.Pad(intake.Ago(n.Received, now), 16)
 		if now.Sub(n.Received) > time.Duration(limit)*time.Minute {
-			text += st.Bad.Render(fmt.Sprintf("! over %d min, unacknowledged", limit))
+			text += st.Bad.Render(fmt.Sprintf("! over %d min", limit))
 		}
 		rows = append(rows, common.Row{Key: "notice:" + n.ID, Text: text, Filter: n.ID + " " + n.Agency})
 	}

@@ -79,7 +79,7 @@ func (m *Model) rows() []common.Row {
 		rows = append(rows, common.Row{Header: true, Text: st.Muted.Render(cutLine(rk.Capacity) + " (all offered)")})
 	}
 	if len(rk.ReReferrals) > 0 {
-		rows = append(rows, common.Row{Header: true, Text: st.Title.Render(fmt.Sprintf("Re-referrals (%d): to their case manager, no capacity used", len(rk.ReReferrals)))})
+		rows = append(rows, common.Row{Header: true, Text: st.Title.Render(fmt.Sprintf("Re-referrals (%d): no capacity used", len(rk.ReReferrals)))})
 		for _, rr := range rk.ReReferrals {
 			r := rr.Referral
 			text := fmt.Sprintf("     %-7s -> %-7s %-10s %-9s %s", r.ID, rr.ParticipantID, store.FormatDate(r.Received), shortKind(r.Kind), m.name(r))
@@ -195,10 +195,11 @@ func (m *Model) breakdownPane() []string {
 	for _, rr := range rk.ReReferrals {
 		if rr.Referral.ID == id {
 			cm := common.Line(m.d.parts[rr.ParticipantID].CaseManager)
+			// one line under the title: crossing into this section
+			// repaints little
 			return []string{
 				st.Title.Render("Re-referral " + id),
-				fmt.Sprintf("  already enrolled as %s; routed to case manager %s", rr.ParticipantID, cm),
-				"  uses no capacity and is never ranked; accept links it to the participant",
+				fmt.Sprintf("  enrolled as %s, case manager %s: no capacity used, accept links it", rr.ParticipantID, cm),
 			}
 		}
 	}
@@ -206,8 +207,7 @@ func (m *Model) breakdownPane() []string {
 		if so.Referral.ID == id {
 			return []string{
 				st.Title.Render("Screened out " + id),
-				"  reason: " + so.Reason + " (" + store.ScreenOutMessage(m.ctx.Protocol, so.Referral, so.Reason) + ")",
-				"  ineligible referrals are never ranked",
+				"  " + so.Reason + ": " + store.ScreenOutMessage(m.ctx.Protocol, so.Referral, so.Reason) + " (never ranked)",
 			}
 		}
 	}
