@@ -5,6 +5,7 @@
 package tui
 
 import (
+	"context"
 	"time"
 
 	"github.com/leadtable/owg/store"
@@ -14,6 +15,9 @@ import (
 
 // Options configure one TUI session.
 type Options struct {
+	// Context ends with the session (SSH) or the program; store calls made
+	// by the session use it. Defaults to context.Background.
+	Context context.Context
 	Store    store.Store
 	Actor    store.Actor // the signed-in user and role
 	Protocol store.Protocol

@@ -67,11 +67,14 @@ func New(opts Options) tea.Model {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Context == nil {
+		opts.Context = context.Background()
+	}
 	if opts.Theme.Name == "" && !opts.Theme.Mono {
 		opts.Theme = themes.Default
 	}
 	ctx := &common.Ctx{
-		Ctx:          context.Background(),
+		Ctx:          opts.Context,
 		Store:        opts.Store,
 		Actor:        opts.Actor,
 		Protocol:     opts.Protocol,
