@@ -17,7 +17,7 @@ import (
 type Options struct {
 	// Context ends with the session (SSH) or the program; store calls made
 	// by the session use it. Defaults to context.Background.
-	Context context.Context
+	Context  context.Context
 	Store    store.Store
 	Actor    store.Actor // the signed-in user and role
 	Protocol store.Protocol
