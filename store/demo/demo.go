@@ -619,7 +619,7 @@ func (g *gen) history() error {
 	proto := store.DefaultProtocol()
 	kinds := []store.ReferralKind{store.KindArrestDiversion, store.KindSocialContact, store.KindSocialContact, store.KindCommunity}
 	offenses := []string{"drug_possession", "trespass", "theft_misdemeanor", "public_disorder"}
-	for _, p := range g.parts {
+	for i, p := range g.parts {
 		kind := pick(r, kinds)
 		received := p.EnrolledOn.AddDate(0, 0, -(2 + r.IntN(18))).Add(time.Duration(7+r.IntN(14)) * time.Hour)
 		rf := store.Referral{
@@ -651,6 +651,11 @@ func (g *gen) history() error {
 			return err
 		}
 		cur.ReferralID = created.ID
+		// The rotation in steady state: half were reviewed at the last
+		// meeting, half at the one before; newcomers not yet.
+		if last := g.day(-14 - 14*(i%2)); !cur.EnrolledOn.After(last) && cur.Status.Active() {
+			cur.LastReview = last
+		}
 		if _, err := g.s.UpdateParticipant(g.ctx, store.SystemActor, cur); err != nil {
 			return fmt.Errorf("demo participant referral: %w", err)
 		}
