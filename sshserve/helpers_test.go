@@ -313,21 +313,32 @@ type probe struct {
 	panicOnNew string
 	// block makes Update block for this user until the channel closes.
 	block map[string]chan struct{}
+	// opts are the options each user's newest model was built with.
+	opts map[string]tui.Options
 }
 
 func newProbe() *probe {
-	return &probe{events: map[string][]tea.Msg{}, block: map[string]chan struct{}{}}
+	return &probe{events: map[string][]tea.Msg{}, block: map[string]chan struct{}{}, opts: map[string]tui.Options{}}
 }
 
 func (p *probe) newModel(o tui.Options) tea.Model {
 	p.mu.Lock()
 	panicky := p.panicOnNew == o.Actor.User
 	block := p.block[o.Actor.User]
+	p.opts[o.Actor.User] = o
 	p.mu.Unlock()
 	if panicky {
 		panic("stand-in model refuses to start")
 	}
 	return &standIn{o: o, p: p, block: block}
+}
+
+// options returns the options user's newest model was built with.
+func (p *probe) options(user string) (tui.Options, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	o, ok := p.opts[user]
+	return o, ok
 }
 
 func (p *probe) record(user string, msg tea.Msg) {

@@ -586,3 +586,21 @@ func TestHostKeyCreatedOnceAndReused(t *testing.T) {
 		t.Error("New without DataDir or HostKeyPath => want an error")
 	}
 }
+
+// The session's model gets a context that ends with the connection, so
+// its store calls never outlive it.
+func TestSessionContextEndsWithConnection(t *testing.T) {
+	e := newTestEnv(t, nil)
+	k := e.addUser("gil", store.RoleCaseManager, true)
+	c := e.open(k, true)
+	c.out.waitFor(t, 0, "user gil", waitLong)
+	o, ok := e.probe.options("gil")
+	if !ok || o.Context == nil {
+		t.Fatalf("options %+v => want a Context", o)
+	}
+	if err := o.Context.Err(); err != nil {
+		t.Fatalf("context ended while connected: %v", err)
+	}
+	c.close()
+	eventually(t, waitLong, "the session's context ends", func() bool { return o.Context.Err() != nil })
+}

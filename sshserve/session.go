@@ -56,6 +56,9 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 	in := newInputTracker(sess, cancel)
 	model := &guardModel{
 		inner: s.cfg.NewModel(tui.Options{
+			// Store calls made for the session end with its connection (a
+			// write is one transaction: all or nothing).
+			Context:      sess.Context(),
 			Store:        s.cfg.Store,
 			Actor:        actor,
 			Protocol:     s.cfg.Protocol,

@@ -54,7 +54,7 @@ func FormTheme(st *Styles) huh.ThemeFunc {
 	f.TextInput.Cursor = st.Accent
 	f.TextInput.Placeholder = st.Muted
 	f.TextInput.Prompt = st.Accent
-	f.TextInput.Text = st.Base
+	f.TextInput.Text = lipgloss.NewStyle() // plain: typed text repaints only itself (a coloured pad costs ~20 B per key)
 	t.Focused = f
 
 	b := f

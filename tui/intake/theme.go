@@ -48,7 +48,7 @@ func leanTheme(st *common.Styles) huh.ThemeFunc {
 	f.TextInput.Cursor = st.Accent
 	f.TextInput.Placeholder = st.Muted
 	f.TextInput.Prompt = st.Muted
-	f.TextInput.Text = st.Base
+	f.TextInput.Text = lipgloss.NewStyle() // plain: typed text repaints only itself (a coloured pad costs ~20 B per key)
 	f.NoteTitle = st.Title
 	f.Next = f.FocusedButton
 	t.Focused = f
