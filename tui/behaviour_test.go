@@ -238,3 +238,16 @@ func TestHelpAndFilter(t *testing.T) {
 		t.Errorf("after reload: selected %q => want P-0002", c.list.SelectedKey())
 	}
 }
+
+// A partner who may see the participant (police with an ROI covering
+// them) can flag them for the next meeting's goal review.
+func TestPoliceWithROICanFlagForMeeting(t *testing.T) {
+	s := seed(t)
+	tm := startTUI(t, testOptions(s, actorPolice), 120, 40)
+	run(t, tm, step{"", []string{"New", "referral"}}, step{"\x1b", []string{"Court"}},
+		step{"2", []string{"José"}}, step{"\r", []string{"José Núñez"}}, step{"f", []string{"flagged for the next meeting"}})
+	p, err := s.GetParticipant(context.Background(), "P-0001")
+	if err != nil || p.FlaggedBy != actorPolice.User {
+		t.Errorf("P-0001 after police pressed f: FlaggedBy %q, %v => want %q", p.FlaggedBy, err, actorPolice.User)
+	}
+}

@@ -75,7 +75,9 @@ func (p *participant) enableKeys() {
 	p.keys.Court.SetEnabled(legal && len(p.view.Cases) > 0)
 	p.keys.ROI.SetEnabled(ident)
 	p.keys.Revoke.SetEnabled(ident && len(p.validROIs()) > 0)
-	p.keys.Flag.SetEnabled(shown && (ident || legal))
+	// Any partner who may see the participant can flag them for the next
+	// meeting's goal review (DOMAIN.md rule 3: "everyone flagged by a partner").
+	p.keys.Flag.SetEnabled(shown)
 }
 
 func (p *participant) Init() tea.Cmd { return p.load(true) }
