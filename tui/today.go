@@ -65,6 +65,31 @@ func (t *today) noticeRows(st *common.Styles, now time.Time) []common.Row {
 	return rows
 }
 
+// noticeRowsShown is how many rows the notice block has under its title.
+const noticeRowsShown = 3
+
+// noticeBlock is the "Field referrals waiting for a handoff" section for
+// a viewer who gets notices: always 1+noticeRowsShown rows (padded, the
+// overflow summed up as "+N more"), so a notice arriving or acknowledged
+// repaints the block alone, never the sections below it.
+func (t *today) noticeBlock(st *common.Styles, now time.Time) []common.Row {
+	all := t.noticeRows(st, now)
+	rows := []common.Row{{Header: true, Text: st.Accent.Render(fmt.Sprintf("Field referrals waiting for a handoff (%d)", len(all)))}}
+	switch {
+	case len(all) == 0:
+		rows = append(rows, common.Row{Header: true, Text: "    " + st.Muted.Render("none")})
+	case len(all) <= noticeRowsShown:
+		rows = append(rows, all...)
+	default:
+		rows = append(rows, all[:noticeRowsShown-1]...)
+		rows = append(rows, common.Row{Header: true, Text: "    " + st.Muted.Render(fmt.Sprintf("+%d more, newer", len(all)-noticeRowsShown+1))})
+	}
+	for len(rows) < 1+noticeRowsShown {
+		rows = append(rows, common.Row{Header: true})
+	}
+	return rows
+}
+
 func (t *today) Init() tea.Cmd { return t.load() }
 
 func (t *today) load() tea.Cmd {
@@ -193,8 +218,8 @@ func (t *today) rebuild() {
 		}
 	}
 	var rows []common.Row
-	if t.noticesOn && len(t.notices) > 0 {
-		rows = section(rows, st, "Field referrals waiting for a handoff", t.noticeRows(st, c.Time()))
+	if t.noticesOn {
+		rows = t.noticeBlock(st, c.Time())
 	}
 	if store.CanWrite(c.Actor.Role, store.DataGeneralContacts) {
 		rows = section(rows, st, "Overdue contacts", overdue)
