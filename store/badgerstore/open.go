@@ -6,6 +6,7 @@ package badgerstore
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -64,6 +65,8 @@ type DB struct {
 	// call returns ErrClosed instead of reaching a closed Badger (which panics).
 	closeMu sync.RWMutex
 	closed  bool
+
+	hooks testHooks
 
 	// wmu serializes writers: the audit chain needs one order.
 	wmu sync.Mutex
@@ -171,6 +174,11 @@ func Open(dir string, o Options) (*DB, error) {
 	if err := db.checkFormat(); err != nil {
 		bdb.Close()
 		return nil, err
+	}
+	// An import killed half-way is undone before anyone reads the store.
+	if err := db.rollbackImport(context.Background(), store.SystemActor); err != nil {
+		bdb.Close()
+		return nil, fmt.Errorf("undo an unfinished referral import: %w", err)
 	}
 	return db, nil
 }
@@ -302,6 +310,12 @@ func (db *DB) Close() error {
 	}
 	db.closed = true
 	return db.bdb.Close()
+}
+
+// testHooks inject failures in tests; zero in production.
+type testHooks struct {
+	importFail  func(chunk int) error // fails the import at a chunk
+	crashImport bool                  // leaves a failed import unrolled, as a killed process would
 }
 
 // ErrClosed is returned by calls made after Close.

@@ -98,41 +98,162 @@ func (db *DB) CreateReferral(ctx context.Context, a store.Actor, r store.Referra
 	return out, err
 }
 
-// ImportReferrals creates all of rs in one transaction, or none. The error
-// names every bad row (1-based, in rs order).
+// importChunk is how many referrals one import transaction writes: well
+// under what a transaction of this store's small memtables can hold.
+const importChunk = 300
+
+// keyImportJournal lists the referrals an import in progress has committed,
+// so an import that fails half-way (or a process killed during one) is
+// rolled back: all or nothing, however large the file.
+const keyImportJournal = "meta/import-journal"
+
+type importJournal struct {
+	IDs []string `json:"ids"`
+}
+
+// ImportReferrals creates all of rs, or none. Every row is checked first
+// (validation, ids duplicated in rs or already taken), and every bad row is
+// reported; then the referrals are written in chunks under a journal that
+// a failure, or the next Open after a crash, rolls back.
 func (db *DB) ImportReferrals(ctx context.Context, a store.Actor, rs []store.Referral) ([]store.Referral, error) {
-	var out []store.Referral
-	err := db.update(ctx, a, func(t *tx) error {
-		out = make([]store.Referral, 0, len(rs))
+	if err := db.precheckImport(ctx, rs); err != nil {
+		return nil, err
+	}
+	out := make([]store.Referral, 0, len(rs))
+	for start := 0; start < len(rs); start += importChunk {
+		chunk := rs[start:min(start+importChunk, len(rs))]
+		var made []store.Referral
+		err := db.update(ctx, a, func(t *tx) error {
+			made = made[:0]
+			var j importJournal
+			if start > 0 {
+				if err := getJSON(t.txn, keyImportJournal, "import journal", &j); err != nil {
+					return err
+				}
+			}
+			if db.hooks.importFail != nil {
+				if err := db.hooks.importFail(start / importChunk); err != nil {
+					return err
+				}
+			}
+			var errs []error
+			for i, r := range chunk {
+				c, err := t.createReferral(r)
+				if err != nil {
+					if isUserError(err) {
+						errs = append(errs, fmt.Errorf("row %d: %w", start+i+1, err))
+						continue
+					}
+					return err
+				}
+				made = append(made, c)
+				j.IDs = append(j.IDs, c.ID)
+			}
+			if err := errors.Join(errs...); err != nil {
+				return err
+			}
+			if start+len(chunk) >= len(rs) {
+				return t.delete(keyImportJournal) // the last chunk: the import is whole
+			}
+			return t.putJSON(keyImportJournal, j)
+		})
+		if err != nil {
+			if start > 0 && !db.hooks.crashImport {
+				if rerr := db.rollbackImport(context.WithoutCancel(ctx), a); rerr != nil {
+					return nil, fmt.Errorf("%w; and undoing the partial import failed: %v", err, rerr)
+				}
+			}
+			return nil, err
+		}
+		out = append(out, made...)
+	}
+	return out, nil
+}
+
+// precheckImport reports every row of rs that cannot be created, reading
+// only: nothing is written when any row is bad.
+func (db *DB) precheckImport(ctx context.Context, rs []store.Referral) error {
+	return db.view(ctx, func(txn *badger.Txn) error {
 		var errs []error
 		seen := map[string]int{}
 		for i, r := range rs {
-			if id := store.CleanLine(r.ID); id != "" {
-				if j, dup := seen[id]; dup {
-					errs = append(errs, fmt.Errorf("row %d: referral %s: %w (row %d has it too)", i+1, id, store.ErrExists, j))
-					continue
-				}
-				seen[id] = i + 1
+			r = cleanReferral(r)
+			if r.Status == "" {
+				r.Status = store.RefNew
 			}
-			c, err := t.createReferral(r)
+			if err := r.Validate(); err != nil {
+				errs = append(errs, fmt.Errorf("row %d: %w", i+1, err))
+				continue
+			}
+			if r.ID == "" {
+				continue
+			}
+			if _, ok := parseID(kindReferral, r.ID); !ok {
+				errs = append(errs, fmt.Errorf("row %d: referral id %q is not well formed", i+1, r.ID))
+				continue
+			}
+			if j, dup := seen[r.ID]; dup {
+				errs = append(errs, fmt.Errorf("row %d: referral %s: %w (row %d has it too)", i+1, r.ID, store.ErrExists, j))
+				continue
+			}
+			seen[r.ID] = i + 1
+			taken, err := exists(txn, pfxReferral+r.ID)
 			if err != nil {
-				if isUserError(err) {
-					errs = append(errs, fmt.Errorf("row %d: %w", i+1, err))
-					continue
-				}
 				return err
 			}
-			out = append(out, c)
+			if taken {
+				errs = append(errs, fmt.Errorf("row %d: referral %s: %w", i+1, r.ID, store.ErrExists))
+			}
 		}
 		return errors.Join(errs...)
 	})
-	if errors.Is(err, badger.ErrTxnTooBig) {
-		return nil, fmt.Errorf("an import of %d referrals is too large to save at once: split it into files of at most 800 rows (nothing was imported): %w", len(rs), badger.ErrTxnTooBig)
+}
+
+// rollbackImport deletes the referrals of an unfinished import, newest
+// chunk first, each deletion audited, then the journal.
+func (db *DB) rollbackImport(ctx context.Context, a store.Actor) error {
+	for {
+		done := false
+		err := db.update(ctx, a, func(t *tx) error {
+			var j importJournal
+			if err := getJSON(t.txn, keyImportJournal, "import journal", &j); err != nil {
+				if errors.Is(err, store.ErrNotFound) {
+					done = true
+					return nil
+				}
+				return err
+			}
+			cut := max(0, len(j.IDs)-importChunk)
+			for _, id := range j.IDs[cut:] {
+				old, err := getReferral(t.txn, id)
+				if errors.Is(err, store.ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				if err := t.reindex(referralIndex(old), nil); err != nil {
+					return err
+				}
+				if err := t.delete(pfxReferral + id); err != nil {
+					return err
+				}
+				t.change("referral", id, old.ParticipantID)
+				if err := t.audit(store.AuditDelete, id, "import-rollback"); err != nil {
+					return err
+				}
+			}
+			j.IDs = j.IDs[:cut]
+			if len(j.IDs) == 0 {
+				done = true
+				return t.delete(keyImportJournal)
+			}
+			return t.putJSON(keyImportJournal, j)
+		})
+		if err != nil || done {
+			return err
+		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // isUserError reports whether err is about the input (validation, a taken

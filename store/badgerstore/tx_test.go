@@ -3,7 +3,6 @@ package badgerstore
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
@@ -49,30 +48,79 @@ func TestConflictRetried(t *testing.T) {
 	}
 }
 
-// TestImportLimit: an import too big for one transaction fails cleanly,
-// writing nothing and saying to split the file; 800 rows fit.
-func TestImportLimit(t *testing.T) {
+// TestLargeImport: an import far bigger than one transaction holds is
+// written in chunks and arrives whole.
+func TestLargeImport(t *testing.T) {
 	db := memDB(t)
 	rs := make([]store.Referral, 5000)
 	for i := range rs {
 		rs[i] = newReferral(fmt.Sprintf("Person %d", i), day(2025, 4, 1))
 		rs[i].Notes = "Seen near the library most mornings; asked about shelter beds and a phone."
 	}
-	_, err := db.ImportReferrals(ctx, pm, rs)
-	if err == nil {
-		t.Logf("an import of %d referrals fits in one transaction", len(rs))
-		return
+	got, err := db.ImportReferrals(ctx, pm, rs)
+	if err != nil || len(got) != len(rs) {
+		t.Fatalf("ImportReferrals(5000) => %d, %v, want 5000, nil", len(got), err)
 	}
-	if !errors.Is(err, badger.ErrTxnTooBig) {
-		t.Fatalf("ImportReferrals(5000) => %v, want too big or nil", err)
+	if n := must[[]store.Referral](t, "list")(db.ListReferrals(ctx, store.ReferralFilter{})); len(n) != len(rs) {
+		t.Errorf("after the import => %d referrals, want %d", len(n), len(rs))
 	}
-	if got := must[[]store.Referral](t, "list")(db.ListReferrals(ctx, store.ReferralFilter{})); len(got) != 0 {
-		t.Errorf("after a failed import => %d referrals, want 0", len(got))
+	if _, err := db.GetSetting(ctx, "x"); err != nil && !errors.Is(err, store.ErrNotFound) {
+		t.Fatal(err)
 	}
-	if !strings.Contains(err.Error(), "split it") {
-		t.Errorf("ImportReferrals(5000) => %q, want advice to split the file", err)
+	if seq, err := db.VerifyAudit(ctx); err != nil {
+		t.Errorf("audit after a chunked import => broken at %d: %v", seq, err)
 	}
-	if _, err := db.ImportReferrals(ctx, pm, rs[:800]); err != nil {
-		t.Errorf("ImportReferrals(800) => %v, want nil", err)
+}
+
+// TestImportFailureRollsBack: a failure after some chunks committed undoes
+// them (audited as deletions), so an import is all or nothing; a process
+// killed half-way is undone at the next Open.
+func TestImportFailureRollsBack(t *testing.T) {
+	rs := make([]store.Referral, 2*importChunk+10)
+	for i := range rs {
+		rs[i] = newReferral(fmt.Sprintf("Person %d", i), day(2025, 4, 1))
+	}
+	boom := errors.New("disk on fire")
+	for _, crash := range []bool{false, true} {
+		dir := t.TempDir()
+		db, err := Open(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.hooks.importFail = func(chunk int) error {
+			if chunk == 2 {
+				return boom
+			}
+			return nil
+		}
+		db.hooks.crashImport = crash
+		if _, err := db.ImportReferrals(ctx, pm, rs); !errors.Is(err, boom) {
+			t.Fatalf("crash=%v: ImportReferrals => %v, want %v", crash, err, boom)
+		}
+		if crash {
+			if n, _ := db.ListReferrals(ctx, store.ReferralFilter{}); len(n) != 2*importChunk {
+				t.Fatalf("crash: before reopening %d referrals are stored, want the %d of two chunks", len(n), 2*importChunk)
+			}
+			db.Close()
+			if db, err = Open(dir, Options{}); err != nil {
+				t.Fatalf("reopen after a crashed import: %v", err)
+			}
+		}
+		if n := must[[]store.Referral](t, "list")(db.ListReferrals(ctx, store.ReferralFilter{})); len(n) != 0 {
+			t.Errorf("crash=%v: after a failed import => %d referrals, want 0", crash, len(n))
+		}
+		if seq, err := db.VerifyAudit(ctx); err != nil {
+			t.Errorf("crash=%v: audit broken at %d: %v", crash, seq, err)
+		}
+		dels, _ := db.ListAudit(ctx, store.AuditFilter{Action: store.AuditDelete})
+		if len(dels) != 2*importChunk {
+			t.Errorf("crash=%v: %d deletions audited, want %d", crash, len(dels), 2*importChunk)
+		}
+		// ids are never reused: the next referral gets a new number
+		r, err := db.CreateReferral(ctx, pm, newReferral("After", day(2025, 4, 2)))
+		if err != nil || r.ID == "R-0001" {
+			t.Errorf("crash=%v: next referral => %s, %v; want a fresh id", crash, r.ID, err)
+		}
+		db.Close()
 	}
 }
