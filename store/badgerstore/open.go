@@ -66,6 +66,9 @@ type DB struct {
 	closeMu sync.RWMutex
 	closed  bool
 
+	// importMu keeps to one import at a time: they share one journal.
+	importMu sync.Mutex
+
 	hooks testHooks
 
 	// wmu serializes writers: the audit chain needs one order.

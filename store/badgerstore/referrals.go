@@ -116,6 +116,8 @@ type importJournal struct {
 // reported; then the referrals are written in chunks under a journal that
 // a failure, or the next Open after a crash, rolls back.
 func (db *DB) ImportReferrals(ctx context.Context, a store.Actor, rs []store.Referral) ([]store.Referral, error) {
+	db.importMu.Lock()
+	defer db.importMu.Unlock()
 	if err := db.precheckImport(ctx, rs); err != nil {
 		return nil, err
 	}
