@@ -96,7 +96,7 @@ func Minutes(m Meeting, viewer Actor, labels map[string]string) string {
 		}
 		// Decisions and action items are free text that may identify the
 		// subject: they follow the rule of general notes on that subject.
-		freeText := CanSeeNote(viewer.Role, covers, General)
+		freeText := CanSeeItemText(viewer.Role, covers)
 		if len(it.Decisions) > 0 {
 			b.WriteString("\nDecisions:\n\n")
 			if !freeText {

@@ -182,3 +182,42 @@ func SeesIdentities(role Role) bool {
 	}
 	return false
 }
+
+// CanSeeItemText reports whether the viewer may see the free text recorded
+// on a meeting agenda item (decisions and action items): it may name or
+// describe the item's subject, so it follows the rule of general notes
+// about that subject. roiCovers tells whether a valid ROI of the subject
+// covers the viewer; for an item with no participant subject (other
+// business, the last meeting's action items, a referral the viewer may not
+// see in full), a role that needs an ROI counts as not covered.
+func CanSeeItemText(role Role, roiCovers bool) bool { return CanSeeNote(role, roiCovers, General) }
+
+// SeesMeetings reports whether role may attend OWG meetings and read their
+// minutes: everyone but the evaluator, who gets aggregates only.
+func SeesMeetings(role Role) bool {
+	switch role {
+	case RolePM, RoleSupervisor, RoleCaseManager, RoleProsecutor, RoleDefender, RolePolice, RoleProvider, RoleCommunity:
+		return true
+	}
+	return false
+}
+
+// CanDecideReferrals reports whether role records the OWG's decisions on
+// referrals (accept, waitlist, decline): the pm and supervisors. Case
+// managers see the queue but do not decide.
+func CanDecideReferrals(role Role) bool { return role == RolePM || role == RoleSupervisor }
+
+// CanSeeCaseNote reports whether the viewer may see note n on a legal case
+// they see with caseAccess. Only a viewer who sees the case in full sees
+// its notes, and the defense's notes (a defender's, or a note with no
+// author role) reach defenders only: never the prosecution, police,
+// providers or LEAD staff.
+func CanSeeCaseNote(role Role, caseAccess Access, n CaseNote) bool {
+	if caseAccess != Shown {
+		return false
+	}
+	if n.Role == RoleDefender || n.Role == "" {
+		return role == RoleDefender
+	}
+	return true
+}

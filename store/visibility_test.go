@@ -121,3 +121,59 @@ func FuzzClean(f *testing.F) {
 		}
 	})
 }
+
+// TestMeetingAndCaseNoteRules covers the rules of meeting free text,
+// meeting attendance, referral decisions and case notes for every role.
+func TestMeetingAndCaseNoteRules(t *testing.T) {
+	type want struct {
+		itemTextNoROI, itemTextROI, meetings, decides bool
+		defenseNote, prosecutionNote                  bool // with the case shown in full
+	}
+	wants := map[Role]want{
+		RolePM:          {true, true, true, true, false, true},
+		RoleSupervisor:  {true, true, true, true, false, true},
+		RoleCaseManager: {true, true, true, false, false, true},
+		RoleProsecutor:  {false, true, true, false, false, true},
+		RoleDefender:    {false, true, true, false, true, true},
+		RolePolice:      {false, true, true, false, false, true},
+		RoleProvider:    {false, true, true, false, false, true},
+		RoleCommunity:   {false, false, true, false, false, true},
+		RoleEvaluator:   {false, false, false, false, false, true},
+	}
+	defense := CaseNote{Role: RoleDefender, Text: "alibi"}
+	unsigned := CaseNote{Text: "no role"}
+	prosecution := CaseNote{Role: RoleProsecutor, Text: "offer"}
+	for _, role := range Roles {
+		w, ok := wants[role]
+		if !ok {
+			t.Fatalf("test misses %s", role)
+		}
+		if got := CanSeeItemText(role, false); got != w.itemTextNoROI {
+			t.Errorf("CanSeeItemText(%s, no ROI) = %v => want %v", role, got, w.itemTextNoROI)
+		}
+		if got := CanSeeItemText(role, true); got != w.itemTextROI {
+			t.Errorf("CanSeeItemText(%s, ROI) = %v => want %v", role, got, w.itemTextROI)
+		}
+		if got := SeesMeetings(role); got != w.meetings {
+			t.Errorf("SeesMeetings(%s) = %v => want %v", role, got, w.meetings)
+		}
+		if got := CanDecideReferrals(role); got != w.decides {
+			t.Errorf("CanDecideReferrals(%s) = %v => want %v", role, got, w.decides)
+		}
+		for _, n := range []CaseNote{defense, unsigned} {
+			if got := CanSeeCaseNote(role, Shown, n); got != w.defenseNote {
+				t.Errorf("CanSeeCaseNote(%s, shown, %q by %q) = %v => want %v", role, n.Text, n.Role, got, w.defenseNote)
+			}
+		}
+		if got := CanSeeCaseNote(role, Shown, prosecution); got != w.prosecutionNote {
+			t.Errorf("CanSeeCaseNote(%s, shown, prosecution) = %v => want %v", role, got, w.prosecutionNote)
+		}
+		for _, a := range []Access{StatusOnly, Redacted, DeIdentified} {
+			for _, n := range []CaseNote{defense, prosecution} {
+				if CanSeeCaseNote(role, a, n) {
+					t.Errorf("CanSeeCaseNote(%s, %s, %q) = true => want false: notes need the case in full", role, a, n.Text)
+				}
+			}
+		}
+	}
+}

@@ -140,7 +140,11 @@ func (c *caseload) rebuild() {
 			}
 			b.WriteString(why)
 		}
-		rows = append(rows, common.Row{Key: p.P.ID, Text: b.String(), Filter: p.P.ID + " " + p.Label + " " + string(p.P.Status)})
+		filter := p.Label + " " + string(p.P.Status)
+		if p.Shown() {
+			filter = p.P.ID + " " + filter // the id is never matched for a viewer who may not see it
+		}
+		rows = append(rows, common.Row{Key: p.P.ID, Text: b.String(), Filter: filter})
 	}
 	c.list.SetRows(rows)
 	c.resizeList()

@@ -115,8 +115,12 @@ func (c *cases) key(msg tea.KeyPressMsg) tea.Cmd {
 	if !c.list.Filtering() {
 		switch {
 		case key.Matches(msg, c.keys.Detail):
-			c.detail = c.selected() != nil
-			return nil
+			lc := c.selected()
+			c.detail = lc != nil
+			if lc == nil {
+				return nil
+			}
+			return c.auditDetail(*lc)
 		case key.Matches(msg, c.keys.Position):
 			return c.positionForm()
 		case key.Matches(msg, c.keys.Note):
@@ -220,7 +224,11 @@ func (c *cases) rebuild() {
 		} else {
 			b.WriteString("status: " + string(lc.Status))
 		}
-		rows = append(rows, common.Row{Key: lc.ID, Text: b.String(), Filter: lc.ID + " " + p.Label + " " + string(lc.Kind) + " " + lc.CaseNumber})
+		filter := lc.ID + " " + p.Label + " " + string(lc.Kind)
+		if p.CaseAccess == store.Shown {
+			filter += " " + lc.CaseNumber // never matched for a status-only viewer
+		}
+		rows = append(rows, common.Row{Key: lc.ID, Text: b.String(), Filter: filter})
 	}
 	c.list.SetRows(rows)
 }
@@ -268,6 +276,20 @@ func (c *cases) View() string {
 	return strings.Join(append(lines, foot), "\n")
 }
 
+// auditDetail records the opening of a case's detail, a read of its
+// participant's record: ids and codes only.
+func (c *cases) auditDetail(lc store.LegalCase) tea.Cmd {
+	ctx := c.ctx
+	return func() tea.Msg {
+		err := ctx.Store.Record(ctx.Context(), store.AuditEvent{User: ctx.Actor.User, Role: ctx.Actor.Role, Action: store.AuditView,
+			Subject: lc.ParticipantID, Detail: "case:" + lc.ID, Addr: ctx.Actor.Addr})
+		if err != nil {
+			return common.StatusMsg{Text: "cases: " + err.Error(), Err: true}
+		}
+		return nil
+	}
+}
+
 // detailLines shows one case in full (or its status only, for police).
 func (c *cases) detailLines(lc store.LegalCase) []string {
 	st := c.ctx.St()
@@ -298,11 +320,16 @@ func (c *cases) detailLines(lc store.LegalCase) []string {
 	for _, h := range lc.Hearings {
 		add("hearing", store.FormatDate(h.Date)+" "+h.Outcome)
 	}
-	if len(lc.DefenderNotes) > 0 {
-		lines = append(lines, "", "  "+st.Accent.Render("Notes"))
-		for _, n := range lc.DefenderNotes {
-			lines = append(lines, "  "+store.FormatDate(n.Time)+" "+common.Line(n.Author)+" ("+string(n.Role)+"): "+common.Line(n.Text))
+	// the defense's notes reach defenders only (store.CanSeeCaseNote)
+	var notes []string
+	for _, n := range lc.DefenderNotes {
+		if store.CanSeeCaseNote(c.ctx.Actor.Role, p.CaseAccess, n) {
+			notes = append(notes, "  "+store.FormatDate(n.Time)+" "+common.Line(n.Author)+" ("+string(n.Role)+"): "+common.Line(n.Text))
 		}
+	}
+	if len(notes) > 0 {
+		lines = append(lines, "", "  "+st.Accent.Render("Notes"))
+		lines = append(lines, notes...)
 	}
 	return lines
 }

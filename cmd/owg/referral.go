@@ -34,6 +34,10 @@ func referralStaff(ctx context.Context, app *App) (store.Store, store.Actor, err
 		return nil, store.Actor{}, err
 	}
 	if store.Visible(a.Role, true, store.DataReferrals) != store.Shown {
+		// a denied view is audited (ids and codes only)
+		if err := st.Record(ctx, store.AuditEvent{User: a.User, Role: a.Role, Action: store.AuditDenied, Subject: "referrals", Detail: "referral-queue", Addr: a.Addr}); err != nil {
+			return nil, store.Actor{}, err
+		}
 		return nil, store.Actor{}, fmt.Errorf("the referral queue is not shared with the %s role: %w", a.Role, store.ErrDenied)
 	}
 	return st, a, nil
@@ -168,6 +172,9 @@ offers a slot) needs --reason and is audited as an override.`,
 			st, a, err := referralStaff(ctx, app)
 			if err != nil {
 				return err
+			}
+			if !store.CanDecideReferrals(a.Role) {
+				return fmt.Errorf("referral decisions are recorded by the pm or a supervisor, not the %s role: %w", a.Role, store.ErrDenied)
 			}
 			ref, err := st.GetReferral(ctx, id)
 			if errors.Is(err, store.ErrNotFound) {

@@ -177,11 +177,17 @@ func writeShown(b *strings.Builder, v store.ParticipantView, viewer store.Actor,
 		if !c.IntakeDeadline.IsZero() {
 			line("  - intake deadline: %s; completed: %s", store.FormatDate(c.IntakeDeadline), orDash(store.FormatDate(c.IntakeCompleted)))
 		}
-		// Defender notes are the defense's: only a defender exports them.
-		if viewer.Role == store.RoleDefender {
-			for _, n := range c.DefenderNotes {
-				line("  - defender note %s (%s): %s", store.FormatDate(n.Time), md(n.Author), md(n.Text))
+		// Defender notes are the defense's: only a defender exports them
+		// (store.CanSeeCaseNote, as on the Cases screen).
+		for _, n := range c.DefenderNotes {
+			if !store.CanSeeCaseNote(viewer.Role, v.CaseAccess, n) {
+				continue
 			}
+			who := "defender"
+			if n.Role != "" {
+				who = string(n.Role)
+			}
+			line("  - %s note %s (%s): %s", who, store.FormatDate(n.Time), md(n.Author), md(n.Text))
 		}
 	}
 }
@@ -249,7 +255,7 @@ func md(s string) string {
 // the re-disclosure notice, and audits the export. Evaluators, who see
 // aggregate reports only, are refused with store.ErrDenied (and audited).
 func MinutesMarkdown(ctx context.Context, s store.Store, viewer store.Actor, id string, now time.Time) (string, error) {
-	if viewer.Role == store.RoleEvaluator {
+	if !store.SeesMeetings(viewer.Role) {
 		if err := Audit(ctx, s, viewer, store.AuditDenied, id, "minutes-markdown"); err != nil {
 			return "", err
 		}

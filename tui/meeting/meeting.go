@@ -66,6 +66,10 @@ func New(ctx *common.Ctx) common.Component {
 // Init loads the meetings.
 func (m *Model) Init() tea.Cmd { return m.reloadLobby() }
 
+// shared reports whether the viewer's role attends meetings at all
+// (store.SeesMeetings: not the evaluator, who gets aggregates only).
+func (m *Model) shared() bool { return store.SeesMeetings(m.ctx.Actor.Role) }
+
 // SetSize sets the screen's size in cells.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
@@ -121,7 +125,12 @@ func (m *Model) dequeue() tea.Cmd {
 	return cmd
 }
 
-func (m *Model) reloadLobby() tea.Cmd { return loadLobby(m.ctx, m.next()) }
+func (m *Model) reloadLobby() tea.Cmd {
+	if !m.shared() {
+		return nil
+	}
+	return loadLobby(m.ctx, m.next())
+}
 
 func (m *Model) setStatus(s string, ok bool) { m.status, m.statusOK = s, ok }
 
@@ -169,6 +178,9 @@ func (m *Model) item() (store.AgendaItem, bool) {
 
 // join enters meeting id, following the facilitator.
 func (m *Model) join(id string) tea.Cmd {
+	if !m.shared() {
+		return nil
+	}
 	return loadMeeting(m.ctx, m.next(), id, true, true)
 }
 

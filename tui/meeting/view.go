@@ -45,6 +45,9 @@ func (m *Model) View() string {
 func (m *Model) lobbyView() []string {
 	st := m.ctx.St()
 	out := []string{st.Title.Render("Meeting")}
+	if !m.shared() {
+		return append(out, "", "  "+st.Muted.Render("Meetings are "+store.NotShared+": the Reports tab has the aggregates."))
+	}
 	if !m.loaded {
 		return append(out, "", st.Muted.Render("  loading..."))
 	}
@@ -228,7 +231,9 @@ func (m *Model) covers(it store.AgendaItem) bool {
 	case store.ItemReferral:
 		return store.Visible(m.ctx.Actor.Role, false, store.DataReferrals) == store.Shown
 	}
-	return true
+	// no participant subject (other business, the last meeting's action
+	// items): as in the minutes, a role that needs an ROI is not covered
+	return !store.NeedsROI(m.ctx.Actor.Role)
 }
 
 // ItemLines renders what viewer sees of the viewed agenda item (context,
@@ -402,7 +407,7 @@ func (m *Model) caseLines(ic itemCtx) []string {
 		out = append(out, "   position note: "+common.Line(c.PositionNote))
 	}
 	for _, h := range c.Hearings[max(len(c.Hearings)-2, 0):] {
-		out = append(out, fmt.Sprintf("   hearing %s %s", store.FormatDate(h.Date), h.Outcome))
+		out = append(out, fmt.Sprintf("   hearing %s %s", store.FormatDate(h.Date), common.Line(h.Outcome)))
 	}
 	return out
 }
@@ -444,7 +449,7 @@ func (m *Model) previousActions(it store.AgendaItem) []string {
 	if m.prev == nil || m.prev.ID != it.Subject {
 		return []string{st.Muted.Render("   last meeting's action items are not loaded")}
 	}
-	showText := store.SeesIdentities(m.ctx.Actor.Role)
+	showText := store.CanSeeItemText(m.ctx.Actor.Role, !store.NeedsROI(m.ctx.Actor.Role))
 	var out []string
 	for _, a := range m.prev.ActionItems {
 		out = append(out, "   "+m.actionText(a, showText))
@@ -457,7 +462,7 @@ func (m *Model) actionText(a store.ActionItem, showText bool) string {
 	if a.Done {
 		box = "[x]"
 	}
-	s := fmt.Sprintf("%s %s owner %s", box, a.ID, common.Line(a.Owner))
+	s := fmt.Sprintf("%s %s owner %s", box, common.Line(a.ID), common.Line(a.Owner))
 	if !a.Due.IsZero() {
 		s += " due " + store.FormatDate(a.Due)
 	}
@@ -477,12 +482,14 @@ func (m *Model) recordLines(it store.AgendaItem, n int) []string {
 	covers := m.covers(it)
 	role := m.ctx.Actor.Role
 	var entries []string
+	hidden := false
 	for _, note := range it.Notes {
 		s := note.Sensitivity
 		if s == "" {
 			s = store.General
 		}
 		if !store.CanSeeNote(role, covers, s) {
+			hidden = true
 			continue
 		}
 		tag := ""
@@ -491,16 +498,25 @@ func (m *Model) recordLines(it store.AgendaItem, n int) []string {
 		}
 		entries = append(entries, fmt.Sprintf("   %s note %s: %s%s", st.Bullet, common.Line(note.Author), tag, common.Line(note.Text)))
 	}
+	// decisions and action items may name or describe the subject: they
+	// follow the rule of general notes on it (store.Minutes does the same)
+	showText := store.CanSeeItemText(role, covers)
 	for _, d := range it.Decisions {
+		if !showText {
+			hidden = true
+			continue
+		}
 		entries = append(entries, fmt.Sprintf("   %s decision %s: %s", st.Bullet, common.Line(d.Author), common.Line(d.Text)))
 	}
-	showText := store.SeesIdentities(role) || covers
 	for _, a := range m.mt.ActionItems {
 		if a.ItemID == it.ID {
 			entries = append(entries, "   "+st.Bullet+" action "+m.actionText(a, showText))
 		}
 	}
 	head := st.Muted.Render(fmt.Sprintf("Notes, decisions, action items (%d)", len(entries)))
+	if hidden {
+		entries = append(entries, "   "+st.Muted.Render("(others "+store.NotShared+")"))
+	}
 	keep := entries[max(len(entries)-(n-1), 0):]
 	return append([]string{head}, keep...)
 }
@@ -511,6 +527,8 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch {
 	case m.form != nil || m.decide != nil || m.jumping:
 		return []key.Binding{k.Cancel}
+	case !m.shared():
+		return nil
 	case !m.joined:
 		return []key.Binding{k.Start, k.Join, k.Reload}
 	case m.drives():

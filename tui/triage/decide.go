@@ -25,9 +25,7 @@ const (
 
 // CanDecide reports whether role records referral decisions (pm and
 // supervisor); case managers view, others never see the queue.
-func CanDecide(role store.Role) bool {
-	return role == store.RolePM || role == store.RoleSupervisor
-}
+func CanDecide(role store.Role) bool { return store.CanDecideReferrals(role) }
 
 // CaseManagerLoad is one active case manager's caseload against caps.
 type CaseManagerLoad struct {

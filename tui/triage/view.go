@@ -90,7 +90,7 @@ func (m *Model) rows() []common.Row {
 		rows = append(rows, common.Row{Header: true, Text: st.Title.Render(fmt.Sprintf("Screened out (%d): never ranked", len(rk.ScreenedOut)))})
 		for _, so := range rk.ScreenedOut {
 			r := so.Referral
-			text := fmt.Sprintf("     %-7s %-16s %-10s %-9s %s", r.ID, so.Reason, store.FormatDate(r.Received), shortKind(r.Kind), m.name(r))
+			text := fmt.Sprintf("     %-7s %-16s %-10s %-9s %s", r.ID, common.Line(so.Reason), store.FormatDate(r.Received), shortKind(r.Kind), m.name(r))
 			rows = append(rows, common.Row{Key: r.ID, Text: text, Filter: r.ID + " " + m.name(r)})
 		}
 	}
@@ -207,7 +207,7 @@ func (m *Model) breakdownPane() []string {
 		if so.Referral.ID == id {
 			return []string{
 				st.Title.Render("Screened out " + id),
-				"  " + so.Reason + ": " + store.ScreenOutMessage(m.ctx.Protocol, so.Referral, so.Reason) + " (never ranked)",
+				"  " + common.Line(so.Reason) + ": " + store.ScreenOutMessage(m.ctx.Protocol, so.Referral, so.Reason) + " (never ranked)",
 			}
 		}
 	}
