@@ -271,7 +271,8 @@ func (c *caseload) View() string {
 }
 
 func (c *caseload) ShortHelp() []key.Binding {
-	return append(c.list.ShortHelp(), c.cycle)
+	l := c.list.Keys
+	return []key.Binding{l.Open, c.cycle, l.Filter, l.Up, l.Down}
 }
 
 func (c *caseload) FullHelp() [][]key.Binding {

@@ -410,10 +410,19 @@ func (c *cases) noteForm() tea.Cmd {
 	return c.form.open("Case note · "+base.ID, build, save)
 }
 
+// ShortHelp puts the role's actions before the list keys, so a narrow
+// help line still shows them.
 func (c *cases) ShortHelp() []key.Binding {
-	return append(c.list.ShortHelp(), c.keys.Detail, c.keys.Position, c.keys.Note)
+	if c.form.active() {
+		return []key.Binding{cancelKey}
+	}
+	l := c.list.Keys
+	return []key.Binding{l.Open, c.keys.Position, c.keys.Note, c.keys.Detail, l.Filter, l.Up, l.Down}
 }
 
 func (c *cases) FullHelp() [][]key.Binding {
+	if c.form.active() {
+		return [][]key.Binding{{cancelKey}}
+	}
 	return [][]key.Binding{c.list.FullHelp(), {c.keys.Detail, c.keys.Position, c.keys.Note}}
 }

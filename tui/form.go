@@ -51,6 +51,10 @@ func formKeys() *huh.KeyMap {
 	return k
 }
 
+// cancelKey is the help of an open form's esc; huh's own help line under
+// the form lists the field keys (enter, shift+tab).
+var cancelKey = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+
 func (h *formHost) active() bool { return h.form != nil || h.saving }
 
 // open shows a new form. build makes the form (reusing its values on every
@@ -167,6 +171,22 @@ func dateField(name string, optional bool) func(string) error {
 		}
 		if _, err := store.ParseDate(s); err != nil {
 			return fmt.Errorf("%s: %v", name, err)
+		}
+		return nil
+	}
+}
+
+// pastDateField validates the required date of something that happened
+// (a contact, a step on a goal): today or before, never in the future,
+// where it would hide an overdue contact.
+func pastDateField(name string, now time.Time) func(string) error {
+	valid := dateField(name, false)
+	return func(s string) error {
+		if err := valid(s); err != nil {
+			return err
+		}
+		if d, _ := store.ParseDate(s); d.After(store.Today(now)) {
+			return fmt.Errorf("%s: %s is in the future (today is %s)", name, store.FormatDate(d), store.FormatDate(store.Today(now)))
 		}
 		return nil
 	}

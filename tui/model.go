@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -391,7 +392,7 @@ func (m *model) View() tea.View {
 	w, h := m.bodySize()
 	var body []string
 	if m.showHelp {
-		body = strings.Split(m.help.FullHelpView(m.fullHelp()), "\n")
+		body = strings.Split(m.fullHelpView(m.fullHelp()), "\n")
 	} else {
 		body = strings.Split(m.page().View(), "\n")
 	}
@@ -450,8 +451,12 @@ func (m *model) helpLine(w int) string {
 	switch {
 	case m.ctx.LowBandwidth:
 		page, global = page[:min(len(page), 2)], []key.Binding{m.keys.Help}
+	case m.capturing():
+		// a form or filter takes the keys: ?, q and N would be typed, so
+		// only the keys that still work are offered
+		global = []key.Binding{m.keys.ForceQ}
 	case m.overlay != nil && m.overlay == m.form:
-		global = []key.Binding{m.keys.Help, m.keys.Quit}
+		global = []key.Binding{m.keys.Help, m.keys.Quit} // N is the form itself
 	}
 	right := m.helpItems(global, w)
 	sep := m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator)
@@ -463,30 +468,66 @@ func (m *model) helpLine(w int) string {
 }
 
 // helpItems renders the enabled bindings that fit in width cells whole,
-// with an ellipsis when some were left out.
+// with an ellipsis when some were left out (dropping one more item when
+// that is what makes room for it).
 func (m *model) helpItems(bs []key.Binding, width int) string {
 	st := m.help.Styles
 	sep := st.ShortSeparator.Render(m.help.ShortSeparator)
-	var b strings.Builder
-	used := 0
+	var items []string
 	for _, kb := range bs {
 		if !kb.Enabled() {
 			continue
 		}
 		item := st.ShortKey.Render(kb.Help().Key) + " " + st.ShortDesc.Render(kb.Help().Desc)
-		if used > 0 {
+		if len(items) > 0 {
 			item = sep + item
 		}
-		if w := ansi.StringWidth(item); used+w > width {
-			if tail := " " + st.Ellipsis.Render(m.help.Ellipsis); used > 0 && used+ansi.StringWidth(tail) <= width {
-				b.WriteString(tail)
-			}
-			break
-		}
-		used += ansi.StringWidth(item)
-		b.WriteString(item)
+		items = append(items, item)
 	}
-	return b.String()
+	total := 0
+	for _, it := range items {
+		total += ansi.StringWidth(it)
+	}
+	if total <= width {
+		return strings.Join(items, "")
+	}
+	tail := " " + st.Ellipsis.Render(m.help.Ellipsis)
+	for n := len(items) - 1; n > 0; n-- {
+		total -= ansi.StringWidth(items[n])
+		if total+ansi.StringWidth(tail) <= width {
+			return strings.Join(items[:n], "") + tail
+		}
+	}
+	return ""
+}
+
+// fullHelpView lays the full help's columns out in bands that fit the
+// width: a column that does not fit on the row starts a new band below,
+// so no key is cut off on a narrow terminal.
+func (m *model) fullHelpView(groups [][]key.Binding) string {
+	sep := m.help.Styles.FullSeparator.Inline(true).Render(m.help.FullSeparator)
+	sepW := lipgloss.Width(sep)
+	var bands, row []string
+	used := 0
+	for _, g := range groups {
+		col := m.help.FullHelpView([][]key.Binding{g})
+		if col == "" {
+			continue
+		}
+		w := lipgloss.Width(col)
+		if used > 0 && used+sepW+w > m.width {
+			bands = append(bands, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, used = nil, 0
+		}
+		if used > 0 {
+			row, used = append(row, sep), used+sepW
+		}
+		row, used = append(row, col), used+w
+	}
+	if len(row) > 0 {
+		bands = append(bands, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	}
+	return strings.Join(bands, "\n\n")
 }
 
 func (m *model) fullHelp() [][]key.Binding {

@@ -8,6 +8,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/tui/common"
 )
@@ -22,7 +24,7 @@ type participantLoadedMsg struct {
 // participantKeys are the Participant screen's keys; actions are enabled
 // only for roles store.CanWrite allows.
 type participantKeys struct {
-	Up, Down, PageUp, PageDown                              key.Binding
+	Up, Down, PageUp, PageDown, Back                        key.Binding
 	Contact, Goal, Progress, Case, Court, ROI, Revoke, Flag key.Binding
 }
 
@@ -49,6 +51,7 @@ func newParticipant(ctx *common.Ctx, id string) *participant {
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown", "space"), key.WithHelp("pgdn", "page down")),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")), // the root's, named here for the help
 		Contact:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "log contact")),
 		Goal:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add goal")),
 		Progress: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "goal progress")),
@@ -227,7 +230,7 @@ func (p *participant) lines() []string {
 	if pp.Housing != "" {
 		info += " · housing " + common.Line(pp.Housing)
 	}
-	lines = append(lines, "  "+info)
+	lines = append(lines, p.wrap("  "+info, 4)...)
 	last := "last contact " + daysAgo(today, pp.LastContact)
 	if !pp.LastContact.IsZero() {
 		last = "last contact " + store.FormatDate(pp.LastContact) + " (" + daysText(today, pp.LastContact) + ")"
@@ -235,7 +238,7 @@ func (p *participant) lines() []string {
 	if pp.FlaggedBy != "" {
 		last += " · " + st.Warn.Render("flagged for the next meeting by "+common.Line(pp.FlaggedBy))
 	}
-	lines = append(lines, "  "+last)
+	lines = append(lines, p.wrap("  "+last, 4)...)
 	lines = append(lines, p.roiLines(today)...)
 	lines = append(lines, "", st.Accent.Render(fmt.Sprintf("Goals (%d)", len(v.Goals))))
 	lines = append(lines, p.goalLines()...)
@@ -263,7 +266,7 @@ func (p *participant) roiLines(today time.Time) []string {
 		default:
 			s += " (" + daysText(today, r.Expires) + ")"
 		}
-		out = append(out, "  "+s)
+		out = append(out, p.wrap("  "+s, 4)...)
 	}
 	return out
 }
@@ -311,14 +314,14 @@ func (p *participant) goalLines() []string {
 	var out []string
 	for _, g := range p.view.Goals {
 		head := fmt.Sprintf("  %s %s · %s · ", g.ID, kindText(store.CaseKind(g.Domain)), kindText(store.CaseKind(g.Status)))
-		out = append(out, head+p.trend(g, 16)+"  "+st.Base.Render("“"+common.Line(g.Words)+"”"))
+		out = append(out, p.wrap(head+p.trend(g, 16)+"  "+st.Base.Render("“"+common.Line(g.Words)+"”"), 4)...)
 		es := g.Progress
 		if len(es) > 3 {
 			es = es[len(es)-3:]
 		}
 		for i := len(es) - 1; i >= 0; i-- {
 			e := es[i]
-			out = append(out, fmt.Sprintf("      %s %-12s %s (%s)", store.FormatDate(e.Date), stepText(e.Step), common.Line(e.Note), common.Line(e.Author)))
+			out = append(out, p.wrap(fmt.Sprintf("      %s %-12s %s (%s)", store.FormatDate(e.Date), stepText(e.Step), common.Line(e.Note), common.Line(e.Author)), 30)...)
 		}
 	}
 	return out
@@ -335,8 +338,8 @@ func (p *participant) contactLines() []string {
 		if c.Sensitivity == store.Clinical {
 			sens = st.Warn.Render(sens)
 		}
-		out = append(out, fmt.Sprintf("  %s %s %s %s (%s)", store.FormatDate(c.Date), common.Pad(kindText(store.CaseKind(c.Kind)), 15), sens,
-			common.Line(c.Note), common.Line(c.Author)))
+		out = append(out, p.wrap(fmt.Sprintf("  %s %s %s %s (%s)", store.FormatDate(c.Date), common.Pad(kindText(store.CaseKind(c.Kind)), 15), sens,
+			common.Line(c.Note), common.Line(c.Author)), contactIndent)...)
 	}
 	return out
 }
@@ -368,20 +371,49 @@ func (p *participant) caseLines(today time.Time) []string {
 			}
 			s += " · " + pos
 		}
-		out = append(out, s)
+		out = append(out, p.wrap(s, 4)...)
 		if p.view.CaseAccess == store.Shown && c.PositionNote != "" {
-			out = append(out, "      "+st.Muted.Render("position note: ")+common.Line(c.PositionNote))
+			out = append(out, p.wrap("      "+st.Muted.Render("position note: ")+common.Line(c.PositionNote), 8)...)
 		}
 	}
 	return out
 }
 
+// contactIndent is where a contact's note starts: date, kind, sensitivity.
+const contactIndent = 2 + 10 + 1 + 15 + 1 + 8 + 1
+
+// wrap breaks a long line at word boundaries to the screen width, so a
+// note is read whole, not cut off; continuation lines are indented by
+// indent cells, under the text they continue.
+func (p *participant) wrap(s string, indent int) []string {
+	w := p.width
+	if w <= 0 || ansi.StringWidth(s) <= w {
+		return []string{s}
+	}
+	indent = min(indent, w/2)
+	first, _, _ := strings.Cut(ansi.Wrap(s, w, ""), "\n")
+	rest := ansi.Cut(s, ansi.StringWidth(first), ansi.StringWidth(s))
+	out := []string{first}
+	pad := strings.Repeat(" ", indent)
+	for _, l := range strings.Split(ansi.Wrap(strings.TrimLeft(rest, " "), w-indent, ""), "\n") {
+		out = append(out, pad+l)
+	}
+	return out
+}
+
+// ShortHelp puts the actions first: scrolling is what a user tries anyway.
 func (p *participant) ShortHelp() []key.Binding {
+	if p.form.active() {
+		return []key.Binding{cancelKey}
+	}
 	k := p.keys
-	return []key.Binding{k.Down, k.Contact, k.Goal, k.Progress, k.Flag}
+	return []key.Binding{k.Back, k.Contact, k.Goal, k.Progress, k.Flag, k.Down}
 }
 
 func (p *participant) FullHelp() [][]key.Binding {
+	if p.form.active() {
+		return [][]key.Binding{{cancelKey}}
+	}
 	k := p.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown},

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -66,7 +65,7 @@ func (p *participant) contactForm() tea.Cmd {
 	}
 	build := func() *huh.Form {
 		return huh.NewForm(huh.NewGroup(
-			huh.NewInput().Title("date").Placeholder("YYYY-MM-DD").Validate(dateField("date", false)).Value(&v.Date),
+			huh.NewInput().Title("date").Placeholder("YYYY-MM-DD").Validate(pastDateField("date", p.ctx.Time())).Value(&v.Date),
 			huh.NewSelect[store.ContactKind]().Title("kind").Options(options(store.ContactKinds)...).Value(&v.Kind),
 			huh.NewSelect[store.Sensitivity]().Title("sensitivity").Description("clinical notes never reach law enforcement or partners").
 				Options(options(sens)...).Value(&v.Sensitivity),
@@ -130,7 +129,7 @@ func (p *participant) progressForm() tea.Cmd {
 			huh.NewSelect[store.Step]().Title("step").Options(
 				huh.NewOption("step forward", store.StepForward), huh.NewOption("no change", store.StepNoChange),
 				huh.NewOption("setback", store.StepSetback)).Value(&v.Step),
-			huh.NewInput().Title("date").Placeholder("YYYY-MM-DD").Validate(dateField("date", false)).Value(&v.Date),
+			huh.NewInput().Title("date").Placeholder("YYYY-MM-DD").Validate(pastDateField("date", p.ctx.Time())).Value(&v.Date),
 			huh.NewText().Title("note").ExternalEditor(false).Lines(2).Value(&v.Note),
 		))
 	}
@@ -182,33 +181,66 @@ type courtValues struct {
 	Status        store.CaseStatus
 }
 
+// courtForm changes a case's next court date and status. With several
+// cases it asks which first, so the date and status it offers are that
+// case's own (never the first case's, saved onto another).
 func (p *participant) courtForm() tea.Cmd {
-	cs := p.view.Cases
+	cs := slices.Clone(p.view.Cases)
 	if len(cs) == 0 {
 		return common.StatusCmd("no legal case: add one first", true)
 	}
-	v := &courtValues{Case: cs[0].ID, NextCourtDate: store.FormatDate(cs[0].NextCourtDate), Status: cs[0].Status}
+	if len(cs) == 1 {
+		return p.courtFormFor(cs[0])
+	}
+	pick := &courtValues{Case: cs[0].ID}
 	opts := make([]huh.Option[string], len(cs))
 	for i, c := range cs {
-		opts[i] = huh.NewOption(fmt.Sprintf("%s %s %s", c.ID, kindText(c.Kind), common.Line(c.CaseNumber)), c.ID)
+		opts[i] = huh.NewOption(caseLabel(c), c.ID)
 	}
 	build := func() *huh.Form {
 		return huh.NewForm(huh.NewGroup(
-			huh.NewSelect[string]().Title("case").Options(opts...).Value(&v.Case),
+			huh.NewSelect[string]().Title("case").Options(opts...).Value(&pick.Case),
+		))
+	}
+	return p.form.open("Court date and status · "+p.id, build, func() tea.Cmd {
+		i := slices.IndexFunc(cs, func(c store.LegalCase) bool { return c.ID == pick.Case })
+		if i < 0 {
+			p.form.close()
+			return common.StatusCmd("case "+pick.Case+" not found: nothing saved", true)
+		}
+		return p.courtFormFor(cs[i])
+	})
+}
+
+func caseLabel(c store.LegalCase) string {
+	s := c.ID + " " + kindText(c.Kind)
+	if c.CaseNumber != "" {
+		s += " " + common.Line(c.CaseNumber)
+	}
+	if !c.NextCourtDate.IsZero() {
+		s += " · court " + store.FormatDate(c.NextCourtDate)
+	}
+	return s + " · " + string(c.Status)
+}
+
+// courtFormFor edits the version of c that was read: a concurrent change
+// is refused as stale.
+func (p *participant) courtFormFor(c store.LegalCase) tea.Cmd {
+	v := &courtValues{Case: c.ID, Status: c.Status}
+	if !c.NextCourtDate.IsZero() {
+		v.NextCourtDate = store.FormatDate(c.NextCourtDate)
+	}
+	build := func() *huh.Form {
+		return huh.NewForm(huh.NewGroup(
 			huh.NewInput().Title("next court date").Placeholder("YYYY-MM-DD, empty for none").
 				Validate(dateField("next court date", true)).Value(&v.NextCourtDate),
 			huh.NewSelect[store.CaseStatus]().Title("status").Options(options(store.CaseStatuses)...).Value(&v.Status),
 		))
 	}
 	ctx, actor := p.ctx, p.ctx.Actor
-	loaded := slices.Clone(cs)
-	return p.form.open("Court date and status · "+p.id, build, func() tea.Cmd {
-		return p.save("case "+v.Case, func() error {
-			i := slices.IndexFunc(loaded, func(c store.LegalCase) bool { return c.ID == v.Case })
-			if i < 0 {
-				return store.ErrNotFound
-			}
-			up := loaded[i] // the version read: a concurrent change is ErrStale
+	return p.form.open("Court date and status · "+p.id+" · "+caseLabel(c), build, func() tea.Cmd {
+		return p.save("case "+c.ID, func() error {
+			up := c
 			up.NextCourtDate, up.Status = optDate(v.NextCourtDate), v.Status
 			_, err := ctx.Store.UpdateCase(ctx.Context(), actor, up)
 			return err
@@ -229,8 +261,9 @@ func (p *participant) roiForm() tea.Cmd {
 	partners := []string{string(store.RolePolice), string(store.RoleProsecutor), string(store.RoleDefender), string(store.RoleProvider)}
 	build := func() *huh.Form {
 		return huh.NewForm(huh.NewGroup(
-			huh.NewMultiSelect[string]().Title("covers").Description("partner roles this release covers (space to pick)").
-				Options(huh.NewOptions(partners...)...).Value(&v.Covers),
+			huh.NewMultiSelect[string]().Title("covers").Description("partner roles this release covers (space or x to pick)").
+				Options(huh.NewOptions(partners...)...).Value(&v.Covers).
+				Height(2+len(partners)), // title, description and every partner: huh's default hides two
 			huh.NewInput().Title("agencies").Description("named agencies, comma separated (optional)").Value(&v.Agencies),
 			huh.NewInput().Title("signed").Validate(dateField("signed", false)).Value(&v.Signed),
 			huh.NewInput().Title("expires").Validate(dateField("expires", false)).Value(&v.Expires),

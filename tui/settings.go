@@ -15,6 +15,7 @@ import (
 // settingsKeys are the Settings page's keys.
 type settingsKeys struct {
 	Theme, PrevTheme, LowBandwidth key.Binding
+	Back                           key.Binding // the root's esc, named here for the help line
 }
 
 // settings is the Settings page (opened with S from every screen): the
@@ -33,6 +34,7 @@ func newSettings(ctx *common.Ctx, prefs func() Prefs, set func(Prefs) tea.Cmd) *
 		Theme:        key.NewBinding(key.WithKeys("t", "right", "l"), key.WithHelp("t", "next theme")),
 		PrevTheme:    key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←", "previous theme")),
 		LowBandwidth: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "low bandwidth")),
+		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 	}}
 }
 
@@ -118,7 +120,7 @@ func mustTheme(name string) themes.Theme {
 func (s *settings) SetSize(w, h int) { s.width, s.height = w, h }
 
 func (s *settings) ShortHelp() []key.Binding {
-	return []key.Binding{s.keys.Theme, s.keys.LowBandwidth}
+	return []key.Binding{s.keys.Theme, s.keys.LowBandwidth, s.keys.Back}
 }
 
 func (s *settings) FullHelp() [][]key.Binding {

@@ -259,6 +259,9 @@ func (t *today) View() string {
 	return strings.Join(lines, "\n")
 }
 
-func (t *today) ShortHelp() []key.Binding { return append(t.list.ShortHelp(), t.ack) }
+func (t *today) ShortHelp() []key.Binding {
+	l := t.list.Keys
+	return []key.Binding{l.Open, t.ack, l.Filter, l.Up, l.Down}
+}
 
 func (t *today) FullHelp() [][]key.Binding { return [][]key.Binding{t.list.FullHelp(), {t.ack}} }

@@ -610,7 +610,7 @@ func (m *Model) SetSize(width, height int) {
 func (m *Model) ShortHelp() []key.Binding {
 	switch m.state {
 	case editing:
-		return []key.Binding{m.keys.Next, m.keys.Prev, m.keys.Change, m.keys.Review, m.keys.Discard}
+		return []key.Binding{m.keys.Next, m.keys.Review, m.keys.Change, m.keys.Discard, m.keys.Prev}
 	case reviewing:
 		return []key.Binding{m.keys.Submit, m.keys.Edit, m.keys.Cancel}
 	case done:

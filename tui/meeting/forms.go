@@ -45,6 +45,16 @@ type form struct {
 
 func (f *form) setWidth(w int) { f.f.WithWidth(max(w, 20)) }
 
+// fit sizes the form to the h rows it is given on screen: huh then
+// scrolls the focused field into view instead of it being cut off below.
+func (f *form) fit(w, h int) {
+	if mdl, _ := f.f.Update(tea.WindowSizeMsg{Width: max(w, 20), Height: max(h, 3)}); mdl != nil {
+		if hf, ok := mdl.(*huh.Form); ok {
+			f.f = hf
+		}
+	}
+}
+
 // update passes msg to the huh form: done once submitted or aborted.
 func (f *form) update(msg tea.Msg) (cmd tea.Cmd, done, submit bool) {
 	mdl, cmd := f.f.Update(msg)
@@ -64,7 +74,17 @@ func (m *Model) newForm(kind formKind, v *formVals, itemID string, groups ...*hu
 	f := huh.NewForm(groups...).WithShowHelp(false).WithTheme(common.FormTheme(m.ctx.St()))
 	fm := &form{kind: kind, f: f, v: v, itemID: itemID}
 	fm.setWidth(m.width)
+	fm.fit(m.width, m.formHeight())
 	return fm
+}
+
+// formHeight is the rows a form gets: the item pane in a meeting, the
+// space under the lobby's header otherwise.
+func (m *Model) formHeight() int {
+	if m.joined {
+		return m.height - m.agendaRows() - 4
+	}
+	return m.height - 6
 }
 
 func (m *Model) openForm(f *form) tea.Cmd {

@@ -16,8 +16,8 @@ func newKeyMap() keyMap {
 	return keyMap{
 		Start:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "start meeting")),
 		Join:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "join meeting")),
-		Next:     key.NewBinding(key.WithKeys("down", "j", "n"), key.WithHelp("↓/n", "next item")),
-		Prev:     key.NewBinding(key.WithKeys("up", "k", "p"), key.WithHelp("↑/p", "previous item")),
+		Next:     key.NewBinding(key.WithKeys("down", "j", "n"), key.WithHelp("↓/n", "next")),
+		Prev:     key.NewBinding(key.WithKeys("up", "k", "p"), key.WithHelp("↑/p", "prev")),
 		Jump:     key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "jump to #")),
 		MoveUp:   key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K", "move item up")),
 		MoveDown: key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J", "move item down")),

@@ -41,6 +41,7 @@ type Model struct {
 	td        *triageData
 	view      int  // index of the item this viewer looks at
 	following bool // the view follows mt.Current
+	joining   bool // a join is under way (its read must not be superseded by a lobby reload)
 	ctxs      map[string]itemCtx
 	people    []person
 
@@ -75,6 +76,11 @@ func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
 	if m.form != nil {
 		m.form.setWidth(m.width)
+		if h := m.formHeight(); h >= 4 {
+			// (huh shrinks a field for good: a passing tiny terminal,
+			// where nothing is laid out anyway, must not shrink it)
+			m.form.fit(m.width, h)
+		}
 	}
 }
 
@@ -181,6 +187,7 @@ func (m *Model) join(id string) tea.Cmd {
 	if !m.shared() {
 		return nil
 	}
+	m.joining = true
 	return loadMeeting(m.ctx, m.next(), id, true, true)
 }
 
@@ -236,6 +243,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, cmd
 	}
 	if m.form != nil {
+		if _, ok := msg.(tea.WindowSizeMsg); ok {
+			return m, nil // sized by SetSize to the pane, not the screen
+		}
 		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Cancel) {
 			m.form = nil
 			m.setStatus("cancelled", true)
@@ -305,7 +315,7 @@ func (m *Model) meetingKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, m.keys.Reload):
 		return loadMeeting(m.ctx, m.next(), m.mt.ID, true, false)
 	case key.Matches(k, m.keys.Leave):
-		m.joined, m.following = false, false
+		m.joined, m.following, m.joining = false, false, false
 		m.presence()
 		m.setStatus("left the meeting", true)
 		return m.reloadLobby()
@@ -567,6 +577,9 @@ func (m *Model) onMeeting(msg meetingMsg) tea.Cmd {
 	if msg.gen != m.gen {
 		return nil
 	}
+	if msg.joining {
+		m.joining = false
+	}
 	if msg.err != nil {
 		m.setStatus("could not load the meeting: "+msg.err.Error(), false)
 		return nil
@@ -578,6 +591,9 @@ func (m *Model) onMeeting(msg meetingMsg) tea.Cmd {
 		m.prev = msg.prev
 	}
 	if msg.joining {
+		if !m.statusOK {
+			m.setStatus("", true) // a lobby hint ("press enter to join") is stale now
+		}
 		m.joined, m.following = true, true
 		m.ctxs = map[string]itemCtx{}
 		m.mt = msg.mt
@@ -613,6 +629,9 @@ func (m *Model) saved(msg savedMsg) tea.Cmd {
 // onChanges reloads what a committed change touches.
 func (m *Model) onChanges(cs []store.Change) tea.Cmd {
 	if !m.joined {
+		if m.joining {
+			return nil // the join under way reads the meeting anew; a lobby reload would drop it
+		}
 		for _, c := range cs {
 			if c.Kind == "meeting" {
 				return m.reloadLobby()

@@ -530,9 +530,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	case !m.shared():
 		return nil
 	case !m.joined:
-		return []key.Binding{k.Start, k.Join, k.Reload}
+		return m.lobbyKeys()
 	case m.drives():
-		return []key.Binding{k.Next, k.Prev, k.Jump, k.Note, k.Decide, k.Action, k.End}
+		return []key.Binding{k.Next, k.Prev, k.Note, k.Decide, k.Action, k.Jump, k.End}
 	}
 	bs := []key.Binding{k.Next, k.Prev, k.Follow, k.Open}
 	if canNote(m.ctx.Actor.Role) {
@@ -544,11 +544,21 @@ func (m *Model) ShortHelp() []key.Binding {
 	return bs
 }
 
+// lobbyKeys offers start when no meeting is open (to those who run one)
+// and join when one is.
+func (m *Model) lobbyKeys() []key.Binding {
+	k := m.keys
+	_, open := m.openMeeting()
+	k.Start.SetEnabled(!open && canRun(m.ctx.Actor.Role))
+	k.Join.SetEnabled(open)
+	return []key.Binding{k.Start, k.Join, k.Reload}
+}
+
 // FullHelp returns every binding of the current state.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	if !m.joined {
-		return [][]key.Binding{{k.Start, k.Join, k.Reload}}
+		return [][]key.Binding{m.lobbyKeys()}
 	}
 	walk := []key.Binding{k.Next, k.Prev, k.Jump, k.Follow, k.Open, k.Reload, k.Leave}
 	record := []key.Binding{k.Note, k.Decide, k.Action}

@@ -76,6 +76,7 @@ type Model struct {
 // New returns the Referrals screen for the session's actor.
 func New(ctx *common.Ctx) common.Component {
 	m := &Model{ctx: ctx, mode: modeFor(ctx.Actor.Role), keys: newKeyMap(), list: common.NewList(), width: 80, height: 20}
+	m.list.Keys.Open.SetEnabled(false) // a referral has no screen of its own: enter does nothing here
 	m.layout()
 	return m
 }
@@ -305,7 +306,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	case modeView:
 		return []key.Binding{m.list.Keys.Up, m.list.Keys.Down, m.keys.Equity, m.keys.Reload}
 	}
-	return []key.Binding{m.list.Keys.Up, m.list.Keys.Down, m.keys.Accept, m.keys.Waitlist, m.keys.Decline, m.keys.Equity}
+	return []key.Binding{m.keys.Accept, m.keys.Waitlist, m.keys.Decline, m.keys.Equity, m.list.Keys.Up, m.list.Keys.Down}
 }
 
 // FullHelp returns every binding.
