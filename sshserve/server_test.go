@@ -371,9 +371,14 @@ func TestSessionCap(t *testing.T) {
 func TestRateLimitPerAddress(t *testing.T) {
 	e := newTestEnv(t, func(c *Config) { c.RatePerSecond, c.RateBurst = 0.001, 2 })
 	k := e.addUser("max", store.RolePM, true)
-	a, b := e.open(k, true), e.open(k, true)
+	// Sessions start their handlers concurrently: wait until the first two
+	// are running (each took a token) so the third is the one refused.
+	a := e.open(k, true)
 	defer a.close()
+	a.out.waitFor(t, 0, "owg stand-in", waitLong)
+	b := e.open(k, true)
 	defer b.close()
+	b.out.waitFor(t, 0, "owg stand-in", waitLong)
 	c := e.open(k, true)
 	defer c.close()
 	if code := c.wait(t, waitLong); code != 1 || !strings.Contains(c.out.text(), "too many connections") {
