@@ -292,6 +292,9 @@ func (m *model) quit() tea.Cmd {
 func (m *model) switchTab(i int) tea.Cmd {
 	m.participant, m.overlay = nil, nil
 	m.showHelp = false
+	if m.active != i && m.status != "" {
+		m.setStatus("", false) // a message belongs to the screen it came from
+	}
 	m.active = i
 	return nil
 }
