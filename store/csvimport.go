@@ -18,6 +18,7 @@ type RowError struct {
 	Msg    string
 }
 
+// Error formats the row error with its line and, when known, its column.
 func (e RowError) Error() string {
 	if e.Column == "" {
 		return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
@@ -31,6 +32,7 @@ type ImportError struct {
 	Errs []RowError
 }
 
+// Error lists every row error, or the one when there is only one.
 func (e *ImportError) Error() string {
 	if len(e.Errs) == 1 {
 		return "referral import: " + e.Errs[0].Error()

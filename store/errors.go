@@ -32,6 +32,7 @@ type FieldError struct {
 	Msg   string
 }
 
+// Error formats the error as "field: message".
 func (e FieldError) Error() string { return e.Field + ": " + e.Msg }
 
 // ValidationError collects every field error of one record.
@@ -40,6 +41,7 @@ type ValidationError struct {
 	Errs   []FieldError
 }
 
+// Error names the entity and joins every field error.
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Errs))
 	for i, f := range e.Errs {

@@ -61,6 +61,7 @@ type ProtocolError struct {
 	Errs []FieldError
 }
 
+// Error names the file, when known, and lists every field error.
 func (e *ProtocolError) Error() string {
 	var b strings.Builder
 	if e.File != "" {

@@ -370,9 +370,8 @@ func screenedReason(rules *rules, r *Referral) string {
 // race/ethnicity is never a group.
 func equity(ranked []RankedReferral) []EquityRow {
 	type group struct {
-		key  string
-		row  EquityRow
-		seen bool
+		key string
+		row EquityRow
 	}
 	groups := map[string]*group{}
 	type named struct{ name, key string }

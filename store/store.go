@@ -29,17 +29,23 @@ type Participants interface {
 
 // Goals stores goals and their progress logs.
 type Goals interface {
+	// CreateGoal assigns the next G- id and saves g (status active when empty).
 	CreateGoal(ctx context.Context, a Actor, g Goal) (Goal, error)
+	// GetGoal reads one goal.
 	GetGoal(ctx context.Context, id string) (Goal, error)
 	UpdateGoal(ctx context.Context, a Actor, g Goal) (Goal, error) // version-checked
 	// AppendProgress appends one entry atomically; never loses a concurrent append.
 	AppendProgress(ctx context.Context, a Actor, goalID string, e ProgressEntry) (Goal, error)
+	// ListGoals lists a participant's goals, id order.
 	ListGoals(ctx context.Context, participantID string) ([]Goal, error)
 }
 
 // Contacts stores contacts; creating one updates the participant's last contact.
 type Contacts interface {
+	// CreateContact saves c and, in the same transaction, moves the
+	// participant's last (and first) contact date.
 	CreateContact(ctx context.Context, a Actor, c Contact) (Contact, error)
+	// GetContact reads one contact.
 	GetContact(ctx context.Context, id string) (Contact, error)
 	// ListContacts lists a participant's contacts, newest first.
 	ListContacts(ctx context.Context, participantID string) ([]Contact, error)
@@ -73,6 +79,7 @@ type Referrals interface {
 	CreateReferral(ctx context.Context, a Actor, r Referral) (Referral, error)
 	// ImportReferrals creates all of rs in one transaction, or none.
 	ImportReferrals(ctx context.Context, a Actor, rs []Referral) ([]Referral, error)
+	// GetReferral reads one referral.
 	GetReferral(ctx context.Context, id string) (Referral, error)
 	UpdateReferral(ctx context.Context, a Actor, r Referral) (Referral, error) // version-checked
 	// ListReferrals lists by the status and received-time index, oldest first.
@@ -86,9 +93,12 @@ type Referrals interface {
 
 // LegalCases stores legal cases.
 type LegalCases interface {
+	// CreateCase assigns the next L- id and saves c.
 	CreateCase(ctx context.Context, a Actor, c LegalCase) (LegalCase, error)
+	// GetCase reads one legal case.
 	GetCase(ctx context.Context, id string) (LegalCase, error)
 	UpdateCase(ctx context.Context, a Actor, c LegalCase) (LegalCase, error) // version-checked
+	// ListCases lists a participant's legal cases.
 	ListCases(ctx context.Context, participantID string) ([]LegalCase, error)
 	// CasesByCourtDate lists open cases with a next court date in [from, to], by date.
 	CasesByCourtDate(ctx context.Context, from, to time.Time) ([]LegalCase, error)
@@ -98,14 +108,19 @@ type LegalCases interface {
 
 // ROIs stores releases of information.
 type ROIs interface {
+	// CreateROI assigns the next I- id and saves r.
 	CreateROI(ctx context.Context, a Actor, r ROI) (ROI, error)
 	UpdateROI(ctx context.Context, a Actor, r ROI) (ROI, error) // version-checked (revoke)
+	// ListROIs lists a participant's releases of information.
 	ListROIs(ctx context.Context, participantID string) ([]ROI, error)
 }
 
 // Meetings stores meetings.
 type Meetings interface {
+	// CreateMeeting assigns the next M- id (and A- ids to new action items)
+	// and saves m; an empty status is planned.
 	CreateMeeting(ctx context.Context, a Actor, m Meeting) (Meeting, error)
+	// GetMeeting reads one meeting.
 	GetMeeting(ctx context.Context, id string) (Meeting, error)
 	UpdateMeeting(ctx context.Context, a Actor, m Meeting) (Meeting, error) // version-checked
 	// MutateMeeting applies fn to the stored meeting inside one transaction
@@ -116,10 +131,14 @@ type Meetings interface {
 
 // Users stores users and their keys.
 type Users interface {
+	// CreateUser saves a new user; a taken name is ErrExists.
 	CreateUser(ctx context.Context, a Actor, u User) (User, error)
+	// GetUser reads one user by name.
 	GetUser(ctx context.Context, name string) (User, error)
 	UpdateUser(ctx context.Context, a Actor, u User) (User, error) // version-checked
+	// DeleteUser removes the named user and their keys.
 	DeleteUser(ctx context.Context, a Actor, name string) error
+	// ListUsers lists every user by name.
 	ListUsers(ctx context.Context) ([]User, error)
 	// UserByKey finds the user holding the key with this SHA256 fingerprint
 	// (ssh.FingerprintSHA256 form).
@@ -138,6 +157,7 @@ type AuditFilter struct {
 type Audit interface {
 	// Record appends an event (Seq, Time, hashes are filled in).
 	Record(ctx context.Context, e AuditEvent) error
+	// ListAudit lists the events f selects, oldest first.
 	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, error)
 	// VerifyAudit walks the chain; it returns the seq of the first broken
 	// event and an error describing it, or 0 and nil when intact.
@@ -155,12 +175,15 @@ type Store interface {
 	Meetings
 	Users
 	Audit
-	// Prefs holds small settings (theme, last seen), keyed by name.
+	// GetSetting reads a small setting (theme, last seen) by name.
 	GetSetting(ctx context.Context, key string) (string, error)
+	// SetSetting saves a small setting by name.
 	SetSetting(ctx context.Context, key, value string) error
 	// Empty reports whether the store holds no site data.
 	Empty(ctx context.Context) (bool, error)
+	// Backup writes a consistent full backup of the store to w.
 	Backup(w io.Writer) error
+	// Close closes the store.
 	Close() error
 	// Subscribe calls fn after every committed domain write with the subject
 	// id written; it returns a function that unsubscribes.

@@ -38,9 +38,9 @@ func newCaseload(ctx *common.Ctx) *caseload {
 	return c
 }
 
-func (c *caseload) Init() tea.Cmd { return c.load() }
+func (c *caseload) Init() tea.Cmd { return c.loadCmd() }
 
-func (c *caseload) load() tea.Cmd {
+func (c *caseload) loadCmd() tea.Cmd {
 	ctx := c.ctx
 	return func() tea.Msg {
 		s, err := loadSite(ctx)
@@ -61,7 +61,7 @@ func (c *caseload) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		c.site, c.err = msg.site, nil
 		c.rebuild()
 	case ChangedMsg:
-		return c, c.load()
+		return c, c.loadCmd()
 	case common.RestyleMsg:
 		c.rebuild()
 	case tea.KeyPressMsg:

@@ -55,9 +55,9 @@ func newCases(ctx *common.Ctx) *cases {
 	return c
 }
 
-func (c *cases) Init() tea.Cmd { return c.load() }
+func (c *cases) Init() tea.Cmd { return c.loadCmd() }
 
-func (c *cases) load() tea.Cmd {
+func (c *cases) loadCmd() tea.Cmd {
 	ctx := c.ctx
 	return func() tea.Msg {
 		s, err := loadSite(ctx)
@@ -82,7 +82,7 @@ func (c *cases) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		c.rebuild()
 		return c, nil
 	case ChangedMsg:
-		return c, c.load()
+		return c, c.loadCmd()
 	case common.RestyleMsg:
 		c.rebuild()
 		return c, nil
@@ -92,7 +92,7 @@ func (c *cases) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		cmd, reload := c.form.done(msg)
 		if reload {
-			return c, tea.Batch(cmd, c.load())
+			return c, tea.Batch(cmd, c.loadCmd())
 		}
 		return c, cmd
 	case tea.KeyPressMsg:
@@ -120,7 +120,7 @@ func (c *cases) key(msg tea.KeyPressMsg) tea.Cmd {
 			if lc == nil {
 				return nil
 			}
-			return c.auditDetail(*lc)
+			return c.auditDetailCmd(*lc)
 		case key.Matches(msg, c.keys.Position):
 			return c.positionForm()
 		case key.Matches(msg, c.keys.Note):
@@ -276,9 +276,9 @@ func (c *cases) View() string {
 	return strings.Join(append(lines, foot), "\n")
 }
 
-// auditDetail records the opening of a case's detail, a read of its
+// auditDetailCmd records the opening of a case's detail, a read of its
 // participant's record: ids and codes only.
-func (c *cases) auditDetail(lc store.LegalCase) tea.Cmd {
+func (c *cases) auditDetailCmd(lc store.LegalCase) tea.Cmd {
 	ctx := c.ctx
 	return func() tea.Msg {
 		err := ctx.Store.Record(ctx.Context(), store.AuditEvent{User: ctx.Actor.User, Role: ctx.Actor.Role, Action: store.AuditView,
@@ -414,7 +414,7 @@ func (c *cases) noteForm() tea.Cmd {
 // help line still shows them.
 func (c *cases) ShortHelp() []key.Binding {
 	if c.form.active() {
-		return []key.Binding{cancelKey}
+		return []key.Binding{cancelKey()}
 	}
 	l := c.list.Keys
 	return []key.Binding{l.Open, c.keys.Position, c.keys.Note, c.keys.Detail, l.Filter, l.Up, l.Down}
@@ -422,7 +422,7 @@ func (c *cases) ShortHelp() []key.Binding {
 
 func (c *cases) FullHelp() [][]key.Binding {
 	if c.form.active() {
-		return [][]key.Binding{{cancelKey}}
+		return [][]key.Binding{{cancelKey()}}
 	}
 	return [][]key.Binding{c.list.FullHelp(), {c.keys.Detail, c.keys.Position, c.keys.Note}}
 }

@@ -52,8 +52,11 @@ func formKeys() *huh.KeyMap {
 }
 
 // cancelKey is the help of an open form's esc; huh's own help line under
-// the form lists the field keys (enter, shift+tab).
-var cancelKey = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+// the form lists the field keys (enter, shift+tab). A function, not a
+// package-level binding, so no session can change another's keys.
+func cancelKey() key.Binding {
+	return key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+}
 
 func (h *formHost) active() bool { return h.form != nil || h.saving }
 

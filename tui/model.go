@@ -111,7 +111,7 @@ func New(opts Options) tea.Model {
 // Init loads every tab, the on-call notices and the user's preferences,
 // and asks the terminal for its background colour.
 func (m *model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.form.Init(), m.loadNotices(), loadPrefsCmd(m.ctx)}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.form.Init(), m.loadNoticesCmd(), loadPrefsCmd(m.ctx)}
 	for _, t := range m.tabs {
 		cmds = append(cmds, t.Init())
 	}
@@ -150,7 +150,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case ChangedMsg:
 		cmd := m.broadcast(msg)
 		if touchesNotices(msg.Changes) {
-			cmd = tea.Batch(cmd, m.loadNotices())
+			cmd = tea.Batch(cmd, m.loadNoticesCmd())
 		}
 		return m, cmd
 	case noticesMsg:
@@ -158,11 +158,11 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case noticeTickMsg:
 		m.on.ticking = false
 		m.on.remind = true
-		return m, m.loadNotices()
+		return m, m.loadNoticesCmd()
 	case intake.AcknowledgedMsg:
 		text, isErr := msg.StatusLine()
 		m.setStatus(text, isErr)
-		return m, m.loadNotices()
+		return m, m.loadNoticesCmd()
 	case prefsLoadedMsg:
 		if msg.err == nil && !m.prefsSet {
 			m.prefs = msg.prefs

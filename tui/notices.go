@@ -46,9 +46,9 @@ func getsNotices(p store.Protocol, actor store.Actor, users []store.User, now ti
 	return slices.Contains(p.OnCallUsers(now, users), actor.User)
 }
 
-// loadNotices reads the pending field referrals when the viewer gets
+// loadNoticesCmd reads the pending field referrals when the viewer gets
 // notices.
-func (m *model) loadNotices() tea.Cmd {
+func (m *model) loadNoticesCmd() tea.Cmd {
 	m.on.gen++
 	gen, c, proto := m.on.gen, m.ctx, protocolOf(m.ctx)
 	return func() tea.Msg {

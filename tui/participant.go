@@ -83,11 +83,11 @@ func (p *participant) enableKeys() {
 	p.keys.Flag.SetEnabled(shown)
 }
 
-func (p *participant) Init() tea.Cmd { return p.load(true) }
+func (p *participant) Init() tea.Cmd { return p.loadCmd(true) }
 
-// load reads the record; audit is true for the opening read (ViewParticipant
+// loadCmd reads the record; audit is true for the opening read (ViewParticipant
 // audits it), false for refreshes of a record already opened.
-func (p *participant) load(audit bool) tea.Cmd {
+func (p *participant) loadCmd(audit bool) tea.Cmd {
 	ctx, id := p.ctx, p.id
 	return func() tea.Msg {
 		var v store.ParticipantView
@@ -123,7 +123,7 @@ func (p *participant) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case ChangedMsg:
 		for _, ch := range msg.Changes {
 			if ch.Subject == p.id || ch.ID == p.id {
-				return p, p.load(false)
+				return p, p.loadCmd(false)
 			}
 		}
 		return p, nil
@@ -133,7 +133,7 @@ func (p *participant) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		cmd, reload := p.form.done(msg)
 		if reload {
-			return p, tea.Batch(cmd, p.load(false))
+			return p, tea.Batch(cmd, p.loadCmd(false))
 		}
 		return p, cmd
 	case tea.KeyPressMsg:
@@ -404,7 +404,7 @@ func (p *participant) wrap(s string, indent int) []string {
 // ShortHelp puts the actions first: scrolling is what a user tries anyway.
 func (p *participant) ShortHelp() []key.Binding {
 	if p.form.active() {
-		return []key.Binding{cancelKey}
+		return []key.Binding{cancelKey()}
 	}
 	k := p.keys
 	return []key.Binding{k.Back, k.Contact, k.Goal, k.Progress, k.Flag, k.Down}
@@ -412,7 +412,7 @@ func (p *participant) ShortHelp() []key.Binding {
 
 func (p *participant) FullHelp() [][]key.Binding {
 	if p.form.active() {
-		return [][]key.Binding{{cancelKey}}
+		return [][]key.Binding{{cancelKey()}}
 	}
 	k := p.keys
 	return [][]key.Binding{

@@ -81,7 +81,7 @@ func TestOnCallNoticeAndAcknowledge(t *testing.T) {
 		t.Errorf("AckBy %q => want sam", got.AckBy)
 	}
 	// the case manager off call gets no notice
-	msg := off.loadNotices()().(noticesMsg)
+	msg := off.loadNoticesCmd()().(noticesMsg)
 	if msg.shown || len(msg.list) != 0 {
 		t.Errorf("ana off call: notices %+v => want none", msg)
 	}
@@ -101,7 +101,7 @@ func TestNoticeLineAndTodayFlag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.Update(m.loadNotices()())
+	m.Update(m.loadNoticesCmd()())
 	v := m.View().Content
 	if !strings.Contains(v, "! R-0001 social contact · City PD · 45 min ago · A: take handoff") {
 		t.Errorf("status line notice missing:\n%s", v)

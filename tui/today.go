@@ -90,9 +90,9 @@ func (t *today) noticeBlock(st *common.Styles, now time.Time) []common.Row {
 	return rows
 }
 
-func (t *today) Init() tea.Cmd { return t.load() }
+func (t *today) Init() tea.Cmd { return t.loadCmd() }
 
-func (t *today) load() tea.Cmd {
+func (t *today) loadCmd() tea.Cmd {
 	ctx := t.ctx
 	return func() tea.Msg {
 		s, err := loadSite(ctx)
@@ -113,7 +113,7 @@ func (t *today) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		t.site, t.err = msg.site, nil
 		t.rebuild()
 	case ChangedMsg:
-		return t, t.load()
+		return t, t.loadCmd()
 	case common.RestyleMsg:
 		t.rebuild()
 	case tea.KeyPressMsg:

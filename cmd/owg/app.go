@@ -124,6 +124,19 @@ func (a *App) Open() (store.Store, error) {
 	return db, nil
 }
 
+// openAs opens the store and returns it with who acts (see Open and Actor).
+func (a *App) openAs(ctx context.Context) (store.Store, store.Actor, error) {
+	st, err := a.Open()
+	if err != nil {
+		return nil, store.Actor{}, err
+	}
+	act, err := a.Actor(ctx)
+	if err != nil {
+		return nil, store.Actor{}, err
+	}
+	return st, act, nil
+}
+
 // Close closes the store if it was opened.
 func (a *App) Close() error {
 	if a.st == nil {
@@ -195,6 +208,7 @@ type LockedError struct {
 	Join string // "ssh -p PORT HOST" when a server holds it
 }
 
+// Error says the store is in use and, when a server holds it, how to join.
 func (e *LockedError) Error() string {
 	msg := fmt.Sprintf("the store in %s is in use by another owg process", e.Dir)
 	if e.Join != "" {
@@ -203,6 +217,7 @@ func (e *LockedError) Error() string {
 	return msg
 }
 
+// Unwrap returns store.ErrLocked, so errors.Is matches it.
 func (e *LockedError) Unwrap() error { return store.ErrLocked }
 
 // lockedError builds the locked-store error for dir, reading the server's

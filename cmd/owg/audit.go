@@ -30,11 +30,7 @@ func newAuditCmd(app *App) *cobra.Command {
 				f.Since = d
 			}
 			ctx := cmd.Context()
-			st, err := app.Open()
-			if err != nil {
-				return err
-			}
-			a, err := app.Actor(ctx)
+			st, a, err := app.openAs(ctx)
 			if err != nil {
 				return err
 			}

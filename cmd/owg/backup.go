@@ -23,11 +23,7 @@ The backup is a snapshot: it can be taken while owg is in use by this process.
 An encrypted store's backup is not encrypted: keep it as safe as the key.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := app.Open()
-			if err != nil {
-				return err
-			}
-			a, err := app.Actor(cmd.Context())
+			st, a, err := app.openAs(cmd.Context())
 			if err != nil {
 				return err
 			}

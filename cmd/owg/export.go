@@ -109,11 +109,7 @@ func newExportMinutesCmd(app *App) *cobra.Command {
 				return usagef("give --meeting ID")
 			}
 			ctx := cmd.Context()
-			st, err := app.Open()
-			if err != nil {
-				return err
-			}
-			actor, err := app.Actor(ctx)
+			st, actor, err := app.openAs(ctx)
 			if err != nil {
 				return err
 			}
@@ -144,11 +140,7 @@ func newExportParticipantCmd(app *App) *cobra.Command {
 				return usagef("%q is not a participant id (want P-0001)", id)
 			}
 			ctx := cmd.Context()
-			st, err := app.Open()
-			if err != nil {
-				return err
-			}
-			actor, err := app.Actor(ctx)
+			st, actor, err := app.openAs(ctx)
 			if err != nil {
 				return err
 			}

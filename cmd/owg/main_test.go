@@ -370,18 +370,32 @@ func TestReferralAdd(t *testing.T) {
 	}
 }
 
+// rankedRow is one referral of "referral rank --json".
+type rankedRow struct {
+	ID       string `json:"id"`
+	Decision string `json:"decision"`
+}
+
+// ranked runs "referral rank --json" on dir and returns its ranked
+// referrals, failing the test when there are none; r is the run, for
+// messages.
+func ranked(t *testing.T, dir string) (rows []rankedRow, r result) {
+	t.Helper()
+	r = owg(t, nil, "--data", dir, "referral", "rank", "--json")
+	var doc struct {
+		Ranked []rankedRow `json:"ranked"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || len(doc.Ranked) == 0 {
+		t.Fatalf("ranking: %v\n%s", err, r)
+	}
+	return doc.Ranked, r
+}
+
 func TestDecideOverrideNeedsReason(t *testing.T) {
 	dir := demoDir(t)
-	r := owg(t, nil, "--data", dir, "referral", "rank", "--json")
-	var doc struct {
-		Ranked []struct {
-			ID       string `json:"id"`
-			Decision string `json:"decision"`
-		} `json:"ranked"`
-	}
-	json.Unmarshal([]byte(r.stdout), &doc)
+	rows, r := ranked(t, dir)
 	var offered, waitlisted string
-	for _, x := range doc.Ranked {
+	for _, x := range rows {
 		if x.Decision == "offer" && offered == "" {
 			offered = x.ID
 		}
@@ -742,15 +756,8 @@ func TestThemeFlag(t *testing.T) {
 // A decision names only a meeting that exists; nothing is stored otherwise.
 func TestDecideUnknownMeeting(t *testing.T) {
 	dir := demoDir(t)
-	r := owg(t, nil, "--data", dir, "referral", "rank", "--json")
-	var doc struct {
-		Ranked []struct{ ID string } `json:"ranked"`
-	}
-	json.Unmarshal([]byte(r.stdout), &doc)
-	if len(doc.Ranked) == 0 {
-		t.Fatalf("ranking: %s", r.stdout)
-	}
-	id := doc.Ranked[len(doc.Ranked)-1].ID
+	rows, _ := ranked(t, dir)
+	id := rows[len(rows)-1].ID
 	want(t, owg(t, nil, "--data", dir, "referral", "decide", id, "waitlist", "--meeting", "M-9999"), 1, "--meeting")
 	db := openStore(t, dir)
 	ref, _ := db.GetReferral(context.Background(), id)

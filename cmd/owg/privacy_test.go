@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -15,18 +14,9 @@ import (
 // refusal is audited as denied with codes only.
 func TestReferralRolesCLI(t *testing.T) {
 	dir := demoDir(t)
-	r := owg(t, nil, "--data", dir, "referral", "rank", "--json")
-	var doc struct {
-		Ranked []struct {
-			ID       string `json:"id"`
-			Decision string `json:"decision"`
-		} `json:"ranked"`
-	}
-	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || len(doc.Ranked) == 0 {
-		t.Fatalf("ranking: %v\n%s", err, r)
-	}
+	rows, r := ranked(t, dir)
 	offered := ""
-	for _, x := range doc.Ranked {
+	for _, x := range rows {
 		if x.Decision == "offer" {
 			offered = x.ID
 			break

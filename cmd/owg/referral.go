@@ -25,11 +25,7 @@ func newReferralCmd(app *App) *cobra.Command {
 // referralStaff opens the store and checks that the actor may work the
 // referral queue (pm, supervisor, case manager).
 func referralStaff(ctx context.Context, app *App) (store.Store, store.Actor, error) {
-	st, err := app.Open()
-	if err != nil {
-		return nil, store.Actor{}, err
-	}
-	a, err := app.Actor(ctx)
+	st, a, err := app.openAs(ctx)
 	if err != nil {
 		return nil, store.Actor{}, err
 	}

@@ -89,11 +89,7 @@ or provider user needs an ROI covering them; a community user never).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			st, err := app.Open()
-			if err != nil {
-				return err
-			}
-			a, err := app.Actor(ctx)
+			st, a, err := app.openAs(ctx)
 			if err != nil {
 				return err
 			}

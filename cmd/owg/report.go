@@ -96,11 +96,7 @@ func loadReportInput(ctx context.Context, app *App, f *periodFlags) (store.Store
 	if err != nil {
 		return nil, store.Actor{}, report.Input{}, err
 	}
-	st, err := app.Open()
-	if err != nil {
-		return nil, store.Actor{}, report.Input{}, err
-	}
-	actor, err := app.Actor(ctx)
+	st, actor, err := app.openAs(ctx)
 	if err != nil {
 		return nil, store.Actor{}, report.Input{}, err
 	}

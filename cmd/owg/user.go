@@ -33,11 +33,7 @@ the store's encryption key with $OWG_KEY_FILE there.`
 
 // userAdmin opens the store and checks that the actor may manage users.
 func userAdmin(ctx context.Context, app *App) (store.Store, store.Actor, error) {
-	st, err := app.Open()
-	if err != nil {
-		return nil, store.Actor{}, err
-	}
-	a, err := app.Actor(ctx)
+	st, a, err := app.openAs(ctx)
 	if err != nil {
 		return nil, store.Actor{}, err
 	}

@@ -86,39 +86,22 @@ func (t *tx) saveCase(old *store.LegalCase, c store.LegalCase) (store.LegalCase,
 
 // CreateCase assigns the next L- id and saves c.
 func (db *DB) CreateCase(ctx context.Context, a store.Actor, c store.LegalCase) (store.LegalCase, error) {
-	var out store.LegalCase
-	err := db.update(ctx, a, func(t *tx) (err error) {
-		out, err = t.saveCase(nil, cleanCase(c))
-		return err
+	return writeOne(ctx, db, a, func(t *tx) (store.LegalCase, error) {
+		return t.saveCase(nil, cleanCase(c))
 	})
-	return out, err
 }
 
 // GetCase reads one legal case.
 func (db *DB) GetCase(ctx context.Context, id string) (store.LegalCase, error) {
-	var c store.LegalCase
-	err := db.view(ctx, func(txn *badger.Txn) (err error) {
-		c, err = getCase(txn, id)
-		return err
-	})
-	return c, err
+	return getOne(ctx, db, getCase, id)
 }
 
 // UpdateCase saves c if c.Version is the stored version, else ErrStale.
 func (db *DB) UpdateCase(ctx context.Context, a store.Actor, c store.LegalCase) (store.LegalCase, error) {
-	var out store.LegalCase
-	err := db.update(ctx, a, func(t *tx) error {
-		old, err := getCase(t.txn, c.ID)
-		if err != nil {
-			return err
-		}
-		if old.Version != c.Version {
-			return staleErr("legal case", c.ID)
-		}
-		out, err = t.saveCase(&old, cleanCase(c))
-		return err
-	})
-	return out, err
+	return updateVersioned(ctx, db, a, "legal case", c.ID, c.Version, getCase, func(x store.LegalCase) int64 { return x.Version },
+		func(t *tx, old store.LegalCase) (store.LegalCase, error) {
+			return t.saveCase(&old, cleanCase(c))
+		})
 }
 
 // ListCases lists a participant's cases, id order.

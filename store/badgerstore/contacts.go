@@ -70,12 +70,7 @@ func (db *DB) CreateContact(ctx context.Context, a store.Actor, c store.Contact)
 
 // GetContact reads one contact.
 func (db *DB) GetContact(ctx context.Context, id string) (store.Contact, error) {
-	var c store.Contact
-	err := db.view(ctx, func(txn *badger.Txn) (err error) {
-		c, err = getContact(txn, id)
-		return err
-	})
-	return c, err
+	return getOne(ctx, db, getContact, id)
 }
 
 // ListContacts lists a participant's contacts, newest first.

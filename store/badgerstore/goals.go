@@ -75,43 +75,26 @@ func (t *tx) saveGoal(old *store.Goal, g store.Goal) (store.Goal, error) {
 
 // CreateGoal assigns the next G- id and saves g (status active when empty).
 func (db *DB) CreateGoal(ctx context.Context, a store.Actor, g store.Goal) (store.Goal, error) {
-	var out store.Goal
-	err := db.update(ctx, a, func(t *tx) (err error) {
+	return writeOne(ctx, db, a, func(t *tx) (store.Goal, error) {
 		q := cleanGoal(g)
 		if q.Status == "" {
 			q.Status = store.GoalActive
 		}
-		out, err = t.saveGoal(nil, q)
-		return err
+		return t.saveGoal(nil, q)
 	})
-	return out, err
 }
 
 // GetGoal reads one goal.
 func (db *DB) GetGoal(ctx context.Context, id string) (store.Goal, error) {
-	var g store.Goal
-	err := db.view(ctx, func(txn *badger.Txn) (err error) {
-		g, err = getGoal(txn, id)
-		return err
-	})
-	return g, err
+	return getOne(ctx, db, getGoal, id)
 }
 
 // UpdateGoal saves g if g.Version is the stored version, else ErrStale.
 func (db *DB) UpdateGoal(ctx context.Context, a store.Actor, g store.Goal) (store.Goal, error) {
-	var out store.Goal
-	err := db.update(ctx, a, func(t *tx) error {
-		old, err := getGoal(t.txn, g.ID)
-		if err != nil {
-			return err
-		}
-		if old.Version != g.Version {
-			return staleErr("goal", g.ID)
-		}
-		out, err = t.saveGoal(&old, cleanGoal(g))
-		return err
-	})
-	return out, err
+	return updateVersioned(ctx, db, a, "goal", g.ID, g.Version, getGoal, func(x store.Goal) int64 { return x.Version },
+		func(t *tx, old store.Goal) (store.Goal, error) {
+			return t.saveGoal(&old, cleanGoal(g))
+		})
 }
 
 // AppendProgress appends one entry to the stored goal in one transaction,

@@ -127,39 +127,22 @@ func (t *tx) saveMeeting(old *store.Meeting, m store.Meeting) (store.Meeting, er
 // CreateMeeting assigns the next M- id (and A- ids to new action items)
 // and saves m; an empty status is planned.
 func (db *DB) CreateMeeting(ctx context.Context, a store.Actor, m store.Meeting) (store.Meeting, error) {
-	var out store.Meeting
-	err := db.update(ctx, a, func(t *tx) (err error) {
-		out, err = t.saveMeeting(nil, m)
-		return err
+	return writeOne(ctx, db, a, func(t *tx) (store.Meeting, error) {
+		return t.saveMeeting(nil, m)
 	})
-	return out, err
 }
 
 // GetMeeting reads one meeting.
 func (db *DB) GetMeeting(ctx context.Context, id string) (store.Meeting, error) {
-	var m store.Meeting
-	err := db.view(ctx, func(txn *badger.Txn) (err error) {
-		m, err = getMeeting(txn, id)
-		return err
-	})
-	return m, err
+	return getOne(ctx, db, getMeeting, id)
 }
 
 // UpdateMeeting saves m if m.Version is the stored version, else ErrStale.
 func (db *DB) UpdateMeeting(ctx context.Context, a store.Actor, m store.Meeting) (store.Meeting, error) {
-	var out store.Meeting
-	err := db.update(ctx, a, func(t *tx) error {
-		old, err := getMeeting(t.txn, m.ID)
-		if err != nil {
-			return err
-		}
-		if old.Version != m.Version {
-			return staleErr("meeting", m.ID)
-		}
-		out, err = t.saveMeeting(&old, m)
-		return err
-	})
-	return out, err
+	return updateVersioned(ctx, db, a, "meeting", m.ID, m.Version, getMeeting, func(x store.Meeting) int64 { return x.Version },
+		func(t *tx, old store.Meeting) (store.Meeting, error) {
+			return t.saveMeeting(&old, m)
+		})
 }
 
 // MutateMeeting loads the meeting, applies fn and saves the result in one

@@ -92,43 +92,26 @@ func (t *tx) saveParticipant(old, p store.Participant, detail string) (store.Par
 // CreateParticipant assigns the next P- id when p.ID is empty, saves p and
 // returns it as stored.
 func (db *DB) CreateParticipant(ctx context.Context, a store.Actor, p store.Participant) (store.Participant, error) {
-	var out store.Participant
-	err := db.update(ctx, a, func(t *tx) (err error) {
-		out, err = t.createParticipant(p, "participant")
-		return err
+	return writeOne(ctx, db, a, func(t *tx) (store.Participant, error) {
+		return t.createParticipant(p, "participant")
 	})
-	return out, err
 }
 
 // GetParticipant reads one participant without auditing.
 func (db *DB) GetParticipant(ctx context.Context, id string) (store.Participant, error) {
-	var p store.Participant
-	err := db.view(ctx, func(txn *badger.Txn) (err error) {
-		p, err = getParticipant(txn, id)
-		return err
-	})
-	return p, err
+	return getOne(ctx, db, getParticipant, id)
 }
 
 // UpdateParticipant saves p if p.Version is the stored version, else ErrStale.
 func (db *DB) UpdateParticipant(ctx context.Context, a store.Actor, p store.Participant) (store.Participant, error) {
-	var out store.Participant
-	err := db.update(ctx, a, func(t *tx) error {
-		old, err := getParticipant(t.txn, p.ID)
-		if err != nil {
-			return err
-		}
-		if old.Version != p.Version {
-			return staleErr("participant", p.ID)
-		}
-		q := cleanParticipant(p)
-		if err := q.Validate(); err != nil {
-			return err
-		}
-		out, err = t.saveParticipant(old, q, "participant")
-		return err
-	})
-	return out, err
+	return updateVersioned(ctx, db, a, "participant", p.ID, p.Version, getParticipant, func(x store.Participant) int64 { return x.Version },
+		func(t *tx, old store.Participant) (store.Participant, error) {
+			q := cleanParticipant(p)
+			if err := q.Validate(); err != nil {
+				return store.Participant{}, err
+			}
+			return t.saveParticipant(old, q, "participant")
+		})
 }
 
 // ListParticipants lists by the case-manager and status index, id order.

@@ -90,12 +90,9 @@ func (t *tx) saveReferral(old, r store.Referral, detail string) (store.Referral,
 // by an import is kept (a taken one is ErrExists) and moves the counter
 // past it. An empty status is new.
 func (db *DB) CreateReferral(ctx context.Context, a store.Actor, r store.Referral) (store.Referral, error) {
-	var out store.Referral
-	err := db.update(ctx, a, func(t *tx) (err error) {
-		out, err = t.createReferral(r)
-		return err
+	return writeOne(ctx, db, a, func(t *tx) (store.Referral, error) {
+		return t.createReferral(r)
 	})
-	return out, err
 }
 
 // importChunk is how many referrals one import transaction writes: well
@@ -267,29 +264,15 @@ func isUserError(err error) bool {
 
 // GetReferral reads one referral.
 func (db *DB) GetReferral(ctx context.Context, id string) (store.Referral, error) {
-	var r store.Referral
-	err := db.view(ctx, func(txn *badger.Txn) (err error) {
-		r, err = getReferral(txn, id)
-		return err
-	})
-	return r, err
+	return getOne(ctx, db, getReferral, id)
 }
 
 // UpdateReferral saves r if r.Version is the stored version, else ErrStale.
 func (db *DB) UpdateReferral(ctx context.Context, a store.Actor, r store.Referral) (store.Referral, error) {
-	var out store.Referral
-	err := db.update(ctx, a, func(t *tx) error {
-		old, err := getReferral(t.txn, r.ID)
-		if err != nil {
-			return err
-		}
-		if old.Version != r.Version {
-			return staleErr("referral", r.ID)
-		}
-		out, err = t.saveReferral(old, cleanReferral(r), "referral")
-		return err
-	})
-	return out, err
+	return updateVersioned(ctx, db, a, "referral", r.ID, r.Version, getReferral, func(x store.Referral) int64 { return x.Version },
+		func(t *tx, old store.Referral) (store.Referral, error) {
+			return t.saveReferral(old, cleanReferral(r), "referral")
+		})
 }
 
 // ListReferrals lists by the status and received-time index, oldest first.

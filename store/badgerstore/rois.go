@@ -56,29 +56,17 @@ func (t *tx) saveROI(old *store.ROI, r store.ROI) (store.ROI, error) {
 
 // CreateROI assigns the next I- id and saves r.
 func (db *DB) CreateROI(ctx context.Context, a store.Actor, r store.ROI) (store.ROI, error) {
-	var out store.ROI
-	err := db.update(ctx, a, func(t *tx) (err error) {
-		out, err = t.saveROI(nil, cleanROI(r))
-		return err
+	return writeOne(ctx, db, a, func(t *tx) (store.ROI, error) {
+		return t.saveROI(nil, cleanROI(r))
 	})
-	return out, err
 }
 
 // UpdateROI saves r (e.g. revoked) if r.Version is the stored version, else ErrStale.
 func (db *DB) UpdateROI(ctx context.Context, a store.Actor, r store.ROI) (store.ROI, error) {
-	var out store.ROI
-	err := db.update(ctx, a, func(t *tx) error {
-		old, err := getROI(t.txn, r.ID)
-		if err != nil {
-			return err
-		}
-		if old.Version != r.Version {
-			return staleErr("ROI", r.ID)
-		}
-		out, err = t.saveROI(&old, cleanROI(r))
-		return err
-	})
-	return out, err
+	return updateVersioned(ctx, db, a, "ROI", r.ID, r.Version, getROI, func(x store.ROI) int64 { return x.Version },
+		func(t *tx, old store.ROI) (store.ROI, error) {
+			return t.saveROI(&old, cleanROI(r))
+		})
 }
 
 // ListROIs lists a participant's ROIs, id order.

@@ -357,6 +357,48 @@ func (db *DB) rawSet(key, val []byte) error {
 	return db.bdb.Update(func(txn *badger.Txn) error { return txn.Set(key, val) })
 }
 
+// getOne reads one record by id with get in a read-only transaction.
+func getOne[T any](ctx context.Context, db *DB, get func(*badger.Txn, string) (T, error), id string) (T, error) {
+	var out T
+	err := db.view(ctx, func(txn *badger.Txn) (err error) {
+		out, err = get(txn, id)
+		return err
+	})
+	return out, err
+}
+
+// writeOne runs fn in one read-write transaction (see update: it may run
+// more than once) and returns what its last run returned.
+func writeOne[T any](ctx context.Context, db *DB, a store.Actor, fn func(t *tx) (T, error)) (T, error) {
+	var out T
+	err := db.update(ctx, a, func(t *tx) (err error) {
+		out, err = fn(t)
+		return err
+	})
+	return out, err
+}
+
+// updateVersioned is the version-checked update of one record, in one
+// read-write transaction: it reads the stored record id with get and, when
+// its version (read by version) is want, saves what save makes of it; else
+// it is ErrStale naming entity, and nothing is saved.
+func updateVersioned[T any](ctx context.Context, db *DB, a store.Actor, entity, id string, want int64,
+	get func(*badger.Txn, string) (T, error), version func(T) int64, save func(t *tx, old T) (T, error)) (T, error) {
+	var out T
+	err := db.update(ctx, a, func(t *tx) error {
+		old, err := get(t.txn, id)
+		if err != nil {
+			return err
+		}
+		if version(old) != want {
+			return staleErr(entity, id)
+		}
+		out, err = save(t, old)
+		return err
+	})
+	return out, err
+}
+
 // staleErr says a record changed since the caller read it.
 func staleErr(entity, id string) error { return fmt.Errorf("%s %s: %w", entity, id, store.ErrStale) }
 

@@ -68,14 +68,6 @@ func validateUser(txn *badger.Txn, u store.User) ([]string, error) {
 	return fps, nil
 }
 
-func keyIndex(fps []string) []string {
-	out := make([]string, len(fps))
-	for i, fp := range fps {
-		out[i] = ixUserKey + fp
-	}
-	return out
-}
-
 func keyOwner(txn *badger.Txn, fp string) (string, error) {
 	item, err := txn.Get([]byte(ixUserKey + fp))
 	if errors.Is(err, badger.ErrKeyNotFound) {
@@ -146,12 +138,7 @@ func (db *DB) CreateUser(ctx context.Context, a store.Actor, u store.User) (stor
 
 // GetUser reads one user.
 func (db *DB) GetUser(ctx context.Context, name string) (store.User, error) {
-	var u store.User
-	err := db.view(ctx, func(txn *badger.Txn) (err error) {
-		u, err = getUser(txn, name)
-		return err
-	})
-	return u, err
+	return getOne(ctx, db, getUser, name)
 }
 
 // UpdateUser saves u if u.Version is the stored version, else ErrStale.

@@ -201,8 +201,8 @@ func TestDeidentifiedCSVHasNoIdentifiers(t *testing.T) {
 
 func TestPseudonymStableAndKeyed(t *testing.T) {
 	k1, k2 := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
-	if Pseudonym(k1, "P-0001") != Pseudonym(k1, "P-0001") {
-		t.Error("pseudonym not stable")
+	if first, again := Pseudonym(k1, "P-0001"), Pseudonym(k1, "P-0001"); first != again {
+		t.Errorf("pseudonym not stable: %q then %q", first, again)
 	}
 	if Pseudonym(k1, "P-0001") == Pseudonym(k2, "P-0001") || Pseudonym(k1, "P-0001") == Pseudonym(k1, "P-0002") {
 		t.Error("pseudonym ignores key or id")

@@ -9,7 +9,8 @@ import (
 	"github.com/leadtable/owg/store"
 )
 
-// Subject of the audit event of a de-identified CSV export.
+// SubjectDeidentifiedCSV is the subject of the audit event of a
+// de-identified CSV export.
 const SubjectDeidentifiedCSV = "deidentified-csv"
 
 // Audit records that viewer exported subject (an id, or

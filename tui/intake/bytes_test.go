@@ -24,12 +24,14 @@ func (w *countWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// settle waits until nothing was written for 60 ms and returns the count.
+// settle waits until nothing was written for 250 ms and returns the count
+// (long enough that a field move huh finishes asynchronously is not
+// counted with the next keystroke on a loaded machine).
 func (w *countWriter) settle() int {
 	for {
 		time.Sleep(20 * time.Millisecond)
 		w.mu.Lock()
-		n, quiet := w.n, n0(w.n) && time.Since(w.last) > 60*time.Millisecond
+		n, quiet := w.n, n0(w.n) && time.Since(w.last) > 250*time.Millisecond
 		w.mu.Unlock()
 		if quiet {
 			return n

@@ -223,7 +223,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 			m.setStatus("date: "+err.Error(), false)
 			return nil
 		}
-		return m.start(day, v.attendees)
+		return m.startCmd(day, v.attendees)
 	case formNote:
 		n := store.Note{Time: now, Author: user, Text: strings.TrimSpace(store.Clean(v.text, true)), Sensitivity: store.Sensitivity(v.sens)}
 		if n.Sensitivity == store.Clinical && !store.CanWrite(c.Actor.Role, store.DataClinicalContacts) {
@@ -303,7 +303,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 		if !v.confirm {
 			return nil
 		}
-		return m.enqueue(m.end())
+		return m.enqueue(m.endCmd())
 	}
 	return nil
 }

@@ -68,7 +68,7 @@ type itemCtx struct {
 	loaded bool
 }
 
-func loadLobby(c *common.Ctx, gen int) tea.Cmd {
+func loadLobbyCmd(c *common.Ctx, gen int) tea.Cmd {
 	return func() tea.Msg {
 		ms, err := c.Store.ListMeetings(c.Context())
 		if err != nil {
@@ -79,9 +79,9 @@ func loadLobby(c *common.Ctx, gen int) tea.Cmd {
 	}
 }
 
-// loadMeeting reads the meeting; withTriage also reloads the ranking and
+// loadMeetingCmd reads the meeting; withTriage also reloads the ranking and
 // the previous meeting.
-func loadMeeting(c *common.Ctx, gen int, id string, withTriage, joining bool) tea.Cmd {
+func loadMeetingCmd(c *common.Ctx, gen int, id string, withTriage, joining bool) tea.Cmd {
 	return func() tea.Msg {
 		ctx := c.Context()
 		mt, err := c.Store.GetMeeting(ctx, id)
@@ -141,10 +141,10 @@ func loadTriage(c *common.Ctx) (*triageData, error) {
 	return td, nil
 }
 
-// loadItemCtx loads what the viewer may see of an item's subject. The
+// loadItemCtxCmd loads what the viewer may see of an item's subject. The
 // first look at a participant is audited (ViewParticipant); live
 // refreshes of a subject already shown are not (PeekParticipant).
-func loadItemCtx(c *common.Ctx, it store.AgendaItem, refresh bool) tea.Cmd {
+func loadItemCtxCmd(c *common.Ctx, it store.AgendaItem, refresh bool) tea.Cmd {
 	subject := it.Subject
 	return func() tea.Msg {
 		ctx, s, now := c.Context(), c.Store, c.Time()
@@ -189,9 +189,9 @@ func loadItemCtx(c *common.Ctx, it store.AgendaItem, refresh bool) tea.Cmd {
 	}
 }
 
-// mutate applies fn to the stored meeting in one transaction, so appends
+// mutateCmd applies fn to the stored meeting in one transaction, so appends
 // by two people never overwrite each other.
-func mutate(c *common.Ctx, id, what string, fn func(*store.Meeting) error) tea.Cmd {
+func mutateCmd(c *common.Ctx, id, what string, fn func(*store.Meeting) error) tea.Cmd {
 	return func() tea.Msg {
 		mt, err := c.Store.MutateMeeting(c.Context(), c.Actor, id, fn)
 		return savedMsg{mt: mt, what: what, err: err}

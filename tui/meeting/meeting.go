@@ -107,7 +107,7 @@ func (m *Model) next() int { m.gen++; return m.gen }
 // writes run one at a time in the order made, so two quick moves can never
 // land in the wrong order.
 func (m *Model) write(what string, fn func(*store.Meeting) error) tea.Cmd {
-	return m.enqueue(mutate(m.ctx, m.mt.ID, what, fn))
+	return m.enqueue(mutateCmd(m.ctx, m.mt.ID, what, fn))
 }
 
 func (m *Model) enqueue(cmd tea.Cmd) tea.Cmd {
@@ -135,7 +135,7 @@ func (m *Model) reloadLobby() tea.Cmd {
 	if !m.shared() {
 		return nil
 	}
-	return loadLobby(m.ctx, m.next())
+	return loadLobbyCmd(m.ctx, m.next())
 }
 
 func (m *Model) setStatus(s string, ok bool) { m.status, m.statusOK = s, ok }
@@ -188,7 +188,7 @@ func (m *Model) join(id string) tea.Cmd {
 		return nil
 	}
 	m.joining = true
-	return loadMeeting(m.ctx, m.next(), id, true, true)
+	return loadMeetingCmd(m.ctx, m.next(), id, true, true)
 }
 
 // Update routes messages: loads and saves, live changes, forms, keys.
@@ -313,7 +313,7 @@ func (m *Model) meetingKey(k tea.KeyPressMsg) tea.Cmd {
 		m.setStatus("following the facilitator", true)
 		return m.ensureCtx()
 	case key.Matches(k, m.keys.Reload):
-		return loadMeeting(m.ctx, m.next(), m.mt.ID, true, false)
+		return loadMeetingCmd(m.ctx, m.next(), m.mt.ID, true, false)
 	case key.Matches(k, m.keys.Leave):
 		m.joined, m.following, m.joining = false, false, false
 		m.presence()
@@ -537,7 +537,7 @@ func (m *Model) ensureCtx() tea.Cmd {
 		return nil
 	}
 	m.ctxs[it.Subject] = itemCtx{} // loading
-	return loadItemCtx(m.ctx, it, false)
+	return loadItemCtxCmd(m.ctx, it, false)
 }
 
 // applyMeeting takes a meeting as stored, keeping the view on the same
@@ -615,7 +615,7 @@ func (m *Model) saved(msg savedMsg) tea.Cmd {
 		} else {
 			m.setStatus("not saved: "+msg.err.Error(), false)
 		}
-		return loadMeeting(m.ctx, m.next(), m.mt.ID, false, false)
+		return loadMeetingCmd(m.ctx, m.next(), m.mt.ID, false, false)
 	}
 	if msg.mt.ID != m.mt.ID || !m.joined {
 		return nil
@@ -658,13 +658,13 @@ func (m *Model) onChanges(cs []store.Change) tea.Cmd {
 			if ic, ok := m.ctxs[subj]; ok && ic.loaded && !refreshed[subj] {
 				if i := subjectIndex(m.mt.Items, subj); i >= 0 {
 					refreshed[subj] = true
-					cmds = append(cmds, loadItemCtx(m.ctx, m.mt.Items[i], true))
+					cmds = append(cmds, loadItemCtxCmd(m.ctx, m.mt.Items[i], true))
 				}
 			}
 		}
 	}
 	if reloadMeeting || reloadTriage {
-		cmds = append(cmds, loadMeeting(m.ctx, m.next(), m.mt.ID, reloadTriage, false))
+		cmds = append(cmds, loadMeetingCmd(m.ctx, m.next(), m.mt.ID, reloadTriage, false))
 	}
 	return tea.Batch(cmds...)
 }
@@ -705,13 +705,13 @@ func (m *Model) onDecided(msg triage.DecidedMsg) tea.Cmd {
 	})}
 	// the ranking changed: reload it (and the referral's own context)
 	delete(m.ctxs, msg.ID)
-	cmds = append(cmds, loadMeeting(m.ctx, m.next(), m.mt.ID, true, false))
+	cmds = append(cmds, loadMeetingCmd(m.ctx, m.next(), m.mt.ID, true, false))
 	return tea.Batch(cmds...)
 }
 
-// end closes the meeting: status ended, the reviewed participants' last
+// endCmd closes the meeting: status ended, the reviewed participants' last
 // review set and their flags cleared. The meeting record is the minutes.
-func (m *Model) end() tea.Cmd {
+func (m *Model) endCmd() tea.Cmd {
 	c, id := m.ctx, m.mt.ID
 	return func() tea.Msg {
 		now := c.Time()
@@ -770,7 +770,7 @@ func (m *Model) onEnded(msg endedMsg) tea.Cmd {
 	}
 	if msg.err != nil && msg.mt.ID == "" {
 		m.setStatus("could not end the meeting: "+msg.err.Error(), false)
-		return loadMeeting(m.ctx, m.next(), m.mt.ID, false, false)
+		return loadMeetingCmd(m.ctx, m.next(), m.mt.ID, false, false)
 	}
 	m.joined, m.following = false, false
 	m.presence()

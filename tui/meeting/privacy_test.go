@@ -84,10 +84,10 @@ func TestEvaluatorSeesNoMeeting(t *testing.T) {
 	site := triagetest.New(t)
 	freeTextMeeting(t, site)
 	ev := run(t, site.Ctx(store.Actor{User: "eva", Role: store.RoleEvaluator}), 100, 30)
-	screen := ev.probe.WaitText(t, store.NotShared)
+	ev.probe.WaitText(t, store.NotShared)
 	ev.key(keyEnter)
 	ev.key(keyRune('n'))
-	screen = ev.probe.WaitText(t, store.NotShared)
+	screen := ev.probe.WaitText(t, store.NotShared)
 	for _, no := range []string{"M-0001", "Goal review", "P-0001", "respite"} {
 		if strings.Contains(screen, no) {
 			t.Errorf("evaluator => must not show %q:\n%s", no, screen)

@@ -15,9 +15,9 @@ type startedMsg struct {
 	err error
 }
 
-// start builds the agenda from the data (store.BuildAgenda, DOMAIN.md
+// startCmd builds the agenda from the data (store.BuildAgenda, DOMAIN.md
 // rule 3) and creates the meeting, open, with this user facilitating.
-func (m *Model) start(day time.Time, attendees []string) tea.Cmd {
+func (m *Model) startCmd(day time.Time, attendees []string) tea.Cmd {
 	c := m.ctx
 	return func() tea.Msg {
 		mt, err := startMeeting(c, day, attendees)

@@ -56,9 +56,9 @@ func (h *harness) View() tea.View { return tea.NewView(h.c.View()) }
 func squeeze(s string) string { return strings.Join(strings.Fields(ansi.Strip(s)), "") }
 
 type fixture struct {
-	s                            store.Store
-	mine, theirs, reRef, dui, cm store.Referral
-	participant                  store.Participant
+	s                        store.Store
+	mine, theirs, reRef, dui store.Referral
+	participant              store.Participant
 }
 
 func seed(t *testing.T) fixture {

@@ -19,8 +19,9 @@ import (
 	"github.com/leadtable/owg/tui/common"
 )
 
-// Periods are the periods the screen switches between, in days.
-var Periods = []int{30, 90, 365}
+// Periods returns the periods the screen switches between, in days (a
+// fresh slice each call: no package-level state).
+func Periods() []int { return []int{30, 90, 365} }
 
 // DefaultPeriod is the period the screen opens on, in days.
 const DefaultPeriod = 90
@@ -75,7 +76,7 @@ func New(ctx *common.Ctx) common.Component {
 }
 
 // Init loads the report input.
-func (m *Model) Init() tea.Cmd { return m.load() }
+func (m *Model) Init() tea.Cmd { return m.loadCmd() }
 
 // SetSize sets the screen's size in cells.
 func (m *Model) SetSize(width, height int) {
@@ -89,9 +90,9 @@ func (m *Model) layout() {
 	m.vp.SetHeight(m.height - 2) // title and rule
 }
 
-// load reads everything once; switching the period only rebuilds. The
+// loadCmd reads everything once; switching the period only rebuilds. The
 // read is audited as a view of the aggregate report.
-func (m *Model) load() tea.Cmd {
+func (m *Model) loadCmd() tea.Cmd {
 	m.gen++
 	gen, c := m.gen, m.ctx
 	return func() tea.Msg {
@@ -132,15 +133,16 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		case key.Matches(msg, m.keys.Year):
 			return m, m.setPeriod(365)
 		case key.Matches(msg, m.keys.Cycle):
-			next := Periods[0]
-			for i, d := range Periods {
+			periods := Periods()
+			next := periods[0]
+			for i, d := range periods {
 				if d == m.days {
-					next = Periods[(i+1)%len(Periods)]
+					next = periods[(i+1)%len(periods)]
 				}
 			}
 			return m, m.setPeriod(next)
 		case key.Matches(msg, m.keys.Reload):
-			return m, m.load()
+			return m, m.loadCmd()
 		}
 	}
 	var cmd tea.Cmd

@@ -147,14 +147,14 @@ type decideVals struct {
 // the decision; otherwise the form and its Init command.
 func NewDecide(ctx *common.Ctx, in DecideInput, width int) (*Decide, tea.Cmd) {
 	if !CanDecide(ctx.Actor.Role) {
-		return nil, decidedErr(in, store.ErrDenied)
+		return nil, decidedErrCmd(in, store.ErrDenied)
 	}
 	d := &Decide{ctx: ctx, in: in, vals: &decideVals{}}
 	var fields []huh.Field
 	needsReason := in.Verb == Decline || in.Override()
 	if in.Verb == Accept && in.ReReferralOf == "" {
 		if len(in.CaseManagers) == 0 {
-			return nil, decidedErr(in, errors.New("no active case manager to assign"))
+			return nil, decidedErrCmd(in, errors.New("no active case manager to assign"))
 		}
 		opts := make([]huh.Option[string], 0, len(in.CaseManagers))
 		for _, cm := range in.CaseManagers {
@@ -182,7 +182,7 @@ func NewDecide(ctx *common.Ctx, in DecideInput, width int) (*Decide, tea.Cmd) {
 			}))
 	}
 	if len(fields) == 0 {
-		return nil, d.run()
+		return nil, d.runCmd()
 	}
 	d.form = huh.NewForm(huh.NewGroup(fields...)).WithWidth(max(width, 20)).WithShowHelp(false).
 		WithTheme(common.FormTheme(ctx.St()))
@@ -198,7 +198,7 @@ func (d *Decide) Update(msg tea.Msg) (cmd tea.Cmd, done bool) {
 	}
 	switch d.form.State {
 	case huh.StateCompleted:
-		return d.run(), true
+		return d.runCmd(), true
 	case huh.StateAborted:
 		return nil, true
 	}
@@ -208,14 +208,14 @@ func (d *Decide) Update(msg tea.Msg) (cmd tea.Cmd, done bool) {
 // View renders the form.
 func (d *Decide) View() string { return d.form.View() }
 
-func decidedErr(in DecideInput, err error) tea.Cmd {
+func decidedErrCmd(in DecideInput, err error) tea.Cmd {
 	return func() tea.Msg {
 		return DecidedMsg{ID: in.Referral.ID, Verb: in.Verb, MeetingID: in.MeetingID, Err: err}
 	}
 }
 
-// run returns the command that records the decision.
-func (d *Decide) run() tea.Cmd {
+// runCmd returns the command that records the decision.
+func (d *Decide) runCmd() tea.Cmd {
 	c, in := d.ctx, d.in
 	cm, reason := d.vals.caseManager, strings.TrimSpace(d.vals.reason)
 	return func() tea.Msg {

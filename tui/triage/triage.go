@@ -39,13 +39,12 @@ func modeFor(role store.Role) mode {
 
 // data is one load of everything the screen shows.
 type data struct {
-	ranking  store.Ranking
-	refs     map[string]store.Referral
-	parts    map[string]store.Participant
-	loads    []CaseManagerLoad
-	total    int              // total slots: sum of caps
-	own      []store.Referral // police
-	reRefCMs map[string]string
+	ranking store.Ranking
+	refs    map[string]store.Referral
+	parts   map[string]store.Participant
+	loads   []CaseManagerLoad
+	total   int              // total slots: sum of caps
+	own     []store.Referral // police
 }
 
 // loadedMsg carries a load, tagged with the request that asked for it.
@@ -82,7 +81,7 @@ func New(ctx *common.Ctx) common.Component {
 }
 
 // Init loads the queue.
-func (m *Model) Init() tea.Cmd { return m.load() }
+func (m *Model) Init() tea.Cmd { return m.loadCmd() }
 
 // SetSize sets the screen's size in cells.
 func (m *Model) SetSize(width, height int) {
@@ -108,7 +107,7 @@ func (m *Model) layout() {
 	m.list.SetSize(m.width, max(m.height-4-m.paneHeight(), 1))
 }
 
-func (m *Model) load() tea.Cmd {
+func (m *Model) loadCmd() tea.Cmd {
 	if m.mode == modeNone {
 		return nil
 	}
@@ -170,7 +169,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		for _, c := range cs {
 			switch c.Kind {
 			case "referral", "participant", "user":
-				return m, m.load()
+				return m, m.loadCmd()
 			}
 		}
 		return m, nil
@@ -192,14 +191,14 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, nil
 	case DecidedMsg:
 		if msg.MeetingID != "" { // taken in the meeting pane: just reload
-			return m, m.load()
+			return m, m.loadCmd()
 		}
 		if msg.Err != nil {
 			m.setStatus(msg.ID+": "+msg.Err.Error(), false)
-			return m, m.load()
+			return m, m.loadCmd()
 		}
 		m.setStatus("saved: "+msg.Text(), true)
-		return m, m.load()
+		return m, m.loadCmd()
 	}
 	if m.decide != nil {
 		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Cancel) {
@@ -222,7 +221,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(k, m.keys.Reload):
-		return m, m.load()
+		return m, m.loadCmd()
 	case key.Matches(k, m.keys.Equity) && m.mode != modeOwn:
 		m.equity = !m.equity
 	case key.Matches(k, m.keys.Accept):
