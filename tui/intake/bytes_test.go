@@ -59,6 +59,9 @@ func measure(tb testing.TB, profile colorprofile.Profile) (first, typed int) {
 	first = w.settle()
 	p.Send(press(tea.KeyTab)) // to the name field
 	before := w.settle()
+	for before == first { // the move has not been drawn yet: wait for it, then for quiet
+		before = w.settle()
+	}
 	p.Send(tea.KeyPressMsg{Code: 'S', Text: "S"})
 	for {
 		if after := w.settle(); after > before {
