@@ -61,6 +61,7 @@ type model struct {
 	seq         int
 	showHelp    bool
 	confirmQuit bool
+	announced   string // the open meeting already announced on the status line
 }
 
 // New returns the root model of one session.
@@ -111,7 +112,7 @@ func New(opts Options) tea.Model {
 // Init loads every tab, the on-call notices and the user's preferences,
 // and asks the terminal for its background colour.
 func (m *model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.form.Init(), m.loadNoticesCmd(), loadPrefsCmd(m.ctx)}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.form.Init(), m.loadNoticesCmd(), loadPrefsCmd(m.ctx), loadOpenMeetingCmd(m.ctx)}
 	for _, t := range m.tabs {
 		cmds = append(cmds, t.Init())
 	}
@@ -152,7 +153,13 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if touchesNotices(msg.Changes) {
 			cmd = tea.Batch(cmd, m.loadNoticesCmd())
 		}
+		if touchesMeetings(msg.Changes) {
+			cmd = tea.Batch(cmd, loadOpenMeetingCmd(m.ctx))
+		}
 		return m, cmd
+	case meetingOpenMsg:
+		m.onMeetingOpen(msg)
+		return m, nil
 	case noticesMsg:
 		return m, m.onNotices(msg)
 	case noticeTickMsg:
