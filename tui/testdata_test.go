@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -124,26 +125,59 @@ func testOptions(s store.Store, actor store.Actor) Options {
 	return Options{Store: s, Actor: actor, Protocol: store.DefaultProtocol(), Theme: themes.Default, Now: func() time.Time { return fixedNow }}
 }
 
-// startTUI runs the root model under teatest at w x h with the ASCII profile.
+// probes maps each test program to the probe of its screen (test code only).
+var probes sync.Map // *teatest.TestModel -> screenProbe
+
+// startTUI runs the root model under teatest at w x h with the ASCII
+// profile, wrapped in a probe that keeps its last screen for waitFor.
 func startTUI(t *testing.T, opts Options, w, h int) *teatest.TestModel {
 	t.Helper()
-	return teatest.NewTestModel(t, New(opts), teatest.WithInitialTermSize(w, h),
+	probe := newScreenProbe(New(opts))
+	tm := teatest.NewTestModel(t, probe, teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII)))
+	probes.Store(tm, probe)
+	t.Cleanup(func() { probes.Delete(tm) })
+	return tm
 }
 
-// waitFor waits until the program has written all of the given strings
-// (styles stripped; pick tokens without spaces, the renderer may skip them).
+// waitFor waits until the program's screen shows all of the given strings
+// (styles stripped). It looks at the screen the model last drew, not at
+// the output stream: the renderer sends only changed cells, and how it
+// splits them depends on timing.
 func waitFor(t *testing.T, tm *teatest.TestModel, want ...string) {
 	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		s := ansi.Strip(string(b))
+	p, ok := probes.Load(tm)
+	if !ok { // a program of its own (e.g. another colour profile): read its output
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+			s := ansi.Strip(string(b))
+			for _, w := range want {
+				if !strings.Contains(s, w) {
+					return false
+				}
+			}
+			return true
+		}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+		return
+	}
+	probe := p.(screenProbe)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s := probe.Screen()
+		missing := ""
 		for _, w := range want {
 			if !strings.Contains(s, w) {
-				return false
+				missing = w
+				break
 			}
 		}
-		return true
-	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+		if missing == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %q on the screen; last screen:\n%s", missing, s)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // finalScreen quits the program and returns its last view, styles stripped.
