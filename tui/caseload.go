@@ -61,6 +61,9 @@ func (c *caseload) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		c.site, c.err = msg.site, nil
 		c.rebuild()
 	case ChangedMsg:
+		if !touchesSite(msg.Changes, false) {
+			return c, nil
+		}
 		return c, c.loadCmd()
 	case common.RestyleMsg:
 		c.rebuild()

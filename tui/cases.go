@@ -82,6 +82,9 @@ func (c *cases) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		c.rebuild()
 		return c, nil
 	case ChangedMsg:
+		if !touchesSite(msg.Changes, false) {
+			return c, nil
+		}
 		return c, c.loadCmd()
 	case common.RestyleMsg:
 		c.rebuild()

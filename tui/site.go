@@ -278,3 +278,27 @@ func daysAgo(today, t time.Time) string {
 	}
 	return fmt.Sprintf("%dd", store.DaysBetween(t, today))
 }
+
+// touchesSite reports whether a batch of store changes touches what a site
+// view holds: participants, cases, ROIs and users, and meetings when
+// withMeetings (Today shows action items and the next meeting). A meeting
+// advance or note, a goal, a contact (its date arrives as a participant
+// change) or a referral alone leaves Caseload and Cases as they are, so a
+// live meeting does not reload them in every session at every step. An
+// empty batch means "anything may have changed".
+func touchesSite(cs []store.Change, withMeetings bool) bool {
+	if len(cs) == 0 {
+		return true
+	}
+	for _, c := range cs {
+		switch c.Kind {
+		case "participant", "case", "roi", "user":
+			return true
+		case "meeting":
+			if withMeetings {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -113,6 +113,9 @@ func (t *today) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		t.site, t.err = msg.site, nil
 		t.rebuild()
 	case ChangedMsg:
+		if !touchesSite(msg.Changes, true) {
+			return t, nil
+		}
 		return t, t.loadCmd()
 	case common.RestyleMsg:
 		t.rebuild()
