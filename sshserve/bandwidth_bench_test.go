@@ -238,7 +238,7 @@ func BenchmarkSSHMeetingFollower(b *testing.B) {
 					t, w := c.measure(func() {
 						if _, err := e.db.MutateMeeting(ctx, store.Actor{User: "mei", Role: store.RoleCaseManager}, mt.ID, func(m *store.Meeting) error {
 							it := &m.Items[m.Current]
-							it.Notes = append(it.Notes, store.Note{Time: time.Now(), Author: "mei",
+							it.Notes = append(it.Notes, store.Note{Time: testNow, Author: "mei",
 								Text: fmt.Sprintf("called the shelter, bed %d held until Friday", i+1), Sensitivity: store.General})
 							return nil
 						}); err != nil {

@@ -35,10 +35,14 @@ type testEnv struct {
 	served chan error
 }
 
+// testNow is the clock of every server test (store and sessions):
+// Tuesday 2026-03-03, 15:00 UTC.
+var testNow = time.Date(2026, 3, 3, 15, 0, 0, 0, time.UTC)
+
 // newTestEnv starts a server with the stand-in model unless mod changes it.
 func newTestEnv(tb testing.TB, mod func(*Config)) *testEnv {
 	tb.Helper()
-	db, err := badgerstore.OpenMemory()
+	db, err := badgerstore.OpenMemoryAt(func() time.Time { return testNow })
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -53,6 +57,7 @@ func newTestEnv(tb testing.TB, mod func(*Config)) *testEnv {
 		RatePerSecond: 1000,
 		RateBurst:     1000,
 		MaxSessions:   200,
+		Now:           func() time.Time { return testNow },
 	}
 	if testing.Verbose() {
 		cfg.Logger = log.New(testWriter{tb})

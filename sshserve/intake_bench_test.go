@@ -112,7 +112,7 @@ func BenchmarkSSHNoticeFanout20(b *testing.B) {
 				marks[i] = c.out.len()
 			}
 			r, err := s.e.db.CreateReferral(ctx, officer, store.Referral{
-				Received: time.Now(), Kind: store.KindArrestDiversion, Referrer: "ofc", ReferrerUser: "ofc", Agency: officerAgency,
+				Received: testNow, Kind: store.KindArrestDiversion, Referrer: "ofc", ReferrerUser: "ofc", Agency: officerAgency,
 				Person: store.Person{Name: fieldFirst + " " + fieldLast, ApproxAge: 30}, Offense: offense, Status: store.RefNew,
 			})
 			if err != nil {

@@ -74,7 +74,7 @@ func newIntakeSite(tb testing.TB) *intakeSite {
 		s.keys[u.Name] = k
 	}
 	pm := store.Actor{User: "pam", Role: store.RolePM}
-	day := store.DateOf(time.Now())
+	day := store.DateOf(testNow)
 	mk := func(name, alias, dob string) store.Participant {
 		d, err := time.Parse(store.DateLayout, dob)
 		if err != nil {

@@ -42,7 +42,7 @@ func newMeetingSite(tb testing.TB, e *testEnv, extraItems int) *meetingSite {
 	s.keys["pam"] = e.addUser("pam", store.RolePM, true)
 	s.keys["cara"] = e.addUser("cara", store.RoleCaseManager, true)
 	s.keys["pete"] = e.addUser("pete", store.RolePolice, true)
-	now := time.Now()
+	now := testNow
 	day := store.DateOf(now)
 	mk := func(name string) store.Participant {
 		p, err := e.db.CreateParticipant(ctx, s.actor, store.Participant{

@@ -112,7 +112,7 @@ func newDemoEnv(tb testing.TB, mod func(*Config)) (*testEnv, map[string]gossh.Si
 		}
 	})
 	ctx := context.Background()
-	if _, err := demo.Fill(ctx, e.db, time.Now(), demo.DefaultSeed); err != nil {
+	if _, err := demo.Fill(ctx, e.db, testNow, demo.DefaultSeed); err != nil {
 		tb.Fatal(err)
 	}
 	users, err := e.db.ListUsers(ctx)
@@ -169,7 +169,7 @@ func startDemoMeeting(tb testing.TB, e *testEnv) store.Meeting {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	p, now := store.DefaultProtocol(), time.Now()
+	p, now := store.DefaultProtocol(), testNow
 	rk := store.Rank(p, refs, active, store.Capacity(p, users, active), now)
 	items := store.BuildAgenda(store.AgendaInput{Protocol: p, AsOf: now, LastMeeting: last, Ranking: rk, Participants: all, Cases: cases})
 	if len(items) < 4 {

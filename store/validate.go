@@ -32,8 +32,13 @@ func names[T ~string](all []T) string {
 // ValidRole reports whether r is a known role.
 func ValidRole(r Role) bool { return oneOf(r, Roles) }
 
-// Validate checks a participant's required fields and enum values.
-func (p Participant) Validate() error {
+// Validate checks a participant's required fields and enum values as of
+// the wall clock; the store uses ValidateAt with its own clock.
+func (p Participant) Validate() error { return p.ValidateAt(time.Now()) }
+
+// ValidateAt checks a participant's required fields and enum values, with
+// now bounding the date of birth.
+func (p Participant) ValidateAt(now time.Time) error {
 	v := validator{entity: "participant"}
 	if p.ID != "" && !ValidParticipantID(p.ID) {
 		v.add("id", "%q is not a participant id (want P-0001)", p.ID)
@@ -43,7 +48,7 @@ func (p Participant) Validate() error {
 	}
 	// A date of birth may be unknown (a referral with an approximate age
 	// can be accepted); when given it must be a past date.
-	if !p.DOB.IsZero() && p.DOB.After(time.Now().AddDate(0, 0, 1)) {
+	if !p.DOB.IsZero() && p.DOB.After(now.AddDate(0, 0, 1)) {
 		v.add("dob", "is in the future")
 	}
 	if !oneOf(p.Status, ParticipantStatuses) {
@@ -99,15 +104,19 @@ func (e ProgressEntry) Validate() error {
 	return v.err()
 }
 
-// Validate checks a contact.
-func (c Contact) Validate() error {
+// Validate checks a contact as of the wall clock; the store uses
+// ValidateAt with its own clock.
+func (c Contact) Validate() error { return c.ValidateAt(time.Now()) }
+
+// ValidateAt checks a contact, with now bounding its date.
+func (c Contact) ValidateAt(now time.Time) error {
 	v := validator{entity: "contact"}
 	if c.ParticipantID == "" {
 		v.add("participant_id", "is required")
 	}
 	if c.Date.IsZero() {
 		v.add("date", "is required")
-	} else if c.Date.After(time.Now().Add(24 * time.Hour)) {
+	} else if c.Date.After(now.Add(24 * time.Hour)) {
 		v.add("date", "is in the future")
 	}
 	if !oneOf(c.Kind, ContactKinds) {

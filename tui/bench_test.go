@@ -124,7 +124,7 @@ func (r *rig) keys(tb testing.TB, keys, want string) int {
 // demoSite fills an in-memory store with the demo site as of the test day.
 func demoSite(tb testing.TB) store.Store {
 	tb.Helper()
-	db, err := badgerstore.OpenMemory()
+	db, err := badgerstore.OpenMemoryAt(func() time.Time { return fixedNow })
 	if err != nil {
 		tb.Fatalf("open memory store: %v", err)
 	}

@@ -38,7 +38,7 @@ const clinicalNote = "Discussed medication side effects"
 // seed fills an in-memory store with a small fixed site.
 func seed(t testing.TB) store.Store {
 	t.Helper()
-	db, err := badgerstore.OpenMemory()
+	db, err := badgerstore.OpenMemoryAt(func() time.Time { return fixedNow })
 	if err != nil {
 		t.Fatalf("open memory store: %v", err)
 	}

@@ -113,7 +113,7 @@ func (a *App) Open() (store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := badgerstore.Open(dir, badgerstore.Options{Key: key})
+	db, err := badgerstore.Open(dir, badgerstore.Options{Key: key, Now: a.Now})
 	if err != nil {
 		if errors.Is(err, store.ErrLocked) {
 			return nil, lockedError(dir)

@@ -22,6 +22,9 @@ import (
 	"github.com/leadtable/owg/store/badgerstore"
 )
 
+// testNow is the clock of every CLI test: Monday 2026-03-02, 12:00 UTC.
+var testNow = time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+
 // result is one in-process run of owg.
 type result struct {
 	code           int
@@ -37,6 +40,7 @@ func owg(t *testing.T, stdin io.Reader, args ...string) result {
 		stdin = strings.NewReader("")
 	}
 	app := newApp(stdin, &out, &errb)
+	app.Now = func() time.Time { return testNow }
 	home := t.TempDir()
 	app.Getenv = func(k string) string {
 		if k == "HOME" {
@@ -107,7 +111,7 @@ func TestMain(m *testing.M) {
 // openStore opens a data directory directly, for checks.
 func openStore(t *testing.T, dir string) *badgerstore.DB {
 	t.Helper()
-	db, err := badgerstore.Open(dir, badgerstore.Options{})
+	db, err := badgerstore.Open(dir, badgerstore.Options{Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +121,7 @@ func openStore(t *testing.T, dir string) *badgerstore.DB {
 
 func countReferrals(t *testing.T, dir string) int {
 	t.Helper()
-	db, err := badgerstore.Open(dir, badgerstore.Options{})
+	db, err := badgerstore.Open(dir, badgerstore.Options{Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -460,7 +464,7 @@ func TestBackupRestore(t *testing.T) {
 
 func TestLockedStore(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "d")
-	db, err := badgerstore.Open(dir, badgerstore.Options{})
+	db, err := badgerstore.Open(dir, badgerstore.Options{Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -561,7 +565,7 @@ func TestUsers(t *testing.T) {
 
 func TestAuditFilters(t *testing.T) {
 	dir := demoDir(t)
-	r := owg(t, nil, "--data", dir, "audit", "--json", "--user", "tomas", "--since", time.Now().AddDate(0, 0, -1).Format("2006-01-02"))
+	r := owg(t, nil, "--data", dir, "audit", "--json", "--user", "tomas", "--since", testNow.AddDate(0, 0, -1).Format("2006-01-02"))
 	want(t, r, 0)
 	var evs []store.AuditEvent
 	if err := json.Unmarshal([]byte(r.stdout), &evs); err != nil || len(evs) == 0 {
@@ -669,6 +673,7 @@ func TestUserAddEncryptedStoreHint(t *testing.T) {
 	// with OWG_KEY_FILE it works
 	var out, errb bytes.Buffer
 	app := newApp(strings.NewReader(""), &out, &errb)
+	app.Now = func() time.Time { return testNow }
 	app.Getenv = func(k string) string {
 		switch k {
 		case "HOME":
@@ -697,7 +702,7 @@ func TestReferralAddReReferralHiddenFromPolice(t *testing.T) {
 			continue
 		}
 		rois, _ := db.ListROIs(ctx, p.ID)
-		if store.ROICovers(rois, store.RolePolice, "Metro PD", time.Now()) {
+		if store.ROICovers(rois, store.RolePolice, "Metro PD", testNow) {
 			if shared.ID == "" {
 				shared = p
 			}

@@ -62,14 +62,14 @@ func TestVerifyAuditDetectsTampering(t *testing.T) {
 func TestAuditChainAcrossReopen(t *testing.T) {
 	dir := t.TempDir()
 	for i := 0; i < 3; i++ {
-		db, err := Open(dir, Options{})
+		db, err := Open(dir, Options{Now: fixedClock})
 		if err != nil {
 			t.Fatal(err)
 		}
 		mustParticipant(t, db, "X", "casey")
 		db.Close()
 	}
-	db, err := Open(dir, Options{})
+	db, err := Open(dir, Options{Now: fixedClock})
 	if err != nil {
 		t.Fatal(err)
 	}

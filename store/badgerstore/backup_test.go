@@ -72,7 +72,7 @@ func TestBackupRestoreIdentical(t *testing.T) {
 		{"plain to encrypted", nil, key},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			src, err := Open(t.TempDir(), Options{Key: tc.key})
+			src, err := Open(t.TempDir(), Options{Key: tc.key, Now: fixedClock})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,7 +86,7 @@ func TestBackupRestoreIdentical(t *testing.T) {
 			if err := Restore(dir, bytes.NewReader(buf.Bytes()), tc.restoreWith); err != nil {
 				t.Fatalf("Restore => %v", err)
 			}
-			dst, err := Open(dir, Options{Key: tc.restoreWith})
+			dst, err := Open(dir, Options{Key: tc.restoreWith, Now: fixedClock})
 			if err != nil {
 				t.Fatalf("Open(restored) => %v", err)
 			}

@@ -63,13 +63,13 @@ func TestMain(m *testing.M) {
 
 // bulkLoad writes nParticipants participants with perP contacts each.
 func bulkLoad(dir string, nParticipants, perP int) error {
-	db, err := Open(dir, Options{})
+	db, err := Open(dir, Options{Now: fixedClock})
 	if err != nil {
 		return err
 	}
 	wb := db.bdb.NewWriteBatch()
 	defer wb.Cancel()
-	now := time.Now().UTC()
+	now := testNow
 	var head auditHead
 	set := func(k string, v []byte) error { return wb.Set([]byte(k), v) }
 	put := func(k string, v any) error {
@@ -187,7 +187,7 @@ func BenchmarkOpen(b *testing.B) {
 	dir := benchStore(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		db, err := Open(dir, Options{})
+		db, err := Open(dir, Options{Now: fixedClock})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -198,7 +198,7 @@ func BenchmarkOpen(b *testing.B) {
 }
 
 func openBench(b *testing.B) *DB {
-	db, err := Open(benchStore(b), Options{})
+	db, err := Open(benchStore(b), Options{Now: fixedClock})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func BenchmarkAppendContact(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		_, err := db.CreateContact(ctx, cm, store.Contact{
-			ParticipantID: formatID(kindParticipant, uint64(1+i%bench.participants)), Date: time.Now(),
+			ParticipantID: formatID(kindParticipant, uint64(1+i%bench.participants)), Date: testNow,
 			Kind: store.ContactPhone, Note: "checked in by phone", Author: "casey", Sensitivity: store.General,
 		})
 		if err != nil {

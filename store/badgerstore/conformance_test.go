@@ -240,7 +240,7 @@ func TestReferrals(t *testing.T) {
 		t.Errorf("DecideReferral(accepted) => participant %q %s v%d, want P-0001 accepted v%d", acc.ParticipantID, acc.Status, acc.Version, r1b.Version+1)
 	}
 	p := must[store.Participant](t, "get new participant")(db.GetParticipant(ctx, "P-0001"))
-	if p.Name != "Sam Ortiz" || p.Status != store.StatusNotYetEngaged || p.CaseManager != "casey" || p.ReferralID != r1.ID || !p.EnrolledOn.Equal(store.Today(time.Now())) {
+	if p.Name != "Sam Ortiz" || p.Status != store.StatusNotYetEngaged || p.CaseManager != "casey" || p.ReferralID != r1.ID || !p.EnrolledOn.Equal(store.Today(testNow)) {
 		t.Errorf("accepted participant => %+v", p)
 	}
 	_, err = db.DecideReferral(ctx, pm, r1.ID, store.ReferralDecision{Status: store.RefAccepted, CaseManager: "casey"})
@@ -537,8 +537,8 @@ func TestAuditEvents(t *testing.T) {
 		{"user", store.AuditFilter{User: "casey"}, 1},
 		{"action", store.AuditFilter{Action: store.AuditDenied}, 1},
 		{"subject", store.AuditFilter{Subject: "P-0001"}, 3},
-		{"since past", store.AuditFilter{Since: time.Now().Add(-time.Hour)}, 3},
-		{"since future", store.AuditFilter{Since: time.Now().Add(time.Hour)}, 0},
+		{"since past", store.AuditFilter{Since: testNow.Add(-time.Hour)}, 3},
+		{"since future", store.AuditFilter{Since: testNow.Add(time.Hour)}, 0},
 	} {
 		got := must[[]store.AuditEvent](t, "list")(db.ListAudit(ctx, tc.f))
 		if len(got) != tc.want {

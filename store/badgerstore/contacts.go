@@ -29,7 +29,7 @@ func (db *DB) CreateContact(ctx context.Context, a store.Actor, c store.Contact)
 		q.ParticipantID = store.CleanLine(q.ParticipantID)
 		q.Note = store.Clean(q.Note, true)
 		q.Author = store.CleanLine(q.Author)
-		if err := q.Validate(); err != nil {
+		if err := q.ValidateAt(t.now); err != nil {
 			return err
 		}
 		p, err := getParticipant(t.txn, q.ParticipantID)

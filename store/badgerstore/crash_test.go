@@ -26,7 +26,7 @@ func TestCrashChild(t *testing.T) {
 	if dir == "" {
 		t.Skip("the child of TestCrashDurability")
 	}
-	db, err := Open(dir, Options{})
+	db, err := Open(dir, Options{Now: fixedClock})
 	if err != nil {
 		fmt.Println("ERR", err)
 		os.Exit(2)
@@ -93,7 +93,7 @@ func TestCrashDurability(t *testing.T) {
 			t.Fatalf("round %d: child stopped after %d lines", round, n)
 		}
 
-		db, err := Open(dir, Options{})
+		db, err := Open(dir, Options{Now: fixedClock})
 		if err != nil {
 			t.Fatalf("round %d: reopen after SIGKILL => %v", round, err)
 		}

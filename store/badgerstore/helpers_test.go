@@ -20,13 +20,19 @@ var (
 	cm  = store.Actor{User: "casey", Role: store.RoleCaseManager}
 )
 
+// testNow is the clock of every store test: 2025-06-02 10:00 UTC.
+var testNow = time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+
+// fixedClock is the store option that fixes the clock at testNow.
+func fixedClock() time.Time { return testNow }
+
 // day returns a UTC-midnight date.
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
 // memDB opens an in-memory store closed at the end of the test.
 func memDB(t testing.TB) *DB {
 	t.Helper()
-	db, err := OpenMemory()
+	db, err := OpenMemoryAt(fixedClock)
 	if err != nil {
 		t.Fatalf("OpenMemory() => %v, want nil", err)
 	}
@@ -38,7 +44,7 @@ func memDB(t testing.TB) *DB {
 func diskDB(t testing.TB) (*DB, string) {
 	t.Helper()
 	dir := t.TempDir()
-	db, err := Open(dir, Options{})
+	db, err := Open(dir, Options{Now: fixedClock})
 	if err != nil {
 		t.Fatalf("Open(%s) => %v, want nil", dir, err)
 	}

@@ -54,6 +54,10 @@ type Options struct {
 	// Logger receives Badger's warnings and errors. Nil (the default)
 	// discards them: Badger never writes to the terminal.
 	Logger Logger
+	// Now is the store's clock: it stamps created/updated times, decisions,
+	// acknowledgements and audit events, and bounds "not in the future"
+	// checks. Nil means time.Now; tests fix it.
+	Now func() time.Time
 }
 
 // DB is the Badger-backed store.Store. It is safe for concurrent use.
@@ -85,6 +89,11 @@ var _ store.Store = (*DB)(nil)
 
 // OpenMemory opens an empty in-memory store, for tests.
 func OpenMemory() (*DB, error) { return Open("", Options{InMemory: true}) }
+
+// OpenMemoryAt opens an empty in-memory store whose clock is now, for tests.
+func OpenMemoryAt(now func() time.Time) (*DB, error) {
+	return Open("", Options{InMemory: true, Now: now})
+}
 
 // ReadKeyFile reads an encryption key file: exactly 32 raw bytes, or 64
 // hex characters (surrounding white space ignored).
@@ -173,7 +182,11 @@ func Open(dir string, o Options) (*DB, error) {
 	if err != nil {
 		return nil, openError(dir, o.Key, err)
 	}
-	db := &DB{bdb: bdb, dir: dir, subs: map[int]func(store.Change){}, now: time.Now}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	db := &DB{bdb: bdb, dir: dir, subs: map[int]func(store.Change){}, now: now}
 	if err := db.checkFormat(); err != nil {
 		bdb.Close()
 		return nil, err

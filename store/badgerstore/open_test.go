@@ -20,7 +20,7 @@ import (
 func TestOpenSecondTimeIsLocked(t *testing.T) {
 	db, dir := diskDB(t)
 	_ = db
-	_, err := Open(dir, Options{})
+	_, err := Open(dir, Options{Now: fixedClock})
 	wantIs(t, "second Open", err, store.ErrLocked)
 	if err != nil && strings.Contains(err.Error(), "Badger") {
 		t.Errorf("second Open => %q, want a plain message without Badger's", err)
@@ -32,7 +32,7 @@ func TestOpenBesideOwnFiles(t *testing.T) {
 	for _, f := range []string{"protocol.toml", "ssh_host_ed25519", ".hidden"} {
 		os.WriteFile(filepath.Join(dir, f), []byte("x"), 0o600)
 	}
-	db, err := Open(dir, Options{})
+	db, err := Open(dir, Options{Now: fixedClock})
 	if err != nil {
 		t.Fatalf("Open(dir with owg's own files) => %v, want nil", err)
 	}
@@ -41,13 +41,13 @@ func TestOpenBesideOwnFiles(t *testing.T) {
 
 func TestReopenKeepsDataAndFormat(t *testing.T) {
 	dir := t.TempDir()
-	db, err := Open(dir, Options{})
+	db, err := Open(dir, Options{Now: fixedClock})
 	if err != nil {
 		t.Fatal(err)
 	}
 	mustParticipant(t, db, "José", "casey")
 	db.Close()
-	db, err = Open(dir, Options{})
+	db, err = Open(dir, Options{Now: fixedClock})
 	if err != nil {
 		t.Fatalf("reopen => %v", err)
 	}
@@ -64,7 +64,7 @@ func TestEncryption(t *testing.T) {
 	dir := t.TempDir()
 	key := make([]byte, 32)
 	rand.Read(key)
-	db, err := Open(dir, Options{Key: key})
+	db, err := Open(dir, Options{Key: key, Now: fixedClock})
 	if err != nil {
 		t.Fatalf("Open(encrypted) => %v", err)
 	}
@@ -94,12 +94,12 @@ func TestEncryption(t *testing.T) {
 		{"wrong key", other, ErrWrongKey, "wrong encryption key"},
 		{"short key", []byte("short"), nil, "want 32"},
 	} {
-		_, err := Open(dir, Options{Key: tc.key})
+		_, err := Open(dir, Options{Key: tc.key, Now: fixedClock})
 		if err == nil || !strings.Contains(err.Error(), tc.msg) || (tc.want != nil && !errors.Is(err, tc.want)) {
 			t.Errorf("%s: Open => %v, want %v (%q)", tc.name, err, tc.want, tc.msg)
 		}
 	}
-	db, err = Open(dir, Options{Key: key})
+	db, err = Open(dir, Options{Key: key, Now: fixedClock})
 	if err != nil {
 		t.Fatalf("Open(right key) => %v", err)
 	}
@@ -111,7 +111,7 @@ func TestEncryption(t *testing.T) {
 	// a key for a store that is not encrypted
 	plainDB, plain := diskDB(t)
 	plainDB.Close()
-	_, err = Open(plain, Options{Key: key})
+	_, err = Open(plain, Options{Key: key, Now: fixedClock})
 	if err == nil || !strings.Contains(err.Error(), "not encrypted") {
 		t.Errorf("Open(plain store, key) => %v, want 'not encrypted'", err)
 	}
@@ -184,7 +184,7 @@ func TestForeignAndCorruptDirs(t *testing.T) {
 						t.Fatalf("Open panicked: %v", r)
 					}
 				}()
-				db, err = Open(dir, Options{})
+				db, err = Open(dir, Options{Now: fixedClock})
 			}()
 			if err == nil {
 				// Badger may repair some damage; then the store must still be usable and say so on verify.
@@ -207,7 +207,7 @@ func TestForeignAndCorruptDirs(t *testing.T) {
 // makeStore writes a small owg store with tables on disk, then closes it.
 func makeStore(t *testing.T, dir string) {
 	t.Helper()
-	db, err := Open(dir, Options{})
+	db, err := Open(dir, Options{Now: fixedClock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +277,7 @@ func (l *recLogger) Debugf(f string, a ...any) { l.lines = append(l.lines, "D "+
 
 func TestLoggerGetsOnlyWarnings(t *testing.T) {
 	l := &recLogger{}
-	db, err := Open(t.TempDir(), Options{Logger: l})
+	db, err := Open(t.TempDir(), Options{Logger: l, Now: fixedClock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +291,7 @@ func TestLoggerGetsOnlyWarnings(t *testing.T) {
 }
 
 func TestUseAfterCloseIsAnError(t *testing.T) {
-	db, err := OpenMemory()
+	db, err := OpenMemoryAt(fixedClock)
 	if err != nil {
 		t.Fatal(err)
 	}

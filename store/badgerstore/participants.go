@@ -52,7 +52,7 @@ func getParticipant(txn *badger.Txn, id string) (store.Participant, error) {
 // createParticipant saves a new participant; p is cleaned and validated.
 func (t *tx) createParticipant(p store.Participant, detail string) (store.Participant, error) {
 	p = cleanParticipant(p)
-	if err := p.Validate(); err != nil {
+	if err := p.ValidateAt(t.now); err != nil {
 		return p, err
 	}
 	if err := t.assignID(kindParticipant, pfxParticipant, "participant", &p.ID); err != nil {
@@ -107,7 +107,7 @@ func (db *DB) UpdateParticipant(ctx context.Context, a store.Actor, p store.Part
 	return updateVersioned(ctx, db, a, "participant", p.ID, p.Version, getParticipant, func(x store.Participant) int64 { return x.Version },
 		func(t *tx, old store.Participant) (store.Participant, error) {
 			q := cleanParticipant(p)
-			if err := q.Validate(); err != nil {
+			if err := q.ValidateAt(t.now); err != nil {
 				return store.Participant{}, err
 			}
 			return t.saveParticipant(old, q, "participant")

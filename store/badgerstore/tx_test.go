@@ -83,7 +83,7 @@ func TestImportFailureRollsBack(t *testing.T) {
 	boom := errors.New("disk on fire")
 	for _, crash := range []bool{false, true} {
 		dir := t.TempDir()
-		db, err := Open(dir, Options{})
+		db, err := Open(dir, Options{Now: fixedClock})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,7 +102,7 @@ func TestImportFailureRollsBack(t *testing.T) {
 				t.Fatalf("crash: before reopening %d referrals are stored, want the %d of two chunks", len(n), 2*importChunk)
 			}
 			db.Close()
-			if db, err = Open(dir, Options{}); err != nil {
+			if db, err = Open(dir, Options{Now: fixedClock}); err != nil {
 				t.Fatalf("reopen after a crashed import: %v", err)
 			}
 		}

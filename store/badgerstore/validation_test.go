@@ -23,7 +23,7 @@ func TestBadInputNamesField(t *testing.T) {
 		f(&q)
 		return q
 	}
-	future := time.Now().AddDate(0, 0, 5)
+	future := testNow.AddDate(0, 0, 5)
 	cases := []struct {
 		name  string
 		write func() error

@@ -17,7 +17,7 @@ var asOf = time.Date(2025, 3, 12, 0, 0, 0, 0, time.UTC)
 
 func fill(t *testing.T, seed uint64) (store.Store, demo.Summary) {
 	t.Helper()
-	db, err := badgerstore.OpenMemory()
+	db, err := badgerstore.OpenMemoryAt(func() time.Time { return asOf })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,7 @@ func (h *harness) View() tea.View { return tea.NewView(h.c.View()) }
 
 func newStore(t testing.TB) store.Store {
 	t.Helper()
-	s, err := badgerstore.OpenMemory()
+	s, err := badgerstore.OpenMemoryAt(func() time.Time { return fixedNow })
 	if err != nil {
 		t.Fatal(err)
 	}

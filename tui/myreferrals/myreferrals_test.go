@@ -63,7 +63,7 @@ type fixture struct {
 
 func seed(t *testing.T) fixture {
 	t.Helper()
-	s, err := badgerstore.OpenMemory()
+	s, err := badgerstore.OpenMemoryAt(func() time.Time { return fixedNow })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ type Site struct {
 // New opens an in-memory store and fills it. The store closes with the test.
 func New(t testing.TB) *Site {
 	t.Helper()
-	db, err := badgerstore.OpenMemory()
+	db, err := badgerstore.OpenMemoryAt(func() time.Time { return Now })
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
