@@ -414,7 +414,7 @@ func (t *tx) acceptParticipant(r store.Referral, d store.ReferralDecision) (stri
 		DOB:           r.Person.DOB,
 		RaceEthnicity: r.RaceEthnicity,
 		ReferralID:    r.ID,
-		EnrolledOn:    store.Today(t.now),
+		EnrolledOn:    t.today,
 		CaseManager:   d.CaseManager,
 		Status:        store.StatusNotYetEngaged,
 	}, "referral:"+r.ID)

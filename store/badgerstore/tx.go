@@ -20,9 +20,11 @@ const maxRetries = 20
 // the commit time, the audit events appended so far and the changes to
 // announce after the commit.
 type tx struct {
-	txn     *badger.Txn
-	actor   store.Actor
-	now     time.Time
+	txn   *badger.Txn
+	actor store.Actor
+	now   time.Time
+	// today is the calendar day of now in the clock's own (the site's) zone.
+	today   time.Time
 	changes []store.Change
 
 	headLoaded bool
@@ -59,7 +61,8 @@ func (db *DB) update(ctx context.Context, a store.Actor, fn func(t *tx) error) e
 				time.Sleep(backoff)
 				backoff = min(2*backoff, 20*time.Millisecond)
 			}
-			t := &tx{txn: db.bdb.NewTransaction(true), actor: a, now: db.now().UTC()}
+			clock := db.now()
+			t := &tx{txn: db.bdb.NewTransaction(true), actor: a, now: clock.UTC(), today: store.Today(clock)}
 			err := fn(t)
 			if err == nil {
 				err = t.txn.Commit()

@@ -13,7 +13,7 @@ import (
 // contacts, every referral, legal case, user and meeting. It audits
 // nothing: the caller records what it does with the result.
 func Load(ctx context.Context, s store.Store, period Period, asOf time.Time, protocol store.Protocol) (Input, error) {
-	in := Input{Period: period, AsOf: asOf, Protocol: protocol, Location: time.Local}
+	in := Input{Period: period, AsOf: asOf, Protocol: protocol, Location: asOf.Location()}
 	var err error
 	if in.Participants, err = s.ListParticipants(ctx, store.ParticipantFilter{}); err != nil {
 		return Input{}, fmt.Errorf("reading participants: %w", err)
