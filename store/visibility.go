@@ -235,6 +235,13 @@ func Sees(viewer Actor, rois []ROI, day time.Time, data DataKind) Access {
 	return Visible(viewer.Role, ROICoverage(rois, viewer, day), data)
 }
 
+// LegacyPurpose and LegacyRecorder fill the purpose and recorder of an
+// ROI migrated from the unscoped form, which recorded neither.
+const (
+	LegacyPurpose  = "purpose not recorded: ROI recorded before consent was scoped"
+	LegacyRecorder = "unknown: recorded before consent was scoped"
+)
+
 // MigrateROI returns r in the scoped form: an ROI recorded before consent
 // was scoped carries one Covers list mixing role store values and agency
 // names; it becomes those roles and agencies releasing LegacyROIClasses
@@ -256,6 +263,12 @@ func MigrateROI(r ROI) ROI {
 		}
 	}
 	out.Classes = slices.Clone(LegacyROIClasses)
+	if strings.TrimSpace(out.Purpose) == "" {
+		out.Purpose = LegacyPurpose
+	}
+	if strings.TrimSpace(out.RecordedBy) == "" {
+		out.RecordedBy = LegacyRecorder
+	}
 	return out
 }
 
@@ -298,8 +311,9 @@ func ProgressClass(g Goal, e ProgressEntry, sensitive []GoalDomain) DataKind {
 
 // VisibleGoals filters goals to what role sees under covered: the goals
 // whose class is shown, each with only the progress entries whose class is
-// shown. hidden counts the goals left out: a viewer learns their number,
-// never their domain or wording.
+// shown (their Sensitivity filled in by ProgressSensitivity). hidden
+// counts the goals left out: a viewer learns their number, never their
+// domain or wording.
 func VisibleGoals(role Role, covered Coverage, goals []Goal, sensitive []GoalDomain) (shown []Goal, hidden int) {
 	for _, g := range goals {
 		if Visible(role, covered, GoalClass(g, sensitive)) != Shown {
@@ -309,6 +323,7 @@ func VisibleGoals(role Role, covered Coverage, goals []Goal, sensitive []GoalDom
 		var es []ProgressEntry
 		for _, e := range g.Progress {
 			if Visible(role, covered, ProgressClass(g, e, sensitive)) == Shown {
+				e.Sensitivity = ProgressSensitivity(g, e, sensitive)
 				es = append(es, e)
 			}
 		}
