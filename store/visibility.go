@@ -272,9 +272,19 @@ func MigrateROI(r ROI) ROI {
 	return out
 }
 
+// DefaultSensitiveGoalDomains are the sensitive goal domains of the
+// default protocol: substance use and health.
+func DefaultSensitiveGoalDomains() []GoalDomain { return []GoalDomain{DomainSubstanceUse, DomainHealth} }
+
 // GoalClass is the class of goal g under the protocol's sensitive goal
-// domains: DataSensitive for a goal in one of them, else DataGoals.
+// domains: DataSensitive for a goal in one of them, else DataGoals. An
+// empty list (a caller without a protocol; a valid protocol always lists
+// substance_use) means DefaultSensitiveGoalDomains, so nothing sensitive
+// is shown for want of a protocol.
 func GoalClass(g Goal, sensitive []GoalDomain) DataKind {
+	if len(sensitive) == 0 {
+		sensitive = DefaultSensitiveGoalDomains()
+	}
 	if slices.Contains(sensitive, g.Domain) {
 		return DataSensitive
 	}

@@ -257,7 +257,8 @@ func TestGoalAndProgressClasses(t *testing.T) {
 			t.Errorf("%s: ProgressSensitivity = %s => want %s", c.name, got, c.sens)
 		}
 	}
-	if GoalClass(sud, nil) != DataGoals || GoalClass(Goal{Domain: DomainHousing}, []GoalDomain{DomainHousing}) != DataSensitive {
+	if GoalClass(sud, nil) != DataSensitive || GoalClass(Goal{Domain: DomainHealth}, nil) != DataSensitive ||
+		GoalClass(sud, []GoalDomain{DomainHousing}) != DataGoals || GoalClass(Goal{Domain: DomainHousing}, []GoalDomain{DomainHousing}) != DataSensitive {
 		t.Error("GoalClass does not follow the protocol's sensitive domains")
 	}
 	housing.Progress = []ProgressEntry{{Note: "got the paperwork in", Sensitivity: General}, {Note: "back to using", Sensitivity: Clinical}, {Note: "old"}}
