@@ -9,12 +9,13 @@ import (
 func ClassText(d DataKind) string { return strings.ReplaceAll(string(d), "_", " ") }
 
 // RecipientsText lists the ROI's recipients in plain words: the roles
-// named ("police (any agency)") then the agencies named.
+// named (store values, "police": that role at every agency) then the
+// agencies named ("Metro PD").
 func (r ROI) RecipientsText() string {
 	r = MigrateROI(r)
 	var out []string
 	for _, role := range r.Roles {
-		out = append(out, strings.ReplaceAll(string(role), "_", " ")+" (any agency)")
+		out = append(out, strings.ReplaceAll(string(role), "_", " "))
 	}
 	for _, a := range r.Agencies {
 		if a = CleanLine(a); a != "" {

@@ -238,8 +238,8 @@ func Sees(viewer Actor, rois []ROI, day time.Time, data DataKind) Access {
 // LegacyPurpose and LegacyRecorder fill the purpose and recorder of an
 // ROI migrated from the unscoped form, which recorded neither.
 const (
-	LegacyPurpose  = "purpose not recorded: ROI recorded before consent was scoped"
-	LegacyRecorder = "unknown: recorded before consent was scoped"
+	LegacyPurpose  = "purpose not recorded: ROI predates scoped consent"
+	LegacyRecorder = "unknown: ROI predates scoped consent"
 )
 
 // MigrateROI returns r in the scoped form: an ROI recorded before consent

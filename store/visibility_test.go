@@ -340,7 +340,7 @@ func TestROIDescribe(t *testing.T) {
 		t.Errorf("Describe = %q => want %q", got, want)
 	}
 	r = ROI{Roles: []Role{RoleProvider}, Agencies: []string{"Harbor \x1b[31mHousing"}, Classes: []DataKind{DataSensitive}, Expires: d("2027-03-01")}
-	if got, want := r.Describe(), "provider (any agency), Harbor Housing: sensitive, until 2027-03-01 (purpose not recorded)"; got != want {
+	if got, want := r.Describe(), "provider, Harbor Housing: sensitive, until 2027-03-01 (purpose not recorded)"; got != want {
 		t.Errorf("Describe = %q => want %q", got, want)
 	}
 }
