@@ -25,7 +25,7 @@ type Protocol struct {
 	// shown to police or prosecutors, and to others only by an ROI listing
 	// the sensitive class.
 	SensitiveGoalDomains []GoalDomain `toml:"sensitive_goal_domains"`
-	Weights            Weights        `toml:"weights"`
+	Weights              Weights      `toml:"weights"`
 }
 
 // OnCallShift says who is on call on some weekdays and hours.

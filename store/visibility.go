@@ -274,7 +274,9 @@ func MigrateROI(r ROI) ROI {
 
 // DefaultSensitiveGoalDomains are the sensitive goal domains of the
 // default protocol: substance use and health.
-func DefaultSensitiveGoalDomains() []GoalDomain { return []GoalDomain{DomainSubstanceUse, DomainHealth} }
+func DefaultSensitiveGoalDomains() []GoalDomain {
+	return []GoalDomain{DomainSubstanceUse, DomainHealth}
+}
 
 // GoalClass is the class of goal g under the protocol's sensitive goal
 // domains: DataSensitive for a goal in one of them, else DataGoals. An
