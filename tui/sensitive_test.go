@@ -120,3 +120,73 @@ func TestROIFormValuesNameTheBadField(t *testing.T) {
 		t.Errorf("ROI line missing:\n%s", cm)
 	}
 }
+
+// TestOfficerOnDemoSiteSeesNoSensitiveGoal: on the demo site, for every
+// participant whose ROI covers the County Sheriff's officer, the
+// Participant screen shows no goal in a sensitive domain and no clinical
+// progress note, and counts the held goals instead.
+func TestOfficerOnDemoSiteSeesNoSensitiveGoal(t *testing.T) {
+	s := demoSite(t)
+	officer := store.Actor{User: "obrien", Role: store.RolePolice, Agency: "County Sheriff"}
+	ctx := privacyCtx(s, officer)
+	sens := ctx.Protocol.SensitiveGoalDomains
+	ps, err := s.ListParticipants(ctx.Context(), store.ParticipantFilter{ActiveOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, pp := range ps {
+		rois, _ := s.ListROIs(ctx.Context(), pp.ID)
+		if !store.ROICoverage(rois, officer, fixedNow).Has(store.DataGoals) {
+			continue
+		}
+		goals, _ := s.ListGoals(ctx.Context(), pp.ID)
+		var secrets, shown []string
+		held := 0
+		general := map[string]bool{} // notes that may show, general, on an ordinary goal
+		for _, g := range goals {
+			for _, e := range g.Progress {
+				if store.ProgressClass(g, e, sens) == store.DataGoals {
+					general[e.Note] = true
+				}
+			}
+		}
+		for _, g := range goals {
+			if store.GoalClass(g, sens) == store.DataSensitive {
+				held++
+				secrets = append(secrets, g.Words)
+			} else {
+				shown = append(shown, g.Words)
+			}
+			for _, e := range g.Progress {
+				if store.ProgressClass(g, e, sens) == store.DataSensitive && !general[e.Note] {
+					secrets = append(secrets, e.Note)
+				}
+			}
+		}
+		if held == 0 {
+			continue
+		}
+		p := newParticipant(ctx, pp.ID)
+		p.SetSize(200, 200)
+		p.Update(p.Init()())
+		view := ansi.Strip(strings.Join(p.lines(), "\n"))
+		if !strings.Contains(view, store.HeldByCaseManagement(held)) {
+			t.Errorf("%s: missing %q:\n%s", pp.ID, store.HeldByCaseManagement(held), view)
+		}
+		for _, bad := range append(secrets, "substance use", "health ·") {
+			if strings.Contains(view, bad) {
+				t.Errorf("%s: officer sees %q:\n%s", pp.ID, bad, view)
+			}
+		}
+		for _, w := range shown {
+			if !strings.Contains(view, w) {
+				t.Errorf("%s: officer misses the ordinary goal %q", pp.ID, w)
+			}
+		}
+		checked++
+	}
+	if checked < 5 {
+		t.Errorf("checked %d demo participants => want several with sensitive goals under a police ROI", checked)
+	}
+}
