@@ -334,3 +334,23 @@ func FuzzParseProtocol(f *testing.F) {
 		}
 	})
 }
+
+// TestSensitiveGoalDomains: a site may mark more domains sensitive; the
+// names are read case-insensitively and the default keeps substance use
+// and health.
+func TestSensitiveGoalDomains(t *testing.T) {
+	p, err := ParseProtocol([]byte("sensitive_goal_domains = [\"Substance_Use\", \" health \", \"relationships\"]\n"))
+	if err != nil {
+		t.Fatalf("ParseProtocol => %v", err)
+	}
+	want := []GoalDomain{DomainSubstanceUse, DomainHealth, DomainRelationships}
+	if !reflect.DeepEqual(p.SensitiveGoalDomains, want) {
+		t.Errorf("SensitiveGoalDomains = %v => want %v", p.SensitiveGoalDomains, want)
+	}
+	if got := GoalClass(Goal{Domain: DomainRelationships}, p.SensitiveGoalDomains); got != DataSensitive {
+		t.Errorf("a relationships goal under this protocol is %s => want sensitive", got)
+	}
+	if d := DefaultProtocol().SensitiveGoalDomains; !reflect.DeepEqual(d, DefaultSensitiveGoalDomains()) {
+		t.Errorf("default protocol's sensitive domains %v => want %v", d, DefaultSensitiveGoalDomains())
+	}
+}
