@@ -1,7 +1,9 @@
 package badgerstore
 
 import (
+	"bytes"
 	"errors"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -90,5 +92,36 @@ func TestROIRecordedByAndCleaning(t *testing.T) {
 	var ve *store.ValidationError
 	if !errors.As(err, &ve) || !slices.ContainsFunc(ve.Errs, func(f store.FieldError) bool { return f.Field == "roles" }) {
 		t.Errorf("ROI naming community => %v, want an error naming roles", err)
+	}
+}
+
+// TestROIMigrationAfterRestore: a backup taken before consent was scoped
+// restores as it was and is migrated when the restored store opens.
+func TestROIMigrationAfterRestore(t *testing.T) {
+	src := memDB(t)
+	p := mustParticipant(t, src, "José", "casey")
+	r := must[store.ROI](t, "create")(src.CreateROI(ctx, pm, store.ROI{ParticipantID: p.ID, Roles: []store.Role{store.RoleDefender},
+		Classes: []store.DataKind{store.DataIdentity}, Purpose: "defense", Signed: day(2025, 1, 1), Expires: day(2026, 1, 1)}))
+	legacy := `{"id":"` + r.ID + `","participant_id":"` + p.ID + `","covers":["provider"],` +
+		`"signed":"2025-01-01T00:00:00Z","expires":"2026-01-01T00:00:00Z","created":"2025-01-01T00:00:00Z","version":1}`
+	if err := src.rawSet([]byte(pfxROI+r.ID), []byte(legacy)); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := src.Backup(&buf); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "restored")
+	if err := Restore(dir, &buf, nil); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(dir, Options{Now: fixedClock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rs := must[[]store.ROI](t, "list")(db.ListROIs(ctx, p.ID))
+	if len(rs) != 1 || !slices.Equal(rs[0].Roles, []store.Role{store.RoleProvider}) || !slices.Equal(rs[0].Classes, store.LegacyROIClasses) || len(rs[0].Covers) != 0 {
+		t.Errorf("restored ROI = %+v => want provider, legacy classes", rs)
 	}
 }

@@ -133,7 +133,11 @@ func writeShown(b *strings.Builder, v store.ParticipantView, viewer store.Actor,
 			if e.Note != "" {
 				note = ": " + md(e.Note)
 			}
-			line("  - %s %s (%s)%s", store.FormatDate(e.Date), stepWord(e.Step), md(e.Author), note)
+			tag := ""
+			if e.Sensitivity == store.Clinical {
+				tag = " [clinical]"
+			}
+			line("  - %s %s%s (%s)%s", store.FormatDate(e.Date), stepWord(e.Step), tag, md(e.Author), note)
 		}
 	}
 	if v.HiddenGoals > 0 {
