@@ -353,7 +353,7 @@ func classOption(d store.DataKind) huh.Option[store.DataKind] {
 	desc := map[store.DataKind]string{
 		store.DataIdentity:        "identity: name, aliases, dob, status, case manager, housing",
 		store.DataGoals:           "goals: goals in ordinary domains and their progress",
-		store.DataSensitive:       "sensitive: substance use and health goals, clinical notes (never police or prosecutors)",
+		store.DataSensitive:       "sensitive: substance use, health, clinical notes (never police)",
 		store.DataGeneralContacts: "general contacts",
 		store.DataLegalCases:      "legal cases",
 	}[d]
