@@ -99,7 +99,7 @@ const (
 	Redacted     Access = "redacted"      // "not shared with your role"
 	DeIdentified Access = "de_identified" // community: items without identity
 	StatusOnly   Access = "status_only"   // police: legal case status only
-	OwnOnly      Access = "own_only"      // police, community: their own referrals' outcome
+	OwnOnly      Access = "own_only"      // police: their own referrals' outcome
 )
 
 // NotShared is the neutral placeholder shown in place of redacted data.
@@ -159,11 +159,11 @@ func Visible(role Role, covered Coverage, data DataKind) Access {
 		}
 		return consent()
 	case RoleCommunity:
-		switch data {
-		case DataIdentity:
+		// DOMAIN.md gives community referrers the outcome label of their own
+		// referrals; that comes with coded decision reasons (issue 12
+		// section 3): until then a referrer would read the free-text reason.
+		if data == DataIdentity {
 			return DeIdentified
-		case DataReferrals:
-			return OwnOnly
 		}
 		return Redacted
 	}
