@@ -13,10 +13,12 @@ import (
 // labels maps subject ids (participant, referral, case) to display labels
 // the caller has already filtered by visibility for viewer (may be nil);
 // a subject with no label is shown by its id. Titles never carry names.
-// A note is shown only when CanSeeNote allows it: for a role that needs an
-// ROI, a subject counts as covered when labels holds a label for it other
-// than NotShared. Minutes is pure: it reads nothing and audits nothing.
-func Minutes(m Meeting, viewer Actor, labels map[string]string) string {
+// covers maps subject ids to what the valid ROIs of the subject's
+// participant release to viewer (ROICoverage; may be nil: a subject not in
+// it is covered for nothing). A note is shown only when CanSeeNote allows
+// it under that coverage; an item with no subject is judged by
+// NoSubjectCoverage. Minutes is pure: it reads nothing and audits nothing.
+func Minutes(m Meeting, viewer Actor, labels map[string]string, covers map[string]Coverage) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# OWG meeting %s, %s\n\n", CleanLine(m.ID), dateOrUnknown(m.Date))
 	fmt.Fprintf(&b, "- Facilitator: %s\n", orNone(CleanLine(m.Facilitator)))
@@ -54,12 +56,10 @@ func Minutes(m Meeting, viewer Actor, labels map[string]string) string {
 	for i, it := range m.Items {
 		fmt.Fprintf(&b, "\n### %d. %s\n\n", i+1, mdLine(it.Title))
 		fmt.Fprintf(&b, "- Kind: %s; status: %s\n", it.Kind, orNone(string(it.Status)))
-		covers := !NeedsROI(viewer.Role)
+		covered := NoSubjectCoverage(viewer.Role)
 		if it.Subject != "" {
+			covered = covers[it.Subject]
 			label, ok := labels[it.Subject]
-			if ok && label != NotShared && label != "" {
-				covers = true
-			}
 			subj := CleanLine(it.Subject)
 			if ok && label != "" {
 				subj += " (" + mdLine(label) + ")"
@@ -79,7 +79,7 @@ func Minutes(m Meeting, viewer Actor, labels map[string]string) string {
 			if s == "" {
 				s = General
 			}
-			if !CanSeeNote(viewer.Role, covers, s) {
+			if !CanSeeNote(viewer.Role, covered, s) {
 				hidden = true
 				continue
 			}
@@ -96,7 +96,7 @@ func Minutes(m Meeting, viewer Actor, labels map[string]string) string {
 		}
 		// Decisions and action items are free text that may identify the
 		// subject: they follow the rule of general notes on that subject.
-		freeText := CanSeeItemText(viewer.Role, covers)
+		freeText := CanSeeItemText(viewer.Role, covered)
 		if len(it.Decisions) > 0 {
 			b.WriteString("\nDecisions:\n\n")
 			if !freeText {
@@ -120,7 +120,7 @@ func Minutes(m Meeting, viewer Actor, labels map[string]string) string {
 			}
 		}
 	}
-	if len(loose) > 0 && CanSeeNote(viewer.Role, true, General) {
+	if len(loose) > 0 && CanSeeItemText(viewer.Role, CoverageOf(LegacyROIClasses...)) {
 		b.WriteString("\n## Other action items\n\n")
 		for _, a := range loose {
 			b.WriteString(actionLine(a) + "\n")

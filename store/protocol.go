@@ -20,7 +20,12 @@ type Protocol struct {
 	MeetingEveryDays   int            `toml:"meeting_every_days"`
 	AckLimitMinutes    int            `toml:"ack_limit_minutes"` // on-call: flag unacknowledged after N minutes (30)
 	OnCall             []OnCallShift  `toml:"on_call"`
-	Weights            Weights        `toml:"weights"`
+	// SensitiveGoalDomains are the goal domains whose goals (and all their
+	// progress) are sensitive data (default substance_use, health): never
+	// shown to police or prosecutors, and to others only by an ROI listing
+	// the sensitive class.
+	SensitiveGoalDomains []GoalDomain `toml:"sensitive_goal_domains"`
+	Weights              Weights      `toml:"weights"`
 }
 
 // OnCallShift says who is on call on some weekdays and hours.

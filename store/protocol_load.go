@@ -41,6 +41,7 @@ func (p Protocol) Clone() Protocol {
 	p.KindsAccepted = slices.Clone(p.KindsAccepted)
 	p.DivertibleOffenses = slices.Clone(p.DivertibleOffenses)
 	p.ExcludedOffenses = slices.Clone(p.ExcludedOffenses)
+	p.SensitiveGoalDomains = slices.Clone(p.SensitiveGoalDomains)
 	if p.OnCall != nil {
 		shifts := make([]OnCallShift, len(p.OnCall))
 		for i, s := range p.OnCall {
@@ -249,7 +250,7 @@ var protocolKeys = []string{
 	"site", "kinds_accepted", "minimum_age", "divertible_offenses", "excluded_offenses",
 	"intake_deadline_days", "deadline_near_days", "caseload_cap", "hard_cap",
 	"overdue_contact_days", "review_rotation_days", "court_window_days", "roi_expiring_days",
-	"meeting_every_days", "ack_limit_minutes", "on_call", "weights",
+	"meeting_every_days", "ack_limit_minutes", "on_call", "weights", "sensitive_goal_domains",
 }
 
 var weightKeys = []string{
@@ -333,6 +334,13 @@ func (d *protoDecoder) protocol(m map[string]any, p *Protocol) {
 		case "excluded_offenses":
 			if ss, ok := d.strs(key, v); ok {
 				p.ExcludedOffenses = normalizeOffenses(ss)
+			}
+		case "sensitive_goal_domains":
+			if ss, ok := d.strs(key, v); ok {
+				p.SensitiveGoalDomains = p.SensitiveGoalDomains[:0:0]
+				for _, s := range ss {
+					p.SensitiveGoalDomains = append(p.SensitiveGoalDomains, GoalDomain(strings.ToLower(strings.TrimSpace(s))))
+				}
 			}
 		case "weights":
 			d.weights(v, &p.Weights)
@@ -560,6 +568,21 @@ func (p Protocol) Validate() error {
 			v.add(key, "%q is also in divertible_offenses: an offense is either divertible or excluded", CleanLine(o))
 		}
 		excluded[n] = true
+	}
+
+	seenDomain := map[GoalDomain]bool{}
+	for i, g := range p.SensitiveGoalDomains {
+		key := fmt.Sprintf("sensitive_goal_domains[%d]", i)
+		switch {
+		case !oneOf(g, GoalDomains):
+			v.add(key, "%q is not a goal domain (%s)", CleanLine(string(g)), names(GoalDomains))
+		case seenDomain[g]:
+			v.add(key, "%q is listed twice", g)
+		}
+		seenDomain[g] = true
+	}
+	if !seenDomain[DomainSubstanceUse] {
+		v.add("sensitive_goal_domains", "must include substance_use: substance use records are protected by 42 CFR Part 2")
 	}
 
 	const maxDays = 3660

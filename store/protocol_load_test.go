@@ -15,22 +15,23 @@ import (
 func TestDefaultProtocolValues(t *testing.T) {
 	p := DefaultProtocol()
 	want := Protocol{
-		Site:               "LEAD site",
-		KindsAccepted:      []ReferralKind{KindArrestDiversion, KindSocialContact, KindCommunity},
-		MinimumAge:         18,
-		DivertibleOffenses: []string{"drug_possession", "trespass", "theft_misdemeanor", "prostitution", "transit_misconduct", "public_disorder"},
-		ExcludedOffenses:   []string{"dui", "domestic_violence", "sexual_assault", "felony_assault", "homicide", "exploitation_of_minors"},
-		IntakeDeadlineDays: 30,
-		DeadlineNearDays:   7,
-		CaseloadCap:        20,
-		HardCap:            25,
-		OverdueContactDays: 14,
-		ReviewRotationDays: 28,
-		CourtWindowDays:    14,
-		ROIExpiringDays:    30,
-		MeetingEveryDays:   14,
-		AckLimitMinutes:    30,
-		OnCall:             []OnCallShift{{Days: []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, From: 0, To: 24, Users: []string{}}},
+		Site:                 "LEAD site",
+		KindsAccepted:        []ReferralKind{KindArrestDiversion, KindSocialContact, KindCommunity},
+		MinimumAge:           18,
+		DivertibleOffenses:   []string{"drug_possession", "trespass", "theft_misdemeanor", "prostitution", "transit_misconduct", "public_disorder"},
+		ExcludedOffenses:     []string{"dui", "domestic_violence", "sexual_assault", "felony_assault", "homicide", "exploitation_of_minors"},
+		IntakeDeadlineDays:   30,
+		DeadlineNearDays:     7,
+		CaseloadCap:          20,
+		HardCap:              25,
+		OverdueContactDays:   14,
+		ReviewRotationDays:   28,
+		CourtWindowDays:      14,
+		ROIExpiringDays:      30,
+		MeetingEveryDays:     14,
+		AckLimitMinutes:      30,
+		OnCall:               []OnCallShift{{Days: []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, From: 0, To: 24, Users: []string{}}},
+		SensitiveGoalDomains: []GoalDomain{DomainSubstanceUse, DomainHealth},
 		Weights: Weights{
 			ArrestDiversion: 20, DeadlineNear: 10, LegalUrgency: 20, LegalWindowDays: 30,
 			PerContact: 4, ContactsMax: 20, Unsheltered: 10, PerImpairment: 5,
@@ -151,6 +152,10 @@ func TestParseProtocolErrorsNameTheirKeys(t *testing.T) {
 		{"offense twice", "excluded_offenses = [\"dui\", \"DUI\"]", "excluded_offenses[1]", "listed twice"},
 		{"both lists", "excluded_offenses = [\"dui\", \"trespass\"]", "excluded_offenses[1]", "also in divertible_offenses"},
 		{"no divertible", "divertible_offenses = []", "divertible_offenses", "at least one offense"},
+		{"unknown sensitive domain", "sensitive_goal_domains = [\"substance_use\", \"mental_health\"]", "sensitive_goal_domains[1]", `"mental_health" is not a goal domain`},
+		{"sensitive domain twice", "sensitive_goal_domains = [\"substance_use\", \"Substance_Use\"]", "sensitive_goal_domains[1]", "listed twice"},
+		{"sensitive without substance use", "sensitive_goal_domains = [\"health\"]", "sensitive_goal_domains", "must include substance_use"},
+		{"sensitive not a list", "sensitive_goal_domains = \"health\"", "sensitive_goal_domains", ""},
 		{"cap zero", "caseload_cap = 0\nhard_cap = 5", "caseload_cap", "must be >= 1"},
 		{"hard below soft", "caseload_cap = 20\nhard_cap = 19", "hard_cap", "must be >= caseload_cap (20)"},
 		{"min age negative", "minimum_age = -1", "minimum_age", "must be >= 0"},
@@ -328,4 +333,24 @@ func FuzzParseProtocol(f *testing.F) {
 			t.Fatalf("parsed protocol fails Validate: %v", verr)
 		}
 	})
+}
+
+// TestSensitiveGoalDomains: a site may mark more domains sensitive; the
+// names are read case-insensitively and the default keeps substance use
+// and health.
+func TestSensitiveGoalDomains(t *testing.T) {
+	p, err := ParseProtocol([]byte("sensitive_goal_domains = [\"Substance_Use\", \" health \", \"relationships\"]\n"))
+	if err != nil {
+		t.Fatalf("ParseProtocol => %v", err)
+	}
+	want := []GoalDomain{DomainSubstanceUse, DomainHealth, DomainRelationships}
+	if !reflect.DeepEqual(p.SensitiveGoalDomains, want) {
+		t.Errorf("SensitiveGoalDomains = %v => want %v", p.SensitiveGoalDomains, want)
+	}
+	if got := GoalClass(Goal{Domain: DomainRelationships}, p.SensitiveGoalDomains); got != DataSensitive {
+		t.Errorf("a relationships goal under this protocol is %s => want sensitive", got)
+	}
+	if d := DefaultProtocol().SensitiveGoalDomains; !reflect.DeepEqual(d, DefaultSensitiveGoalDomains()) {
+		t.Errorf("default protocol's sensitive domains %v => want %v", d, DefaultSensitiveGoalDomains())
+	}
 }

@@ -126,6 +126,10 @@ type ProgressEntry struct {
 	Step   Step      `json:"step"`
 	Note   string    `json:"note,omitempty"`
 	Author string    `json:"author"`
+	// Sensitivity is general or clinical; a clinical entry is sensitive
+	// data even on an ordinary goal. Empty on entries recorded before
+	// entries had one: read by ProgressSensitivity.
+	Sensitivity Sensitivity `json:"sensitivity,omitempty"`
 }
 
 // Goal is a goal in the participant's own words.
@@ -343,16 +347,30 @@ type LegalCase struct {
 	Version         int64      `json:"version"`
 }
 
-// ROI is a participant's release of information to partners.
+// ROI is a participant's release of information to partners, with the
+// elements 42 CFR 2.31 asks of a consent: who receives (roles and/or named
+// agencies), what (the classes of data), why (purpose), when it was
+// signed, when it expires or was revoked, and who recorded it.
 type ROI struct {
-	ID            string    `json:"id"` // I-0001
-	ParticipantID string    `json:"participant_id"`
-	Covers        []string  `json:"covers"` // role store values (e.g. "police") or agency names
-	Signed        time.Time `json:"signed"`
-	Expires       time.Time `json:"expires"`
-	Revoked       time.Time `json:"revoked,omitempty"`
-	Created       time.Time `json:"created"`
-	Version       int64     `json:"version"`
+	ID            string `json:"id"` // I-0001
+	ParticipantID string `json:"participant_id"`
+	// Roles are recipients named by role: that role at every agency.
+	Roles []Role `json:"roles,omitempty"`
+	// Agencies are recipients named by agency: only users of that agency.
+	Agencies []string `json:"agencies,omitempty"`
+	// Classes are the classes of data released (from ROIClasses).
+	Classes    []DataKind `json:"classes,omitempty"`
+	Purpose    string     `json:"purpose,omitempty"`
+	Signed     time.Time  `json:"signed"`
+	Expires    time.Time  `json:"expires"`
+	Revoked    time.Time  `json:"revoked,omitempty"`
+	RecordedBy string     `json:"recorded_by,omitempty"` // user who recorded it (set by the store)
+	// Covers is the recipient list of an ROI recorded before consent was
+	// scoped (role store values and agency names mixed). The store migrates
+	// it on open (MigrateROI); new ROIs never carry it.
+	Covers  []string  `json:"covers,omitempty"`
+	Created time.Time `json:"created"`
+	Version int64     `json:"version"`
 }
 
 // MeetingStatus is where a meeting stands.

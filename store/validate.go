@@ -101,6 +101,9 @@ func (e ProgressEntry) Validate() error {
 	if strings.TrimSpace(e.Author) == "" {
 		v.add("author", "is required")
 	}
+	if e.Sensitivity != "" && e.Sensitivity != General && e.Sensitivity != Clinical {
+		v.add("sensitivity", "%q is not one of general, clinical", e.Sensitivity)
+	}
 	return v.err()
 }
 
@@ -192,8 +195,32 @@ func (r ROI) Validate() error {
 	if r.ParticipantID == "" {
 		v.add("participant_id", "is required")
 	}
-	if len(r.Covers) == 0 {
-		v.add("covers", "names no partner role or agency")
+	if len(r.Covers) > 0 {
+		v.add("covers", "is the unscoped form of an old ROI: give roles, agencies and classes")
+	}
+	if len(r.Roles) == 0 && len(r.Agencies) == 0 {
+		v.add("recipients", "names no role or agency")
+	}
+	for _, role := range r.Roles {
+		if !oneOf(role, ROIRecipientRoles) {
+			v.add("roles", "%q is not one of %s", role, names(ROIRecipientRoles))
+		}
+	}
+	for _, a := range r.Agencies {
+		if strings.TrimSpace(a) == "" {
+			v.add("agencies", "has an empty agency name")
+		}
+	}
+	if len(r.Classes) == 0 {
+		v.add("classes", "lists no class of information (one or more of %s)", names(ROIClasses))
+	}
+	for _, c := range r.Classes {
+		if !oneOf(c, ROIClasses) {
+			v.add("classes", "%q is not one of %s", c, names(ROIClasses))
+		}
+	}
+	if strings.TrimSpace(r.Purpose) == "" {
+		v.add("purpose", "is required (why the information is released)")
 	}
 	if r.Signed.IsZero() {
 		v.add("signed", "is required")
@@ -202,6 +229,12 @@ func (r ROI) Validate() error {
 		v.add("expires", "is required")
 	} else if !r.Signed.IsZero() && r.Expires.Before(r.Signed) {
 		v.add("expires", "is before the signed date")
+	}
+	if !r.Revoked.IsZero() && !r.Signed.IsZero() && r.Revoked.Before(r.Signed) {
+		v.add("revoked", "is before the signed date")
+	}
+	if strings.TrimSpace(r.RecordedBy) == "" {
+		v.add("recorded_by", "is required")
 	}
 	return v.err()
 }

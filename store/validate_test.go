@@ -23,7 +23,7 @@ func TestValidationNamesFields(t *testing.T) {
 		{"referral", Referral{ID: "R-1", Kind: "parole", Indicators: Indicators{Impairment: 3, Contacts12m: -1}, Person: Person{ApproxAge: -2}}.Validate(),
 			[]string{"id", "received", "kind", "name", "approx_age", "impairment", "contacts_12m", "status"}},
 		{"case", LegalCase{Kind: CaseDivertedArrest, Status: "x", Position: "maybe"}.Validate(), []string{"participant_id", "status", "position", "intake_deadline"}},
-		{"roi", ROI{Signed: day, Expires: day.AddDate(0, 0, -1)}.Validate(), []string{"participant_id", "covers", "expires"}},
+		{"roi", ROI{Signed: day, Expires: day.AddDate(0, 0, -1)}.Validate(), []string{"participant_id", "recipients", "classes", "purpose", "expires", "recorded_by"}},
 		{"meeting", Meeting{ActionItems: []ActionItem{{}}}.Validate(), []string{"date", "facilitator", "status", "action_items[0].text", "action_items[0].owner"}},
 		{"user", User{Name: "a b", Role: "chief", Cap: -1}.Validate(), []string{"name", "role", "cap"}},
 	}

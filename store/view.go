@@ -11,16 +11,25 @@ import (
 // participant display from it, never from the raw records.
 type ParticipantView struct {
 	ID string
-	// Access is the viewer's access to identity, status and goals:
-	// Shown, DeIdentified (community) or Redacted.
-	Access    Access
-	ROICovers bool
+	// Access is the viewer's access to identity (name, aliases, dob,
+	// status, case manager, housing): Shown, DeIdentified (community) or
+	// Redacted.
+	Access Access
+	// Coverage is the classes that valid ROIs release to the viewer.
+	Coverage Coverage
 	// Participant is complete only when Access is Shown. DeIdentified keeps
 	// only Status; Redacted keeps nothing but the ID (which callers must not
 	// display to a Redacted viewer: use Label).
 	Participant Participant
-	ROIs        []ROI       // when Access is Shown
-	Goals       []Goal      // when Access is Shown
+	// ROIs are shown with identity: every ROI to the roles that need none,
+	// only the ROIs naming the viewer to the others.
+	ROIs []ROI
+	// Goals are the goals the viewer may see (when Access is Shown), each
+	// with only the progress entries the viewer may see (VisibleGoals).
+	Goals []Goal
+	// HiddenGoals counts the goals left out of Goals: shown as
+	// HeldByCaseManagement, never with their domain or wording.
+	HiddenGoals int
 	Contacts    []Contact   // only those the viewer may see, newest first
 	Cases       []LegalCase // full when CaseAccess is Shown; status and dates only when StatusOnly
 	CaseAccess  Access
@@ -40,11 +49,12 @@ func (v ParticipantView) Label() string {
 // Viewable reports whether the viewer sees this participant's identity.
 func (v ParticipantView) Viewable() bool { return v.Access == Shown }
 
-// ViewParticipant loads participant id with everything viewer may see,
-// and audits the read: a "view" event when identity is shown, a "denied"
-// event otherwise. The event carries only the id.
-func ViewParticipant(ctx context.Context, s Store, viewer Actor, id string, now time.Time) (ParticipantView, error) {
-	v, err := PeekParticipant(ctx, s, viewer, id, now)
+// ViewParticipant loads participant id with everything viewer may see
+// (sensitive is the protocol's SensitiveGoalDomains), and audits the read:
+// a "view" event when identity is shown, a "denied" event otherwise. The
+// event carries only the id.
+func ViewParticipant(ctx context.Context, s Store, viewer Actor, id string, now time.Time, sensitive []GoalDomain) (ParticipantView, error) {
+	v, err := PeekParticipant(ctx, s, viewer, id, now, sensitive)
 	if err != nil {
 		return v, err
 	}
@@ -61,7 +71,7 @@ func ViewParticipant(ctx context.Context, s Store, viewer Actor, id string, now 
 // PeekParticipant is ViewParticipant without the audit event, for
 // composing lists and live refreshes of a record whose opening was
 // already audited.
-func PeekParticipant(ctx context.Context, s Store, viewer Actor, id string, now time.Time) (ParticipantView, error) {
+func PeekParticipant(ctx context.Context, s Store, viewer Actor, id string, now time.Time, sensitive []GoalDomain) (ParticipantView, error) {
 	p, err := s.GetParticipant(ctx, id)
 	if err != nil {
 		return ParticipantView{}, err
@@ -70,22 +80,28 @@ func PeekParticipant(ctx context.Context, s Store, viewer Actor, id string, now 
 	if err != nil {
 		return ParticipantView{}, err
 	}
-	covers := ROICovers(rois, viewer.Role, viewer.Agency, now)
-	v := ParticipantView{ID: id, ROICovers: covers}
+	covers := ROICoverage(rois, viewer, now)
+	v := ParticipantView{ID: id, Coverage: covers}
 	v.Access = Visible(viewer.Role, covers, DataIdentity)
 	switch v.Access {
 	case Shown:
 		v.Participant = p
-		v.ROIs = rois
-		if v.Goals, err = s.ListGoals(ctx, id); err != nil {
+		for _, r := range rois {
+			if !NeedsROI(viewer.Role) || r.Names(viewer) {
+				v.ROIs = append(v.ROIs, r)
+			}
+		}
+		goals, err := s.ListGoals(ctx, id)
+		if err != nil {
 			return ParticipantView{}, err
 		}
+		v.Goals, v.HiddenGoals = VisibleGoals(viewer.Role, covers, goals, sensitive)
 	case DeIdentified:
 		v.Participant = Participant{ID: id, Status: p.Status}
 	default:
 		v.Participant = Participant{ID: id}
 	}
-	if Visible(viewer.Role, covers, DataGeneralContacts) == Shown || Visible(viewer.Role, covers, DataClinicalContacts) == Shown {
+	if Visible(viewer.Role, covers, DataGeneralContacts) == Shown || Visible(viewer.Role, covers, DataSensitive) == Shown {
 		cs, err := s.ListContacts(ctx, id)
 		if err != nil {
 			return ParticipantView{}, err
@@ -115,8 +131,7 @@ func PeekParticipant(ctx context.Context, s Store, viewer Actor, id string, now 
 // ParticipantLabel returns the viewer-safe label of p for list rows, and
 // the viewer's identity access, given p's ROIs.
 func ParticipantLabel(p Participant, rois []ROI, viewer Actor, now time.Time) (string, Access) {
-	covers := ROICovers(rois, viewer.Role, viewer.Agency, now)
-	a := Visible(viewer.Role, covers, DataIdentity)
+	a := Sees(viewer, rois, now, DataIdentity)
 	switch a {
 	case Shown:
 		return CleanLine(p.Name), a
@@ -130,7 +145,7 @@ func ParticipantLabel(p Participant, rois []ROI, viewer Actor, now time.Time) (s
 // roles that see referrals, OwnOnly for police on their own referrals
 // (status and outcome, never other people's referrals), else Redacted.
 func ReferralAccess(viewer Actor, r Referral) Access {
-	switch Visible(viewer.Role, false, DataReferrals) {
+	switch Visible(viewer.Role, 0, DataReferrals) {
 	case Shown:
 		return Shown
 	case OwnOnly:

@@ -1,87 +1,349 @@
 package store
 
 import (
+	"errors"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
 
-// TestVisibleMatrix covers every role x data row of DOMAIN.md, with and
-// without an ROI covering the viewer.
+// TestVisibleMatrix covers every role x class of DOMAIN.md's matrix,
+// with no ROI, with an ROI listing that class only, and with an ROI
+// listing every class an ROI can release.
 func TestVisibleMatrix(t *testing.T) {
 	S, R, D, SO, OO := Shown, Redacted, DeIdentified, StatusOnly, OwnOnly
-	type row struct{ noROI, withROI Access }
+	type row struct{ none, this, all Access }
 	want := map[Role]map[DataKind]row{
-		RolePM: {DataIdentity: {S, S}, DataClinicalContacts: {R, R}, DataGeneralContacts: {S, S},
-			DataLegalCases: {S, S}, DataReferrals: {S, S}, DataAggregates: {S, S}},
-		RoleSupervisor: {DataIdentity: {S, S}, DataClinicalContacts: {S, S}, DataGeneralContacts: {S, S},
-			DataLegalCases: {S, S}, DataReferrals: {S, S}, DataAggregates: {S, S}},
-		RoleCaseManager: {DataIdentity: {S, S}, DataClinicalContacts: {S, S}, DataGeneralContacts: {S, S},
-			DataLegalCases: {S, S}, DataReferrals: {S, S}, DataAggregates: {S, S}},
-		RoleProsecutor: {DataIdentity: {R, S}, DataClinicalContacts: {R, R}, DataGeneralContacts: {R, S},
-			DataLegalCases: {R, S}, DataReferrals: {R, R}, DataAggregates: {S, S}},
-		RoleDefender: {DataIdentity: {R, S}, DataClinicalContacts: {R, R}, DataGeneralContacts: {R, S},
-			DataLegalCases: {R, S}, DataReferrals: {R, R}, DataAggregates: {S, S}},
-		RolePolice: {DataIdentity: {R, S}, DataClinicalContacts: {R, R}, DataGeneralContacts: {R, S},
-			DataLegalCases: {R, SO}, DataReferrals: {OO, OO}, DataAggregates: {S, S}},
-		RoleProvider: {DataIdentity: {R, S}, DataClinicalContacts: {R, R}, DataGeneralContacts: {R, S},
-			DataLegalCases: {R, S}, DataReferrals: {R, R}, DataAggregates: {S, S}},
-		RoleCommunity: {DataIdentity: {D, D}, DataClinicalContacts: {R, R}, DataGeneralContacts: {R, R},
-			DataLegalCases: {R, R}, DataReferrals: {R, R}, DataAggregates: {S, S}},
-		RoleEvaluator: {DataIdentity: {R, R}, DataClinicalContacts: {R, R}, DataGeneralContacts: {R, R},
-			DataLegalCases: {R, R}, DataReferrals: {R, R}, DataAggregates: {S, S}},
+		RolePM: {DataIdentity: {S, S, S}, DataGoals: {S, S, S}, DataSensitive: {R, S, S}, DataGeneralContacts: {S, S, S},
+			DataLegalCases: {S, S, S}, DataReferrals: {S, S, S}, DataAggregates: {S, S, S}},
+		RoleSupervisor: {DataIdentity: {S, S, S}, DataGoals: {S, S, S}, DataSensitive: {S, S, S}, DataGeneralContacts: {S, S, S},
+			DataLegalCases: {S, S, S}, DataReferrals: {S, S, S}, DataAggregates: {S, S, S}},
+		RoleCaseManager: {DataIdentity: {S, S, S}, DataGoals: {S, S, S}, DataSensitive: {S, S, S}, DataGeneralContacts: {S, S, S},
+			DataLegalCases: {S, S, S}, DataReferrals: {S, S, S}, DataAggregates: {S, S, S}},
+		RoleProsecutor: {DataIdentity: {R, S, S}, DataGoals: {R, S, S}, DataSensitive: {R, R, R}, DataGeneralContacts: {R, S, S},
+			DataLegalCases: {R, S, S}, DataReferrals: {R, R, R}, DataAggregates: {S, S, S}},
+		RoleDefender: {DataIdentity: {R, S, S}, DataGoals: {R, S, S}, DataSensitive: {R, S, S}, DataGeneralContacts: {R, S, S},
+			DataLegalCases: {R, S, S}, DataReferrals: {R, R, R}, DataAggregates: {S, S, S}},
+		RolePolice: {DataIdentity: {R, S, S}, DataGoals: {R, S, S}, DataSensitive: {R, R, R}, DataGeneralContacts: {R, S, S},
+			DataLegalCases: {R, SO, SO}, DataReferrals: {OO, OO, OO}, DataAggregates: {S, S, S}},
+		RoleProvider: {DataIdentity: {R, S, S}, DataGoals: {R, S, S}, DataSensitive: {R, S, S}, DataGeneralContacts: {R, S, S},
+			DataLegalCases: {R, S, S}, DataReferrals: {R, R, R}, DataAggregates: {S, S, S}},
+		// community referrals: their own outcome label comes with coded
+		// decision reasons (issue 12 section 3, another branch)
+		RoleCommunity: {DataIdentity: {D, D, D}, DataGoals: {R, R, R}, DataSensitive: {R, R, R}, DataGeneralContacts: {R, R, R},
+			DataLegalCases: {R, R, R}, DataReferrals: {R, R, R}, DataAggregates: {S, S, S}},
+		RoleEvaluator: {DataIdentity: {R, R, R}, DataGoals: {R, R, R}, DataSensitive: {R, R, R}, DataGeneralContacts: {R, R, R},
+			DataLegalCases: {R, R, R}, DataReferrals: {R, R, R}, DataAggregates: {S, S, S}},
 	}
+	all := CoverageOf(ROIClasses...)
 	for _, role := range Roles {
 		for _, d := range DataKinds {
 			w, ok := want[role][d]
 			if !ok {
 				t.Fatalf("matrix test misses %s x %s", role, d)
 			}
-			if got := Visible(role, false, d); got != w.noROI {
-				t.Errorf("Visible(%s, no ROI, %s) = %s => want %s", role, d, got, w.noROI)
+			if got := Visible(role, 0, d); got != w.none {
+				t.Errorf("Visible(%s, no ROI, %s) = %s => want %s", role, d, got, w.none)
 			}
-			if got := Visible(role, true, d); got != w.withROI {
-				t.Errorf("Visible(%s, ROI, %s) = %s => want %s", role, d, got, w.withROI)
+			if got := Visible(role, CoverageOf(d), d); got != w.this {
+				t.Errorf("Visible(%s, ROI listing %s, %s) = %s => want %s", role, d, d, got, w.this)
 			}
-		}
-	}
-}
-
-func TestClinicalNeverReachesLawEnforcement(t *testing.T) {
-	for _, role := range []Role{RolePolice, RoleProsecutor, RoleDefender, RoleProvider, RoleCommunity, RoleEvaluator, RolePM} {
-		for _, roi := range []bool{false, true} {
-			if CanSeeContact(role, roi, Clinical) {
-				t.Errorf("CanSeeContact(%s, roi=%v, clinical) = true => want false", role, roi)
+			if got := Visible(role, all, d); got != w.all {
+				t.Errorf("Visible(%s, ROI listing every class, %s) = %s => want %s", role, d, got, w.all)
+			}
+			// an ROI listing every other class never releases this one
+			if other := all &^ CoverageOf(d); Visible(role, other, d) != w.none {
+				t.Errorf("Visible(%s, ROI not listing %s, %s) = %s => want %s", role, d, d, Visible(role, other, d), w.none)
 			}
 		}
 	}
 }
 
-func TestROIValidity(t *testing.T) {
+func TestSensitiveNeverReachesLawEnforcement(t *testing.T) {
+	every := CoverageOf(DataKinds...)
+	for _, role := range []Role{RolePolice, RoleProsecutor} {
+		for _, c := range []Coverage{0, CoverageOf(DataSensitive), every} {
+			if CanSeeContact(role, c, Clinical) || CanSeeNote(role, c, Clinical) || Visible(role, c, DataSensitive) != Redacted {
+				t.Errorf("%s with coverage %v sees sensitive data => want never", role, c.Classes())
+			}
+		}
+	}
+	for _, role := range []Role{RoleDefender, RoleProvider, RolePM, RoleCommunity, RoleEvaluator} {
+		if CanSeeContact(role, CoverageOf(LegacyROIClasses...), Clinical) {
+			t.Errorf("CanSeeContact(%s, ROI not listing sensitive, clinical) = true => want false", role)
+		}
+	}
+}
+
+// TestROIScopes covers every role x class x ROI scope: who the ROI names
+// (by role, by the viewer's agency, by another agency), whether it lists
+// the class, and whether it is in force (expired, revoked, unsigned,
+// signed in the future). The answer must be Visible's with the class
+// covered exactly when the ROI is in force, names the viewer and lists it.
+func TestROIScopes(t *testing.T) {
 	d := func(s string) time.Time { t, _ := ParseDate(s); return t }
 	day := d("2026-06-15")
-	cases := []struct {
+	base := ROI{Purpose: "care coordination", Signed: d("2026-01-01"), Expires: d("2026-12-31"), RecordedBy: "dana"}
+	type scope struct {
 		name   string
-		roi    ROI
-		role   Role
-		agency string
-		want   bool
-	}{
-		{"covers role", ROI{Covers: []string{"police"}, Signed: d("2026-01-01"), Expires: d("2026-12-31")}, RolePolice, "", true},
-		{"covers agency", ROI{Covers: []string{"Metro PD"}, Signed: d("2026-01-01"), Expires: d("2026-12-31")}, RolePolice, "metro pd", true},
-		{"other partner", ROI{Covers: []string{"defender"}, Signed: d("2026-01-01"), Expires: d("2026-12-31")}, RolePolice, "", false},
-		{"expired yesterday", ROI{Covers: []string{"police"}, Signed: d("2026-01-01"), Expires: d("2026-06-14")}, RolePolice, "", false},
-		{"expires today", ROI{Covers: []string{"police"}, Signed: d("2026-01-01"), Expires: d("2026-06-15")}, RolePolice, "", true},
-		{"revoked today", ROI{Covers: []string{"police"}, Signed: d("2026-01-01"), Expires: d("2026-12-31"), Revoked: d("2026-06-15")}, RolePolice, "", false},
-		{"revoked tomorrow", ROI{Covers: []string{"police"}, Signed: d("2026-01-01"), Expires: d("2026-12-31"), Revoked: d("2026-06-16")}, RolePolice, "", true},
-		{"signed tomorrow", ROI{Covers: []string{"police"}, Signed: d("2026-06-16"), Expires: d("2026-12-31")}, RolePolice, "", false},
+		roi    func(viewer Actor, class DataKind) ROI
+		covers bool
 	}
-	for _, c := range cases {
-		if got := ROICovers([]ROI{c.roi}, c.role, c.agency, day); got != c.want {
-			t.Errorf("%s: ROICovers = %v => want %v", c.name, got, c.want)
+	other := func(d DataKind) []DataKind {
+		var out []DataKind
+		for _, c := range ROIClasses {
+			if c != d {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	scopes := []scope{
+		{"role named, class listed", func(v Actor, c DataKind) ROI {
+			r := base
+			r.Roles, r.Classes = []Role{v.Role}, []DataKind{c}
+			return r
+		}, true},
+		{"role named, class not listed", func(v Actor, c DataKind) ROI {
+			r := base
+			r.Roles, r.Classes = []Role{v.Role}, other(c)
+			return r
+		}, false},
+		{"own agency named, class listed", func(v Actor, c DataKind) ROI {
+			r := base
+			r.Agencies, r.Classes = []string{"  metro pd "}, []DataKind{c}
+			return r
+		}, true},
+		{"own agency named, class not listed", func(v Actor, c DataKind) ROI {
+			r := base
+			r.Agencies, r.Classes = []string{"Metro PD"}, other(c)
+			return r
+		}, false},
+		{"another agency named", func(v Actor, c DataKind) ROI {
+			r := base
+			r.Agencies, r.Classes = []string{"County Sheriff"}, ROIClasses
+			return r
+		}, false},
+		{"another role named", func(v Actor, c DataKind) ROI {
+			r := base
+			r.Roles, r.Classes = []Role{RoleDefender}, ROIClasses
+			if v.Role == RoleDefender {
+				r.Roles = []Role{RoleProvider}
+			}
+			return r
+		}, false},
+		{"expired yesterday", func(v Actor, c DataKind) ROI {
+			r := base
+			r.Roles, r.Classes, r.Expires = []Role{v.Role}, ROIClasses, d("2026-06-14")
+			return r
+		}, false},
+		{"expires today", func(v Actor, c DataKind) ROI {
+			r := base
+			r.Roles, r.Classes, r.Expires = []Role{v.Role}, ROIClasses, d("2026-06-15")
+			return r
+		}, true},
+		{"revoked today", func(v Actor, c DataKind) ROI {
+			r := base
+			r.Roles, r.Classes, r.Revoked = []Role{v.Role}, ROIClasses, d("2026-06-15")
+			return r
+		}, false},
+		{"revoked tomorrow", func(v Actor, c DataKind) ROI {
+			r := base
+			r.Roles, r.Classes, r.Revoked = []Role{v.Role}, ROIClasses, d("2026-06-16")
+			return r
+		}, true},
+		{"unsigned", func(v Actor, c DataKind) ROI {
+			r := base
+			r.Roles, r.Classes, r.Signed = []Role{v.Role}, ROIClasses, time.Time{}
+			return r
+		}, false},
+		{"signed tomorrow", func(v Actor, c DataKind) ROI {
+			r := base
+			r.Roles, r.Classes, r.Signed = []Role{v.Role}, ROIClasses, d("2026-06-16")
+			return r
+		}, false},
+		{"legacy covers naming the role", func(v Actor, c DataKind) ROI {
+			r := base
+			r.Covers = []string{string(v.Role)}
+			return r
+		}, true}, // for the legacy classes only: checked below
+	}
+	for _, role := range Roles {
+		viewer := Actor{User: "u", Role: role, Agency: "Metro PD"}
+		for _, class := range DataKinds {
+			for _, sc := range scopes {
+				roi := sc.roi(viewer, class)
+				covered := sc.covers && slices.Contains(ROIClasses, class)
+				if sc.name == "legacy covers naming the role" {
+					covered = slices.Contains(LegacyROIClasses, class)
+				}
+				var cov Coverage
+				if covered {
+					cov = CoverageOf(class)
+				}
+				want := Visible(role, cov, class)
+				if got := Sees(viewer, []ROI{roi}, day, class); got != want {
+					t.Errorf("%s x %s x %s: Sees = %s => want %s", role, class, sc.name, got, want)
+				}
+				if got := ROICoverage([]ROI{roi}, viewer, day).Has(class); got != covered {
+					t.Errorf("%s x %s x %s: covered = %v => want %v", role, class, sc.name, got, covered)
+				}
+			}
 		}
 	}
-	if !ROICovers(nil, RoleCaseManager, "", day) {
-		t.Errorf("case manager needs no ROI => want true")
+	// an agency-named ROI covers every user of that agency, whatever role,
+	// and no user of another agency, even in the same role
+	r := base
+	r.Agencies, r.Classes = []string{"Metro PD"}, []DataKind{DataIdentity}
+	if !ROICoverage([]ROI{r}, Actor{Role: RolePolice, Agency: "Metro PD"}, day).Has(DataIdentity) {
+		t.Error("Metro PD officer not covered by an ROI naming Metro PD")
+	}
+	if ROICoverage([]ROI{r}, Actor{Role: RolePolice, Agency: "County Sheriff"}, day).Any() {
+		t.Error("County Sheriff officer covered by an ROI naming Metro PD => want nothing")
+	}
+	if ROICoverage([]ROI{r}, Actor{Role: RolePolice}, day).Any() {
+		t.Error("officer with no agency covered by an ROI naming Metro PD => want nothing")
+	}
+	// several ROIs: the union of what each in force releases
+	a, b := base, base
+	a.Roles, a.Classes = []Role{RoleProvider}, []DataKind{DataIdentity}
+	b.Agencies, b.Classes, b.Revoked = []string{"Harbor Housing"}, []DataKind{DataSensitive}, d("2026-06-01")
+	c := base
+	c.Agencies, c.Classes = []string{"Harbor Housing"}, []DataKind{DataGoals}
+	got := ROICoverage([]ROI{a, b, c}, Actor{Role: RoleProvider, Agency: "Harbor Housing"}, day)
+	if want := CoverageOf(DataIdentity, DataGoals); got != want {
+		t.Errorf("union of ROIs = %v => want %v", got.Classes(), want.Classes())
+	}
+}
+
+func TestMigrateROI(t *testing.T) {
+	old := ROI{ID: "I-0001", Covers: []string{"police", "Defender", "Harbor Housing", " "}}
+	got := MigrateROI(old)
+	if !slices.Equal(got.Roles, []Role{RolePolice, RoleDefender}) || !slices.Equal(got.Agencies, []string{"Harbor Housing"}) ||
+		!slices.Equal(got.Classes, LegacyROIClasses) || got.Covers != nil {
+		t.Errorf("MigrateROI(%v) = roles %v agencies %v classes %v covers %v => want police, defender; Harbor Housing; legacy classes; no covers",
+			old.Covers, got.Roles, got.Agencies, got.Classes, got.Covers)
+	}
+	if slices.Contains(got.Classes, DataSensitive) {
+		t.Error("a migrated ROI lists sensitive => want never")
+	}
+	scoped := ROI{Roles: []Role{RoleProvider}, Classes: []DataKind{DataSensitive}}
+	if g := MigrateROI(scoped); !slices.Equal(g.Classes, scoped.Classes) {
+		t.Errorf("MigrateROI changed a scoped ROI: %v", g.Classes)
+	}
+}
+
+func TestGoalAndProgressClasses(t *testing.T) {
+	sensitive := []GoalDomain{DomainSubstanceUse, DomainHealth}
+	housing := Goal{ID: "G-1", Domain: DomainHousing, Words: "own place"}
+	sud := Goal{ID: "G-2", Domain: DomainSubstanceUse, Words: "try methadone again"}
+	cases := []struct {
+		name string
+		g    Goal
+		e    ProgressEntry
+		want DataKind
+		sens Sensitivity
+	}{
+		{"ordinary goal, general entry", housing, ProgressEntry{Sensitivity: General}, DataGoals, General},
+		{"ordinary goal, clinical entry", housing, ProgressEntry{Sensitivity: Clinical}, DataSensitive, Clinical},
+		{"ordinary goal, old entry", housing, ProgressEntry{}, DataGoals, General},
+		{"sensitive goal, general entry", sud, ProgressEntry{Sensitivity: General}, DataSensitive, General},
+		{"sensitive goal, old entry", sud, ProgressEntry{}, DataSensitive, Clinical},
+	}
+	for _, c := range cases {
+		if got := ProgressClass(c.g, c.e, sensitive); got != c.want {
+			t.Errorf("%s: ProgressClass = %s => want %s", c.name, got, c.want)
+		}
+		if got := ProgressSensitivity(c.g, c.e, sensitive); got != c.sens {
+			t.Errorf("%s: ProgressSensitivity = %s => want %s", c.name, got, c.sens)
+		}
+	}
+	if GoalClass(sud, nil) != DataSensitive || GoalClass(Goal{Domain: DomainHealth}, nil) != DataSensitive ||
+		GoalClass(sud, []GoalDomain{DomainHousing}) != DataGoals || GoalClass(Goal{Domain: DomainHousing}, []GoalDomain{DomainHousing}) != DataSensitive {
+		t.Error("GoalClass does not follow the protocol's sensitive domains")
+	}
+	housing.Progress = []ProgressEntry{{Note: "got the paperwork in", Sensitivity: General}, {Note: "back to using", Sensitivity: Clinical}, {Note: "old"}}
+	sud.Progress = []ProgressEntry{{Note: "went to the clinic"}}
+	goals := []Goal{housing, sud}
+	for _, c := range []struct {
+		role   Role
+		cov    Coverage
+		shown  []string // goal id: notes
+		hidden int
+	}{
+		{RolePolice, CoverageOf(ROIClasses...), []string{"G-1:got the paperwork in,old"}, 1},
+		{RoleProsecutor, CoverageOf(LegacyROIClasses...), []string{"G-1:got the paperwork in,old"}, 1},
+		{RoleProvider, CoverageOf(ROIClasses...), []string{"G-1:got the paperwork in,back to using,old", "G-2:went to the clinic"}, 0},
+		{RoleProvider, CoverageOf(DataIdentity, DataSensitive), []string{"G-2:went to the clinic"}, 1},
+		{RolePM, 0, []string{"G-1:got the paperwork in,old"}, 1},
+		{RoleCaseManager, 0, []string{"G-1:got the paperwork in,back to using,old", "G-2:went to the clinic"}, 0},
+		{RoleCommunity, CoverageOf(ROIClasses...), nil, 2},
+		{RoleEvaluator, CoverageOf(ROIClasses...), nil, 2},
+	} {
+		shown, hidden := VisibleGoals(c.role, c.cov, goals, sensitive)
+		var got []string
+		for _, g := range shown {
+			var notes []string
+			for _, e := range g.Progress {
+				notes = append(notes, e.Note)
+			}
+			got = append(got, g.ID+":"+strings.Join(notes, ","))
+		}
+		if !slices.Equal(got, c.shown) || hidden != c.hidden {
+			t.Errorf("VisibleGoals(%s, %v) = %v, %d hidden => want %v, %d hidden", c.role, c.cov.Classes(), got, hidden, c.shown, c.hidden)
+		}
+	}
+}
+
+func TestROIValidateNamesFields(t *testing.T) {
+	d := func(s string) time.Time { t, _ := ParseDate(s); return t }
+	ok := ROI{ParticipantID: "P-0001", Roles: []Role{RolePolice}, Agencies: []string{"Metro PD"}, Classes: []DataKind{DataIdentity},
+		Purpose: "care coordination", Signed: d("2026-01-01"), Expires: d("2027-01-01"), RecordedBy: "dana"}
+	if err := ok.Validate(); err != nil {
+		t.Fatalf("valid ROI refused: %v", err)
+	}
+	cases := []struct {
+		field string
+		edit  func(*ROI)
+	}{
+		{"participant_id", func(r *ROI) { r.ParticipantID = "" }},
+		{"recipients", func(r *ROI) { r.Roles, r.Agencies = nil, nil }},
+		{"roles", func(r *ROI) { r.Roles = []Role{RoleCommunity} }},
+		{"roles", func(r *ROI) { r.Roles = []Role{"sheriff"} }},
+		{"agencies", func(r *ROI) { r.Agencies = []string{" "} }},
+		{"classes", func(r *ROI) { r.Classes = nil }},
+		{"classes", func(r *ROI) { r.Classes = []DataKind{DataReferrals} }},
+		{"classes", func(r *ROI) { r.Classes = []DataKind{"clinical"} }},
+		{"purpose", func(r *ROI) { r.Purpose = " " }},
+		{"signed", func(r *ROI) { r.Signed = time.Time{} }},
+		{"expires", func(r *ROI) { r.Expires = time.Time{} }},
+		{"expires", func(r *ROI) { r.Expires = d("2025-12-31") }},
+		{"revoked", func(r *ROI) { r.Revoked = d("2025-12-31") }},
+		{"recorded_by", func(r *ROI) { r.RecordedBy = "" }},
+		{"covers", func(r *ROI) { r.Covers = []string{"police"} }},
+	}
+	for _, c := range cases {
+		r := ok
+		r.Roles, r.Agencies, r.Classes = slices.Clone(ok.Roles), slices.Clone(ok.Agencies), slices.Clone(ok.Classes)
+		c.edit(&r)
+		err := r.Validate()
+		var ve *ValidationError
+		if !errors.As(err, &ve) || !slices.ContainsFunc(ve.Errs, func(f FieldError) bool { return f.Field == c.field }) {
+			t.Errorf("ROI with bad %s: Validate = %v => want an error naming %s", c.field, err, c.field)
+		}
+	}
+}
+
+func TestROIDescribe(t *testing.T) {
+	d := func(s string) time.Time { t, _ := ParseDate(s); return t }
+	r := ROI{Agencies: []string{"Metro PD"}, Classes: []DataKind{DataIdentity, DataGoals, DataLegalCases}, Purpose: "care coordination", Expires: d("2027-03-01")}
+	if got, want := r.Describe(), "Metro PD: identity, goals, legal cases, until 2027-03-01 (care coordination)"; got != want {
+		t.Errorf("Describe = %q => want %q", got, want)
+	}
+	r = ROI{Roles: []Role{RoleProvider}, Agencies: []string{"Harbor \x1b[31mHousing"}, Classes: []DataKind{DataSensitive}, Expires: d("2027-03-01")}
+	if got, want := r.Describe(), "provider, Harbor Housing: sensitive, until 2027-03-01 (purpose not recorded)"; got != want {
+		t.Errorf("Describe = %q => want %q", got, want)
 	}
 }
 
@@ -148,10 +410,10 @@ func TestMeetingAndCaseNoteRules(t *testing.T) {
 		if !ok {
 			t.Fatalf("test misses %s", role)
 		}
-		if got := CanSeeItemText(role, false); got != w.itemTextNoROI {
+		if got := CanSeeItemText(role, 0); got != w.itemTextNoROI {
 			t.Errorf("CanSeeItemText(%s, no ROI) = %v => want %v", role, got, w.itemTextNoROI)
 		}
-		if got := CanSeeItemText(role, true); got != w.itemTextROI {
+		if got := CanSeeItemText(role, CoverageOf(LegacyROIClasses...)); got != w.itemTextROI {
 			t.Errorf("CanSeeItemText(%s, ROI) = %v => want %v", role, got, w.itemTextROI)
 		}
 		if got := SeesMeetings(role); got != w.meetings {

@@ -93,9 +93,9 @@ func (p *participant) loadCmd(audit bool) tea.Cmd {
 		var v store.ParticipantView
 		var err error
 		if audit {
-			v, err = store.ViewParticipant(ctx.Context(), ctx.Store, ctx.Actor, id, ctx.Time())
+			v, err = store.ViewParticipant(ctx.Context(), ctx.Store, ctx.Actor, id, ctx.Time(), ctx.Protocol.SensitiveGoalDomains)
 		} else {
-			v, err = store.PeekParticipant(ctx.Context(), ctx.Store, ctx.Actor, id, ctx.Time())
+			v, err = store.PeekParticipant(ctx.Context(), ctx.Store, ctx.Actor, id, ctx.Time(), ctx.Protocol.SensitiveGoalDomains)
 		}
 		return participantLoadedMsg{id: id, view: v, err: err}
 	}
@@ -256,15 +256,13 @@ func (p *participant) roiLines(today time.Time) []string {
 	}
 	var out []string
 	for _, r := range p.view.ROIs {
-		s := fmt.Sprintf("ROI %s: %s · %s to %s", r.ID, common.Line(strings.Join(r.Covers, ", ")),
-			store.FormatDate(r.Signed), store.FormatDate(r.Expires))
-		switch {
-		case !r.Revoked.IsZero():
-			s = st.Muted.Render(s + " · revoked " + store.FormatDate(r.Revoked))
-		case !r.Valid(today):
-			s = st.Muted.Render(s + " · not in force")
+		// one line each: who receives what, until when, and why
+		s := "ROI " + r.ID + " " + r.Describe()
+		switch state := r.StateText(today); {
+		case state != "":
+			s = st.Muted.Render(s + " · " + state)
 		default:
-			s += " (" + daysText(today, r.Expires) + ")"
+			s += " · " + daysText(today, r.Expires)
 		}
 		out = append(out, p.wrap("  "+s, 4)...)
 	}
@@ -308,7 +306,15 @@ func stepText(s store.Step) string {
 
 func (p *participant) goalLines() []string {
 	st := p.ctx.St()
+	var held []string
+	if n := p.view.HiddenGoals; n > 0 {
+		// the count only: never a held goal's domain or wording
+		held = []string{"  " + st.Muted.Render(store.HeldByCaseManagement(n))}
+	}
 	if len(p.view.Goals) == 0 {
+		if held != nil {
+			return held
+		}
 		return []string{"  " + st.Muted.Render("no goals yet")}
 	}
 	var out []string
@@ -321,10 +327,14 @@ func (p *participant) goalLines() []string {
 		}
 		for i := len(es) - 1; i >= 0; i-- {
 			e := es[i]
-			out = append(out, p.wrap(fmt.Sprintf("      %s %-12s %s (%s)", store.FormatDate(e.Date), stepText(e.Step), common.Line(e.Note), common.Line(e.Author)), 30)...)
+			tag := ""
+			if e.Sensitivity == store.Clinical {
+				tag = st.Warn.Render("[clinical]") + " "
+			}
+			out = append(out, p.wrap(fmt.Sprintf("      %s %-12s %s%s (%s)", store.FormatDate(e.Date), stepText(e.Step), tag, common.Line(e.Note), common.Line(e.Author)), 30)...)
 		}
 	}
-	return out
+	return append(out, held...)
 }
 
 func (p *participant) contactLines() []string {

@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
@@ -107,37 +110,85 @@ func (p *participant) goalForm() tea.Cmd {
 }
 
 type progressValues struct {
-	Goal string
-	Step store.Step
-	Date string
-	Note string
+	Goal        string
+	Step        store.Step
+	Sensitivity store.Sensitivity
+	Date        string
+	Note        string
 }
 
+// progressForm records a step on an active goal. With several goals it
+// asks which first, so the sensitivity it offers starts at that goal's
+// default (clinical for a goal in a sensitive domain).
 func (p *participant) progressForm() tea.Cmd {
 	goals := p.activeGoals()
 	if len(goals) == 0 {
 		return common.StatusCmd("no active goal: add one first", true)
 	}
-	v := &progressValues{Goal: goals[0].ID, Step: store.StepForward, Date: p.todayText()}
+	if len(goals) == 1 {
+		return p.progressFormFor(goals[0])
+	}
+	pick := &progressValues{Goal: goals[0].ID}
 	opts := make([]huh.Option[string], len(goals))
 	for i, g := range goals {
 		opts[i] = huh.NewOption(g.ID+" "+common.Fit(common.Line(g.Words), 50), g.ID)
 	}
 	build := func() *huh.Form {
 		return huh.NewForm(huh.NewGroup(
-			huh.NewSelect[string]().Title("goal").Options(opts...).Value(&v.Goal),
+			huh.NewSelect[string]().Title("goal").Options(opts...).Value(&pick.Goal),
+		))
+	}
+	return p.form.open("Record goal progress · "+p.id, build, func() tea.Cmd {
+		i := slices.IndexFunc(goals, func(g store.Goal) bool { return g.ID == pick.Goal })
+		if i < 0 {
+			p.form.close()
+			return common.StatusCmd("goal "+pick.Goal+" not found: nothing saved", true)
+		}
+		return p.progressFormFor(goals[i])
+	})
+}
+
+// progressSensitivities are the sensitivities the viewer may record: a
+// role that may not write sensitive data records general entries only.
+func progressSensitivities(role store.Role) []store.Sensitivity {
+	if store.CanWrite(role, store.DataSensitive) {
+		return []store.Sensitivity{store.General, store.Clinical}
+	}
+	return []store.Sensitivity{store.General}
+}
+
+// progressDefault is the sensitivity the progress form starts at for goal
+// g: the store's default (clinical in a sensitive domain), when the viewer
+// may record it.
+func progressDefault(role store.Role, g store.Goal, sensitive []store.GoalDomain) store.Sensitivity {
+	d := store.DefaultProgressSensitivity(g, sensitive)
+	if !slices.Contains(progressSensitivities(role), d) {
+		return store.General
+	}
+	return d
+}
+
+func (p *participant) progressFormFor(g store.Goal) tea.Cmd {
+	role := p.ctx.Actor.Role
+	v := &progressValues{Goal: g.ID, Step: store.StepForward, Date: p.todayText(),
+		Sensitivity: progressDefault(role, g, p.ctx.Protocol.SensitiveGoalDomains)}
+	build := func() *huh.Form {
+		return huh.NewForm(huh.NewGroup(
 			huh.NewSelect[store.Step]().Title("step").Options(
 				huh.NewOption("step forward", store.StepForward), huh.NewOption("no change", store.StepNoChange),
 				huh.NewOption("setback", store.StepSetback)).Value(&v.Step),
+			huh.NewSelect[store.Sensitivity]().Title("sensitivity").
+				Description("clinical: treatment, health or substance use; never reaches police or prosecutors").
+				Options(options(progressSensitivities(role))...).Value(&v.Sensitivity),
 			huh.NewInput().Title("date").Placeholder("YYYY-MM-DD").Validate(pastDateField("date", p.ctx.Time())).Value(&v.Date),
 			huh.NewText().Title("note").ExternalEditor(false).Lines(2).Value(&v.Note),
 		))
 	}
 	ctx, actor := p.ctx, p.ctx.Actor
-	return p.form.open("Record goal progress · "+p.id, build, func() tea.Cmd {
+	return p.form.open("Record goal progress · "+p.id+" · "+g.ID+" "+common.Fit(common.Line(g.Words), 40), build, func() tea.Cmd {
 		return p.save("progress on "+v.Goal, func() error {
 			_, err := ctx.Store.AppendProgress(ctx.Context(), actor, v.Goal, store.ProgressEntry{Date: optDate(v.Date), Step: v.Step,
-				Note: store.Clean(v.Note, true), Author: actor.User})
+				Note: store.Clean(v.Note, true), Author: actor.User, Sensitivity: v.Sensitivity})
 			return err
 		})
 	})
@@ -249,37 +300,122 @@ func (p *participant) courtFormFor(c store.LegalCase) tea.Cmd {
 }
 
 type roiValues struct {
-	Covers   []string
+	Roles    []store.Role
 	Agencies string
+	Classes  []store.DataKind
+	Purpose  string
 	Signed   string
 	Expires  string
 }
 
+// roiAgencies splits the comma-separated agencies field.
+func roiAgencies(s string) []string {
+	var out []string
+	for a := range strings.SplitSeq(s, ",") {
+		if a = store.CleanLine(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// roiFromValues builds the ROI the form describes, or an error naming the
+// first bad field (the store checks the same again: store.ROI.Validate).
+func roiFromValues(id string, v roiValues, now time.Time) (store.ROI, error) {
+	for _, f := range []struct {
+		name  string
+		check func(string) error
+		val   string
+	}{
+		{"purpose", required("purpose"), v.Purpose},
+		{"signed", pastDateField("signed", now), v.Signed},
+		{"expires", dateField("expires", false), v.Expires},
+	} {
+		if err := f.check(f.val); err != nil {
+			return store.ROI{}, err
+		}
+	}
+	r := store.ROI{ParticipantID: id, Roles: slices.Clone(v.Roles), Agencies: roiAgencies(v.Agencies),
+		Classes: slices.Clone(v.Classes), Purpose: store.CleanLine(v.Purpose), Signed: optDate(v.Signed), Expires: optDate(v.Expires)}
+	switch {
+	case len(r.Roles) == 0 && len(r.Agencies) == 0:
+		return r, fmt.Errorf("recipients: name at least one role or agency")
+	case len(r.Classes) == 0:
+		return r, fmt.Errorf("classes: pick at least one class of information")
+	case r.Expires.Before(r.Signed):
+		return r, fmt.Errorf("expires: %s is before the signed date %s", store.FormatDate(r.Expires), store.FormatDate(r.Signed))
+	}
+	return r, nil
+}
+
+// classOption describes a class in the ROI form.
+func classOption(d store.DataKind) huh.Option[store.DataKind] {
+	desc := map[store.DataKind]string{
+		store.DataIdentity:        "identity: name, aliases, dob, status, case manager, housing",
+		store.DataGoals:           "goals: goals in ordinary domains and their progress",
+		store.DataSensitive:       "sensitive: substance use, health, clinical notes (never police)",
+		store.DataGeneralContacts: "general contacts",
+		store.DataLegalCases:      "legal cases",
+	}[d]
+	if desc == "" {
+		desc = store.ClassText(d)
+	}
+	return huh.NewOption(desc, d)
+}
+
 func (p *participant) roiForm() tea.Cmd {
 	today := store.Today(p.ctx.Time())
+	now := p.ctx.Time()
 	v := &roiValues{Signed: store.FormatDate(today), Expires: store.FormatDate(today.AddDate(1, 0, 0))}
-	partners := []string{string(store.RolePolice), string(store.RoleProsecutor), string(store.RoleDefender), string(store.RoleProvider)}
+	roleOpts := make([]huh.Option[store.Role], len(store.ROIRecipientRoles))
+	for i, r := range store.ROIRecipientRoles {
+		roleOpts[i] = huh.NewOption(string(r), r)
+	}
+	classOpts := make([]huh.Option[store.DataKind], len(store.ROIClasses))
+	for i, c := range store.ROIClasses {
+		classOpts[i] = classOption(c)
+	}
 	build := func() *huh.Form {
 		return huh.NewForm(huh.NewGroup(
-			huh.NewMultiSelect[string]().Title("covers").Description("partner roles this release covers (space or x to pick)").
-				Options(huh.NewOptions(partners...)...).Value(&v.Covers).
-				Height(2+len(partners)), // title, description and every partner: huh's default hides two
-			huh.NewInput().Title("agencies").Description("named agencies, comma separated (optional)").Value(&v.Agencies),
-			huh.NewInput().Title("signed").Validate(dateField("signed", false)).Value(&v.Signed),
-			huh.NewInput().Title("expires").Validate(dateField("expires", false)).Value(&v.Expires),
+			huh.NewMultiSelect[store.Role]().Title("roles").Description("recipients by role: that role at every agency (space or x to pick)").
+				Options(roleOpts...).Value(&v.Roles).
+				Height(2+len(roleOpts)), // title, description and every role: huh's default hides two
+			huh.NewInput().Title("agencies").Description("recipients by agency, comma separated: only users of that agency").
+				Validate(func(s string) error {
+					if len(v.Roles) == 0 && len(roiAgencies(s)) == 0 {
+						return errors.New("recipients: name at least one role above or an agency")
+					}
+					return nil
+				}).Value(&v.Agencies),
+			huh.NewMultiSelect[store.DataKind]().Title("classes").Description("the information released (space or x to pick)").
+				Options(classOpts...).Value(&v.Classes).Height(2+len(classOpts)).
+				Validate(func(cs []store.DataKind) error {
+					if len(cs) == 0 {
+						return errors.New("classes: pick at least one class of information")
+					}
+					return nil
+				}),
+			huh.NewInput().Title("purpose").Description("why, e.g. care coordination").Validate(required("purpose")).Value(&v.Purpose),
+			huh.NewInput().Title("signed").Validate(pastDateField("signed", now)).Value(&v.Signed),
+			huh.NewInput().Title("expires").Validate(func(s string) error {
+				if err := dateField("expires", false)(s); err != nil {
+					return err
+				}
+				if d, s := optDate(s), optDate(v.Signed); !s.IsZero() && d.Before(s) {
+					return fmt.Errorf("expires: %s is before the signed date %s", store.FormatDate(d), store.FormatDate(s))
+				}
+				return nil
+			}).Value(&v.Expires),
 		))
 	}
 	ctx, actor, id := p.ctx, p.ctx.Actor, p.id
 	return p.form.open("Record a release of information · "+id, build, func() tea.Cmd {
 		return p.save("ROI", func() error {
-			covers := slices.Clone(v.Covers)
-			for a := range strings.SplitSeq(v.Agencies, ",") {
-				if a = store.CleanLine(a); a != "" {
-					covers = append(covers, a)
-				}
+			r, err := roiFromValues(id, *v, ctx.Time())
+			if err != nil {
+				return err
 			}
-			_, err := ctx.Store.CreateROI(ctx.Context(), actor, store.ROI{ParticipantID: id, Covers: covers,
-				Signed: optDate(v.Signed), Expires: optDate(v.Expires)})
+			_, err = ctx.Store.CreateROI(ctx.Context(), actor, r)
 			return err
 		})
 	})
@@ -298,7 +434,7 @@ func (p *participant) revokeForm() tea.Cmd {
 	v := &revokeValues{ROI: rois[0].ID}
 	opts := make([]huh.Option[string], len(rois))
 	for i, r := range rois {
-		opts[i] = huh.NewOption(r.ID+" "+common.Line(strings.Join(r.Covers, ", ")), r.ID)
+		opts[i] = huh.NewOption(r.ID+" "+common.Fit(r.Describe(), 70), r.ID)
 	}
 	build := func() *huh.Form {
 		return huh.NewForm(huh.NewGroup(

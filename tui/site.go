@@ -29,7 +29,7 @@ type pinfo struct {
 	Cases      []store.LegalCase // open cases
 	Label      string            // viewer-safe (store.ParticipantLabel)
 	Access     store.Access      // identity access
-	Covers     bool              // a valid ROI covers the viewer
+	Coverage   store.Coverage    // the classes valid ROIs release to the viewer
 	CaseAccess store.Access
 	Urg        urgency
 }
@@ -81,8 +81,8 @@ func loadSite(c *common.Ctx) (*site, error) {
 			return nil, fmt.Errorf("ROIs of %s: %w", p.ID, err)
 		}
 		label, access := store.ParticipantLabel(p, rois, c.Actor, now)
-		covers := store.ROICovers(rois, c.Actor.Role, c.Actor.Agency, now)
-		pi := pinfo{P: p, ROIs: rois, Cases: casesOf[p.ID], Label: label, Access: access, Covers: covers,
+		covers := store.ROICoverage(rois, c.Actor, now)
+		pi := pinfo{P: p, ROIs: rois, Cases: casesOf[p.ID], Label: label, Access: access, Coverage: covers,
 			CaseAccess: store.Visible(c.Actor.Role, covers, store.DataLegalCases)}
 		pi.Urg = urgencyOf(pi, st.proto, st.today)
 		st.byID[p.ID] = len(st.parts)

@@ -27,13 +27,20 @@ var (
 	actorPM        = store.Actor{User: "pat", Role: store.RolePM}
 	actorCM        = store.Actor{User: "ana", Role: store.RoleCaseManager}
 	actorProsecute = store.Actor{User: "pro", Role: store.RoleProsecutor, Agency: "County DA"}
-	actorDefender  = store.Actor{User: "dee", Role: store.RoleDefender}
+	actorDefender  = store.Actor{User: "dee", Role: store.RoleDefender, Agency: "Public Defender"}
 	actorPolice    = store.Actor{User: "ofc", Role: store.RolePolice, Agency: "City PD"}
 	actorCommunity = store.Actor{User: "cora", Role: store.RoleCommunity}
 )
 
 // clinicalNote is the text of the one clinical contact of the site.
 const clinicalNote = "Discussed medication side effects"
+
+// clinicalProgress is a clinical progress note on P-0001's housing goal;
+// sensitiveGoal is P-0001's goal in a sensitive domain (substance use).
+const (
+	clinicalProgress = "back to using after a hard week"
+	sensitiveGoal    = "try methadone again"
+)
 
 // seed fills an in-memory store with a small fixed site.
 func seed(t testing.TB) store.Store {
@@ -56,7 +63,7 @@ func seed(t testing.TB) store.Store {
 		{Name: "ana", Role: store.RoleCaseManager, Active: true, Cap: 4},
 		{Name: "ben", Role: store.RoleCaseManager, Active: true},
 		{Name: "pro", Role: store.RoleProsecutor, Agency: "County DA", Active: true},
-		{Name: "dee", Role: store.RoleDefender, Active: true},
+		{Name: "dee", Role: store.RoleDefender, Agency: "Public Defender", Active: true},
 		{Name: "ofc", Role: store.RolePolice, Agency: "City PD", Active: true},
 		{Name: "cora", Role: store.RoleCommunity, Active: true},
 	} {
@@ -93,6 +100,13 @@ func seed(t testing.TB) store.Store {
 		_, err := db.AppendProgress(ctx, cm, g.ID, store.ProgressEntry{Date: day(-40 + 10*i), Step: s, Note: "check-in " + string(rune('A'+i)), Author: "ana"})
 		must("progress", err)
 	}
+	// sensitive data on P-0001: a clinical note on the housing goal, and a
+	// goal in a sensitive domain (substance use)
+	_, err = db.AppendProgress(ctx, cm, g.ID, store.ProgressEntry{Date: day(-3), Step: store.StepSetback, Note: clinicalProgress, Author: "ana", Sensitivity: store.Clinical})
+	must("clinical progress", err)
+	_, err = db.CreateGoal(ctx, cm, store.Goal{ParticipantID: "P-0001", Words: sensitiveGoal, Domain: store.DomainSubstanceUse, Status: store.GoalActive,
+		Progress: []store.ProgressEntry{{Date: day(-6), Step: store.StepForward, Note: "went to the clinic twice", Author: "ana"}}})
+	must("sensitive goal", err)
 	_, err = db.CreateGoal(ctx, cm, store.Goal{ParticipantID: "P-0002", Words: "Get my ID back", Domain: store.DomainOther, Status: store.GoalActive})
 	must("goal 2", err)
 	for _, c := range []store.LegalCase{
@@ -105,8 +119,10 @@ func seed(t testing.TB) store.Store {
 		must("case", err)
 	}
 	for _, r := range []store.ROI{
-		{ParticipantID: "P-0001", Covers: []string{"police", "prosecutor"}, Signed: day(-100), Expires: day(200)},
-		{ParticipantID: "P-0003", Covers: []string{"defender"}, Signed: day(-300), Expires: day(12)},
+		{ParticipantID: "P-0001", Roles: []store.Role{store.RolePolice, store.RoleProsecutor}, Classes: store.LegacyROIClasses,
+			Purpose: "care coordination", Signed: day(-100), Expires: day(200)},
+		{ParticipantID: "P-0003", Agencies: []string{"Public Defender"}, Classes: []store.DataKind{store.DataIdentity, store.DataLegalCases},
+			Purpose: "legal defense", Signed: day(-300), Expires: day(12)},
 	} {
 		_, err := db.CreateROI(ctx, a, r)
 		must("ROI", err)

@@ -16,8 +16,8 @@ func addExportCommands(root *cobra.Command, app *App) {
 	cmd := groupCmd("export", "Export minutes, a participant summary, or the de-identified CSV")
 	cmd.Long = `Exports write to standard output unless --output FILE is given (created
 with mode 0600). Each export honours the exporting user's visibility (--as;
-the local operator is pm, who never sees clinical notes) and is recorded in
-the audit trail. Markdown exports start with the 42 CFR 2.32 re-disclosure
+the local operator is pm, who sees sensitive data only where an ROI naming
+the pm lists it) and is recorded in the audit trail. Markdown exports start with the 42 CFR 2.32 re-disclosure
 notice.`
 	cmd.AddCommand(newExportCSVCmd(app), newExportMinutesCmd(app), newExportParticipantCmd(app))
 	root.AddCommand(cmd)
@@ -129,11 +129,21 @@ func newExportMinutesCmd(app *App) *cobra.Command {
 }
 
 func newExportParticipantCmd(app *App) *cobra.Command {
-	var output string
+	var (
+		output string
+		asJSON bool
+	)
 	cmd := &cobra.Command{
 		Use:   "participant ID",
-		Short: "A participant's case-conference summary as Markdown, with the re-disclosure notice",
-		Args:  cobra.ExactArgs(1),
+		Short: "A participant's case-conference summary as Markdown (or --json), with the re-disclosure notice",
+		Long: `Writes what the exporting user (--as) may see of one participant: identity,
+goals, progress, contacts, legal cases and releases of information, each
+filtered by the visibility rule exactly as the participant screen is. Goals
+the user may not see are counted ("N more goals held by case management"),
+never described. --json writes the same content as one JSON object with id,
+name (absent when not shown), goals (domain, words, progress with note),
+contacts, cases and rois.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id := args[0]
 			if !store.ValidParticipantID(id) {
@@ -144,16 +154,28 @@ func newExportParticipantCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			md, err := export.ParticipantMarkdown(ctx, st, actor, id, app.Now())
+			proto, err := app.Protocol()
+			if err != nil {
+				return err
+			}
+			var out []byte
+			if asJSON {
+				out, err = export.ParticipantJSON(ctx, st, actor, id, app.Now(), proto.SensitiveGoalDomains)
+			} else {
+				var md string
+				md, err = export.ParticipantMarkdown(ctx, st, actor, id, app.Now(), proto.SensitiveGoalDomains)
+				out = []byte(md)
+			}
 			if store.IsNotFound(err) {
 				return fmt.Errorf("no participant %q", id)
 			}
 			if err != nil {
 				return err
 			}
-			return writeOutput(app, output, []byte(md))
+			return writeOutput(app, output, out)
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object instead of Markdown")
 	return cmd
 }

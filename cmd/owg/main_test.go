@@ -702,7 +702,7 @@ func TestReferralAddReReferralHiddenFromPolice(t *testing.T) {
 			continue
 		}
 		rois, _ := db.ListROIs(ctx, p.ID)
-		if store.ROICovers(rois, store.RolePolice, "Metro PD", testNow) {
+		if store.Sees(store.Actor{Role: store.RolePolice, Agency: "Metro PD"}, rois, testNow, store.DataIdentity) == store.Shown {
 			if shared.ID == "" {
 				shared = p
 			}

@@ -29,7 +29,7 @@ func referralStaff(ctx context.Context, app *App) (store.Store, store.Actor, err
 	if err != nil {
 		return nil, store.Actor{}, err
 	}
-	if store.Visible(a.Role, true, store.DataReferrals) != store.Shown {
+	if store.Visible(a.Role, 0, store.DataReferrals) != store.Shown {
 		// a denied view is audited (ids and codes only)
 		if err := st.Record(ctx, store.AuditEvent{User: a.User, Role: a.Role, Action: store.AuditDenied, Subject: "referrals", Detail: "referral-queue", Addr: a.Addr}); err != nil {
 			return nil, store.Actor{}, err

@@ -156,8 +156,7 @@ or provider user needs an ROI covering them; a community user never).`,
 				if err != nil {
 					return err
 				}
-				covers := store.ROICovers(rois, a.Role, a.Agency, app.Now())
-				if store.Visible(a.Role, covers, store.DataIdentity) != store.Shown {
+				if store.Sees(a, rois, app.Now(), store.DataIdentity) != store.Shown {
 					reRef, routed = "", "routed to case management"
 				}
 			}

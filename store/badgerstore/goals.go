@@ -2,6 +2,7 @@ package badgerstore
 
 import (
 	"context"
+	"strings"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -11,6 +12,7 @@ import (
 func cleanProgress(e store.ProgressEntry) store.ProgressEntry {
 	e.Note = store.Clean(e.Note, true)
 	e.Author = store.CleanLine(e.Author)
+	e.Sensitivity = store.Sensitivity(strings.ToLower(store.CleanLine(string(e.Sensitivity))))
 	return e
 }
 

@@ -196,6 +196,13 @@ func Open(dir string, o Options) (*DB, error) {
 		bdb.Close()
 		return nil, fmt.Errorf("undo an unfinished referral import: %w", err)
 	}
+	// ROIs recorded before consent was scoped name roles and agencies in
+	// one list and no classes: they become scoped, never releasing
+	// sensitive data.
+	if err := db.migrateROIs(context.Background()); err != nil {
+		bdb.Close()
+		return nil, fmt.Errorf("migrate releases of information to scoped consent: %w", err)
+	}
 	return db, nil
 }
 

@@ -2,6 +2,8 @@ package badgerstore
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -17,13 +19,81 @@ func getROI(txn *badger.Txn, id string) (store.ROI, error) {
 }
 
 func cleanROI(r store.ROI) store.ROI {
+	r = store.MigrateROI(r)
 	r.ID = store.CleanLine(r.ID)
 	r.ParticipantID = store.CleanLine(r.ParticipantID)
 	r.Covers = cleanList(r.Covers)
+	r.Agencies = cleanList(r.Agencies)
+	r.Purpose = store.CleanLine(r.Purpose)
+	r.RecordedBy = store.CleanLine(r.RecordedBy)
+	roles := r.Roles[:0:0]
+	for _, role := range r.Roles {
+		role = store.Role(strings.ToLower(store.CleanLine(string(role))))
+		if !slices.Contains(roles, role) {
+			roles = append(roles, role)
+		}
+	}
+	r.Roles = roles
+	classes := r.Classes[:0:0]
+	for _, c := range r.Classes {
+		c = store.DataKind(strings.ToLower(store.CleanLine(string(c))))
+		if !slices.Contains(classes, c) {
+			classes = append(classes, c)
+		}
+	}
+	r.Classes = classes
 	return r
 }
 
+// migrateROIs rewrites every ROI still in the unscoped form (one Covers
+// list of roles and agencies) as store.MigrateROI reads it: those
+// recipients, releasing identity, goals, general contacts and legal cases,
+// never sensitive data. One audited transaction; a store with nothing to
+// migrate is not written to.
+func (db *DB) migrateROIs(ctx context.Context) error {
+	var old []store.ROI
+	err := db.view(ctx, func(txn *badger.Txn) error {
+		return scanJSON(txn, pfxROI, func(r store.ROI) error {
+			if len(r.Covers) > 0 {
+				old = append(old, r)
+			}
+			return nil
+		})
+	})
+	if err != nil || len(old) == 0 {
+		return err
+	}
+	return db.update(ctx, store.SystemActor, func(t *tx) error {
+		for _, r := range old {
+			cur, err := getROI(t.txn, r.ID)
+			if err != nil {
+				return err
+			}
+			if len(cur.Covers) == 0 {
+				continue
+			}
+			m := store.MigrateROI(cur)
+			m.Covers = nil
+			m.Version = cur.Version + 1
+			if err := t.putJSON(pfxROI+m.ID, m); err != nil {
+				return err
+			}
+			t.change("roi", m.ID, m.ParticipantID)
+			if err := t.audit(store.AuditUpdate, m.ParticipantID, "roi:"+m.ID+":scoped-migration"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 func (t *tx) saveROI(old *store.ROI, r store.ROI) (store.ROI, error) {
+	if old == nil && r.RecordedBy == "" {
+		r.RecordedBy = store.CleanLine(t.actor.User)
+	}
+	if old != nil {
+		r.RecordedBy = old.RecordedBy // who recorded the consent never changes
+	}
 	if err := r.Validate(); err != nil {
 		return r, err
 	}

@@ -16,6 +16,7 @@ func TestBadInputNamesField(t *testing.T) {
 	m := must[store.Meeting](t, "meeting")(db.CreateMeeting(ctx, pm, store.Meeting{Date: day(2025, 5, 1), Facilitator: "pat"}))
 	r := must[store.Referral](t, "referral")(db.CreateReferral(ctx, pm, newReferral("Sam", day(2025, 4, 1))))
 	u := must[store.User](t, "user")(db.CreateUser(ctx, pm, store.User{Name: "robin", Role: store.RoleCaseManager}))
+	goal := must[store.Goal](t, "goal")(db.CreateGoal(ctx, cm, store.Goal{ParticipantID: p.ID, Words: "own place", Domain: store.DomainHousing}))
 	before := must[[]store.AuditEvent](t, "audit")(db.ListAudit(ctx, store.AuditFilter{}))
 
 	withP := func(f func(*store.Participant)) store.Participant {
@@ -148,10 +149,25 @@ func TestBadInputNamesField(t *testing.T) {
 			_, err := db.CreateCase(ctx, pm, store.LegalCase{ParticipantID: "P-0404", Kind: store.CaseWarrant, Status: store.CaseOpen})
 			return err
 		}, "participant_id"},
-		{"roi covers", func() error {
-			_, err := db.CreateROI(ctx, pm, store.ROI{ParticipantID: p.ID, Signed: day(2025, 1, 1), Expires: day(2026, 1, 1)})
+		{"roi recipients", func() error {
+			_, err := db.CreateROI(ctx, pm, store.ROI{ParticipantID: p.ID, Classes: []store.DataKind{store.DataIdentity}, Purpose: "care coordination",
+				Signed: day(2025, 1, 1), Expires: day(2026, 1, 1)})
 			return err
-		}, "covers"},
+		}, "recipients"},
+		{"roi classes", func() error {
+			_, err := db.CreateROI(ctx, pm, store.ROI{ParticipantID: p.ID, Roles: []store.Role{store.RolePolice}, Classes: []store.DataKind{"clinical"},
+				Purpose: "care coordination", Signed: day(2025, 1, 1), Expires: day(2026, 1, 1)})
+			return err
+		}, "classes"},
+		{"roi purpose", func() error {
+			_, err := db.CreateROI(ctx, pm, store.ROI{ParticipantID: p.ID, Roles: []store.Role{store.RolePolice}, Classes: []store.DataKind{store.DataIdentity},
+				Signed: day(2025, 1, 1), Expires: day(2026, 1, 1)})
+			return err
+		}, "purpose"},
+		{"progress sensitivity", func() error {
+			_, err := db.AppendProgress(ctx, cm, goal.ID, store.ProgressEntry{Date: day(2025, 5, 1), Step: store.StepForward, Author: "casey", Sensitivity: "secret"})
+			return err
+		}, "sensitivity"},
 		{"roi expires", func() error {
 			_, err := db.CreateROI(ctx, pm, store.ROI{ParticipantID: p.ID, Covers: []string{"police"}, Signed: day(2025, 1, 1), Expires: day(2024, 1, 1)})
 			return err

@@ -264,12 +264,19 @@ func (g *gen) goals(p store.Participant, enrolledDays int) error {
 			case x < 4:
 				step = store.StepNoChange
 			}
-			goal.Progress = append(goal.Progress, store.ProgressEntry{
+			e := store.ProgressEntry{
 				Date:   g.at(-d),
 				Step:   step,
 				Note:   pick(g.r, progressNotes[string(step)]),
 				Author: p.CaseManager,
-			})
+			}
+			// clinical in the sensitive domains; a note about use is
+			// clinical on any goal
+			e.Sensitivity = store.DefaultProgressSensitivity(goal, store.DefaultSensitiveGoalDomains())
+			if slices.Contains(clinicalProgressNotes, e.Note) {
+				e.Sensitivity = store.Clinical
+			}
+			goal.Progress = append(goal.Progress, e)
 		}
 		author := cmActor(p.CaseManager)
 		if p.CaseManager == "" {
@@ -328,11 +335,15 @@ func (g *gen) contacts(p store.Participant, enrolledDays int) error {
 	return nil
 }
 
-// partners are the roles an ROI usually covers.
-var partners = []string{"prosecutor", "defender", "police", "provider"}
+// partners are the roles an ROI usually names.
+var partners = []store.Role{store.RoleProsecutor, store.RoleDefender, store.RolePolice, store.RoleProvider}
 
-// rois gives most participants an ROI covering every partner; some cover
-// only the defender, some expired, some were revoked, a few never signed.
+// rois gives most participants an ROI naming every partner role for
+// identity, goals, general contacts and legal cases (care coordination);
+// some name only the defender; some name agencies (Metro PD but not the
+// County Sheriff); some release sensitive data to Harbor Housing for
+// treatment coordination; some expired, some were revoked, a few never
+// signed one.
 func (g *gen) rois(p store.Participant, enrolledDays int) error {
 	if g.chance(0.1) {
 		return nil // never signed one
@@ -340,15 +351,25 @@ func (g *gen) rois(p store.Participant, enrolledDays int) error {
 	signed := g.day(-enrolledDays + g.r.IntN(5))
 	roi := store.ROI{
 		ParticipantID: p.ID,
-		Covers:        slices.Clone(partners),
+		Roles:         slices.Clone(partners),
+		Classes:       slices.Clone(store.LegacyROIClasses),
+		Purpose:       "care coordination",
 		Signed:        signed,
 		Expires:       signed.AddDate(1, 0, 0),
+		RecordedBy:    p.CaseManager,
 	}
+	var extra *store.ROI
 	switch x := g.r.IntN(20); {
 	case x < 3:
-		roi.Covers = []string{"defender"}
+		roi.Roles = []store.Role{store.RoleDefender}
+		roi.Classes = []store.DataKind{store.DataIdentity, store.DataGeneralContacts, store.DataLegalCases}
+		roi.Purpose = "legal defense"
 	case x < 5:
-		roi.Covers = []string{"defender", "provider", "Harbor Housing"}
+		// a provider by name, with treatment information
+		roi.Roles = []store.Role{store.RoleDefender}
+		roi.Agencies = []string{"Harbor Housing"}
+		roi.Classes = slices.Clone(store.ROIClasses)
+		roi.Purpose = "housing placement and treatment coordination"
 	case x < 7:
 		roi.Expires = g.day(-1 - g.r.IntN(40)) // expired
 		roi.Signed = roi.Expires.AddDate(-1, 0, 0)
@@ -360,6 +381,31 @@ func (g *gen) rois(p store.Participant, enrolledDays int) error {
 	case x < 11:
 		roi.Expires = g.day(3 + g.r.IntN(25)) // expiring soon
 		roi.Signed = roi.Expires.AddDate(-1, 0, 0)
+	case x < 13:
+		// agencies by name: Metro PD officers, not the County Sheriff's
+		roi.Roles = []store.Role{store.RoleProvider}
+		roi.Agencies = []string{"Metro PD", "City Attorney", "Public Defender"}
+	case x < 15:
+		// the usual release, and a second one for Harbor Housing's
+		// treatment team that lists sensitive data
+		extra = &store.ROI{ParticipantID: p.ID, Agencies: []string{"Harbor Housing"},
+			Classes: []store.DataKind{store.DataIdentity, store.DataGoals, store.DataSensitive},
+			Purpose: "treatment coordination", Signed: signed, Expires: signed.AddDate(0, 6, 0), RecordedBy: p.CaseManager}
+		if extra.Expires.Before(g.asOf) {
+			extra.Expires = g.day(60)
+		}
+	}
+	if roi.RecordedBy == "" {
+		roi.RecordedBy = g.cms[0]
+	}
+	if extra != nil {
+		if extra.RecordedBy == "" {
+			extra.RecordedBy = g.cms[0]
+		}
+		if _, err := g.s.CreateROI(g.ctx, store.SystemActor, *extra); err != nil {
+			return fmt.Errorf("demo ROI: %w", err)
+		}
+		g.sum.ROIs++
 	}
 	if _, err := g.s.CreateROI(g.ctx, store.SystemActor, roi); err != nil {
 		return fmt.Errorf("demo ROI: %w", err)

@@ -66,7 +66,7 @@ func take(t *testing.T, s store.Store) snapshot {
 		}
 		rs, _ := s.ListROIs(ctx, p.ID)
 		for _, r := range rs {
-			sn.rois = append(sn.rois, r.ID+"|"+strings.Join(r.Covers, ",")+"|"+store.FormatDate(r.Expires)+"|"+store.FormatDate(r.Revoked))
+			sn.rois = append(sn.rois, r.ID+"|"+r.Describe()+"|"+store.FormatDate(r.Expires)+"|"+store.FormatDate(r.Revoked))
 		}
 	}
 	refs, _ := s.ListReferrals(ctx, store.ReferralFilter{})
@@ -209,7 +209,7 @@ func TestFillContent(t *testing.T) {
 			t.Errorf("screened out %d, re-referrals %d: want some and one", len(rk.ScreenedOut), len(rk.ReReferrals))
 		}
 
-		var expired, revoked, partial, steps, clinical int
+		var expired, revoked, partial, steps, clinical, byAgency, sensitiveROIs, clinicalOnOrdinary int
 		stepKinds := map[store.Step]int{}
 		nonASCII := 0
 		for _, p := range active {
@@ -223,8 +223,21 @@ func TestFillContent(t *testing.T) {
 					revoked++
 				case r.Expires.Before(asOf):
 					expired++
-				case len(r.Covers) < 4:
+				case len(r.Roles) < 4:
 					partial++
+				}
+				if len(r.Agencies) > 0 {
+					byAgency++
+				}
+				if slices.Contains(r.Classes, store.DataSensitive) {
+					sensitiveROIs++
+					if slices.Contains(r.Roles, store.RolePolice) || slices.Contains(r.Roles, store.RoleProsecutor) ||
+						slices.Contains(r.Agencies, "Metro PD") || slices.Contains(r.Agencies, "City Attorney") {
+						t.Errorf("ROI %s releases sensitive data to law enforcement: %s", r.ID, r.Describe())
+					}
+				}
+				if r.Purpose == "" || r.RecordedBy == "" {
+					t.Errorf("ROI %s without purpose or recorder: %+v", r.ID, r)
 				}
 			}
 			gs, _ := s.ListGoals(ctx, p.ID)
@@ -232,6 +245,9 @@ func TestFillContent(t *testing.T) {
 				for _, e := range g.Progress {
 					steps++
 					stepKinds[e.Step]++
+					if e.Sensitivity == store.Clinical && store.GoalClass(g, nil) == store.DataGoals {
+						clinicalOnOrdinary++
+					}
 				}
 			}
 			cs, _ := s.ListContacts(ctx, p.ID)
@@ -243,6 +259,10 @@ func TestFillContent(t *testing.T) {
 		}
 		if expired == 0 || revoked == 0 || partial == 0 {
 			t.Errorf("ROIs: %d expired, %d revoked, %d partial; want some of each", expired, revoked, partial)
+		}
+		if byAgency == 0 || sensitiveROIs == 0 || clinicalOnOrdinary == 0 {
+			t.Errorf("ROIs: %d naming agencies, %d listing sensitive; %d clinical progress notes on ordinary goals; want some of each",
+				byAgency, sensitiveROIs, clinicalOnOrdinary)
 		}
 		if len(stepKinds) != 3 || steps < 100 {
 			t.Errorf("progress: %d entries, kinds %v; want months of all three steps", steps, stepKinds)

@@ -79,6 +79,10 @@ var progressNotes = map[string][]string{
 	},
 }
 
+// clinicalProgressNotes are the progress notes that are clinical on any
+// goal (they speak of substance use or treatment).
+var clinicalProgressNotes = []string{"back to using after a hard week"}
+
 var generalNotes = []string{
 	"Checked in at the usual spot; brought water and socks.",
 	"Rode together to the benefits office.",

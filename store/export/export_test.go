@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -23,6 +24,8 @@ var (
 	police = store.Actor{User: "officer", Role: store.RolePolice, Agency: "Metro PD"}
 	eval   = store.Actor{User: "eve", Role: store.RoleEvaluator}
 	now    = time.Date(2025, 3, 20, 12, 0, 0, 0, time.UTC)
+
+	sensitive = store.DefaultProtocol().SensitiveGoalDomains
 )
 
 func day(s string) time.Time {
@@ -116,6 +119,17 @@ func seed(t *testing.T) seeded {
 	must(err)
 	_, err = db.AppendProgress(ctx, cm, g.ID, store.ProgressEntry{Date: day("2025-03-15"), Step: store.StepForward, Note: "visited family court with Marisol", Author: "alice"})
 	must(err)
+	// a clinical progress note on an ordinary goal, and a goal in a
+	// sensitive domain (with an entry recorded before entries had a
+	// sensitivity): sensitive data
+	_, err = db.AppendProgress(ctx, cm, g.ID, store.ProgressEntry{Date: day("2025-03-16"), Step: store.StepSetback, Note: "back to using after the Marigold hearing", Author: "alice", Sensitivity: store.Clinical})
+	must(err)
+	_, err = db.CreateGoal(ctx, cm, store.Goal{ParticipantID: p2.ID, Words: "try methadone again at Tamarind", Domain: store.DomainSubstanceUse, Status: store.GoalActive,
+		Progress: []store.ProgressEntry{{Date: day("2025-03-17"), Step: store.StepForward, Note: "dosed three days running", Author: "alice"}}})
+	must(err)
+	_, err = db.CreateROI(ctx, pm, store.ROI{ParticipantID: p2.ID, Agencies: []string{"Harbor Housing"}, Classes: store.ROIClasses,
+		Purpose: "treatment coordination", Signed: day("2025-03-01"), Expires: day("2026-03-01")})
+	must(err)
 	_, err = db.CreateCase(ctx, pm, store.LegalCase{ParticipantID: p2.ID, Kind: store.CasePreExisting, CaseNumber: "25-CR-90817", Court: "Municipal",
 		Charges: "trespass at Hollowbrook Mall", Status: store.CaseOpen, NextCourtDate: day("2025-04-02"),
 		DefenderNotes: []store.CaseNote{{Time: day("2025-03-11"), Author: "dana", Role: store.RoleDefender, Text: "client alibi witness Rosalind"}}})
@@ -185,8 +199,8 @@ func TestDeidentifiedCSVHasNoIdentifiers(t *testing.T) {
 		{get(3, "days_to_intake"), "3"},
 		{get(4, "age_band"), "25-34"},
 		{get(4, "contacts"), "2"},
-		{get(4, "goals_set"), "1"}, // created by the store clock on the export day, inside the period
-		{get(4, "progress_forward"), "1"},
+		{get(4, "goals_set"), "2"}, // created by the store clock on the export day, inside the period
+		{get(4, "progress_forward"), "2"},
 		{get(4, "days_since_contact"), "6"},
 	}
 	for i, c := range checks {
@@ -261,7 +275,7 @@ func exports(t *testing.T, s store.Store, user string) []store.AuditEvent {
 func TestParticipantMarkdown(t *testing.T) {
 	sd := seed(t)
 	// police with no ROI covering them: placeholder, no name, audited
-	out, err := ParticipantMarkdown(ctx, sd.s, police, sd.p1, now)
+	out, err := ParticipantMarkdown(ctx, sd.s, police, sd.p1, now, sensitive)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,23 +295,25 @@ func TestParticipantMarkdown(t *testing.T) {
 	}
 
 	// police with an ROI: identity and general contacts, never clinical notes, case status only
-	out, err = ParticipantMarkdown(ctx, sd.s, police, sd.p2, now)
+	out, err = ParticipantMarkdown(ctx, sd.s, police, sd.p2, now, sensitive)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{RedisclosureNotice[:40], "Persephone Vandermolen", "Juniper", "pre existing: open, next court date 2025-04-02"} {
+	for _, want := range []string{RedisclosureNotice[:40], "Persephone Vandermolen", "Juniper", "pre existing: open, next court date 2025-04-02",
+		"Clementine", "Marisol", "- 1 more goal held by case management\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("police with ROI: missing %q:\n%s", want, out)
 		}
 	}
-	for _, bad := range []string{"methamphetamine", "25-CR-90817", "Hollowbrook", "Rosalind"} {
+	for _, bad := range []string{"methamphetamine", "25-CR-90817", "Hollowbrook", "Rosalind", "methadone", "Tamarind", "dosed",
+		"substance", "Marigold", "back to using", "Harbor Housing", "treatment coordination"} {
 		if strings.Contains(out, bad) {
 			t.Errorf("police with ROI sees %q:\n%s", bad, out)
 		}
 	}
 
 	// pm: everything but clinical notes and defender notes
-	out, err = ParticipantMarkdown(ctx, sd.s, pm, sd.p2, now)
+	out, err = ParticipantMarkdown(ctx, sd.s, pm, sd.p2, now, sensitive)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,21 +322,45 @@ func TestParticipantMarkdown(t *testing.T) {
 			t.Errorf("pm: missing %q:\n%s", want, out)
 		}
 	}
-	for _, bad := range []string{"methamphetamine", "Rosalind", "1991-11-02"} {
+	for _, bad := range []string{"methamphetamine", "Rosalind", "1991-11-02", "methadone", "Marigold"} {
 		if strings.Contains(out, bad) {
 			t.Errorf("pm sees %q:\n%s", bad, out)
 		}
 	}
-	// the case manager sees the clinical note
-	out, err = ParticipantMarkdown(ctx, sd.s, cm, sd.p2, now)
+	// a provider of the agency an ROI listing sensitive names sees it all
+	harbor := store.Actor{User: "hh", Role: store.RoleProvider, Agency: "Harbor Housing"}
+	out, err = ParticipantMarkdown(ctx, sd.s, harbor, sd.p2, now, sensitive)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "methamphetamine") {
-		t.Errorf("case manager does not see the clinical note:\n%s", out)
+	for _, want := range []string{"methamphetamine", "methadone", "Marigold", "dosed three days running", "Harbor Housing: identity, goals, sensitive"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("provider with an ROI listing sensitive: missing %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "more goal") {
+		t.Errorf("provider with an ROI listing sensitive is told goals are held:\n%s", out)
+	}
+	// a provider of another agency: nothing
+	out, err = ParticipantMarkdown(ctx, sd.s, store.Actor{User: "x", Role: store.RoleProvider, Agency: "Other Shelter"}, sd.p2, now, sensitive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, "Persephone") || strings.Contains(out, "Clementine") {
+		t.Errorf("provider of another agency sees the record:\n%s", out)
+	}
+	// the case manager sees the clinical note
+	out, err = ParticipantMarkdown(ctx, sd.s, cm, sd.p2, now, sensitive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"methamphetamine", "methadone", "Marigold"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("case manager does not see %q:\n%s", want, out)
+		}
 	}
 	// community: status only
-	out, err = ParticipantMarkdown(ctx, sd.s, store.Actor{User: "cora", Role: store.RoleCommunity}, sd.p2, now)
+	out, err = ParticipantMarkdown(ctx, sd.s, store.Actor{User: "cora", Role: store.RoleCommunity}, sd.p2, now, sensitive)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,5 +391,64 @@ func TestMinutesMarkdown(t *testing.T) {
 	}
 	if _, err := MinutesMarkdown(ctx, sd.s, eval, sd.meeting, now); !errors.Is(err, store.ErrDenied) {
 		t.Errorf("evaluator minutes: got %v => want ErrDenied", err)
+	}
+}
+
+// TestParticipantJSON: the JSON summary holds what the Markdown one does,
+// filtered the same way: an officer with an ROI covering police never
+// gets a sensitive goal, its progress or a clinical progress note.
+func TestParticipantJSON(t *testing.T) {
+	sd := seed(t)
+	b, err := ParticipantJSON(ctx, sd.s, police, sd.p2, now, sensitive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got ParticipantSummary
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, b)
+	}
+	if got.ID != sd.p2 || got.Name != "Persephone Vandermolen" || len(got.Goals) != 1 || got.Goals[0].Domain != "relationships" ||
+		got.Goals[0].Words != "get my daughter Clementine back" || len(got.Goals[0].Progress) != 1 ||
+		got.Goals[0].Progress[0].Note != "visited family court with Marisol" || got.HiddenGoals != 1 ||
+		len(got.Contacts) != 1 || len(got.Cases) != 1 || got.Cases[0].CaseNumber != "" || len(got.ROIs) != 1 {
+		t.Errorf("police with ROI: got %+v", got)
+	}
+	for _, bad := range []string{"methamphetamine", "methadone", "Tamarind", "dosed", "substance", "Marigold", "back to using", "Harbor", "Rosalind", "25-CR-90817"} {
+		if strings.Contains(string(b), bad) {
+			t.Errorf("police JSON holds %q:\n%s", bad, b)
+		}
+	}
+	if evs := exports(t, sd.s, "officer"); len(evs) != 1 || evs[0].Detail != "participant-json" {
+		t.Errorf("audit: got %+v => want one participant-json export", evs)
+	}
+	// no ROI: no name at all, the id only
+	b, err = ParticipantJSON(ctx, sd.s, police, sd.p1, now, sensitive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := raw["name"]; ok || raw["id"] != sd.p1 || raw["access"] != "redacted" || strings.Contains(string(b), "Zebulon") {
+		t.Errorf("police without ROI: %s", b)
+	}
+	for _, k := range []string{"goals", "contacts", "cases", "rois"} {
+		if xs, ok := raw[k].([]any); !ok || len(xs) != 0 {
+			t.Errorf("police without ROI: %s = %v => want an empty list", k, raw[k])
+		}
+	}
+	// the case manager gets every goal and the clinical entries, marked
+	b, err = ParticipantJSON(ctx, sd.s, cm, sd.p2, now, sensitive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = ParticipantSummary{}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Goals) != 2 || got.HiddenGoals != 0 || len(got.Goals[0].Progress) != 2 || got.Goals[0].Progress[1].Sensitivity != "clinical" ||
+		got.Goals[1].Progress[0].Sensitivity != "clinical" || len(got.ROIs) != 2 {
+		t.Errorf("case manager: got %+v", got)
 	}
 }

@@ -24,12 +24,14 @@ const recentContacts = 10
 
 // ParticipantMarkdown returns the case-conference summary of participant
 // id as viewer may see it, built from store.ViewParticipant (which audits
-// the read) exactly as the participant screen is. It starts with the
-// re-disclosure notice and is audited as an export. A viewer who may not
-// see the participant gets the notice and "not shared with your role";
-// community sees the status only.
-func ParticipantMarkdown(ctx context.Context, s store.Store, viewer store.Actor, id string, now time.Time) (string, error) {
-	v, err := store.ViewParticipant(ctx, s, viewer, id, now)
+// the read) exactly as the participant screen is; sensitive is the
+// protocol's SensitiveGoalDomains. It starts with the re-disclosure notice
+// and is audited as an export. A viewer who may not see the participant
+// gets the notice and "not shared with your role"; community sees the
+// status only; goals the viewer may not see are counted ("N more goals
+// held by case management"), never described.
+func ParticipantMarkdown(ctx context.Context, s store.Store, viewer store.Actor, id string, now time.Time, sensitive []store.GoalDomain) (string, error) {
+	v, err := store.ViewParticipant(ctx, s, viewer, id, now, sensitive)
 	if err != nil {
 		return "", err
 	}
@@ -93,9 +95,23 @@ func writeShown(b *strings.Builder, v store.ParticipantView, viewer store.Actor,
 	line("- Last OWG review: %s", orDash(store.FormatDate(p.LastReview)))
 
 	line("")
+	line("## Releases of information")
+	line("")
+	if len(v.ROIs) == 0 {
+		line("None you may see.")
+	}
+	for _, r := range v.ROIs {
+		state := r.StateText(now)
+		if state != "" {
+			state = " [" + md(state) + "]"
+		}
+		line("- %s %s%s", md(r.ID), md(r.Describe()), state)
+	}
+
+	line("")
 	line("## Goals")
 	line("")
-	if len(v.Goals) == 0 {
+	if len(v.Goals) == 0 && v.HiddenGoals == 0 {
 		line("No goals recorded.")
 	}
 	for _, g := range v.Goals {
@@ -117,8 +133,15 @@ func writeShown(b *strings.Builder, v store.ParticipantView, viewer store.Actor,
 			if e.Note != "" {
 				note = ": " + md(e.Note)
 			}
-			line("  - %s %s (%s)%s", store.FormatDate(e.Date), stepWord(e.Step), md(e.Author), note)
+			tag := ""
+			if e.Sensitivity == store.Clinical {
+				tag = " [clinical]"
+			}
+			line("  - %s %s%s (%s)%s", store.FormatDate(e.Date), stepWord(e.Step), tag, md(e.Author), note)
 		}
+	}
+	if v.HiddenGoals > 0 {
+		line("- %s", store.HeldByCaseManagement(v.HiddenGoals))
 	}
 
 	line("")
@@ -266,11 +289,11 @@ func MinutesMarkdown(ctx context.Context, s store.Store, viewer store.Actor, id 
 	if err != nil {
 		return "", err
 	}
-	labels, err := Labels(ctx, s, viewer, m, now)
+	labels, covers, err := Labels(ctx, s, viewer, m, now)
 	if err != nil {
 		return "", err
 	}
-	out := withNotice(store.Minutes(m, viewer, labels))
+	out := withNotice(store.Minutes(m, viewer, labels, covers))
 	if err := Audit(ctx, s, viewer, store.AuditExport, id, "minutes-markdown"); err != nil {
 		return "", err
 	}
@@ -280,18 +303,26 @@ func MinutesMarkdown(ctx context.Context, s store.Store, viewer store.Actor, id 
 // Labels returns the viewer-safe labels of the subjects of m's agenda
 // items, for store.Minutes: a participant's (or a case's participant's)
 // label, store.NotShared when the viewer may not see them; a referral's
-// person's name only for the roles that see referrals in full.
-func Labels(ctx context.Context, s store.Store, viewer store.Actor, m store.Meeting, now time.Time) (map[string]string, error) {
-	labels := map[string]string{}
-	participant := func(pid string) (string, error) {
-		v, err := store.PeekParticipant(ctx, s, viewer, pid, now)
+// person's name only for the roles that see referrals in full. covers
+// holds what the valid ROIs of each participant subject (or a case's
+// participant) release to viewer.
+func Labels(ctx context.Context, s store.Store, viewer store.Actor, m store.Meeting, now time.Time) (labels map[string]string, covers map[string]store.Coverage, err error) {
+	labels, covers = map[string]string{}, map[string]store.Coverage{}
+	participant := func(subj, pid string) (string, error) {
+		p, err := s.GetParticipant(ctx, pid)
 		if err != nil {
 			if store.IsNotFound(err) {
 				return store.NotShared, nil
 			}
 			return "", err
 		}
-		return v.Label(), nil
+		rois, err := s.ListROIs(ctx, pid)
+		if err != nil {
+			return "", err
+		}
+		covers[subj] = store.ROICoverage(rois, viewer, now)
+		label, _ := store.ParticipantLabel(p, rois, viewer, now)
+		return label, nil
 	}
 	for _, it := range m.Items {
 		subj := it.Subject
@@ -302,11 +333,11 @@ func Labels(ctx context.Context, s store.Store, viewer store.Actor, m store.Meet
 		var err error
 		switch {
 		case strings.HasPrefix(subj, "P-"):
-			label, err = participant(subj)
+			label, err = participant(subj, subj)
 		case strings.HasPrefix(subj, "L-"):
 			var c store.LegalCase
 			if c, err = s.GetCase(ctx, subj); err == nil {
-				label, err = participant(c.ParticipantID)
+				label, err = participant(subj, c.ParticipantID)
 			} else if store.IsNotFound(err) {
 				label, err = store.NotShared, nil
 			}
@@ -324,9 +355,9 @@ func Labels(ctx context.Context, s store.Store, viewer store.Actor, m store.Meet
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		labels[subj] = label
 	}
-	return labels, nil
+	return labels, covers, nil
 }

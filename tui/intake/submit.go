@@ -31,7 +31,7 @@ func reReferral(ctx context.Context, s store.Store, actor store.Actor, r store.R
 	if err != nil {
 		return "", "", err
 	}
-	if store.ROICovers(rois, actor.Role, actor.Agency, now) {
+	if store.Sees(actor, rois, now, store.DataIdentity) == store.Shown {
 		return p.ID, MsgEnrolled, nil
 	}
 	return p.ID, MsgRouted, nil

@@ -155,7 +155,7 @@ func loadItemCtxCmd(c *common.Ctx, it store.AgendaItem, refresh bool) tea.Cmd {
 		ic := itemCtx{loaded: true}
 		switch it.Kind {
 		case store.ItemGoalReview:
-			pv, err := view(ctx, s, c.Actor, subject, now)
+			pv, err := view(ctx, s, c.Actor, subject, now, c.Protocol.SensitiveGoalDomains)
 			ic.pv, ic.err = &pv, err
 		case store.ItemCase:
 			lc, err := s.GetCase(ctx, subject)
@@ -163,7 +163,7 @@ func loadItemCtxCmd(c *common.Ctx, it store.AgendaItem, refresh bool) tea.Cmd {
 				ic.err = err
 				break
 			}
-			pv, err := view(ctx, s, c.Actor, lc.ParticipantID, now)
+			pv, err := view(ctx, s, c.Actor, lc.ParticipantID, now, c.Protocol.SensitiveGoalDomains)
 			if err != nil {
 				ic.err = err
 				break

@@ -160,7 +160,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("%s => last review %v flagged %q (%v), want reviewed today and unflagged", id, p.LastReview, p.FlaggedBy, err)
 		}
 	}
-	md := store.Minutes(mt, triagetest.Actor("ana"), nil)
+	md := store.Minutes(mt, triagetest.Actor("ana"), nil, nil)
 	for _, want := range []string{"# OWG meeting M-0001, 2025-03-10", "- Facilitator: ana", "- Attendees: bo",
 		"ana: R-0001 accepted, case manager bo, participant P-0003", "[general] ana: housing voucher approved",
 		"- [ ] A-0001 call landlord (owner ana, due 2025-03-17)", "### 7. Goal review: P-0001"} {

@@ -221,19 +221,26 @@ func (m *Model) paneLines(h int) []string {
 	return append(ctx, m.recordLines(it, nh)...)
 }
 
-// covers reports whether notes about the item's subject may reach the
-// viewer through an ROI (always true for roles that need none).
-func (m *Model) covers(it store.AgendaItem) bool {
+// covers returns what valid ROIs of the item's subject release to the
+// viewer, to judge its notes and free text by (store.NoSubjectCoverage
+// for an item with no participant subject).
+func (m *Model) covers(it store.AgendaItem) store.Coverage {
+	role := m.ctx.Actor.Role
 	switch it.Kind {
 	case store.ItemGoalReview, store.ItemCase:
-		ic := m.ctxs[it.Subject]
-		return ic.pv != nil && ic.pv.ROICovers
+		if ic := m.ctxs[it.Subject]; ic.pv != nil {
+			return ic.pv.Coverage
+		}
+		return 0
 	case store.ItemReferral:
-		return store.Visible(m.ctx.Actor.Role, false, store.DataReferrals) == store.Shown
+		if store.Visible(role, 0, store.DataReferrals) == store.Shown {
+			return store.NoSubjectCoverage(role)
+		}
+		return 0
 	}
 	// no participant subject (other business, the last meeting's action
 	// items): as in the minutes, a role that needs an ROI is not covered
-	return !store.NeedsROI(m.ctx.Actor.Role)
+	return store.NoSubjectCoverage(role)
 }
 
 // ItemLines renders what viewer sees of the viewed agenda item (context,
@@ -329,7 +336,9 @@ func (m *Model) participantLines(pv *store.ParticipantView) []string {
 		}
 		out = append(out, gl)
 	}
-	if len(pv.Goals) == 0 {
+	if pv.HiddenGoals > 0 {
+		out = append(out, st.Muted.Render("   "+store.HeldByCaseManagement(pv.HiddenGoals)))
+	} else if len(pv.Goals) == 0 {
 		out = append(out, st.Muted.Render("   no goals yet"))
 	}
 	out = append(out, m.pendingCases(pv)...)
@@ -449,7 +458,7 @@ func (m *Model) previousActions(it store.AgendaItem) []string {
 	if m.prev == nil || m.prev.ID != it.Subject {
 		return []string{st.Muted.Render("   last meeting's action items are not loaded")}
 	}
-	showText := store.CanSeeItemText(m.ctx.Actor.Role, !store.NeedsROI(m.ctx.Actor.Role))
+	showText := store.CanSeeItemText(m.ctx.Actor.Role, store.NoSubjectCoverage(m.ctx.Actor.Role))
 	var out []string
 	for _, a := range m.prev.ActionItems {
 		out = append(out, "   "+m.actionText(a, showText))

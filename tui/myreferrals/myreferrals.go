@@ -50,7 +50,7 @@ func Items(ctx context.Context, s store.Store, p store.Protocol, actor store.Act
 			if err != nil {
 				return nil, err
 			}
-			covers = store.ROICovers(rois, actor.Role, actor.Agency, now)
+			covers = store.Sees(actor, rois, now, store.DataIdentity) == store.Shown
 		}
 		out = append(out, Item{ID: r.ID, Received: r.Received, Kind: r.Kind, Offense: r.Offense, Status: StatusText(p, r, covers)})
 	}

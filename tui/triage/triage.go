@@ -25,7 +25,7 @@ const (
 )
 
 func modeFor(role store.Role) mode {
-	switch store.Visible(role, false, store.DataReferrals) {
+	switch store.Visible(role, 0, store.DataReferrals) {
 	case store.Shown:
 		if CanDecide(role) {
 			return modeDecide
