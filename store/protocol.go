@@ -21,6 +21,10 @@ type Protocol struct {
 	AckLimitMinutes    int            `toml:"ack_limit_minutes"` // on-call: flag unacknowledged after N minutes (30)
 	OnCall             []OnCallShift  `toml:"on_call"`
 	Weights            Weights        `toml:"weights"`
+	// DeclineReasons and WaitlistReasons are the coded reasons a decision
+	// takes (reasons.go): the referrer reads only the label.
+	DeclineReasons  []DecisionReason `toml:"decline_reasons"`
+	WaitlistReasons []DecisionReason `toml:"waitlist_reasons"`
 }
 
 // OnCallShift says who is on call on some weekdays and hours.

@@ -74,14 +74,15 @@ func Visible(role Role, roiCovers bool, data DataKind) Access {
 				return Shown
 			}
 		case DataReferrals:
-			if role == RolePolice {
-				return OwnOnly
-			}
+			return OwnOnly // their own referrals' outcome label (issue 12)
 		}
 		return Redacted
 	case RoleCommunity:
-		if data == DataIdentity {
+		switch data {
+		case DataIdentity:
 			return DeIdentified
+		case DataReferrals:
+			return OwnOnly // their own referrals' outcome label (issue 12)
 		}
 		return Redacted
 	}

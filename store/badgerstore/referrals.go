@@ -25,6 +25,7 @@ func cleanReferral(r store.Referral) store.Referral {
 	r.RaceEthnicity = store.CleanLine(r.RaceEthnicity)
 	r.Notes = store.Clean(r.Notes, true)
 	r.Reason = store.CleanLine(r.Reason)
+	r.DecisionNote = store.CleanLine(r.DecisionNote)
 	r.DecidedBy = store.CleanLine(r.DecidedBy)
 	r.MeetingID = store.CleanLine(r.MeetingID)
 	r.ParticipantID = store.CleanLine(r.ParticipantID)
@@ -341,14 +342,21 @@ func (db *DB) DecideReferral(ctx context.Context, a store.Actor, id string, d st
 			return err
 		}
 		d.CaseManager = store.CleanLine(d.CaseManager)
-		d.Reason = store.CleanLine(d.Reason)
+		d.Code = strings.ToLower(strings.TrimSpace(store.CleanLine(d.Code)))
+		d.Note = store.CleanLine(d.Note)
 		d.LinkParticipant = store.CleanLine(d.LinkParticipant)
 		var bad []store.FieldError
 		if !slices.Contains(decisionStatuses, d.Status) {
 			bad = append(bad, store.FieldError{Field: "status", Msg: fmt.Sprintf("%q is not a decision (accepted, waitlisted, declined, withdrawn, screened_out)", d.Status)})
 		}
-		if d.Override && d.Reason == "" {
+		if d.Override && d.Reason() == "" {
 			bad = append(bad, store.FieldError{Field: "reason", Msg: "is required for an override"})
+		}
+		if d.Status == store.RefDeclined && d.Code == "" {
+			bad = append(bad, store.FieldError{Field: "code", Msg: "is required to decline (a coded reason the referrer may read)"})
+		}
+		if d.Code != "" && d.Status != store.RefDeclined && d.Status != store.RefWaitlisted {
+			bad = append(bad, store.FieldError{Field: "code", Msg: fmt.Sprintf("only a decline or a waitlist takes a code, not %s", d.Status)})
 		}
 		if d.Status == store.RefAccepted && d.CaseManager == "" && d.LinkParticipant == "" {
 			bad = append(bad, store.FieldError{Field: "case_manager", Msg: "is required to accept"})
@@ -371,7 +379,7 @@ func (db *DB) DecideReferral(ctx context.Context, a store.Actor, id string, d st
 			r.ParticipantID = pid
 		}
 		r.Status = d.Status
-		r.Reason = d.Reason
+		r.Reason, r.DecisionNote = d.Code, d.Note
 		r.Override = d.Override
 		r.DecidedAt = t.now
 		r.DecidedBy = store.CleanLine(t.actor.User)

@@ -682,7 +682,8 @@ func (g *gen) history() error {
 		case i%4 == 1:
 			rf.Status, rf.Reason = store.RefWithdrawn, "moved out of the area"
 		default:
-			rf.Status, rf.Reason = store.RefDeclined, pick(r, []string{"declined services when contacted", "already served by another program"})
+			rf.Status, rf.Reason = store.RefDeclined, pick(r, []string{"declined_by_person", "already_served"})
+			rf.DecisionNote = pick(r, []string{"declined services when contacted", "already served by another program"})
 			if rf.Kind == store.KindArrestDiversion {
 				rf.Offense = pick(r, offenses)
 			}

@@ -216,7 +216,7 @@ func TestReloadsOnChange(t *testing.T) {
 	tm, probe := run(t, site.Ctx(triagetest.Actor("bo")), 80, 24)
 	probe.WaitText(t, "Why this rank: R-0001")
 	if _, err := site.Store.DecideReferral(context.Background(), triagetest.Actor("ana"), "R-0002",
-		store.ReferralDecision{Status: store.RefDeclined, Reason: "moved", Override: true}); err != nil {
+		store.ReferralDecision{Status: store.RefDeclined, Code: "outside_area", Note: "moved", Override: true}); err != nil {
 		t.Fatal(err)
 	}
 	tm.Send(tui.ChangedMsg{Changes: []store.Change{{Kind: "referral", ID: "R-0002"}}})
