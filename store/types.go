@@ -241,7 +241,7 @@ type Referral struct {
 	RaceEthnicity string         `json:"race_ethnicity,omitempty"`
 	Notes         string         `json:"notes,omitempty"`
 	Status        ReferralStatus `json:"status"`
-	Reason        string         `json:"reason,omitempty"` // screen-out code, or decision code (OutcomeOf)
+	Reason        string         `json:"reason,omitempty"`        // screen-out code, or decision code (OutcomeOf)
 	DecisionNote  string         `json:"decision_note,omitempty"` // internal note: never the referrer's (SeesDecisionNote)
 	Override      bool           `json:"override,omitempty"`
 	DecidedAt     time.Time      `json:"decided_at,omitempty"`
