@@ -24,9 +24,9 @@ func TestVisibleMatrix(t *testing.T) {
 		RolePolice: {DataIdentity: {R, S}, DataClinicalContacts: {R, R}, DataGeneralContacts: {R, S},
 			DataLegalCases: {R, SO}, DataReferrals: {OO, OO}, DataAggregates: {S, S}},
 		RoleProvider: {DataIdentity: {R, S}, DataClinicalContacts: {R, R}, DataGeneralContacts: {R, S},
-			DataLegalCases: {R, S}, DataReferrals: {R, R}, DataAggregates: {S, S}},
+			DataLegalCases: {R, S}, DataReferrals: {OO, OO}, DataAggregates: {S, S}},
 		RoleCommunity: {DataIdentity: {D, D}, DataClinicalContacts: {R, R}, DataGeneralContacts: {R, R},
-			DataLegalCases: {R, R}, DataReferrals: {R, R}, DataAggregates: {S, S}},
+			DataLegalCases: {R, R}, DataReferrals: {OO, OO}, DataAggregates: {S, S}},
 		RoleEvaluator: {DataIdentity: {R, R}, DataClinicalContacts: {R, R}, DataGeneralContacts: {R, R},
 			DataLegalCases: {R, R}, DataReferrals: {R, R}, DataAggregates: {S, S}},
 	}

@@ -92,6 +92,9 @@ func (t *tx) saveReferral(old, r store.Referral, detail string) (store.Referral,
 // past it. An empty status is new.
 func (db *DB) CreateReferral(ctx context.Context, a store.Actor, r store.Referral) (store.Referral, error) {
 	return writeOne(ctx, db, a, func(t *tx) (store.Referral, error) {
+		if err := t.mayCreateReferral(cleanReferral(r)); err != nil {
+			return store.Referral{}, err
+		}
 		return t.createReferral(r)
 	})
 }
@@ -116,6 +119,15 @@ type importJournal struct {
 func (db *DB) ImportReferrals(ctx context.Context, a store.Actor, rs []store.Referral) ([]store.Referral, error) {
 	db.importMu.Lock()
 	defer db.importMu.Unlock()
+	// the permission is checked before the rows (a refused import learns
+	// nothing about the store) and again inside every chunk's transaction
+	if fe, ok := store.AsForbidden(store.MayWrite(a, store.WriteImportReferrals, store.Relation{})); ok {
+		fe.Subject = "referrals"
+		if err := db.recordDenied(a, fe); err != nil {
+			return nil, errors.Join(fe, err)
+		}
+		return nil, fe
+	}
 	if err := db.precheckImport(ctx, rs); err != nil {
 		return nil, err
 	}
@@ -125,6 +137,9 @@ func (db *DB) ImportReferrals(ctx context.Context, a store.Actor, rs []store.Ref
 		var made []store.Referral
 		err := db.update(ctx, a, func(t *tx) error {
 			made = made[:0]
+			if err := t.may(store.WriteImportReferrals, "referrals", store.Relation{}); err != nil {
+				return err
+			}
 			var j importJournal
 			if start > 0 {
 				if err := getJSON(t.txn, keyImportJournal, "import journal", &j); err != nil {
@@ -272,6 +287,9 @@ func (db *DB) GetReferral(ctx context.Context, id string) (store.Referral, error
 func (db *DB) UpdateReferral(ctx context.Context, a store.Actor, r store.Referral) (store.Referral, error) {
 	return updateVersioned(ctx, db, a, "referral", r.ID, r.Version, getReferral, func(x store.Referral) int64 { return x.Version },
 		func(t *tx, old store.Referral) (store.Referral, error) {
+			if err := t.may(store.WriteEditReferral, old.ID, store.Relation{OwnReferral: old.ReferrerUser != "" && old.ReferrerUser == t.actor.User}); err != nil {
+				return store.Referral{}, err
+			}
 			return t.saveReferral(old, cleanReferral(r), "referral")
 		})
 }
@@ -339,6 +357,9 @@ func (db *DB) DecideReferral(ctx context.Context, a store.Actor, id string, d st
 	err := db.update(ctx, a, func(t *tx) error {
 		old, err := getReferral(t.txn, id)
 		if err != nil {
+			return err
+		}
+		if err := t.may(store.WriteDecideReferral, id, store.Relation{OwnReferral: old.ReferrerUser != "" && old.ReferrerUser == t.actor.User}); err != nil {
 			return err
 		}
 		d.CaseManager = store.CleanLine(d.CaseManager)
@@ -440,6 +461,9 @@ func (db *DB) AcknowledgeReferral(ctx context.Context, a store.Actor, id string)
 	err := db.update(ctx, a, func(t *tx) error {
 		old, err := getReferral(t.txn, id)
 		if err != nil {
+			return err
+		}
+		if err := t.may(store.WriteAckReferral, id, store.Relation{}); err != nil {
 			return err
 		}
 		if old.AckBy != "" {
