@@ -314,10 +314,11 @@ func (g *gen) contacts(p store.Participant, enrolledDays int) error {
 			c.Note = pick(g.r, clinicalNotes)
 			c.Kind = pick(g.r, []store.ContactKind{store.ContactOffice, store.ContactPhone, store.ContactStreet})
 		}
+		author := cmActor(c.Author)
 		if c.Author == "" {
-			c.Author = g.cms[0]
+			c.Author, author = g.cms[0], store.SystemActor // no case manager: the system writes
 		}
-		if _, err := g.s.CreateContact(g.ctx, cmActor(c.Author), c); err != nil {
+		if _, err := g.s.CreateContact(g.ctx, author, c); err != nil {
 			return fmt.Errorf("demo contact: %w", err)
 		}
 		g.sum.Contacts++

@@ -72,24 +72,20 @@ func Items(ctx context.Context, s store.Store, p store.Protocol, actor store.Act
 // (received, or screened out), so nothing tells the referrer that the
 // person is known to LEAD.
 func StatusText(p store.Protocol, r store.Referral, seesParticipant bool) string {
-	label := common.Line(store.OutcomeOf(p, r).Label)
-	switch r.Status {
+	if r.Status == store.RefNew && r.ReReferralOf != "" && seesParticipant {
+		return "already enrolled in LEAD"
+	}
+	o := store.ReferrerView(p, r, seesParticipant)
+	why := common.Line(o.Reason)
+	switch o.Status {
 	case store.RefNew:
-		if r.ReReferralOf != "" {
-			if seesParticipant {
-				return "already enrolled in LEAD"
-			}
-			if ok, reason := store.Eligibility(p, r); !ok {
-				return "screened out: " + store.ScreenOutMessage(p, r, reason)
-			}
-		}
 		return "received"
 	case store.RefScreenedOut:
-		return "screened out: " + store.ScreenOutMessage(p, r, r.Reason)
+		return "screened out: " + why
 	case store.RefWaitlisted:
 		s := "waitlisted"
-		if label != "" {
-			s += ": " + label
+		if why != "" {
+			s += ": " + why
 		}
 		if r.WaitlistPos > 0 {
 			s += fmt.Sprintf(", position %d", r.WaitlistPos)
@@ -98,8 +94,8 @@ func StatusText(p store.Protocol, r store.Referral, seesParticipant bool) string
 	case store.RefAccepted:
 		return "accepted and enrolled"
 	case store.RefDeclined:
-		if label != "" {
-			return "declined: " + label
+		if why != "" {
+			return "declined: " + why
 		}
 		return "declined"
 	case store.RefWithdrawn:
