@@ -81,6 +81,17 @@ func (t *tx) mayParticipant(action store.WriteAction, subject string, ids ...str
 	return nil
 }
 
+// extends reports whether list b is list a with entries appended.
+func extends[T any](a, b []T) bool {
+	return len(b) >= len(a) && (len(a) == 0 || sameJSON(a, b[:len(a)]))
+}
+
+// sameList reports whether lists a and b hold the same entries (nil and
+// empty alike).
+func sameList[T any](a, b []T) bool {
+	return len(a) == len(b) && (len(a) == 0 || sameJSON(a, b))
+}
+
 // sameJSON reports whether a and b encode alike.
 func sameJSON(a, b any) bool {
 	x, err1 := json.Marshal(a)
@@ -155,9 +166,9 @@ func (t *tx) mayWriteCase(old *store.LegalCase, c store.LegalCase) error {
 			return err
 		}
 	}
-	if !sameJSON(base.DefenderNotes, c.DefenderNotes) {
+	if !sameList(base.DefenderNotes, c.DefenderNotes) {
 		n := len(base.DefenderNotes)
-		if len(c.DefenderNotes) < n || !sameJSON(base.DefenderNotes, c.DefenderNotes[:n]) {
+		if !extends(base.DefenderNotes, c.DefenderNotes) {
 			if !t.actor.System {
 				return &store.ForbiddenError{Role: t.actor.Role, Action: store.WriteCaseNote, Subject: subject, Reason: "case notes are only ever added, never changed or removed"}
 			}
@@ -209,10 +220,10 @@ func (t *tx) mayWriteMeeting(old *store.Meeting, m store.Meeting) error {
 			continue // a new item: running the meeting
 		}
 		on := old.Items[j].Notes
-		if sameJSON(on, it.Notes) {
+		if sameList(on, it.Notes) {
 			continue
 		}
-		if len(it.Notes) < len(on) || !sameJSON(on, it.Notes[:len(on)]) {
+		if !extends(on, it.Notes) {
 			continue // notes changed or removed: only running the meeting may (rest differs)
 		}
 		for _, n := range it.Notes[len(on):] {
@@ -223,9 +234,8 @@ func (t *tx) mayWriteMeeting(old *store.Meeting, m store.Meeting) error {
 		notes = true
 		rest.Items[i].Notes = on
 	}
-	if !sameJSON(old.ActionItems, m.ActionItems) {
-		n := len(old.ActionItems)
-		if len(m.ActionItems) >= n && sameJSON(old.ActionItems, m.ActionItems[:n]) {
+	if !sameList(old.ActionItems, m.ActionItems) {
+		if extends(old.ActionItems, m.ActionItems) {
 			actions = true
 			rest.ActionItems = old.ActionItems
 		}

@@ -684,7 +684,7 @@ func (g *gen) history() error {
 			rf.Status, rf.Reason = store.RefWithdrawn, "moved out of the area"
 		default:
 			rf.Status, rf.Reason = store.RefDeclined, pick(r, []string{"declined_by_person", "already_served"})
-			rf.DecisionNote = pick(r, []string{"declined services when contacted", "already served by another program"})
+			rf.DecisionNote = map[string]string{"declined_by_person": "declined services when contacted", "already_served": "already served by another program"}[rf.Reason]
 			if rf.Kind == store.KindArrestDiversion {
 				rf.Offense = pick(r, offenses)
 			}
