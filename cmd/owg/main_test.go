@@ -190,6 +190,10 @@ func TestProtocol(t *testing.T) {
 	good := filepath.Join(t.TempDir(), "p.toml")
 	os.WriteFile(good, []byte("minimum_age = 21\n"), 0o600)
 	want(t, owg(t, nil, "protocol", "check", good), 0, "ok")
+	// coded decision reasons: a site edits them; bad keys are named
+	reasons := filepath.Join(t.TempDir(), "p.toml")
+	os.WriteFile(reasons, []byte("[[decline_reasons]]\ncode = \"full\"\nlabel = \"\"\ncolour = \"red\"\n"), 0o600)
+	want(t, owg(t, nil, "protocol", "check", reasons), 1, "decline_reasons[0].colour", "decline_reasons[0].label")
 }
 
 func TestReferralImportAllOrNothing(t *testing.T) {
