@@ -886,4 +886,10 @@ func TestReferralList(t *testing.T) {
 	if rows, raw := list("--as", "pastor.james", "referral", "list", "--json"); len(rows) != 0 {
 		t.Errorf("a community member who made none sees referrals:\n%s", raw)
 	}
+
+	// the store, not the command, refuses a case manager's CSV import
+	csvPath := filepath.Join(t.TempDir(), "in.csv")
+	os.WriteFile(csvPath, []byte("id,received,kind,name\nR-0900,2026-03-01,social_contact,Ann Example\n"), 0o600)
+	want(t, owg(t, nil, "--data", dir, "--as", "tomas", "referral", "import", csvPath), 1, "importing referrals is for the pm or a supervisor")
+	want(t, owg(t, nil, "--data", dir, "audit"), 0, "write:referral.import")
 }
