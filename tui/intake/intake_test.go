@@ -420,3 +420,34 @@ func TestOffenseOptions(t *testing.T) {
 		t.Errorf("offense options %v => want %v", got, want)
 	}
 }
+
+// TestReReferralSentenceByRole: only a referrer who may see the matched
+// participant learns a referral is a re-referral (issue 12); a community
+// member never does, whatever the ROI.
+func TestReReferralSentenceByRole(t *testing.T) {
+	tests := []struct {
+		name   string
+		actor  store.Actor
+		covers []string
+		want   string
+	}{
+		{"police, no ROI", officer, nil, ""},
+		{"police, ROI", officer, []string{"police"}, MsgEnrolled},
+		{"provider, no ROI", store.Actor{User: "hh", Role: store.RoleProvider, Agency: "Harbor Housing"}, nil, ""},
+		{"provider, agency ROI", store.Actor{User: "hh", Role: store.RoleProvider, Agency: "Harbor Housing"}, []string{"Harbor Housing"}, MsgEnrolled},
+		{"community, no ROI", store.Actor{User: "cc", Role: store.RoleCommunity}, nil, ""},
+		{"community, ROI naming community", store.Actor{User: "cc", Role: store.RoleCommunity}, []string{"community"}, ""},
+		{"case manager", store.Actor{User: "cm1", Role: store.RoleCaseManager}, nil, MsgEnrolled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newStore(t)
+			p := seedParticipant(t, s, tt.covers...)
+			r := store.Referral{Kind: store.KindCommunity, Person: store.Person{Name: "Jo Example", DOB: p.DOB}}
+			pid, sentence, err := reReferral(context.Background(), s, tt.actor, r, time.Date(2026, 3, 4, 14, 2, 0, 0, time.UTC))
+			if err != nil || pid != p.ID || sentence != tt.want {
+				t.Errorf("reReferral => %q %q %v, want %s %q", pid, sentence, err, p.ID, tt.want)
+			}
+		})
+	}
+}
