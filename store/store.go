@@ -63,9 +63,10 @@ type ReferralDecision struct {
 	Status      ReferralStatus // accepted, waitlisted, declined, withdrawn, screened_out
 	CaseManager string         // accepted: who takes the participant
 	HardCap     int            // accepted: refuse if the case manager's active caseload is at it
-	// Code is the coded reason (declined: required; waitlisted: required
-	// for an override), one the protocol lists (Protocol.CheckReasonCode):
-	// the referrer reads its label only.
+	// Code is the coded reason (declined: required; waitlisted: optional),
+	// one the protocol lists (callers check it with
+	// Protocol.CheckReasonCode): the referrer reads its label only. An
+	// override needs a code or a note.
 	Code string
 	// Note is the internal free-text note (an override's reason, a
 	// decline's detail): never shown to the referrer.

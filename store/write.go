@@ -122,8 +122,9 @@ func AsForbidden(err error) (*ForbiddenError, bool) {
 //   - the system actor (demo, migrations, the operator at the machine) may
 //     do anything;
 //   - police and community members add referrals, one at a time and their
-//     own, and nothing else; providers add their own referrals and
-//     action items in meetings;
+//     own, and nothing else (no notes, no flags: an officer's concern about
+//     someone enrolled is a re-referral); providers add their own
+//     referrals, and notes and action items in meetings;
 //   - a case manager writes the participants on their own caseload (their
 //     record, goals, progress, contacts, cases, ROIs); supervisors write
 //     every caseload;
@@ -133,7 +134,8 @@ func AsForbidden(err error) (*ForbiddenError, bool) {
 //     notes in their own role's name;
 //   - the pm manages users and the protocol; everyone sets their own
 //     display preferences;
-//   - partners who may see a participant flag them for review.
+//   - partners who may see a participant (prosecutor, defender, provider)
+//     and staff flag them for review.
 func MayWrite(actor Actor, action WriteAction, rel Relation) error {
 	if actor.System {
 		return nil
@@ -156,7 +158,9 @@ func MayWrite(actor Actor, action WriteAction, rel Relation) error {
 		return deny("%s is written by case management, not the %s role", writeNoun(action), r)
 	case WriteFlag:
 		switch r {
-		case RoleCommunity, RoleEvaluator:
+		case RolePolice, RoleCommunity, RoleEvaluator:
+			// police and community members add referrals and nothing else
+			// (an officer's concern about someone enrolled is a re-referral)
 			return deny("flagging participants for review is not open to the %s role", r)
 		}
 		if !rel.Covered {
@@ -197,7 +201,7 @@ func MayWrite(actor Actor, action WriteAction, rel Relation) error {
 		return deny("case notes are added by the defender or the prosecutor, not the %s role", r)
 	case WriteMeetingNote:
 		switch r {
-		case RoleCommunity, RoleEvaluator:
+		case RolePolice, RoleCommunity, RoleEvaluator:
 			return deny("notes are not taken by the %s role", r)
 		}
 		return nil

@@ -302,13 +302,23 @@ func TestHelpAndFilter(t *testing.T) {
 
 // A partner who may see the participant (police with an ROI covering
 // them) can flag them for the next meeting's goal review.
-func TestPoliceWithROICanFlagForMeeting(t *testing.T) {
+// Police add referrals and nothing else (issue 12): an officer who may
+// see a participant is not offered the flag, and the store refuses it.
+func TestPoliceWithROICannotFlag(t *testing.T) {
 	s := seed(t)
 	tm := startTUI(t, testOptions(s, actorPolice), 120, 40)
 	run(t, tm, step{"", []string{"New", "referral"}}, step{"\x1b", []string{"Court"}},
-		step{"2", []string{"José"}}, step{"\r", []string{"f flag for meeting"}}, step{"f", []string{"flagged for the next meeting"}})
-	p, err := s.GetParticipant(context.Background(), "P-0001")
-	if err != nil || p.FlaggedBy != actorPolice.User {
-		t.Errorf("P-0001 after police pressed f: FlaggedBy %q, %v => want %q", p.FlaggedBy, err, actorPolice.User)
+		step{"2", []string{"José"}}, step{"\r", []string{"esc back"}})
+	if got := finalScreen(t, tm); strings.Contains(got, "flag for meeting") {
+		t.Errorf("police offered the flag:\n%s", got)
+	}
+	ctx := context.Background()
+	p, err := s.GetParticipant(ctx, "P-0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.FlaggedBy = actorPolice.User
+	if _, err := s.UpdateParticipant(ctx, actorPolice, p); !errors.Is(err, store.ErrForbidden) {
+		t.Errorf("police flag => %v, want refused by the store", err)
 	}
 }

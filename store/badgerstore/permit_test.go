@@ -197,9 +197,12 @@ func TestMeetingWritesByRole(t *testing.T) {
 	n = auditLen(t, db)
 	_, err = db.MutateMeeting(ctx, community, mt.ID, addNote("pastor"))
 	refused(t, db, "community note", err, store.WriteMeetingNote, n)
-	must[store.Meeting](t, "police note")(db.MutateMeeting(ctx, police, mt.ID, addNote("reyes")))
 	n = auditLen(t, db)
-	_, err = db.MutateMeeting(ctx, police, mt.ID, addNote("dana"))
+	_, err = db.MutateMeeting(ctx, police, mt.ID, addNote("reyes"))
+	refused(t, db, "police note", err, store.WriteMeetingNote, n)
+	must[store.Meeting](t, "provider note")(db.MutateMeeting(ctx, provider, mt.ID, addNote("harbor")))
+	n = auditLen(t, db)
+	_, err = db.MutateMeeting(ctx, provider, mt.ID, addNote("dana"))
 	refused(t, db, "a note in someone else's name", err, store.WriteMeetingNote, n)
 
 	addAction := func(m *store.Meeting) error {
