@@ -18,7 +18,10 @@ func ReferrerView(p Protocol, r Referral, seesParticipant bool) ReferrerOutcome 
 	out := ReferrerOutcome{Status: r.Status}
 	switch r.Status {
 	case RefNew:
-		if r.ReReferralOf != "" && !seesParticipant {
+		// an ineligible referral still in the queue reads as the ranking
+		// will treat it (screened out), unless it is a re-referral the
+		// referrer may know of (it goes to the case manager, not the ranking)
+		if r.ReReferralOf == "" || !seesParticipant {
 			if ok, reason := Eligibility(p, r); !ok {
 				return ReferrerOutcome{Status: RefScreenedOut, Reason: ScreenOutMessage(p, r, reason)}
 			}

@@ -112,7 +112,7 @@ func TestStatusText(t *testing.T) {
 		covers bool
 		want   string
 	}{
-		{store.Referral{Status: store.RefNew}, false, "received"},
+		{store.Referral{Status: store.RefNew, Kind: store.KindSocialContact}, false, "received"},
 		// a re-referral reads as a new referral would, unless the referrer may see the participant
 		{store.Referral{Status: store.RefNew, ReReferralOf: "P-0001", Kind: store.KindSocialContact}, false, "received"},
 		{store.Referral{Status: store.RefNew, ReReferralOf: "P-0001", Kind: store.KindArrestDiversion, Offense: "dui"}, false, "screened out: DUI is excluded by this site's protocol"},
