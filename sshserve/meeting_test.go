@@ -45,7 +45,7 @@ func newMeetingSite(tb testing.TB, e *testEnv, extraItems int) *meetingSite {
 	now := testNow
 	day := store.DateOf(now)
 	mk := func(name string) store.Participant {
-		p, err := e.db.CreateParticipant(ctx, s.actor, store.Participant{
+		p, err := e.db.CreateParticipant(ctx, store.SystemActor, store.Participant{
 			Name: name, DOB: time.Date(1980, 3, 4, 0, 0, 0, 0, time.UTC), EnrolledOn: day.AddDate(0, -2, 0),
 			CaseManager: "cara", Status: store.StatusEngaging,
 		})
@@ -55,7 +55,7 @@ func newMeetingSite(tb testing.TB, e *testEnv, extraItems int) *meetingSite {
 		return p
 	}
 	p1, p2 := mk(nameShared), mk(nameNotShared)
-	if _, err := e.db.CreateROI(ctx, s.actor, store.ROI{ParticipantID: p1.ID, Covers: []string{string(store.RolePolice)},
+	if _, err := e.db.CreateROI(ctx, store.SystemActor, store.ROI{ParticipantID: p1.ID, Covers: []string{string(store.RolePolice)},
 		Signed: day.AddDate(0, -1, 0), Expires: day.AddDate(1, 0, 0)}); err != nil {
 		tb.Fatal(err)
 	}

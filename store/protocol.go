@@ -26,6 +26,10 @@ type Protocol struct {
 	// the sensitive class.
 	SensitiveGoalDomains []GoalDomain `toml:"sensitive_goal_domains"`
 	Weights              Weights      `toml:"weights"`
+	// DeclineReasons and WaitlistReasons are the coded reasons a decision
+	// takes (reasons.go): the referrer reads only the label.
+	DeclineReasons  []DecisionReason `toml:"decline_reasons"`
+	WaitlistReasons []DecisionReason `toml:"waitlist_reasons"`
 }
 
 // OnCallShift says who is on call on some weekdays and hours.

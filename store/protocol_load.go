@@ -42,6 +42,8 @@ func (p Protocol) Clone() Protocol {
 	p.DivertibleOffenses = slices.Clone(p.DivertibleOffenses)
 	p.ExcludedOffenses = slices.Clone(p.ExcludedOffenses)
 	p.SensitiveGoalDomains = slices.Clone(p.SensitiveGoalDomains)
+	p.DeclineReasons = slices.Clone(p.DeclineReasons)
+	p.WaitlistReasons = slices.Clone(p.WaitlistReasons)
 	if p.OnCall != nil {
 		shifts := make([]OnCallShift, len(p.OnCall))
 		for i, s := range p.OnCall {
@@ -251,6 +253,7 @@ var protocolKeys = []string{
 	"intake_deadline_days", "deadline_near_days", "caseload_cap", "hard_cap",
 	"overdue_contact_days", "review_rotation_days", "court_window_days", "roi_expiring_days",
 	"meeting_every_days", "ack_limit_minutes", "on_call", "weights", "sensitive_goal_domains",
+	"decline_reasons", "waitlist_reasons",
 }
 
 var weightKeys = []string{
@@ -346,6 +349,14 @@ func (d *protoDecoder) protocol(m map[string]any, p *Protocol) {
 			d.weights(v, &p.Weights)
 		case "on_call":
 			d.onCall(v, p)
+		case "decline_reasons":
+			if rs, ok := d.decisionReasons(key, v); ok {
+				p.DeclineReasons = rs
+			}
+		case "waitlist_reasons":
+			if rs, ok := d.decisionReasons(key, v); ok {
+				p.WaitlistReasons = rs
+			}
 		default:
 			d.int(key, v, ints[key])
 		}
@@ -619,6 +630,9 @@ func (p Protocol) Validate() error {
 			}
 		}
 	}
+
+	v.validateReasons("decline_reasons", p.DeclineReasons)
+	v.validateReasons("waitlist_reasons", p.WaitlistReasons)
 
 	w := p.Weights
 	const maxWeight = 10000

@@ -37,6 +37,21 @@ func TestDefaultProtocolValues(t *testing.T) {
 			PerContact: 4, ContactsMax: 20, Unsheltered: 10, PerImpairment: 5,
 			Victimization: 10, PerWeekWaiting: 1, WaitingMax: 26,
 		},
+		DeclineReasons: []DecisionReason{
+			{"capacity", "No case-management capacity right now"},
+			{"not_eligible_offense", "The offense is not eligible for LEAD"},
+			{"outside_area", "Outside the LEAD service area"},
+			{"already_served", "Already served by another program"},
+			{"declined_by_person", "The person declined to take part"},
+			{"unable_to_locate", "The person could not be located"},
+			{"other", "Other reason"},
+		},
+		WaitlistReasons: []DecisionReason{
+			{"capacity", "No case-management capacity right now"},
+			{"pending_information", "Waiting for more information"},
+			{"unable_to_locate", "The person could not be located yet"},
+			{"other", "Other reason"},
+		},
 	}
 	if !reflect.DeepEqual(p, want) {
 		t.Errorf("DefaultProtocol() =>\n%+v\nwant\n%+v", p, want)

@@ -63,13 +63,29 @@ type ReferralDecision struct {
 	Status      ReferralStatus // accepted, waitlisted, declined, withdrawn, screened_out
 	CaseManager string         // accepted: who takes the participant
 	HardCap     int            // accepted: refuse if the case manager's active caseload is at it
-	Reason      string
+	// Code is the coded reason (declined: required; waitlisted: optional),
+	// one the protocol lists (callers check it with
+	// Protocol.CheckReasonCode): the referrer reads its label only. An
+	// override needs a code or a note.
+	Code string
+	// Note is the internal free-text note (an override's reason, a
+	// decline's detail): never shown to the referrer.
+	Note        string
 	Override    bool
 	MeetingID   string
 	WaitlistPos int
 	// LinkParticipant links an accepted referral to an existing participant
 	// instead of creating one.
 	LinkParticipant string
+}
+
+// Reason is the decision's reason for the override check: its note, else
+// its code.
+func (d ReferralDecision) Reason() string {
+	if d.Note != "" {
+		return d.Note
+	}
+	return d.Code
 }
 
 // Referrals stores referrals.

@@ -28,11 +28,15 @@ type Actor struct {
 	Role   Role   `json:"role"`
 	Agency string `json:"agency,omitempty"`
 	Addr   string `json:"addr,omitempty"` // remote address for SSH sessions
+	// System marks the system actor (MayWrite allows it everything). It is
+	// never read from JSON: only code at the machine sets it.
+	System bool `json:"-"`
 }
 
 // SystemActor is the actor for work the operator does at the machine
-// (imports, demo, restore): the pm role.
-var SystemActor = Actor{User: "operator", Role: RolePM}
+// (imports, demo, restore, migrations): the pm role, with every write
+// allowed (store.MayWrite).
+var SystemActor = Actor{User: "operator", Role: RolePM, System: true}
 
 // ParticipantStatus is a participant's engagement status.
 type ParticipantStatus string
@@ -245,7 +249,8 @@ type Referral struct {
 	RaceEthnicity string         `json:"race_ethnicity,omitempty"`
 	Notes         string         `json:"notes,omitempty"`
 	Status        ReferralStatus `json:"status"`
-	Reason        string         `json:"reason,omitempty"` // screen-out code or decision reason
+	Reason        string         `json:"reason,omitempty"`        // screen-out code, or decision code (OutcomeOf)
+	DecisionNote  string         `json:"decision_note,omitempty"` // internal note: never the referrer's (SeesDecisionNote)
 	Override      bool           `json:"override,omitempty"`
 	DecidedAt     time.Time      `json:"decided_at,omitempty"`
 	DecidedBy     string         `json:"decided_by,omitempty"`

@@ -142,8 +142,9 @@ func ParticipantLabel(p Participant, rois []ROI, viewer Actor, now time.Time) (s
 }
 
 // ReferralAccess returns what viewer may see of a referral: Shown for the
-// roles that see referrals, OwnOnly for police on their own referrals
-// (status and outcome, never other people's referrals), else Redacted.
+// roles that see referrals, OwnOnly for referrers (police, providers,
+// community) on their own referrals (status and the outcome's label, never
+// other people's referrals nor the decision's note), else Redacted.
 func ReferralAccess(viewer Actor, r Referral) Access {
 	switch Visible(viewer.Role, 0, DataReferrals) {
 	case Shown:

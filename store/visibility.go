@@ -144,7 +144,7 @@ func Visible(role Role, covered Coverage, data DataKind) Access {
 			return Redacted // never, whatever the ROI: 42 CFR 2.12(d)
 		case DataReferrals:
 			if role == RolePolice {
-				return OwnOnly
+				return OwnOnly // their own referrals' outcome label
 			}
 			return Redacted
 		case DataLegalCases:
@@ -155,15 +155,18 @@ func Visible(role Role, covered Coverage, data DataKind) Access {
 		return consent()
 	case RoleDefender, RoleProvider:
 		if data == DataReferrals {
+			if role == RoleProvider {
+				return OwnOnly // their own referrals' outcome label
+			}
 			return Redacted
 		}
 		return consent()
 	case RoleCommunity:
-		// DOMAIN.md gives community referrers the outcome label of their own
-		// referrals; that comes with coded decision reasons (issue 12
-		// section 3): until then a referrer would read the free-text reason.
-		if data == DataIdentity {
+		switch data {
+		case DataIdentity:
 			return DeIdentified
+		case DataReferrals:
+			return OwnOnly // their own referrals' outcome label (coded)
 		}
 		return Redacted
 	}

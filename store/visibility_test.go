@@ -28,11 +28,10 @@ func TestVisibleMatrix(t *testing.T) {
 		RolePolice: {DataIdentity: {R, S, S}, DataGoals: {R, S, S}, DataSensitive: {R, R, R}, DataGeneralContacts: {R, S, S},
 			DataLegalCases: {R, SO, SO}, DataReferrals: {OO, OO, OO}, DataAggregates: {S, S, S}},
 		RoleProvider: {DataIdentity: {R, S, S}, DataGoals: {R, S, S}, DataSensitive: {R, S, S}, DataGeneralContacts: {R, S, S},
-			DataLegalCases: {R, S, S}, DataReferrals: {R, R, R}, DataAggregates: {S, S, S}},
-		// community referrals: their own outcome label comes with coded
-		// decision reasons (issue 12 section 3, another branch)
+			DataLegalCases: {R, S, S}, DataReferrals: {OO, OO, OO}, DataAggregates: {S, S, S}},
+		// community referrers see their own referrals' coded outcome label
 		RoleCommunity: {DataIdentity: {D, D, D}, DataGoals: {R, R, R}, DataSensitive: {R, R, R}, DataGeneralContacts: {R, R, R},
-			DataLegalCases: {R, R, R}, DataReferrals: {R, R, R}, DataAggregates: {S, S, S}},
+			DataLegalCases: {R, R, R}, DataReferrals: {OO, OO, OO}, DataAggregates: {S, S, S}},
 		RoleEvaluator: {DataIdentity: {R, R, R}, DataGoals: {R, R, R}, DataSensitive: {R, R, R}, DataGeneralContacts: {R, R, R},
 			DataLegalCases: {R, R, R}, DataReferrals: {R, R, R}, DataAggregates: {S, S, S}},
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
@@ -207,6 +208,52 @@ func TestStaleSaveAsksForReload(t *testing.T) {
 	}
 }
 
+// TestStoreRefusalShownNotSaved: the store, not the keys a pane enables,
+// decides a write. A case manager whose participant was moved to another
+// caseload while the contact form was open is refused by the store; the
+// screen says so and nothing is saved.
+func TestStoreRefusalShownNotSaved(t *testing.T) {
+	s := seed(t)
+	tm := startTUI(t, testOptions(s, actorCM), 100, 30)
+	run(t, tm, step{"2", []string{"URGENT"}}, step{"\r", []string{"Legal"}}, step{"c", []string{"sensitivity"}})
+	ctx := context.Background()
+	p, err := s.GetParticipant(ctx, "P-0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.CaseManager = "ben"
+	if _, err := s.UpdateParticipant(ctx, store.Actor{User: "sam", Role: store.RoleSupervisor}, p); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"\r", "\r", "\r"} {
+		press(tm, k)
+		time.Sleep(120 * time.Millisecond)
+	}
+	press(tm, "walked to the clinic")
+	time.Sleep(120 * time.Millisecond)
+	press(tm, "\r")
+	waitFor(t, tm, "not saved")
+	if got := finalScreen(t, tm); strings.Contains(got, "saved: contact") {
+		t.Errorf("a refused write shown as saved:\n%s", got)
+	}
+	if cs, _ := s.ListContacts(ctx, "P-0001"); len(cs) != 2 {
+		t.Errorf("contacts of P-0001: %d => want 2 (nothing saved)", len(cs))
+	}
+	evs, _ := s.ListAudit(ctx, store.AuditFilter{User: "ana", Action: store.AuditDenied})
+	if len(evs) == 0 || evs[len(evs)-1].Detail != "write:contact" {
+		t.Errorf("denied audit of ana => %+v, want write:contact", evs)
+	}
+}
+
+func TestForbiddenSaveClosesTheForm(t *testing.T) {
+	h := &formHost{ctx: &common.Ctx{}, owner: "x", build: func() *huh.Form { return nil }}
+	cmd, reload := h.done(savedMsg{owner: "x", err: &store.ForbiddenError{Action: store.WriteContact, Reason: "case managers write only the participants on their own caseload"}})
+	msg, _ := cmd().(common.StatusMsg)
+	if reload || !msg.Err || !strings.HasPrefix(msg.Text, "not saved: ") || !strings.Contains(msg.Text, "own caseload") || h.form != nil {
+		t.Errorf("refused save: reload %v, status %+v, form open %v", reload, msg, h.form != nil)
+	}
+}
+
 func TestQuitAsksWhenAFormIsOpen(t *testing.T) {
 	m := New(testOptions(seed(t), actorCM)).(*model)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
@@ -255,13 +302,23 @@ func TestHelpAndFilter(t *testing.T) {
 
 // A partner who may see the participant (police with an ROI covering
 // them) can flag them for the next meeting's goal review.
-func TestPoliceWithROICanFlagForMeeting(t *testing.T) {
+// Police add referrals and nothing else (issue 12): an officer who may
+// see a participant is not offered the flag, and the store refuses it.
+func TestPoliceWithROICannotFlag(t *testing.T) {
 	s := seed(t)
 	tm := startTUI(t, testOptions(s, actorPolice), 120, 40)
 	run(t, tm, step{"", []string{"New", "referral"}}, step{"\x1b", []string{"Court"}},
-		step{"2", []string{"José"}}, step{"\r", []string{"f flag for meeting"}}, step{"f", []string{"flagged for the next meeting"}})
-	p, err := s.GetParticipant(context.Background(), "P-0001")
-	if err != nil || p.FlaggedBy != actorPolice.User {
-		t.Errorf("P-0001 after police pressed f: FlaggedBy %q, %v => want %q", p.FlaggedBy, err, actorPolice.User)
+		step{"2", []string{"José"}}, step{"\r", []string{"esc back"}})
+	if got := finalScreen(t, tm); strings.Contains(got, "flag for meeting") {
+		t.Errorf("police offered the flag:\n%s", got)
+	}
+	ctx := context.Background()
+	p, err := s.GetParticipant(ctx, "P-0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.FlaggedBy = actorPolice.User
+	if _, err := s.UpdateParticipant(ctx, actorPolice, p); !errors.Is(err, store.ErrForbidden) {
+		t.Errorf("police flag => %v, want refused by the store", err)
 	}
 }

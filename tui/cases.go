@@ -49,9 +49,9 @@ func newCases(ctx *common.Ctx) *cases {
 			Position: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "record position")),
 			Note:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "add case note")),
 		}}
-	c.keys.Position.SetEnabled(ctx.Actor.Role == store.RoleProsecutor && store.CanWrite(ctx.Actor.Role, store.DataLegalCases))
-	c.keys.Note.SetEnabled((ctx.Actor.Role == store.RoleDefender || ctx.Actor.Role == store.RoleProsecutor) &&
-		store.CanWrite(ctx.Actor.Role, store.DataLegalCases))
+	// the keys follow the rule the store enforces (store.MayWrite)
+	c.keys.Position.SetEnabled(store.MayWrite(ctx.Actor, store.WritePosition, store.Relation{}) == nil && !ctx.Actor.System)
+	c.keys.Note.SetEnabled(store.MayWrite(ctx.Actor, store.WriteCaseNote, store.Relation{}) == nil && !ctx.Actor.System)
 	return c
 }
 

@@ -141,6 +141,12 @@ func (h *formHost) done(msg savedMsg) (cmd tea.Cmd, reload bool) {
 		return common.StatusCmd(store.ErrStale.Error()+": reloaded, nothing saved", true), true
 	}
 	text := "not saved: " + msg.err.Error()
+	if _, ok := store.AsForbidden(msg.err); ok {
+		// the store refused the write for this user: reopening the form
+		// would only be refused again
+		h.close()
+		return common.StatusCmd(text, true), false
+	}
 	var ve *store.ValidationError
 	if errors.As(msg.err, &ve) {
 		text = fmt.Sprintf("not saved, fix %s: %s", strings.Join(ve.Fields(), ", "), ve.Error())

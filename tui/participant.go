@@ -65,22 +65,23 @@ func newParticipant(ctx *common.Ctx, id string) *participant {
 	return p
 }
 
-// enableKeys turns the action keys on for what the viewer may write and see.
+// enableKeys turns the action keys on for what the viewer may see and
+// the store will let them write (store.MayWrite, the rule the store checks).
 func (p *participant) enableKeys() {
-	role := p.ctx.Actor.Role
 	shown := p.loaded && p.view.Access == store.Shown
-	ident := shown && store.CanWrite(role, store.DataIdentity)
-	legal := shown && p.view.CaseAccess == store.Shown && store.CanWrite(role, store.DataLegalCases)
-	p.keys.Contact.SetEnabled(shown && store.CanWrite(role, store.DataGeneralContacts))
-	p.keys.Goal.SetEnabled(ident)
-	p.keys.Progress.SetEnabled(ident && len(p.activeGoals()) > 0)
+	rel := store.Relation{OwnCaseload: shown && p.view.Participant.CaseManager == p.ctx.Actor.User, Covered: shown}
+	may := func(a store.WriteAction) bool { return shown && store.MayWrite(p.ctx.Actor, a, rel) == nil }
+	legal := p.view.CaseAccess == store.Shown && may(store.WriteCase)
+	p.keys.Contact.SetEnabled(may(store.WriteContact))
+	p.keys.Goal.SetEnabled(may(store.WriteGoal))
+	p.keys.Progress.SetEnabled(may(store.WriteGoal) && len(p.activeGoals()) > 0)
 	p.keys.Case.SetEnabled(legal)
 	p.keys.Court.SetEnabled(legal && len(p.view.Cases) > 0)
-	p.keys.ROI.SetEnabled(ident)
-	p.keys.Revoke.SetEnabled(ident && len(p.validROIs()) > 0)
+	p.keys.ROI.SetEnabled(may(store.WriteROI))
+	p.keys.Revoke.SetEnabled(may(store.WriteROI) && len(p.validROIs()) > 0)
 	// Any partner who may see the participant can flag them for the next
 	// meeting's goal review (DOMAIN.md rule 3: "everyone flagged by a partner").
-	p.keys.Flag.SetEnabled(shown)
+	p.keys.Flag.SetEnabled(may(store.WriteFlag))
 }
 
 func (p *participant) Init() tea.Cmd { return p.loadCmd(true) }

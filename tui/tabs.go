@@ -9,11 +9,11 @@ import (
 	"github.com/leadtable/owg/tui/triage"
 )
 
-// tabNamesFor names the tabs of a role: police get "My referrals" as tab
-// 3 instead of the triage queue.
+// tabNamesFor names the tabs of a role: referrers (police, providers,
+// community) get "My referrals" as tab 3 instead of the triage queue.
 func tabNamesFor(role store.Role) [tabCount]string {
 	names := [tabCount]string{"Today", "Caseload", "Referrals", "Cases", "Meeting", "Reports"}
-	if role == store.RolePolice {
+	if ownReferrals(role) {
 		names[TabReferrals] = "My referrals"
 	}
 	return names
@@ -22,7 +22,7 @@ func tabNamesFor(role store.Role) [tabCount]string {
 // newTabs builds the six tabs of a session.
 func newTabs(ctx *common.Ctx) [tabCount]common.Component {
 	refs := triage.New(ctx)
-	if ctx.Actor.Role == store.RolePolice {
+	if ownReferrals(ctx.Actor.Role) {
 		refs = myreferrals.New(ctx)
 	}
 	return [tabCount]common.Component{
@@ -43,4 +43,10 @@ func opensOnForm(role store.Role) bool {
 		return true
 	}
 	return false
+}
+
+// ownReferrals reports whether role sees only its own referrals' outcomes
+// (store.Visible: OwnOnly), on the My referrals screen.
+func ownReferrals(role store.Role) bool {
+	return store.Visible(role, 0, store.DataReferrals) == store.OwnOnly
 }

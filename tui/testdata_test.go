@@ -91,7 +91,8 @@ func seed(t testing.TB) store.Store {
 		{ParticipantID: "P-0003", Date: day(-2), Kind: store.ContactStreet, Note: "Checked in at the camp", Author: "ben", Sensitivity: store.General},
 		{ParticipantID: "P-0004", Date: day(-40), Kind: store.ContactStreet, Note: "Last seen by the river", Author: "ben", Sensitivity: store.General},
 	} {
-		_, err := db.CreateContact(ctx, cm, c)
+		// each contact written by its author, on their own caseload
+		_, err := db.CreateContact(ctx, store.Actor{User: c.Author, Role: store.RoleCaseManager}, c)
 		must("contact", err)
 	}
 	g, err := db.CreateGoal(ctx, cm, store.Goal{ParticipantID: "P-0001", Words: "I want my own place before winter", Domain: store.DomainHousing, Status: store.GoalActive})

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -189,6 +190,10 @@ func TestProtocol(t *testing.T) {
 	good := filepath.Join(t.TempDir(), "p.toml")
 	os.WriteFile(good, []byte("minimum_age = 21\n"), 0o600)
 	want(t, owg(t, nil, "protocol", "check", good), 0, "ok")
+	// coded decision reasons: a site edits them; bad keys are named
+	reasons := filepath.Join(t.TempDir(), "p.toml")
+	os.WriteFile(reasons, []byte("[[decline_reasons]]\ncode = \"full\"\nlabel = \"\"\ncolour = \"red\"\n"), 0o600)
+	want(t, owg(t, nil, "protocol", "check", reasons), 1, "decline_reasons[0].colour", "decline_reasons[0].label")
 }
 
 func TestReferralImportAllOrNothing(t *testing.T) {
@@ -411,7 +416,11 @@ func TestDecideOverrideNeedsReason(t *testing.T) {
 		t.Fatalf("ranking: %s", r.stdout)
 	}
 	want(t, owg(t, nil, "--data", dir, "referral", "decide", waitlisted, "accept", "--case-manager", "tomas"), 1, "--reason", "override")
-	want(t, owg(t, nil, "--data", dir, "referral", "decide", offered, "decline"), 2, "--reason")
+	want(t, owg(t, nil, "--data", dir, "referral", "decide", offered, "decline"), 2, "--code")
+	// an unknown code is an error listing the valid ones
+	want(t, owg(t, nil, "--data", dir, "referral", "decide", offered, "decline", "--code", "psychosis"), 1, "--code", "capacity", "declined_by_person")
+	// waitlisting a referral the ranking offers is an override: it needs a reason
+	want(t, owg(t, nil, "--data", dir, "referral", "decide", offered, "waitlist"), 1, "--code", "override")
 	want(t, owg(t, nil, "--data", dir, "referral", "decide", waitlisted, "accept"), 2, "--case-manager")
 	want(t, owg(t, nil, "--data", dir, "referral", "decide", waitlisted, "accept", "--case-manager", "nobody", "--reason", "x"), 1, "--case-manager")
 
@@ -422,7 +431,7 @@ func TestDecideOverrideNeedsReason(t *testing.T) {
 
 	db := openStore(t, dir)
 	ref, err := db.GetReferral(context.Background(), waitlisted)
-	if err != nil || ref.Status != store.RefAccepted || !ref.Override || ref.Reason != "court date tomorrow" {
+	if err != nil || ref.Status != store.RefAccepted || !ref.Override || ref.DecisionNote != "court date tomorrow" {
 		t.Fatalf("override accept stored as %+v, %v", ref, err)
 	}
 	db.Close()
@@ -689,8 +698,8 @@ func TestUserAddEncryptedStoreHint(t *testing.T) {
 }
 
 // An officer's referral of someone enrolled whose ROI does not cover
-// police is only "routed to case management": the participant's id is not
-// given back, in JSON or text; with the pm it is.
+// police gets exactly what a new referral gets (issue 12): same text, same
+// JSON, no hint; with an ROI covering police the participant is named.
 func TestReferralAddReReferralHiddenFromPolice(t *testing.T) {
 	dir := demoDir(t)
 	db := openStore(t, dir)
@@ -722,12 +731,23 @@ func TestReferralAddReReferralHiddenFromPolice(t *testing.T) {
 		}
 		return a
 	}
+	fresh := store.Participant{Name: "Nobody Known-Before", DOB: hidden.DOB}
+	ids := regexp.MustCompile(`R-[0-9]+`)
+	same := func(a, b result) {
+		t.Helper()
+		x := ids.ReplaceAllString(a.stdout+"|"+a.stderr, "R-N")
+		y := ids.ReplaceAllString(b.stdout+"|"+b.stderr, "R-N")
+		if x != y || a.code != b.code {
+			t.Errorf("re-referral told the officer something new:\nre-referral: %s\nnew referral: %s", a, b)
+		}
+	}
 	r := owg(t, nil, args(hidden, true)...)
 	want(t, r, 0, `"re_referral": ""`)
+	same(r, owg(t, nil, args(fresh, true)...))
 	r = owg(t, nil, args(hidden, false)...)
-	want(t, r, 0, "routed to case management")
-	if strings.Contains(r.stdout+r.stderr, hidden.ID) {
-		t.Errorf("police told the participant without an ROI:\n%s", r)
+	same(r, owg(t, nil, args(fresh, false)...))
+	if strings.Contains(r.stdout+r.stderr, hidden.ID) || strings.Contains(r.stdout+r.stderr, "routed") {
+		t.Errorf("police told of the participant without an ROI:\n%s", r)
 	}
 	want(t, owg(t, nil, args(shared, true)...), 0, `"re_referral": "`+shared.ID+`"`)
 	// the referral is still a re-referral in the queue
@@ -771,4 +791,105 @@ func TestDecideUnknownMeeting(t *testing.T) {
 		t.Fatalf("a decision with an unknown meeting was stored: %+v", ref)
 	}
 	want(t, owg(t, nil, "--data", dir, "referral", "decide", id, "waitlist", "--meeting", "M-0001"), 0, "waitlisted")
+}
+
+// TestReferralList is the door of issue 12 in `owg referral list`: the pm
+// declines an officer's referral with a clinical note; the officer's list
+// shows the coded label and never the note (no "note" key at all), staff
+// read the note, other roles see no referral.
+func TestReferralList(t *testing.T) {
+	dir := demoDir(t)
+	const note = "active psychosis, referred to inpatient psych"
+	r := owg(t, nil, "--data", dir, "--as", "reyes", "referral", "add", "--kind", "social_contact",
+		"--name", "Quinn Newperson", "--dob", "1990-04-05", "--json")
+	want(t, r, 0, `"id": "R-`)
+	var added struct{ ID string }
+	if err := json.Unmarshal([]byte(r.stdout), &added); err != nil {
+		t.Fatal(err)
+	}
+	want(t, owg(t, nil, "--data", dir, "referral", "decide", added.ID, "decline", "--code", "capacity", "--reason", note), 0, "declined")
+	// a --reason alone, as scripts use today, is the note with code other
+	r = owg(t, nil, "--data", dir, "--as", "reyes", "referral", "add", "--kind", "social_contact",
+		"--name", "Robin Otherperson", "--dob", "1991-04-05")
+	other := strings.TrimSpace(r.stdout)
+	want(t, owg(t, nil, "--data", dir, "referral", "decide", other, "decline", "--reason", "lives with the person we declined"), 0, "declined")
+
+	type row struct {
+		ID, Status, Reason string
+		Note               *string
+	}
+	list := func(args ...string) ([]row, string) {
+		t.Helper()
+		r := owg(t, nil, append([]string{"--data", dir}, args...)...)
+		want(t, r, 0)
+		var rows []row
+		if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, r)
+		}
+		return rows, r.stdout
+	}
+	find := func(rows []row, id string) (row, bool) {
+		for _, x := range rows {
+			if x.ID == id {
+				return x, true
+			}
+		}
+		return row{}, false
+	}
+
+	rows, raw := list("--as", "reyes", "referral", "list", "--json")
+	if strings.Contains(raw, "psychosis") || strings.Contains(raw, `"note"`) || strings.Contains(raw, "lives with") {
+		t.Errorf("officer's referral list carries a decision note:\n%s", raw)
+	}
+	got, ok := find(rows, added.ID)
+	if !ok || got.Status != "declined" || got.Reason != "No case-management capacity right now" {
+		t.Errorf("officer sees %s as %+v, want declined with the capacity label", added.ID, got)
+	}
+	if got, _ := find(rows, other); got.Reason != "Other reason" {
+		t.Errorf("officer sees %s as %+v, want the label of code other", other, got)
+	}
+	for _, x := range rows {
+		db := openStore(t, dir)
+		ref, err := db.GetReferral(context.Background(), x.ID)
+		db.Close()
+		if err != nil || ref.ReferrerUser != "reyes" {
+			t.Errorf("officer's list holds %s, made by %q", x.ID, ref.ReferrerUser)
+		}
+	}
+	text := owg(t, nil, "--data", dir, "--as", "reyes", "referral", "list")
+	want(t, text, 0, added.ID, "No case-management capacity right now")
+	if strings.Contains(text.stdout, "psychosis") || strings.Contains(text.stdout, "NOTE") {
+		t.Errorf("officer's text list shows a note:\n%s", text.stdout)
+	}
+
+	rows, _ = list("--as", "keisha", "referral", "list", "--json")
+	if got, _ := find(rows, added.ID); got.Note == nil || *got.Note != note || got.Reason != "No case-management capacity right now" {
+		t.Errorf("supervisor sees %s as %+v, want the label and the note", added.ID, got)
+	}
+	if got, _ := find(rows, other); got.Note == nil || *got.Note != "lives with the person we declined" {
+		t.Errorf("supervisor sees %s as %+v, want the --reason kept as the note", other, got)
+	}
+	if len(rows) < 3 {
+		t.Errorf("supervisor sees %d referrals, want every one", len(rows))
+	}
+	if rows, _ := list("--as", "keisha", "referral", "list", "--mine", "--json"); len(rows) != 0 {
+		t.Errorf("--mine for a supervisor who made none => %d rows", len(rows))
+	}
+	if rows, _ := list("--as", "reyes", "referral", "list", "--mine", "--json"); len(rows) == 0 {
+		t.Errorf("--mine for the officer => none")
+	}
+	for _, who := range []string{"ellen", "raj", "uw.eval"} {
+		if rows, raw := list("--as", who, "referral", "list", "--json"); len(rows) != 0 {
+			t.Errorf("%s sees referrals:\n%s", who, raw)
+		}
+	}
+	if rows, raw := list("--as", "pastor.james", "referral", "list", "--json"); len(rows) != 0 {
+		t.Errorf("a community member who made none sees referrals:\n%s", raw)
+	}
+
+	// the store, not the command, refuses a case manager's CSV import
+	csvPath := filepath.Join(t.TempDir(), "in.csv")
+	os.WriteFile(csvPath, []byte("id,received,kind,name\nR-0900,2026-03-01,social_contact,Ann Example\n"), 0o600)
+	want(t, owg(t, nil, "--data", dir, "--as", "tomas", "referral", "import", csvPath), 1, "importing referrals is for the pm or a supervisor")
+	want(t, owg(t, nil, "--data", dir, "audit"), 0, "write:referral.import")
 }

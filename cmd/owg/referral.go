@@ -18,7 +18,7 @@ import (
 
 func newReferralCmd(app *App) *cobra.Command {
 	cmd := groupCmd("referral", "Import, add, rank and decide referrals")
-	cmd.AddCommand(newReferralImportCmd(app), newReferralAddCmd(app), newReferralRankCmd(app), newReferralDecideCmd(app))
+	cmd.AddCommand(newReferralImportCmd(app), newReferralAddCmd(app), newReferralRankCmd(app), newReferralDecideCmd(app), newReferralListCmd(app))
 	return cmd
 }
 
@@ -137,16 +137,20 @@ func newReferralRankCmd(app *App) *cobra.Command {
 }
 
 func newReferralDecideCmd(app *App) *cobra.Command {
-	var cm, reason, meeting string
+	var cm, code, reason, meeting string
 	cmd := &cobra.Command{
-		Use:   "decide ID (accept --case-manager NAME | waitlist | decline --reason TEXT)",
+		Use:   "decide ID (accept --case-manager NAME | waitlist [--code CODE] | decline --code CODE) [--reason TEXT]",
 		Short: "Record the OWG's decision on a referral",
 		Long: `Record the OWG's decision on a referral. Accepting creates the participant and
 assigns the case manager, refused past the hard cap; accepting a re-referral
 links it to the enrolled participant, who keeps their case manager (no
 --case-manager needed).
-An override (accepting a referral the ranking waitlists, or declining one it
-offers a slot) needs --reason and is audited as an override.`,
+A decline takes --code, one of the protocol's decline_reasons (a waitlist, one
+of its waitlist_reasons): the referrer reads only that code's label. --reason is
+an internal note for the pm, supervisors and case managers, never shown to the
+referrer; a --reason with no --code is kept as that note with code "other".
+An override (accepting a referral the ranking waitlists, or declining or
+waitlisting one it offers a slot) needs a reason and is audited as an override.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, action := args[0], args[1]
@@ -154,8 +158,8 @@ offers a slot) needs --reason and is audited as an override.`,
 			case "accept": // --case-manager is checked below: a re-referral needs none
 			case "waitlist":
 			case "decline":
-				if strings.TrimSpace(reason) == "" {
-					return usagef("decline needs --reason TEXT")
+				if strings.TrimSpace(reason) == "" && strings.TrimSpace(code) == "" {
+					return usagef("decline needs --code CODE (see owg protocol show: decline_reasons)")
 				}
 			default:
 				return usagef("decision %q: want accept, waitlist or decline", action)
@@ -198,7 +202,11 @@ offers a slot) needs --reason and is audited as an override.`,
 					return err
 				}
 			}
-			d := store.ReferralDecision{Reason: store.CleanLine(reason), MeetingID: meeting}
+			d := store.ReferralDecision{Note: strings.TrimSpace(store.CleanLine(reason)), MeetingID: meeting}
+			code = strings.ToLower(strings.TrimSpace(code))
+			if code != "" && action == "accept" {
+				return usagef("--code: accept takes no code (give --reason for an override)")
+			}
 			switch action {
 			case "accept":
 				if link != "" {
@@ -235,16 +243,30 @@ offers a slot) needs --reason and is audited as an override.`,
 				}
 			case "waitlist":
 				d.Status, d.WaitlistPos = store.RefWaitlisted, pos
+				d.Override = current == store.DecisionOffer
 			case "decline":
 				d.Status = store.RefDeclined
 				d.Override = current == store.DecisionOffer
 			}
-			if d.Override && d.Reason == "" {
+			if d.Status != store.RefAccepted {
+				if code == "" && d.Note != "" {
+					code = store.ReasonOther // scripts' --reason alone: kept as the note
+				}
+				if err := proto.CheckReasonCode(d.Status, code); err != nil {
+					return fmt.Errorf("--code: %s", strings.TrimPrefix(err.Error(), "invalid decision: code: "))
+				}
+				d.Code = code
+			}
+			if d.Override && d.Reason() == "" {
 				what := "the ranking waitlists it"
 				if current == "screened_out" {
 					what = "the protocol screens it out"
 				} else if action == "decline" {
 					what = "the ranking offers it a slot"
+				}
+				if action == "waitlist" {
+					return fmt.Errorf("--code: waitlisting %s is an override (%s): give --code CODE (%s) and optionally --reason TEXT",
+						id, what, strings.Join(proto.ReasonCodes(store.RefWaitlisted), ", "))
 				}
 				return fmt.Errorf("--reason: %s %s is an override (%s): give --reason TEXT", action, id, what)
 			}
@@ -270,7 +292,8 @@ offers a slot) needs --reason and is audited as an override.`,
 		},
 	}
 	cmd.Flags().StringVar(&cm, "case-manager", "", "accept: the case manager who takes the participant")
-	cmd.Flags().StringVar(&reason, "reason", "", "reason (required to decline and for overrides)")
+	cmd.Flags().StringVar(&code, "code", "", "decline or waitlist: the coded reason the referrer reads (the protocol's decline_reasons / waitlist_reasons)")
+	cmd.Flags().StringVar(&reason, "reason", "", "internal note, never shown to the referrer (required for an accept override; alone on a decline it is kept with code other)")
 	cmd.Flags().StringVar(&meeting, "meeting", "", "meeting the decision was made in (M-0001)")
 	return cmd
 }

@@ -85,7 +85,8 @@ refused with a message naming it and nothing is stored. The new id is printed;
 with --json an object {"id", "eligible", "reason", "re_referral"}. A referral the
 protocol screens out is still recorded, with status screened_out. A re-referral
 names the enrolled participant only to a user who may see them (--as a police
-or provider user needs an ROI covering them; a community user never).`,
+or provider user needs an ROI covering them; a community user never); anyone
+else gets exactly what a new referral gets.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -146,18 +147,19 @@ or provider user needs an ROI covering them; a community user never).`,
 				}
 				return err
 			}
-			// The referrer learns which participant a re-referral is about
-			// only when they may see that participant's identity (police
-			// and providers with an ROI covering them); otherwise only that
-			// it was routed to case management.
-			reRef, routed := got.ReReferralOf, ""
+			// The referrer learns that a referral is a re-referral (and of
+			// whom) only when they may see that participant's identity (the
+			// local operator, staff; police and providers with an ROI
+			// covering them). Anyone else gets exactly what a new referral
+			// gets: same output, same JSON, no hint.
+			reRef := got.ReReferralOf
 			if reRef != "" {
 				rois, err := st.ListROIs(ctx, reRef)
 				if err != nil {
 					return err
 				}
 				if store.Sees(a, rois, app.Now(), store.DataIdentity) != store.Shown {
-					reRef, routed = "", "routed to case management"
+					reRef = ""
 				}
 			}
 			if asJSON {
@@ -165,8 +167,6 @@ or provider user needs an ROI covering them; a community user never).`,
 			}
 			fmt.Fprintln(app.Stdout, got.ID)
 			switch {
-			case routed != "":
-				fmt.Fprintln(app.Stderr, routed)
 			case reRef != "":
 				fmt.Fprintf(app.Stderr, "re-referral of %s: routed to their case manager\n", reRef)
 			case !eligible:

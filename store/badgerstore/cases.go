@@ -87,7 +87,11 @@ func (t *tx) saveCase(old *store.LegalCase, c store.LegalCase) (store.LegalCase,
 // CreateCase assigns the next L- id and saves c.
 func (db *DB) CreateCase(ctx context.Context, a store.Actor, c store.LegalCase) (store.LegalCase, error) {
 	return writeOne(ctx, db, a, func(t *tx) (store.LegalCase, error) {
-		return t.saveCase(nil, cleanCase(c))
+		q := cleanCase(c)
+		if err := t.mayWriteCase(nil, q); err != nil {
+			return store.LegalCase{}, err
+		}
+		return t.saveCase(nil, q)
 	})
 }
 
@@ -100,7 +104,11 @@ func (db *DB) GetCase(ctx context.Context, id string) (store.LegalCase, error) {
 func (db *DB) UpdateCase(ctx context.Context, a store.Actor, c store.LegalCase) (store.LegalCase, error) {
 	return updateVersioned(ctx, db, a, "legal case", c.ID, c.Version, getCase, func(x store.LegalCase) int64 { return x.Version },
 		func(t *tx, old store.LegalCase) (store.LegalCase, error) {
-			return t.saveCase(&old, cleanCase(c))
+			q := cleanCase(c)
+			if err := t.mayWriteCase(&old, q); err != nil {
+				return store.LegalCase{}, err
+			}
+			return t.saveCase(&old, q)
 		})
 }
 

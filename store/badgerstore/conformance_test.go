@@ -258,8 +258,8 @@ func TestReferrals(t *testing.T) {
 	}
 	_, err = db.DecideReferral(ctx, pm, "R-0042", store.ReferralDecision{Status: store.RefDeclined, Override: true})
 	wantFields(t, "DecideReferral(override without reason)", err, "reason")
-	ov := must[store.Referral](t, "override")(db.DecideReferral(ctx, pm, "R-0042", store.ReferralDecision{Status: store.RefDeclined, Override: true, Reason: "moved out of area"}))
-	if !ov.Override || ov.Reason != "moved out of area" {
+	ov := must[store.Referral](t, "override")(db.DecideReferral(ctx, pm, "R-0042", store.ReferralDecision{Status: store.RefDeclined, Override: true, Code: "outside_area", Note: "moved out of area"}))
+	if !ov.Override || ov.Reason != "outside_area" || ov.DecisionNote != "moved out of area" {
 		t.Errorf("DecideReferral(override) => %+v", ov)
 	}
 	evs := must[[]store.AuditEvent](t, "audit")(db.ListAudit(ctx, store.AuditFilter{Subject: "R-0042", Action: store.AuditUpdate}))

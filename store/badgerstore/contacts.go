@@ -29,6 +29,9 @@ func (db *DB) CreateContact(ctx context.Context, a store.Actor, c store.Contact)
 		q.ParticipantID = store.CleanLine(q.ParticipantID)
 		q.Note = store.Clean(q.Note, true)
 		q.Author = store.CleanLine(q.Author)
+		if err := t.mayParticipant(store.WriteContact, q.ParticipantID, q.ParticipantID); err != nil {
+			return err
+		}
 		if err := q.ValidateAt(t.now); err != nil {
 			return err
 		}

@@ -82,6 +82,9 @@ func (db *DB) CreateGoal(ctx context.Context, a store.Actor, g store.Goal) (stor
 		if q.Status == "" {
 			q.Status = store.GoalActive
 		}
+		if err := t.mayParticipant(store.WriteGoal, q.ParticipantID, q.ParticipantID); err != nil {
+			return store.Goal{}, err
+		}
 		return t.saveGoal(nil, q)
 	})
 }
@@ -95,7 +98,11 @@ func (db *DB) GetGoal(ctx context.Context, id string) (store.Goal, error) {
 func (db *DB) UpdateGoal(ctx context.Context, a store.Actor, g store.Goal) (store.Goal, error) {
 	return updateVersioned(ctx, db, a, "goal", g.ID, g.Version, getGoal, func(x store.Goal) int64 { return x.Version },
 		func(t *tx, old store.Goal) (store.Goal, error) {
-			return t.saveGoal(&old, cleanGoal(g))
+			q := cleanGoal(g)
+			if err := t.mayParticipant(store.WriteGoal, old.ID, old.ParticipantID, q.ParticipantID); err != nil {
+				return store.Goal{}, err
+			}
+			return t.saveGoal(&old, q)
 		})
 }
 
@@ -106,6 +113,9 @@ func (db *DB) AppendProgress(ctx context.Context, a store.Actor, goalID string, 
 	err := db.update(ctx, a, func(t *tx) error {
 		old, err := getGoal(t.txn, goalID)
 		if err != nil {
+			return err
+		}
+		if err := t.mayParticipant(store.WriteGoal, old.ID, old.ParticipantID); err != nil {
 			return err
 		}
 		ce := cleanProgress(e)

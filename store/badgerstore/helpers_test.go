@@ -16,7 +16,7 @@ import (
 
 var (
 	ctx = context.Background()
-	pm  = store.Actor{User: "pat", Role: store.RolePM}
+	pm  = store.Actor{User: "pat", Role: store.RolePM, System: true} // fixtures write as the system actor (store.MayWrite allows it all)
 	cm  = store.Actor{User: "casey", Role: store.RoleCaseManager}
 )
 

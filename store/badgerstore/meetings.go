@@ -74,6 +74,9 @@ func (t *tx) saveMeeting(old *store.Meeting, m store.Meeting) (store.Meeting, er
 	if m.Status == "" {
 		m.Status = store.MeetingPlanned
 	}
+	if err := t.mayWriteMeeting(old, m); err != nil {
+		return m, err
+	}
 	if err := m.Validate(); err != nil {
 		return m, err
 	}

@@ -93,6 +93,11 @@ func (t *tx) saveParticipant(old, p store.Participant, detail string) (store.Par
 // returns it as stored.
 func (db *DB) CreateParticipant(ctx context.Context, a store.Actor, p store.Participant) (store.Participant, error) {
 	return writeOne(ctx, db, a, func(t *tx) (store.Participant, error) {
+		q := cleanParticipant(p)
+		rel := store.Relation{OwnCaseload: q.CaseManager != "" && q.CaseManager == t.actor.User}
+		if err := t.may(store.WriteParticipant, q.ID, rel); err != nil {
+			return store.Participant{}, err
+		}
 		return t.createParticipant(p, "participant")
 	})
 }
@@ -107,6 +112,9 @@ func (db *DB) UpdateParticipant(ctx context.Context, a store.Actor, p store.Part
 	return updateVersioned(ctx, db, a, "participant", p.ID, p.Version, getParticipant, func(x store.Participant) int64 { return x.Version },
 		func(t *tx, old store.Participant) (store.Participant, error) {
 			q := cleanParticipant(p)
+			if err := t.mayUpdateParticipant(old, q); err != nil {
+				return store.Participant{}, err
+			}
 			if err := q.ValidateAt(t.now); err != nil {
 				return store.Participant{}, err
 			}

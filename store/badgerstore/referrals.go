@@ -25,6 +25,7 @@ func cleanReferral(r store.Referral) store.Referral {
 	r.RaceEthnicity = store.CleanLine(r.RaceEthnicity)
 	r.Notes = store.Clean(r.Notes, true)
 	r.Reason = store.CleanLine(r.Reason)
+	r.DecisionNote = store.CleanLine(r.DecisionNote)
 	r.DecidedBy = store.CleanLine(r.DecidedBy)
 	r.MeetingID = store.CleanLine(r.MeetingID)
 	r.ParticipantID = store.CleanLine(r.ParticipantID)
@@ -91,6 +92,9 @@ func (t *tx) saveReferral(old, r store.Referral, detail string) (store.Referral,
 // past it. An empty status is new.
 func (db *DB) CreateReferral(ctx context.Context, a store.Actor, r store.Referral) (store.Referral, error) {
 	return writeOne(ctx, db, a, func(t *tx) (store.Referral, error) {
+		if err := t.mayCreateReferral(cleanReferral(r)); err != nil {
+			return store.Referral{}, err
+		}
 		return t.createReferral(r)
 	})
 }
@@ -115,6 +119,15 @@ type importJournal struct {
 func (db *DB) ImportReferrals(ctx context.Context, a store.Actor, rs []store.Referral) ([]store.Referral, error) {
 	db.importMu.Lock()
 	defer db.importMu.Unlock()
+	// the permission is checked before the rows (a refused import learns
+	// nothing about the store) and again inside every chunk's transaction
+	if fe, ok := store.AsForbidden(store.MayWrite(a, store.WriteImportReferrals, store.Relation{})); ok {
+		fe.Subject = "referrals"
+		if err := db.recordDenied(a, fe); err != nil {
+			return nil, errors.Join(fe, err)
+		}
+		return nil, fe
+	}
 	if err := db.precheckImport(ctx, rs); err != nil {
 		return nil, err
 	}
@@ -124,6 +137,9 @@ func (db *DB) ImportReferrals(ctx context.Context, a store.Actor, rs []store.Ref
 		var made []store.Referral
 		err := db.update(ctx, a, func(t *tx) error {
 			made = made[:0]
+			if err := t.may(store.WriteImportReferrals, "referrals", store.Relation{}); err != nil {
+				return err
+			}
 			var j importJournal
 			if start > 0 {
 				if err := getJSON(t.txn, keyImportJournal, "import journal", &j); err != nil {
@@ -271,6 +287,9 @@ func (db *DB) GetReferral(ctx context.Context, id string) (store.Referral, error
 func (db *DB) UpdateReferral(ctx context.Context, a store.Actor, r store.Referral) (store.Referral, error) {
 	return updateVersioned(ctx, db, a, "referral", r.ID, r.Version, getReferral, func(x store.Referral) int64 { return x.Version },
 		func(t *tx, old store.Referral) (store.Referral, error) {
+			if err := t.may(store.WriteEditReferral, old.ID, store.Relation{OwnReferral: old.ReferrerUser != "" && old.ReferrerUser == t.actor.User}); err != nil {
+				return store.Referral{}, err
+			}
 			return t.saveReferral(old, cleanReferral(r), "referral")
 		})
 }
@@ -340,15 +359,25 @@ func (db *DB) DecideReferral(ctx context.Context, a store.Actor, id string, d st
 		if err != nil {
 			return err
 		}
+		if err := t.may(store.WriteDecideReferral, id, store.Relation{OwnReferral: old.ReferrerUser != "" && old.ReferrerUser == t.actor.User}); err != nil {
+			return err
+		}
 		d.CaseManager = store.CleanLine(d.CaseManager)
-		d.Reason = store.CleanLine(d.Reason)
+		d.Code = strings.ToLower(strings.TrimSpace(store.CleanLine(d.Code)))
+		d.Note = store.CleanLine(d.Note)
 		d.LinkParticipant = store.CleanLine(d.LinkParticipant)
 		var bad []store.FieldError
 		if !slices.Contains(decisionStatuses, d.Status) {
 			bad = append(bad, store.FieldError{Field: "status", Msg: fmt.Sprintf("%q is not a decision (accepted, waitlisted, declined, withdrawn, screened_out)", d.Status)})
 		}
-		if d.Override && d.Reason == "" {
+		if d.Override && d.Reason() == "" {
 			bad = append(bad, store.FieldError{Field: "reason", Msg: "is required for an override"})
+		}
+		if d.Status == store.RefDeclined && d.Code == "" {
+			bad = append(bad, store.FieldError{Field: "code", Msg: "is required to decline (a coded reason the referrer may read)"})
+		}
+		if d.Code != "" && d.Status != store.RefDeclined && d.Status != store.RefWaitlisted {
+			bad = append(bad, store.FieldError{Field: "code", Msg: fmt.Sprintf("only a decline or a waitlist takes a code, not %s", d.Status)})
 		}
 		if d.Status == store.RefAccepted && d.CaseManager == "" && d.LinkParticipant == "" {
 			bad = append(bad, store.FieldError{Field: "case_manager", Msg: "is required to accept"})
@@ -371,7 +400,7 @@ func (db *DB) DecideReferral(ctx context.Context, a store.Actor, id string, d st
 			r.ParticipantID = pid
 		}
 		r.Status = d.Status
-		r.Reason = d.Reason
+		r.Reason, r.DecisionNote = d.Code, d.Note
 		r.Override = d.Override
 		r.DecidedAt = t.now
 		r.DecidedBy = store.CleanLine(t.actor.User)
@@ -432,6 +461,9 @@ func (db *DB) AcknowledgeReferral(ctx context.Context, a store.Actor, id string)
 	err := db.update(ctx, a, func(t *tx) error {
 		old, err := getReferral(t.txn, id)
 		if err != nil {
+			return err
+		}
+		if err := t.may(store.WriteAckReferral, id, store.Relation{}); err != nil {
 			return err
 		}
 		if old.AckBy != "" {

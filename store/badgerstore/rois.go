@@ -127,7 +127,11 @@ func (t *tx) saveROI(old *store.ROI, r store.ROI) (store.ROI, error) {
 // CreateROI assigns the next I- id and saves r.
 func (db *DB) CreateROI(ctx context.Context, a store.Actor, r store.ROI) (store.ROI, error) {
 	return writeOne(ctx, db, a, func(t *tx) (store.ROI, error) {
-		return t.saveROI(nil, cleanROI(r))
+		q := cleanROI(r)
+		if err := t.mayParticipant(store.WriteROI, q.ParticipantID, q.ParticipantID); err != nil {
+			return store.ROI{}, err
+		}
+		return t.saveROI(nil, q)
 	})
 }
 
@@ -135,7 +139,11 @@ func (db *DB) CreateROI(ctx context.Context, a store.Actor, r store.ROI) (store.
 func (db *DB) UpdateROI(ctx context.Context, a store.Actor, r store.ROI) (store.ROI, error) {
 	return updateVersioned(ctx, db, a, "ROI", r.ID, r.Version, getROI, func(x store.ROI) int64 { return x.Version },
 		func(t *tx, old store.ROI) (store.ROI, error) {
-			return t.saveROI(&old, cleanROI(r))
+			q := cleanROI(r)
+			if err := t.mayParticipant(store.WriteROI, old.ID, old.ParticipantID, q.ParticipantID); err != nil {
+				return store.ROI{}, err
+			}
+			return t.saveROI(&old, q)
 		})
 }
 

@@ -77,6 +77,12 @@ func (db *DB) update(ctx context.Context, a store.Actor, fn func(t *tx) error) e
 			case errors.Is(err, badger.ErrTxnTooBig):
 				return fmt.Errorf("too much for one transaction (split it into smaller parts): %w", err)
 			default:
+				if fe, ok := store.AsForbidden(err); ok {
+					// a refused write saves nothing and is audited as denied
+					if aerr := db.recordDenied(a, fe); aerr != nil {
+						return errors.Join(err, fmt.Errorf("and auditing the refusal failed: %w", aerr))
+					}
+				}
 				return err
 			}
 		}

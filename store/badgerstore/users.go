@@ -111,6 +111,9 @@ func (db *DB) CreateUser(ctx context.Context, a store.Actor, u store.User) (stor
 	var out store.User
 	err := db.update(ctx, a, func(t *tx) error {
 		q := cleanUser(u)
+		if err := t.may(store.WriteUser, q.Name, store.Relation{Self: q.Name == t.actor.User}); err != nil {
+			return err
+		}
 		fps, err := validateUser(t.txn, q)
 		if err != nil {
 			return err
@@ -150,6 +153,9 @@ func (db *DB) UpdateUser(ctx context.Context, a store.Actor, u store.User) (stor
 		if err != nil {
 			return err
 		}
+		if err := t.mayUpdateUser(old, q); err != nil {
+			return err
+		}
 		if old.Version != q.Version {
 			return staleErr("user", q.Name)
 		}
@@ -177,6 +183,9 @@ func (db *DB) DeleteUser(ctx context.Context, a store.Actor, name string) error 
 	return db.update(ctx, a, func(t *tx) error {
 		old, err := getUser(t.txn, name)
 		if err != nil {
+			return err
+		}
+		if err := t.may(store.WriteUser, name, store.Relation{Self: name == t.actor.User}); err != nil {
 			return err
 		}
 		oldFps, _ := keyFingerprints(old)

@@ -321,10 +321,11 @@ func (g *gen) contacts(p store.Participant, enrolledDays int) error {
 			c.Note = pick(g.r, clinicalNotes)
 			c.Kind = pick(g.r, []store.ContactKind{store.ContactOffice, store.ContactPhone, store.ContactStreet})
 		}
+		author := cmActor(c.Author)
 		if c.Author == "" {
-			c.Author = g.cms[0]
+			c.Author, author = g.cms[0], store.SystemActor // no case manager: the system writes
 		}
-		if _, err := g.s.CreateContact(g.ctx, cmActor(c.Author), c); err != nil {
+		if _, err := g.s.CreateContact(g.ctx, author, c); err != nil {
 			return fmt.Errorf("demo contact: %w", err)
 		}
 		g.sum.Contacts++
@@ -728,7 +729,8 @@ func (g *gen) history() error {
 		case i%4 == 1:
 			rf.Status, rf.Reason = store.RefWithdrawn, "moved out of the area"
 		default:
-			rf.Status, rf.Reason = store.RefDeclined, pick(r, []string{"declined services when contacted", "already served by another program"})
+			rf.Status, rf.Reason = store.RefDeclined, pick(r, []string{"declined_by_person", "already_served"})
+			rf.DecisionNote = map[string]string{"declined_by_person": "declined services when contacted", "already_served": "already served by another program"}[rf.Reason]
 			if rf.Kind == store.KindArrestDiversion {
 				rf.Offense = pick(r, offenses)
 			}

@@ -19,7 +19,7 @@ import (
 
 var (
 	ctx    = context.Background()
-	pm     = store.Actor{User: "pat", Role: store.RolePM}
+	pm     = store.Actor{User: "pat", Role: store.RolePM, System: true} // fixtures write as the system actor (store.MayWrite allows it all)
 	cm     = store.Actor{User: "alice", Role: store.RoleCaseManager}
 	police = store.Actor{User: "officer", Role: store.RolePolice, Agency: "Metro PD"}
 	eval   = store.Actor{User: "eve", Role: store.RoleEvaluator}

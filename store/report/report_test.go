@@ -11,7 +11,7 @@ import (
 )
 
 var (
-	pm        = store.Actor{User: "pat", Role: store.RolePM}
+	pm        = store.Actor{User: "pat", Role: store.RolePM, System: true} // fixtures write as the system actor (store.MayWrite allows it all)
 	community = store.Actor{User: "cora", Role: store.RoleCommunity}
 	evaluator = store.Actor{User: "eve", Role: store.RoleEvaluator}
 )

@@ -19,12 +19,11 @@ import (
 	"github.com/leadtable/owg/tui/common"
 )
 
-// Sentences the referrer is told about a re-referral. The participant's id
-// and name are never shown to the referrer.
-const (
-	MsgRouted   = "routed to case management"
-	MsgEnrolled = "already enrolled in LEAD"
-)
+// MsgEnrolled is the sentence a referrer who may see the participant is
+// told about a re-referral. The participant's id and name are never shown
+// to the referrer; one who may not see them is told nothing more than for
+// a new referral.
+const MsgEnrolled = "already enrolled in LEAD"
 
 type state int
 
@@ -56,7 +55,7 @@ type Model struct {
 	// review and result
 	draft    store.Referral
 	checking bool
-	reMsg    string // MsgRouted or MsgEnrolled when a re-referral
+	reMsg    string // MsgEnrolled for a re-referral the referrer may know of
 	saved    store.Referral
 	seq      int // bumps on every check and submit; stale replies are dropped
 }

@@ -217,16 +217,29 @@ func seedParticipant(t *testing.T, s store.Store, covers ...string) store.Partic
 }
 
 func TestReReferral(t *testing.T) {
+	// done is the screen an officer sees after submitting a new referral of
+	// someone owg has never heard of: what any hidden re-referral must show.
+	newDone := func(t *testing.T) string {
+		s := newStore(t)
+		tm := run(t, New(newCtx(s, officer)))
+		var o out
+		o.waitFor(t, tm, "New referral")
+		fill(tm, entry{name: "jo example", dob: "1980-05-01", offense: "trespass"})
+		o.waitFor(t, tm, "Press enter to submit")
+		tm.Send(press(tea.KeyEnter))
+		o.waitFor(t, tm, "received 14:02")
+		c, _ := finish(t, tm, &o)
+		return plain(c)
+	}
 	tests := []struct {
 		name     string
 		covers   []string
-		sentence string
-		never    string
+		sentence string // "" = told nothing new (issue 12)
 	}{
-		{"no ROI", nil, "Routed to case management.", "already enrolled"},
-		{"ROI covers another partner", []string{"defender"}, "Routed to case management.", "already enrolled"},
-		{"ROI covers police", []string{"police"}, "Already enrolled in LEAD.", "zzz"},
-		{"ROI covers the agency", []string{"Metro PD"}, "Already enrolled in LEAD.", "zzz"},
+		{"no ROI", nil, ""},
+		{"ROI covers another partner", []string{"defender"}, ""},
+		{"ROI covers police", []string{"police"}, "Already enrolled in LEAD."},
+		{"ROI covers the agency", []string{"Metro PD"}, "Already enrolled in LEAD."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -236,16 +249,24 @@ func TestReReferral(t *testing.T) {
 			var o out
 			o.waitFor(t, tm, "New referral")
 			fill(tm, entry{name: "jo example", dob: "1980-05-01", offense: "trespass"})
-			o.waitFor(t, tm, tt.sentence)
+			if tt.sentence != "" {
+				o.waitFor(t, tm, tt.sentence)
+			}
 			o.waitFor(t, tm, "Press enter to submit")
 			tm.Send(press(tea.KeyEnter))
 			o.waitFor(t, tm, "received 14:02")
 			c, raw := finish(t, tm, &o)
 			screen := plain(c)
-			if !strings.Contains(screen, tt.sentence) {
+			never := []string{p.ID, "P-0", "Jordan", "Smith"}
+			if tt.sentence == "" {
+				never = append(never, "already enrolled", "Already enrolled", "outed", "case management")
+				if want := newDone(t); screen != want {
+					t.Errorf("re-referral done screen =>\n%s\nwant exactly a new referral's:\n%s", screen, want)
+				}
+			} else if !strings.Contains(screen, tt.sentence) {
 				t.Errorf("done screen %q => want %q", screen, tt.sentence)
 			}
-			for _, bad := range []string{p.ID, "P-0", "Jordan", "Smith", tt.never} {
+			for _, bad := range never {
 				if contains(raw, bad) || contains(screen, bad) {
 					t.Errorf("officer's screen shows %q", bad)
 				}
@@ -397,5 +418,36 @@ func TestOffenseOptions(t *testing.T) {
 	want := append(append(append([]string{""}, p.DivertibleOffenses...), p.ExcludedOffenses...), "other")
 	if !slices.Equal(got, want) {
 		t.Errorf("offense options %v => want %v", got, want)
+	}
+}
+
+// TestReReferralSentenceByRole: only a referrer who may see the matched
+// participant learns a referral is a re-referral (issue 12); a community
+// member never does, whatever the ROI.
+func TestReReferralSentenceByRole(t *testing.T) {
+	tests := []struct {
+		name   string
+		actor  store.Actor
+		covers []string
+		want   string
+	}{
+		{"police, no ROI", officer, nil, ""},
+		{"police, ROI", officer, []string{"police"}, MsgEnrolled},
+		{"provider, no ROI", store.Actor{User: "hh", Role: store.RoleProvider, Agency: "Harbor Housing"}, nil, ""},
+		{"provider, agency ROI", store.Actor{User: "hh", Role: store.RoleProvider, Agency: "Harbor Housing"}, []string{"Harbor Housing"}, MsgEnrolled},
+		{"community, no ROI", store.Actor{User: "cc", Role: store.RoleCommunity}, nil, ""},
+		{"community, ROI naming community", store.Actor{User: "cc", Role: store.RoleCommunity}, []string{"community"}, ""},
+		{"case manager", store.Actor{User: "cm1", Role: store.RoleCaseManager}, nil, MsgEnrolled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newStore(t)
+			p := seedParticipant(t, s, tt.covers...)
+			r := store.Referral{Kind: store.KindCommunity, Person: store.Person{Name: "Jo Example", DOB: p.DOB}}
+			pid, sentence, err := reReferral(context.Background(), s, tt.actor, r, time.Date(2026, 3, 4, 14, 2, 0, 0, time.UTC))
+			if err != nil || pid != p.ID || sentence != tt.want {
+				t.Errorf("reReferral => %q %q %v, want %s %q", pid, sentence, err, p.ID, tt.want)
+			}
+		})
 	}
 }

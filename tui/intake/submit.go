@@ -11,10 +11,12 @@ import (
 )
 
 // reReferral finds the active participant r is a re-referral of and the
-// one sentence the referrer may be told: MsgEnrolled when a valid ROI of
-// the participant covers the referrer's role or agency, else MsgRouted.
-// It returns the participant id (for the record only, never for display)
-// and "" when r matches no one.
+// one sentence the referrer may be told: MsgEnrolled when the referrer may
+// see that participant (store.Visible: identity shown, e.g. a valid ROI
+// covering their role or agency), else "": a referrer who may not see the
+// participant is told exactly what any new referral gets, so nothing
+// reveals that the person is known to LEAD. It returns the participant id
+// (for the record only, never for display) and "" when r matches no one.
 func reReferral(ctx context.Context, s store.Store, actor store.Actor, r store.Referral, now time.Time) (participantID, sentence string, err error) {
 	if r.Person.DOB.IsZero() {
 		return "", "", nil // MatchParticipant needs a date of birth
@@ -34,7 +36,7 @@ func reReferral(ctx context.Context, s store.Store, actor store.Actor, r store.R
 	if store.Sees(actor, rois, now, store.DataIdentity) == store.Shown {
 		return p.ID, MsgEnrolled, nil
 	}
-	return p.ID, MsgRouted, nil
+	return p.ID, "", nil
 }
 
 // checkCmd runs the re-referral check of a draft for the review.

@@ -151,18 +151,16 @@ func (m *Model) drives() bool {
 	return m.joined && m.mt.Status == store.MeetingOpen && m.mt.Facilitator == m.ctx.Actor.User
 }
 
-func canRun(role store.Role) bool { return role == store.RolePM || role == store.RoleSupervisor }
+// canRun, canNote and canAction ask the rule the store enforces
+// (store.MayWrite), so the keys a role is offered match what it may save.
+func canRun(role store.Role) bool { return mayWrite(role, store.WriteRunMeeting) }
 
-func canNote(role store.Role) bool {
-	return role != store.RoleCommunity && role != store.RoleEvaluator
-}
+func canNote(role store.Role) bool { return mayWrite(role, store.WriteMeetingNote) }
 
-func canAction(role store.Role) bool {
-	switch role {
-	case store.RolePM, store.RoleSupervisor, store.RoleCaseManager, store.RoleProvider:
-		return true
-	}
-	return false
+func canAction(role store.Role) bool { return mayWrite(role, store.WriteActionItem) }
+
+func mayWrite(role store.Role, a store.WriteAction) bool {
+	return store.MayWrite(store.Actor{Role: role}, a, store.Relation{}) == nil
 }
 
 // openMeeting returns the open meeting in the lobby list, if any.

@@ -1,9 +1,10 @@
-// Package myreferrals is the police "My referrals" screen (issue 9): every
-// referral the officer made, newest first, with its outcome in plain
-// words, updated live when the OWG decides. It shows only what the
-// visibility rules let police see of their own referrals: never another
-// officer's referral, never the participant a re-referral matched, never
-// case managers' notes.
+// Package myreferrals is the referrer's "My referrals" screen (issues 9
+// and 12: police, providers, community): every referral they made, newest
+// first, with its outcome in plain words, updated live when the OWG
+// decides. It shows only what the visibility rules let a referrer see of
+// their own referrals: never another referrer's referral, never the
+// participant a re-referral matched (unless they may see that
+// participant), never a decision's internal note: only its coded label.
 package myreferrals
 
 import (
@@ -44,15 +45,15 @@ func Items(ctx context.Context, s store.Store, p store.Protocol, actor store.Act
 		if r.ReferrerUser != actor.User || !store.ReferralAccess(actor, r).Allowed() {
 			continue
 		}
-		covers := false
+		sees := false
 		if r.ReReferralOf != "" && r.Status == store.RefNew {
 			rois, err := s.ListROIs(ctx, r.ReReferralOf)
 			if err != nil {
 				return nil, err
 			}
-			covers = store.Sees(actor, rois, now, store.DataIdentity) == store.Shown
+			sees = store.Sees(actor, rois, now, store.DataIdentity) == store.Shown
 		}
-		out = append(out, Item{ID: r.ID, Received: r.Received, Kind: r.Kind, Offense: r.Offense, Status: StatusText(p, r, covers)})
+		out = append(out, Item{ID: r.ID, Received: r.Received, Kind: r.Kind, Offense: r.Offense, Status: StatusText(p, r, sees)})
 	}
 	slices.SortStableFunc(out, func(a, b Item) int {
 		if c := b.Received.Compare(a.Received); c != 0 {
@@ -64,29 +65,36 @@ func Items(ctx context.Context, s store.Store, p store.Protocol, actor store.Act
 }
 
 // StatusText says where a referral stands, in plain words for its
-// referrer. roiCovers tells whether a re-referral's participant has an ROI
-// covering the referrer; only then is "already enrolled in LEAD" said.
-func StatusText(p store.Protocol, r store.Referral, roiCovers bool) string {
-	switch r.Status {
+// referrer: a decision's coded label, never its note. seesParticipant
+// tells whether the referrer may see the participant a re-referral
+// matched; only then is "already enrolled in LEAD" said. Otherwise a
+// re-referral reads exactly as a new referral of the same facts would
+// (received, or screened out), so nothing tells the referrer that the
+// person is known to LEAD.
+func StatusText(p store.Protocol, r store.Referral, seesParticipant bool) string {
+	if r.Status == store.RefNew && r.ReReferralOf != "" && seesParticipant {
+		return "already enrolled in LEAD"
+	}
+	o := store.ReferrerView(p, r, seesParticipant)
+	why := common.Line(o.Reason)
+	switch o.Status {
 	case store.RefNew:
-		switch {
-		case r.ReReferralOf != "" && roiCovers:
-			return "already enrolled in LEAD"
-		case r.ReReferralOf != "":
-			return "routed to case management"
-		}
 		return "received"
 	case store.RefScreenedOut:
-		return "screened out: " + store.ScreenOutMessage(p, r, r.Reason)
+		return "screened out: " + why
 	case store.RefWaitlisted:
-		if r.WaitlistPos > 0 {
-			return fmt.Sprintf("waitlisted, position %d", r.WaitlistPos)
+		s := "waitlisted"
+		if why != "" {
+			s += ": " + why
 		}
-		return "waitlisted"
+		if r.WaitlistPos > 0 {
+			s += fmt.Sprintf(", position %d", r.WaitlistPos)
+		}
+		return s
 	case store.RefAccepted:
 		return "accepted and enrolled"
 	case store.RefDeclined:
-		if why := common.Line(r.Reason); why != "" {
+		if why != "" {
 			return "declined: " + why
 		}
 		return "declined"

@@ -112,14 +112,21 @@ func TestStatusText(t *testing.T) {
 		covers bool
 		want   string
 	}{
-		{store.Referral{Status: store.RefNew}, false, "received"},
-		{store.Referral{Status: store.RefNew, ReReferralOf: "P-0001"}, false, "routed to case management"},
+		{store.Referral{Status: store.RefNew, Kind: store.KindSocialContact}, false, "received"},
+		// a re-referral reads as a new referral would, unless the referrer may see the participant
+		{store.Referral{Status: store.RefNew, ReReferralOf: "P-0001", Kind: store.KindSocialContact}, false, "received"},
+		{store.Referral{Status: store.RefNew, ReReferralOf: "P-0001", Kind: store.KindArrestDiversion, Offense: "dui"}, false, "screened out: DUI is excluded by this site's protocol"},
 		{store.Referral{Status: store.RefNew, ReReferralOf: "P-0001"}, true, "already enrolled in LEAD"},
 		{store.Referral{Status: store.RefScreenedOut, Reason: store.ScreenExcluded, Offense: "dui"}, false, "screened out: DUI is excluded by this site's protocol"},
 		{store.Referral{Status: store.RefScreenedOut, Reason: store.ScreenAge}, false, "screened out: under 18 on the day of referral"},
 		{store.Referral{Status: store.RefWaitlisted, WaitlistPos: 4}, false, "waitlisted, position 4"},
+		{store.Referral{Status: store.RefWaitlisted, WaitlistPos: 4, Reason: "capacity", DecisionNote: "cm-only"}, false, "waitlisted: No case-management capacity right now, position 4"},
 		{store.Referral{Status: store.RefAccepted, ParticipantID: "P-0009"}, false, "accepted and enrolled"},
-		{store.Referral{Status: store.RefDeclined, Reason: "lives out of the area\x1b[2J"}, false, "declined: lives out of the area"},
+		// a decision's note never reaches the referrer: the coded label only;
+		// a free-text reason stored before codes is code "other"
+		{store.Referral{Status: store.RefDeclined, Reason: "lives out of the area\x1b[2J"}, false, "declined: Other reason"},
+		{store.Referral{Status: store.RefDeclined, Reason: "capacity", DecisionNote: "active psychosis, referred to inpatient psych"}, false, "declined: No case-management capacity right now"},
+		{store.Referral{Status: store.RefDeclined}, false, "declined"},
 		{store.Referral{Status: store.RefWithdrawn}, false, "withdrawn"},
 	}
 	for _, tt := range tests {
@@ -159,7 +166,6 @@ func TestScreenLiveUpdate(t *testing.T) {
 			return strings.Contains(squeeze(buf.String()), squeeze(s))
 		}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
 	}
-	wait("routed to case management")
 	wait("screened out: DUI is excluded by this site's protocol")
 
 	// the OWG decides: waitlisted, then accepted
@@ -182,9 +188,45 @@ func TestScreenLiveUpdate(t *testing.T) {
 	buf.Write(rest)
 	screen := ansi.Strip(fm.c.View())
 	golden.RequireEqual(t, screen)
-	for _, bad := range []string{f.theirs.ID, "P-0", "Jordan", "Smith", "Secret", "Other Person", "cm-only", "officer2"} {
+	for _, bad := range []string{f.theirs.ID, "P-0", "Jordan", "Smith", "Secret", "Other Person", "cm-only", "officer2", "routed", "enrolled in LEAD"} {
 		if strings.Contains(screen, bad) || strings.Contains(squeeze(buf.String()), squeeze(bad)) {
 			t.Errorf("My referrals shows %q", bad)
+		}
+	}
+}
+
+// TestDeclineNoteNeverReachesReferrer is the door of issue 12: the pm
+// declines an officer's referral with a clinical note; the officer's My
+// referrals shows the coded label, never the note.
+func TestDeclineNoteNeverReachesReferrer(t *testing.T) {
+	f := seed(t)
+	ctx := context.Background()
+	const note = "active psychosis, referred to inpatient psych"
+	if _, err := f.s.DecideReferral(ctx, pm, f.mine.ID, store.ReferralDecision{Status: store.RefDeclined, Code: "capacity", Note: note}); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []store.Actor{officer, {User: "officer1", Role: store.RoleCommunity}} {
+		items, err := myreferrals.Items(ctx, f.s, store.DefaultProtocol(), a, fixedNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		for _, it := range items {
+			if it.ID == f.mine.ID {
+				got = it.Status
+			}
+		}
+		if got != "declined: No case-management capacity right now" {
+			t.Errorf("%s: %s => %q, want the coded label only", a.Role, f.mine.ID, got)
+		}
+		m := myreferrals.New(newCtx(f.s, a))
+		msg := m.Init()()
+		m, _ = m.Update(msg)
+		for range 4 {
+			m, _ = m.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+		}
+		if v := ansi.Strip(m.View()); strings.Contains(v, "psychosis") || !strings.Contains(v, "declined: No case-management") {
+			t.Errorf("%s: My referrals =>\n%s\nwant the label and never the note", a.Role, v)
 		}
 	}
 }

@@ -71,7 +71,7 @@ type DecideInput struct {
 
 // Override reports whether the decision goes against the ranking:
 // accepting a waitlisted referral over higher-ranked ones, or declining
-// one that was offered a slot.
+// or waitlisting one that was offered a slot.
 func (in DecideInput) Override() bool {
 	if in.Ranked == nil {
 		return false
@@ -79,10 +79,21 @@ func (in DecideInput) Override() bool {
 	switch in.Verb {
 	case Accept:
 		return in.Ranked.Decision == store.DecisionWaitlist
-	case Decline:
+	case Decline, Waitlist:
 		return in.Ranked.Decision == store.DecisionOffer
 	}
 	return false
+}
+
+// status is the referral status the verb records.
+func (v Verb) status() store.ReferralStatus {
+	switch v {
+	case Accept:
+		return store.RefAccepted
+	case Waitlist:
+		return store.RefWaitlisted
+	}
+	return store.RefDeclined
 }
 
 // DecidedMsg reports a decision saved by the store, or why it was refused.
@@ -91,7 +102,13 @@ type DecidedMsg struct {
 	Verb     Verb
 	Referral store.Referral // as stored
 	Override bool
-	Reason   string
+	// Code is the decision's coded reason and Label its plain label (what
+	// the referrer and the meeting record read).
+	Code  string
+	Label string
+	// Note is the internal note: for the pm, supervisors and case
+	// managers, never written to the meeting record.
+	Note string
 	// CaseManager is who takes an accepted referral.
 	CaseManager string
 	// MeetingID is the meeting the decision was taken in ("" outside one).
@@ -100,7 +117,8 @@ type DecidedMsg struct {
 }
 
 // Text is the decision as one line for the meeting record and the
-// status line (ids and codes only: no names).
+// status line (ids and the coded label only: no names, never the note,
+// which everyone at the meeting would read).
 func (d DecidedMsg) Text() string {
 	r := d.Referral
 	var s string
@@ -121,8 +139,8 @@ func (d DecidedMsg) Text() string {
 	if d.Override {
 		s += " (override)"
 	}
-	if d.Reason != "" {
-		s += ": " + common.Line(d.Reason)
+	if d.Label != "" {
+		s += ": " + common.Line(d.Label)
 	}
 	return s
 }
@@ -139,7 +157,8 @@ type Decide struct {
 
 type decideVals struct {
 	caseManager string
-	reason      string
+	code        string
+	reason      string // the note
 }
 
 // NewDecide starts a decision. When nothing needs asking (a waitlist, a
@@ -168,18 +187,35 @@ func NewDecide(ctx *common.Ctx, in DecideInput, width int) (*Decide, tea.Cmd) {
 		fields = append(fields, huh.NewSelect[string]().Title("Case manager for "+in.Referral.ID).
 			Options(opts...).Value(&d.vals.caseManager))
 	}
-	if needsReason {
-		title := "Reason to decline " + in.Referral.ID
-		if in.Override() {
-			title = "Override reason for " + in.Referral.ID + " (audited)"
+	coded := needsReason && in.Verb != Accept
+	if coded {
+		reasons := ctx.Protocol.Reasons(in.Verb.status())
+		opts := make([]huh.Option[string], 0, len(reasons)+1)
+		for _, r := range reasons {
+			opts = append(opts, huh.NewOption(common.Line(r.Label), r.Code))
 		}
-		fields = append(fields, huh.NewInput().Title(title).Value(&d.vals.reason).
-			Validate(func(s string) error {
+		if !slices.ContainsFunc(reasons, func(r store.DecisionReason) bool { return r.Code == store.ReasonOther }) {
+			opts = append(opts, huh.NewOption("Other reason", store.ReasonOther))
+		}
+		d.vals.code = opts[0].Value
+		title := "Reason to " + string(in.Verb) + " " + in.Referral.ID + " (the referrer reads this)"
+		fields = append(fields, huh.NewSelect[string]().Title(title).Options(opts...).Value(&d.vals.code))
+	}
+	if needsReason {
+		title := "Internal note (optional; never shown to the referrer)"
+		if in.Override() {
+			title = "Override reason for " + in.Referral.ID + " (audited; never shown to the referrer)"
+		}
+		input := huh.NewInput().Title(title).Value(&d.vals.reason)
+		if in.Verb == Accept {
+			input = input.Validate(func(s string) error {
 				if strings.TrimSpace(s) == "" {
 					return errors.New("a reason is required")
 				}
 				return nil
-			}))
+			})
+		}
+		fields = append(fields, input)
 	}
 	if len(fields) == 0 {
 		return nil, d.runCmd()
@@ -217,10 +253,11 @@ func decidedErrCmd(in DecideInput, err error) tea.Cmd {
 // runCmd returns the command that records the decision.
 func (d *Decide) runCmd() tea.Cmd {
 	c, in := d.ctx, d.in
-	cm, reason := d.vals.caseManager, strings.TrimSpace(d.vals.reason)
+	cm, code, note := d.vals.caseManager, d.vals.code, strings.TrimSpace(store.CleanLine(d.vals.reason))
+	label, _ := c.Protocol.ReasonLabel(in.Verb.status(), code)
 	return func() tea.Msg {
-		out := DecidedMsg{ID: in.Referral.ID, Verb: in.Verb, Override: in.Override(), Reason: reason, MeetingID: in.MeetingID}
-		dec := store.ReferralDecision{Reason: reason, Override: out.Override, MeetingID: in.MeetingID}
+		out := DecidedMsg{ID: in.Referral.ID, Verb: in.Verb, Override: in.Override(), Code: code, Label: label, Note: note, MeetingID: in.MeetingID}
+		dec := store.ReferralDecision{Code: code, Note: note, Override: out.Override, MeetingID: in.MeetingID}
 		switch in.Verb {
 		case Accept:
 			dec.Status = store.RefAccepted

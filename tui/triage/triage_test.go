@@ -119,8 +119,8 @@ func TestAcceptWaitlistedIsOverrideWithReason(t *testing.T) {
 	tm.Send(keyEnter)
 	probe.WaitText(t, "saved: R-0003 accepted, case manager cy")
 	r := getRef(t, site.Store, "R-0003")
-	if r.Status != store.RefAccepted || !r.Override || r.Reason != "imminent eviction" {
-		t.Errorf("R-0003 => %s override=%v reason=%q, want an accepted override with its reason", r.Status, r.Override, r.Reason)
+	if r.Status != store.RefAccepted || !r.Override || r.DecisionNote != "imminent eviction" {
+		t.Errorf("R-0003 => %s override=%v note=%q, want an accepted override with its reason", r.Status, r.Override, r.DecisionNote)
 	}
 }
 
@@ -129,13 +129,25 @@ func TestDeclineOfferedIsOverride(t *testing.T) {
 	tm, probe := run(t, site.Ctx(triagetest.Actor("ana")), 80, 24)
 	probe.WaitText(t, "Why this rank: R-0001")
 	tm.Send(keyRune('d'))
-	probe.WaitText(t, "┃ Override reason for R-0001")
-	tm.Type("moved out of county")
-	probe.WaitText(t, "moved out of county")
+	// the coded reason the referrer reads, picked from the protocol's list
+	probe.WaitText(t, "┃ Reason to decline R-0001 (the referrer reads this)", "> No case-management capacity right now")
+	tm.Send(keyDown)
+	tm.Send(keyDown)
+	probe.WaitText(t, "> Outside the LEAD service area")
 	tm.Send(keyEnter)
-	probe.WaitText(t, "saved: R-0001 declined (override): moved out of county")
-	if r := getRef(t, site.Store, "R-0001"); r.Status != store.RefDeclined || !r.Override {
-		t.Errorf("R-0001 => %s override=%v, want declined override", r.Status, r.Override)
+	// then the override's note, for staff only
+	probe.WaitText(t, "┃ Override reason for R-0001")
+	tm.Type("active psychosis, referred to inpatient psych")
+	probe.WaitText(t, "inpatient psych")
+	tm.Send(keyEnter)
+	// the status line (and a meeting's record) carry the label, never the note
+	screen := probe.WaitText(t, "saved: R-0001 declined (override): Outside the LEAD service area")
+	if strings.Contains(screen, "psychosis") {
+		t.Errorf("the decision line shows the note:\n%s", screen)
+	}
+	if r := getRef(t, site.Store, "R-0001"); r.Status != store.RefDeclined || !r.Override || r.Reason != "outside_area" ||
+		r.DecisionNote != "active psychosis, referred to inpatient psych" {
+		t.Errorf("R-0001 => %s override=%v code=%q note=%q, want a declined override, coded, with its note", r.Status, r.Override, r.Reason, r.DecisionNote)
 	}
 }
 
@@ -201,10 +213,11 @@ func TestPoliceSeeOwnReferralsOnly(t *testing.T) {
 }
 
 func TestOtherRolesNotShared(t *testing.T) {
-	for _, who := range []string{"pat", "cc"} {
+	for _, tt := range []struct{ who, want string }{{"pat", store.NotShared}, {"cc", "Your referrals"}} {
 		site := triagetest.New(t)
-		_, probe := run(t, site.Ctx(triagetest.Actor(who)), 80, 24)
-		screen := probe.WaitText(t, store.NotShared)
+		_, probe := run(t, site.Ctx(triagetest.Actor(tt.who)), 80, 24)
+		screen := probe.WaitText(t, tt.want)
+		who := tt.who
 		if strings.Contains(screen, "R-0001") {
 			t.Errorf("%s => must not list referrals:\n%s", who, screen)
 		}
@@ -216,9 +229,26 @@ func TestReloadsOnChange(t *testing.T) {
 	tm, probe := run(t, site.Ctx(triagetest.Actor("bo")), 80, 24)
 	probe.WaitText(t, "Why this rank: R-0001")
 	if _, err := site.Store.DecideReferral(context.Background(), triagetest.Actor("ana"), "R-0002",
-		store.ReferralDecision{Status: store.RefDeclined, Reason: "moved", Override: true}); err != nil {
+		store.ReferralDecision{Status: store.RefDeclined, Code: "outside_area", Note: "moved", Override: true}); err != nil {
 		t.Fatal(err)
 	}
 	tm.Send(tui.ChangedMsg{Changes: []store.Change{{Kind: "referral", ID: "R-0002"}}})
 	probe.WaitFor(t, "R-0002 gone", func(s string) bool { return !strings.Contains(s, "R-0002") && strings.Contains(s, "R-0003") })
+}
+
+// Waitlisting a referral the ranking offers a slot is an override: it
+// takes a coded reason like a decline (issue 12).
+func TestWaitlistOfferedIsOverride(t *testing.T) {
+	site := triagetest.New(t)
+	tm, probe := run(t, site.Ctx(triagetest.Actor("ana")), 80, 24)
+	probe.WaitText(t, "Why this rank: R-0001")
+	tm.Send(keyRune('w'))
+	probe.WaitText(t, "┃ Reason to waitlist R-0001 (the referrer reads this)", "> No case-management capacity right now")
+	tm.Send(keyEnter)
+	probe.WaitText(t, "┃ Override reason for R-0001")
+	tm.Send(keyEnter)
+	probe.WaitText(t, "saved: R-0001 waitlisted")
+	if r := getRef(t, site.Store, "R-0001"); r.Status != store.RefWaitlisted || !r.Override || r.Reason != "capacity" {
+		t.Errorf("R-0001 => %s override=%v code=%q, want a waitlisted override coded capacity", r.Status, r.Override, r.Reason)
+	}
 }

@@ -45,19 +45,15 @@ func (m *Model) rows() []common.Row {
 	var rows []common.Row
 	if m.mode == modeOwn {
 		for _, r := range m.d.own {
-			text := fmt.Sprintf("%-7s %-10s %-9s %s", r.ID, store.FormatDate(r.Received), shortKind(r.Kind), r.Status)
-			switch {
-			case r.Status == store.RefWaitlisted && r.WaitlistPos > 0:
+			// what a referrer may read: the coded label, never the note; a
+			// re-referral reads as a new referral would
+			o := store.ReferrerView(m.ctx.Protocol, r, false)
+			text := fmt.Sprintf("%-7s %-10s %-9s %s", r.ID, store.FormatDate(r.Received), shortKind(r.Kind), o.Status)
+			if o.Reason != "" {
+				text += ": " + common.Line(o.Reason)
+			}
+			if o.Status == store.RefWaitlisted && r.WaitlistPos > 0 {
 				text += fmt.Sprintf(" #%d", r.WaitlistPos)
-			case r.Status == store.RefNew:
-				if ok, reason := store.Eligibility(m.ctx.Protocol, r); !ok {
-					text = fmt.Sprintf("%-7s %-10s %-9s %s: %s", r.ID, store.FormatDate(r.Received), shortKind(r.Kind), store.RefScreenedOut,
-						store.ScreenOutMessage(m.ctx.Protocol, r, reason))
-				}
-			case r.Status == store.RefScreenedOut || r.Status == store.RefDeclined:
-				if r.Reason != "" && r.Status == store.RefScreenedOut {
-					text += ": " + store.ScreenOutMessage(m.ctx.Protocol, r, r.Reason)
-				}
 			}
 			rows = append(rows, common.Row{Key: r.ID, Text: text})
 		}
