@@ -436,7 +436,8 @@ func TestReReferralSentenceByRole(t *testing.T) {
 		{"provider, no ROI", store.Actor{User: "hh", Role: store.RoleProvider, Agency: "Harbor Housing"}, nil, ""},
 		{"provider, agency ROI", store.Actor{User: "hh", Role: store.RoleProvider, Agency: "Harbor Housing"}, []string{"Harbor Housing"}, MsgEnrolled},
 		{"community, no ROI", store.Actor{User: "cc", Role: store.RoleCommunity}, nil, ""},
-		{"community, ROI naming community", store.Actor{User: "cc", Role: store.RoleCommunity}, []string{"community"}, ""},
+		// an ROI cannot name the community role; one naming their agency still tells them nothing
+		{"community, ROI naming their agency", store.Actor{User: "cc", Role: store.RoleCommunity, Agency: "Harbor Housing"}, []string{"Harbor Housing"}, ""},
 		{"case manager", store.Actor{User: "cm1", Role: store.RoleCaseManager}, nil, MsgEnrolled},
 	}
 	for _, tt := range tests {
