@@ -1,7 +1,6 @@
 package sshserve
 
 import (
-	"github.com/charmbracelet/ssh"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -28,16 +27,4 @@ func cipherAlgorithms() []string {
 // own MAC).
 func macAlgorithms() []string {
 	return []string{gossh.HMACSHA256ETM, gossh.HMACSHA256}
-}
-
-// serverConfig is the per-connection base config: charmbracelet/ssh adds
-// the host key and the authentication callbacks to it.
-func serverConfig(postQuantum bool) func(ssh.Context) *gossh.ServerConfig {
-	return func(ssh.Context) *gossh.ServerConfig {
-		c := &gossh.ServerConfig{}
-		c.KeyExchanges = kexAlgorithms(postQuantum)
-		c.Ciphers = cipherAlgorithms()
-		c.MACs = macAlgorithms()
-		return c
-	}
 }
