@@ -53,7 +53,8 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 	m := s.hub.register(actor, s.cfg.Now(), stop)
 	defer s.hub.unregister(m)
 
-	in := newInputTracker(sess, cancel)
+	guard := newInputGuard(sess)
+	in := newInputTracker(guard, cancel)
 	model := &guardModel{
 		inner: s.cfg.NewModel(tui.Options{
 			// Store calls made for the session end with its connection (a
@@ -127,7 +128,7 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 			why = "quit"
 		}
 	}
-	s.log.Info("session end", "user", u.Name, "addr", addr, "reason", why, "duration", time.Since(start).Round(time.Millisecond))
+	s.log.Info("session end", "user", u.Name, "addr", addr, "reason", why, "duration", time.Since(start).Round(time.Millisecond), "input_dropped", guard.dropped.Load())
 	_ = sess.Exit(code)
 }
 
