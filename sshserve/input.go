@@ -75,7 +75,7 @@ type inputGuard struct {
 	lastRead  time.Time
 	pauseDue  bool
 	dropped   atomic.Int64 // bytes dropped, for the session log
-	pauseSeen int   // pauses taken, for tests
+	pauseSeen int          // pauses taken, for tests
 }
 
 func newInputGuard(r io.Reader) *inputGuard {
