@@ -189,6 +189,11 @@ func TestProtocol(t *testing.T) {
 	good := filepath.Join(t.TempDir(), "p.toml")
 	os.WriteFile(good, []byte("minimum_age = 21\n"), 0o600)
 	want(t, owg(t, nil, "protocol", "check", good), 0, "ok")
+	// 40 KB of nested inline tables exhausted memory (and the command then
+	// ignored SIGTERM): refused before parsing (issue 13).
+	nested := filepath.Join(t.TempDir(), "p.toml")
+	os.WriteFile(nested, []byte("x = "+strings.Repeat("{a=", 10000)+"1"+strings.Repeat("}", 10000)+"\n"), 0o600)
+	want(t, owg(t, nil, "protocol", "check", nested), 1, "line 1: nested more than 8 levels deep")
 }
 
 func TestReferralImportAllOrNothing(t *testing.T) {
