@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -114,4 +115,27 @@ func skipTOMLString(s []byte) (n, lines int) {
 		}
 	}
 	return len(s), lines
+}
+
+// ErrFileTooLarge is the error of ReadFileLimit for a file over its bound.
+var ErrFileTooLarge = errors.New("file too large")
+
+// ReadFileLimit reads the file at path, failing with ErrFileTooLarge (and
+// without reading further) when it holds more than limit bytes: for the
+// small files owg reads whole (public and encryption key files, host keys),
+// so that a wrong path (a disk image, /dev/zero) fails at once.
+func ReadFileLimit(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: %w (over %d KiB)", path, ErrFileTooLarge, limit>>10)
+	}
+	return data, nil
 }

@@ -93,3 +93,30 @@ func BenchmarkParseProtocolAtBounds(b *testing.B) {
 		_, _ = ParseProtocol(data)
 	}
 }
+
+func TestReadFileLimit(t *testing.T) {
+	dir := t.TempDir()
+	small := filepath.Join(dir, "small")
+	os.WriteFile(small, []byte("0123456789"), 0o600)
+	if b, err := ReadFileLimit(small, 10); err != nil || string(b) != "0123456789" {
+		t.Errorf("10 bytes at limit 10 => %q, %v", b, err)
+	}
+	if _, err := ReadFileLimit(small, 9); !errors.Is(err, ErrFileTooLarge) {
+		t.Errorf("10 bytes at limit 9 => %v, want ErrFileTooLarge", err)
+	}
+	huge := filepath.Join(dir, "huge")
+	f, err := os.Create(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(1 << 40); err != nil {
+		t.Skipf("no sparse file here: %v", err)
+	}
+	f.Close()
+	if _, err := ReadFileLimit(huge, 4<<10); !errors.Is(err, ErrFileTooLarge) {
+		t.Errorf("1 TiB at limit 4 KiB => %v, want ErrFileTooLarge", err)
+	}
+	if _, err := ReadFileLimit(filepath.Join(dir, "none"), 1); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file => %v, want not exist", err)
+	}
+}
