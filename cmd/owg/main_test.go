@@ -165,6 +165,7 @@ func TestUsageExitCodes(t *testing.T) {
 		{"--data", dir, "serve", "--listen", "127.0.0.1:0", "--idle-timeout", "-1s"},
 		{"--data", dir, "serve", "--listen", "127.0.0.1:0", "--idle-timeout", "0"},
 		{"--data", dir, "serve", "--listen", "127.0.0.1:0", "--max-sessions", "0"},
+		{"--data", dir, "serve", "--listen", "127.0.0.1:0", "--handshake-timeout", "0"},
 	} {
 		if r := owg(t, nil, args...); r.code != 2 {
 			t.Errorf("%v: %s, want exit 2", args, r)
