@@ -402,3 +402,27 @@ func TestUnknownKeyRejectedDuringAuthWithBanner(t *testing.T) {
 		t.Errorf("logins %+v => want alice's", logins)
 	}
 }
+
+// An ended session's program is freed at once: a tea.Tick in the notices
+// kept each one (24 MiB of screen buffers at 500x200) alive for a minute,
+// so a user reconnecting in a loop grew the server by that much per login.
+func TestEndedSessionsFreeTheirScreens(t *testing.T) {
+	e, keys := newDemoEnv(t, nil)
+	var after []int64
+	for range 3 {
+		c, err := e.openSized(keys["keisha"], 4294967295, 4294967295)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, waitLong, "a first frame", func() bool { return c.out.len() > 1500 })
+		c.out.settle(2*actionQuiet, 3*time.Second)
+		c.close()
+		eventually(t, waitLong, "session ended", func() bool { return len(e.srv.Sessions()) == 0 })
+		after = append(after, heapInUse())
+	}
+	t.Logf("heap in use after each of 3 sessions at %dx%d: %.1f, %.1f, %.1f MiB", MaxWidth, MaxHeight,
+		float64(after[0])/(1<<20), float64(after[1])/(1<<20), float64(after[2])/(1<<20))
+	if grew := after[2] - after[0]; grew > 8<<20 {
+		t.Errorf("heap grew %d MiB over two more ended sessions => want ended sessions freed", grew>>20)
+	}
+}
