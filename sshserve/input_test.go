@@ -140,7 +140,7 @@ func (r *reads) Read(p []byte) (int, error) {
 // After a pause longer than the decoder's escape timeout, a lone ESC was
 // the Escape key, for the guard as for the decoder: what follows is text.
 func TestInputGuardForgetsSequencesAfterAGap(t *testing.T) {
-	digits := strings.Repeat("1", maxInputSeq+100)
+	digits := strings.Repeat("1", 2*maxInputSeq)
 	g := newInputGuard(&reads{chunks: []string{"\x1b", "[" + digits + "A"}})
 	g.sleep = func(time.Duration) {}
 	clock := testNow
