@@ -25,11 +25,8 @@ const (
 	// maxInputBurst is how much input may pass without a pause long enough
 	// for the decoder's escape timeout to flush whatever it holds.
 	maxInputBurst = 64 << 10
-	// inputPause is that pause: twice the decoder's escape timeout.
-	inputPause = 2 * decoderEscTimeout
-	// decoderEscTimeout is the decoder's escape timeout
-	// (ultraviolet.DefaultEscTimeout).
-	decoderEscTimeout = 50 * time.Millisecond
+	// inputPause is that pause: twice the decoder's 50 ms escape timeout.
+	inputPause = 100 * time.Millisecond
 )
 
 type inputState int
@@ -111,14 +108,7 @@ func (g *inputGuard) Read(p []byte) (int, error) {
 			}
 			n, err := g.r.Read(g.raw[:])
 			now := g.now()
-			gap := now.Sub(g.lastRead)
-			if gap >= decoderEscTimeout {
-				// The decoder has given up on any sequence it held (a lone
-				// ESC is the Escape key): so does the guard. A paste stays
-				// open, as it does in the decoder.
-				g.st, g.seqLen, g.dropping = inGround, 0, false
-			}
-			if gap >= inputPause {
+			if now.Sub(g.lastRead) >= inputPause {
 				g.burst = 0 // the decoder has flushed during the gap
 			}
 			g.lastRead = now

@@ -124,29 +124,3 @@ func TestEndlessPasteAndSequenceOverSSH(t *testing.T) {
 	c.send("x")
 	eventually(t, 30*time.Second, "the key after it all", func() bool { return e.probe.has("lee", isKey("x")) })
 }
-
-// reads returns each chunk from its own Read.
-type reads struct{ chunks []string }
-
-func (r *reads) Read(p []byte) (int, error) {
-	if len(r.chunks) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, r.chunks[0])
-	r.chunks = r.chunks[1:]
-	return n, nil
-}
-
-// After a pause longer than the decoder's escape timeout, a lone ESC was
-// the Escape key, for the guard as for the decoder: what follows is text.
-func TestInputGuardForgetsSequencesAfterAGap(t *testing.T) {
-	digits := strings.Repeat("1", 2*maxInputSeq)
-	g := newInputGuard(&reads{chunks: []string{"\x1b", "[" + digits + "A"}})
-	g.sleep = func(time.Duration) {}
-	clock := testNow
-	g.now = func() time.Time { clock = clock.Add(time.Second); return clock }
-	out, err := io.ReadAll(g)
-	if err != nil || string(out) != "\x1b["+digits+"A" {
-		t.Errorf("ESC, a second, then [%d digits => %d bytes passed, %v; want all of it (typed text)", len(digits), len(out), err)
-	}
-}
