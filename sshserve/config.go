@@ -23,8 +23,12 @@ const (
 	DefaultRateBurst     = 30
 	DefaultFPS           = 20
 	// DefaultHandshakeTimeout closes a connection that has not finished
-	// signing in this long after it connected.
-	DefaultHandshakeTimeout = 10 * time.Second
+	// signing in this long after it connected. OpenSSH asks for a key's
+	// passphrase (and a security key waits for its touch) inside
+	// authentication, after the server has accepted the key: with 10 s a
+	// person still typing their passphrase was cut off ("Connection
+	// closed"). OpenSSH's own LoginGraceTime is 120 s.
+	DefaultHandshakeTimeout = 30 * time.Second
 	// DefaultMaxPreAuth and DefaultMaxPreAuthPerAddr cap connections still
 	// signing in, in total and per remote address (OpenSSH's MaxStartups
 	// idea): a flood of silent connections cannot use up the process's
