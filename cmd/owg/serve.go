@@ -42,7 +42,7 @@ directory say how to join it over SSH instead.`,
 				return usagef("--idle-timeout: %s: want a positive duration, e.g. 15m", idle)
 			}
 			if handshake <= 0 {
-				return usagef("--handshake-timeout: %s: want a positive duration, e.g. 10s", handshake)
+				return usagef("--handshake-timeout: %s: want a positive duration, e.g. 30s", handshake)
 			}
 			if maxSessions <= 0 {
 				return usagef("--max-sessions: %d: want at least 1", maxSessions)
