@@ -22,6 +22,19 @@ const (
 	DefaultRatePerSecond = 1.0
 	DefaultRateBurst     = 30
 	DefaultFPS           = 20
+	// DefaultHandshakeTimeout closes a connection that has not finished
+	// signing in this long after it connected. OpenSSH asks for a key's
+	// passphrase (and a security key waits for its touch) inside
+	// authentication, after the server has accepted the key: with 10 s a
+	// person still typing their passphrase was cut off ("Connection
+	// closed"). OpenSSH's own LoginGraceTime is 120 s.
+	DefaultHandshakeTimeout = 30 * time.Second
+	// DefaultMaxPreAuth and DefaultMaxPreAuthPerAddr cap connections still
+	// signing in, in total and per remote address (OpenSSH's MaxStartups
+	// idea): a flood of silent connections cannot use up the process's
+	// file descriptors or keep a real sign-in out.
+	DefaultMaxPreAuth        = 64
+	DefaultMaxPreAuthPerAddr = 16
 )
 
 // Config configures a Server. Only Store is required, and DataDir or
@@ -38,6 +51,16 @@ type Config struct {
 	// (DefaultIdleTimeout; negative disables it). Keepalives and other
 	// traffic that is not input do not count.
 	IdleTimeout time.Duration
+	// HandshakeTimeout closes a connection that has not finished SSH key
+	// exchange and authentication this long after it connected
+	// (DefaultHandshakeTimeout; negative disables it).
+	HandshakeTimeout time.Duration
+	// MaxPreAuth and MaxPreAuthPerAddr cap the connections that have not
+	// finished authenticating, in total and per remote IP address
+	// (DefaultMaxPreAuth, DefaultMaxPreAuthPerAddr); further connections
+	// are closed at once.
+	MaxPreAuth        int
+	MaxPreAuthPerAddr int
 	// MaxSessions caps concurrent sessions (DefaultMaxSessions); extra
 	// sessions are refused with a one-line message.
 	MaxSessions int
@@ -89,6 +112,15 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.IdleTimeout == 0 {
 		c.IdleTimeout = DefaultIdleTimeout
+	}
+	if c.HandshakeTimeout == 0 {
+		c.HandshakeTimeout = DefaultHandshakeTimeout
+	}
+	if c.MaxPreAuth <= 0 {
+		c.MaxPreAuth = DefaultMaxPreAuth
+	}
+	if c.MaxPreAuthPerAddr <= 0 {
+		c.MaxPreAuthPerAddr = DefaultMaxPreAuthPerAddr
 	}
 	if c.MaxSessions <= 0 {
 		c.MaxSessions = DefaultMaxSessions

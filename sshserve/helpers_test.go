@@ -57,7 +57,10 @@ func newTestEnv(tb testing.TB, mod func(*Config)) *testEnv {
 		RatePerSecond: 1000,
 		RateBurst:     1000,
 		MaxSessions:   200,
-		Now:           func() time.Time { return testNow },
+		// Tests open dozens of connections at once from one address.
+		MaxPreAuth:        200,
+		MaxPreAuthPerAddr: 200,
+		Now:               func() time.Time { return testNow },
 	}
 	if testing.Verbose() {
 		cfg.Logger = log.New(testWriter{tb})

@@ -11,12 +11,17 @@ import (
 	"path/filepath"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/leadtable/owg/store"
 )
+
+// maxHostKeyBytes bounds a host key file (an ed25519 key is about 400 bytes).
+const maxHostKeyBytes = 64 << 10
 
 // loadOrCreateHostKey reads the host key at path, creating an ed25519 key
 // there (0600, with a .pub beside it) when none exists.
 func loadOrCreateHostKey(path string) (gossh.Signer, error) {
-	b, err := os.ReadFile(path)
+	b, err := store.ReadFileLimit(path, maxHostKeyBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		b, err = createHostKey(path)
 	}
@@ -46,7 +51,7 @@ func createHostKey(path string) ([]byte, error) {
 	// O_EXCL: two servers starting at once never overwrite each other's key.
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, fs.ErrExist) {
-		return os.ReadFile(path)
+		return store.ReadFileLimit(path, maxHostKeyBytes)
 	}
 	if err != nil {
 		return nil, err

@@ -36,6 +36,7 @@ type Server struct {
 	signer  gossh.Signer
 	hub     *hub
 	limiter *rateLimiter
+	preAuth *preAuthLimiter
 	unsub   func()
 
 	mu       sync.Mutex
@@ -62,6 +63,7 @@ func New(cfg Config) (*Server, error) {
 		signer:  signer,
 		hub:     newHub(),
 		limiter: newRateLimiter(cfg.RatePerSecond, cfg.RateBurst),
+		preAuth: newPreAuthLimiter(cfg.MaxPreAuth, cfg.MaxPreAuthPerAddr),
 	}
 	// wish.WithMiddleware(a, b, c): c runs first. Recovery is last so it
 	// wraps everything; identity and the pty check run just before the
@@ -70,7 +72,16 @@ func New(cfg Config) (*Server, error) {
 		wish.WithAddress(cfg.Listen),
 		wish.WithVersion("owg"),
 		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
-		func(srv *ssh.Server) error { srv.ServerConfigCallback = serverConfig(cfg.PostQuantumKex); return nil },
+		func(srv *ssh.Server) error {
+			srv.ServerConfigCallback = s.serverConfig
+			srv.ConnCallback = s.acceptConn
+			// Only session channels, screened; no global requests
+			// (tcpip-forward and the like are answered false), no port
+			// forwarding channels.
+			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel}
+			srv.RequestHandlers = map[string]ssh.RequestHandler{}
+			return nil
+		},
 		wish.WithPublicKeyAuth(publicKeyHandler),
 		wish.WithMiddleware(
 			s.program(),

@@ -43,33 +43,6 @@ func denials(t *testing.T, e *testEnv, subject string) []store.AuditEvent {
 	return evs
 }
 
-func TestUnknownKeyRefusedAndAudited(t *testing.T) {
-	e := newTestEnv(t, nil)
-	e.addUser("alice", store.RoleCaseManager, true)
-	stranger := newKey(t)
-	fp := gossh.FingerprintSHA256(stranger.PublicKey())
-
-	c := e.open(stranger, true)
-	defer c.close()
-	if code := c.wait(t, waitLong); code != 1 {
-		t.Errorf("exit status %d => want 1", code)
-	}
-	if got := c.out.text(); !strings.Contains(got, "not registered") || strings.Count(strings.TrimSpace(got), "\n") != 0 {
-		t.Errorf("output %q => want one line saying the key is not registered", got)
-	}
-	evs := denials(t, e, fp)
-	if len(evs) != 1 {
-		t.Fatalf("%d denied events for %s => want 1", len(evs), fp)
-	}
-	ev := evs[0]
-	if ev.Detail != DetailUnknownKey || ev.User != UnknownUser || ev.Role != "" || !strings.HasPrefix(ev.Addr, "127.0.0.1:") {
-		t.Errorf("audit %+v => want detail %s, user %s (no owner guessed), addr 127.0.0.1", ev, DetailUnknownKey, UnknownUser)
-	}
-	if n := len(e.srv.Sessions()); n != 0 {
-		t.Errorf("%d sessions registered => want 0", n)
-	}
-}
-
 func TestPasswordAndKeyboardInteractiveRefused(t *testing.T) {
 	e := newTestEnv(t, nil)
 	e.addUser("alice", store.RoleCaseManager, true)

@@ -53,7 +53,8 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 	m := s.hub.register(actor, s.cfg.Now(), stop)
 	defer s.hub.unregister(m)
 
-	in := newInputTracker(sess, cancel)
+	guard := newInputGuard(sess)
+	in := newInputTracker(guard, cancel)
 	model := &guardModel{
 		inner: s.cfg.NewModel(tui.Options{
 			// Store calls made for the session end with its connection (a
@@ -78,7 +79,7 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 		tea.WithInput(in),
 		tea.WithOutput(sess),
 		tea.WithEnvironment(env),
-		tea.WithWindowSize(pty.Window.Width, pty.Window.Height),
+		tea.WithWindowSize(ClampWindow(pty.Window.Width, pty.Window.Height)),
 		tea.WithColorProfile(profile),
 		tea.WithoutSignalHandler(),
 		tea.WithContext(ctx),
@@ -92,7 +93,9 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 	// Window changes go through the mailbox too: the pty's channel is always
 	// drained (a stuck program never stalls the connection's requests) and
 	// only the newest size is kept.
-	wg.Go(func() { forwardWindows(ctx, winCh, pty.Window, m.put) })
+	first := pty.Window
+	first.Width, first.Height = ClampWindow(first.Width, first.Height)
+	wg.Go(func() { forwardWindows(ctx, winCh, first, m.put) })
 	if s.cfg.IdleTimeout > 0 {
 		wg.Go(func() { watchIdle(ctx, in.lastInput, s.cfg.IdleTimeout, func() { stop(reasonIdle) }) })
 	}
@@ -125,7 +128,7 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 			why = "quit"
 		}
 	}
-	s.log.Info("session end", "user", u.Name, "addr", addr, "reason", why, "duration", time.Since(start).Round(time.Millisecond))
+	s.log.Info("session end", "user", u.Name, "addr", addr, "reason", why, "duration", time.Since(start).Round(time.Millisecond), "input_dropped", guard.dropped.Load())
 	_ = sess.Exit(code)
 }
 
@@ -141,6 +144,7 @@ func forwardWindows(ctx context.Context, winCh <-chan ssh.Window, last ssh.Windo
 			if !ok {
 				return
 			}
+			w.Width, w.Height = ClampWindow(w.Width, w.Height)
 			if w.Width == last.Width && w.Height == last.Height {
 				continue
 			}

@@ -58,7 +58,7 @@ const maxImportErrors = 1000
 // column of every bad header cell, bad value, missing required value and
 // duplicate id in the file, all of them, not only the first.
 func ParseReferralsCSV(r io.Reader, now time.Time) ([]Referral, error) {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(BoundCSV(r))
 	cr.FieldsPerRecord = -1
 	var errs []RowError
 	issue := func(line int, col, format string, args ...any) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -93,11 +92,12 @@ func (e *ProtocolError) Keys() []string {
 	return out
 }
 
-// LoadProtocol reads and validates the protocol file at path. Keys left out
+// LoadProtocol reads and validates the protocol file at path (at most
+// MaxProtocolBytes, nested at most MaxProtocolDepth deep). Keys left out
 // take the defaults. A missing file is an error the caller may treat as
 // "use DefaultProtocol" (errors.Is(err, fs.ErrNotExist)).
 func LoadProtocol(path string) (Protocol, error) {
-	data, err := os.ReadFile(path)
+	data, err := readProtocolFile(path)
 	if err != nil {
 		return Protocol{}, err
 	}
@@ -117,6 +117,9 @@ func ParseProtocol(data []byte) (Protocol, error) {
 }
 
 func parseProtocol(data []byte, base Protocol) (Protocol, error) {
+	if fe := protocolBounds(data); fe != nil {
+		return Protocol{}, &ProtocolError{Errs: []FieldError{*fe}}
+	}
 	var raw map[string]any
 	md, err := toml.Decode(string(data), &raw)
 	if err != nil {

@@ -324,6 +324,8 @@ func FuzzParseProtocol(f *testing.F) {
 	f.Add([]byte("on_call = [{from = 1, to = 2}, 3]\nweights = 3\n"))
 	f.Add([]byte("kinds_accepted = [\"parole\", 3]\nexcluded_offenses=[\"trespass\"]\n"))
 	f.Add([]byte("x = \x1b[31m\n"))
+	f.Add(nestedTables(10000)) // 40 KB: exhausted memory before the nesting bound
+	f.Add([]byte("a = [[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]\nb = \"\"\"[[[{{{\"\"\"\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := ParseProtocol(data)
 		if err != nil {

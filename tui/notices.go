@@ -104,7 +104,20 @@ func (m *model) onNotices(msg noticesMsg) tea.Cmd {
 		return nil
 	}
 	m.on.ticking = true
-	return tea.Tick(time.Minute, func(time.Time) tea.Msg { return noticeTickMsg{} })
+	// Not tea.Tick: its goroutine cannot be stopped and keeps an ended
+	// session's program (screen buffers: 24 MiB at 500x200) alive until it
+	// fires; this one ends with the session's connection.
+	ctx := m.ctx.Context()
+	return func() tea.Msg {
+		t := time.NewTimer(time.Minute)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return noticeTickMsg{}
+		case <-ctx.Done():
+			return nil
+		}
+	}
 }
 
 // noticeLine is the status line of the oldest pending notice: id, kind,

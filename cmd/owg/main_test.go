@@ -166,6 +166,7 @@ func TestUsageExitCodes(t *testing.T) {
 		{"--data", dir, "serve", "--listen", "127.0.0.1:0", "--idle-timeout", "-1s"},
 		{"--data", dir, "serve", "--listen", "127.0.0.1:0", "--idle-timeout", "0"},
 		{"--data", dir, "serve", "--listen", "127.0.0.1:0", "--max-sessions", "0"},
+		{"--data", dir, "serve", "--listen", "127.0.0.1:0", "--handshake-timeout", "0"},
 	} {
 		if r := owg(t, nil, args...); r.code != 2 {
 			t.Errorf("%v: %s, want exit 2", args, r)
@@ -194,6 +195,11 @@ func TestProtocol(t *testing.T) {
 	reasons := filepath.Join(t.TempDir(), "p.toml")
 	os.WriteFile(reasons, []byte("[[decline_reasons]]\ncode = \"full\"\nlabel = \"\"\ncolour = \"red\"\n"), 0o600)
 	want(t, owg(t, nil, "protocol", "check", reasons), 1, "decline_reasons[0].colour", "decline_reasons[0].label")
+	// 40 KB of nested inline tables exhausted memory (and the command then
+	// ignored SIGTERM): refused before parsing (issue 13).
+	nested := filepath.Join(t.TempDir(), "p.toml")
+	os.WriteFile(nested, []byte("x = "+strings.Repeat("{a=", 10000)+"1"+strings.Repeat("}", 10000)+"\n"), 0o600)
+	want(t, owg(t, nil, "protocol", "check", nested), 1, "line 1: nested more than 8 levels deep")
 }
 
 func TestReferralImportAllOrNothing(t *testing.T) {

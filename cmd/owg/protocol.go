@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -24,8 +25,8 @@ func newProtocolCmd(app *App) *cobra.Command {
 		Use:   "check FILE",
 		Short: "Validate a protocol file, naming every error with its key",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
-			_, err := store.LoadProtocol(args[0])
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, err := loadProtocol(cmd.Context(), args[0])
 			var pe *store.ProtocolError
 			if errors.As(err, &pe) {
 				for _, f := range pe.Errs {
@@ -42,4 +43,25 @@ func newProtocolCmd(app *App) *cobra.Command {
 	}
 	cmd.AddCommand(show, check)
 	return cmd
+}
+
+// loadProtocol is store.LoadProtocol that returns as soon as ctx ends
+// (SIGINT, SIGTERM). The file's size and nesting are bounded before it is
+// parsed, so the parse left behind ends on its own within a second or so.
+func loadProtocol(ctx context.Context, path string) (store.Protocol, error) {
+	type result struct {
+		p   store.Protocol
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		p, err := store.LoadProtocol(path)
+		done <- result{p, err}
+	}()
+	select {
+	case r := <-done:
+		return r.p, r.err
+	case <-ctx.Done():
+		return store.Protocol{}, ctx.Err()
+	}
 }

@@ -470,7 +470,7 @@ func idLines(path string) map[string]int {
 		return out
 	}
 	defer f.Close()
-	cr := csv.NewReader(f)
+	cr := csv.NewReader(store.BoundCSV(f))
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {

@@ -21,12 +21,12 @@ const shutdownTimeout = 10 * time.Second
 func newServeCmd(app *App) *cobra.Command {
 	var (
 		listen, hostKey string
-		idle            time.Duration
+		idle, handshake time.Duration
 		maxSessions     int
 		pqKex           bool
 	)
 	cmd := &cobra.Command{
-		Use:   "serve [--listen ADDR] [--host-key PATH] [--idle-timeout D] [--max-sessions N] [--pq-kex]",
+		Use:   "serve [--listen ADDR] [--host-key PATH] [--idle-timeout D] [--handshake-timeout D] [--max-sessions N] [--pq-kex]",
 		Short: "Serve the TUI over SSH to registered users",
 		Long: `Serve the TUI over SSH. Users sign in with a public key registered with
 "owg user add"; there are no passwords. The ed25519 host key is created in the
@@ -40,6 +40,9 @@ directory say how to join it over SSH instead.`,
 			// must be positive.
 			if idle <= 0 {
 				return usagef("--idle-timeout: %s: want a positive duration, e.g. 15m", idle)
+			}
+			if handshake <= 0 {
+				return usagef("--handshake-timeout: %s: want a positive duration, e.g. 30s", handshake)
 			}
 			if maxSessions <= 0 {
 				return usagef("--max-sessions: %d: want at least 1", maxSessions)
@@ -59,16 +62,17 @@ directory say how to join it over SSH instead.`,
 			}
 			logger := log.NewWithOptions(app.Stderr, log.Options{ReportTimestamp: true, Prefix: "owg serve"})
 			srv, err := sshserve.New(sshserve.Config{
-				Listen:         listen,
-				DataDir:        dir,
-				HostKeyPath:    hostKey,
-				IdleTimeout:    idle,
-				MaxSessions:    maxSessions,
-				PostQuantumKex: pqKex,
-				Store:          st,
-				Protocol:       proto,
-				Logger:         logger,
-				Now:            app.Now,
+				Listen:           listen,
+				DataDir:          dir,
+				HostKeyPath:      hostKey,
+				IdleTimeout:      idle,
+				HandshakeTimeout: handshake,
+				MaxSessions:      maxSessions,
+				PostQuantumKex:   pqKex,
+				Store:            st,
+				Protocol:         proto,
+				Logger:           logger,
+				Now:              app.Now,
 			})
 			if err != nil {
 				return err
@@ -113,6 +117,7 @@ directory say how to join it over SSH instead.`,
 	cmd.Flags().StringVar(&listen, "listen", sshserve.DefaultListen, "address to listen on")
 	cmd.Flags().StringVar(&hostKey, "host-key", "", "ed25519 host key file (default DATA/"+sshserve.DefaultHostKeyName+", created on first start)")
 	cmd.Flags().DurationVar(&idle, "idle-timeout", sshserve.DefaultIdleTimeout, "log a session off after this long without a keystroke (automatic logoff; always on)")
+	cmd.Flags().DurationVar(&handshake, "handshake-timeout", sshserve.DefaultHandshakeTimeout, "close a connection that has not signed in this long after connecting")
 	cmd.Flags().IntVar(&maxSessions, "max-sessions", sshserve.DefaultMaxSessions, "most concurrent sessions")
 	cmd.Flags().BoolVar(&pqKex, "pq-kex", false, "also offer the post-quantum key exchange mlkem768x25519-sha256 (about 1.1 KB more per connection)")
 	return cmd

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -66,7 +65,8 @@ func (k *keyFlags) lines() ([]string, error) {
 		}
 		return []string{line}, nil
 	}
-	b, err := os.ReadFile(k.file)
+	// An authorized_keys file of a few dozen keys is a few KB.
+	b, err := store.ReadFileLimit(k.file, 64<<10)
 	if err != nil {
 		return nil, fmt.Errorf("--key-file: %w", err)
 	}

@@ -98,7 +98,7 @@ func OpenMemoryAt(now func() time.Time) (*DB, error) {
 // ReadKeyFile reads an encryption key file: exactly 32 raw bytes, or 64
 // hex characters (surrounding white space ignored).
 func ReadKeyFile(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+	b, err := store.ReadFileLimit(path, 4<<10)
 	if err != nil {
 		return nil, fmt.Errorf("key file: %w", err)
 	}
