@@ -225,9 +225,25 @@ func (m Meeting) Validate() error {
 		if strings.TrimSpace(a.Owner) == "" {
 			v.add("action_items["+strconv.Itoa(i)+"].owner", "is required")
 		}
+		switch a.State() {
+		case ActionOpen, ActionDone:
+		case ActionDropped:
+			if strings.TrimSpace(a.Reason) == "" {
+				v.add("action_items["+strconv.Itoa(i)+"].reason", "is required to drop an action item")
+			}
+		default:
+			v.add("action_items["+strconv.Itoa(i)+"].status", "%q is not one of open, done, dropped", a.Status)
+		}
+		if !a.Due.IsZero() && !m.Date.IsZero() && DateOf(a.Due).Before(DateOf(m.Date)) {
+			v.add("action_items["+strconv.Itoa(i)+"].due", "%s is before the meeting date %s", FormatDate(a.Due), FormatDate(m.Date))
+		}
 	}
 	return v.err()
 }
+
+// MeetingPastDays is how far in the past a meeting may be dated when it
+// is opened.
+const MeetingPastDays = 7
 
 // Validate checks a user.
 func (u User) Validate() error {
