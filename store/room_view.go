@@ -11,17 +11,18 @@ import (
 // CaseAccess are the most restrictive of the attendees' (RoomAccess); the
 // goals, contacts and cases kept are those every attendee's own view holds,
 // so whatever rule PeekParticipant applies per viewer, the room sees no
-// more than its most restricted member. Not audited (the facilitator's own
-// view of the subject is).
-func PeekRoom(ctx context.Context, s Store, attendees []Actor, id string, now time.Time) (ParticipantView, error) {
+// more than its most restricted member. It also returns each attendee
+// with their ROI coverage of the participant, for RoomCanSeeNote. Not
+// audited.
+func PeekRoom(ctx context.Context, s Store, attendees []Actor, id string, now time.Time) (ParticipantView, []RoomViewer, error) {
 	if len(attendees) == 0 {
-		return ParticipantView{ID: id, Access: Redacted, CaseAccess: Redacted, Participant: Participant{ID: id}}, nil
+		return ParticipantView{ID: id, Access: Redacted, CaseAccess: Redacted, Participant: Participant{ID: id}}, nil, nil
 	}
 	views := make([]ParticipantView, 0, len(attendees))
 	for _, a := range attendees {
 		v, err := PeekParticipant(ctx, s, a, id, now)
 		if err != nil {
-			return ParticipantView{}, err
+			return ParticipantView{}, nil, err
 		}
 		views = append(views, v)
 	}
@@ -55,7 +56,7 @@ func PeekRoom(ctx context.Context, s Store, attendees []Actor, id string, now ti
 	} else if out.CaseAccess != Shown {
 		out.Cases = nil
 	}
-	return out, nil
+	return out, rvs, nil
 }
 
 // keepCommon keeps the elements of a whose id is also in b, in a's order.

@@ -30,7 +30,7 @@ const (
 // formVals holds the values a form writes (a pointer, so the huh fields
 // keep writing to the same place).
 type formVals struct {
-	date, text, sens, owner, due, verb, title, kind, subject string
+	date, text, sens, owner, due, verb, title, kind, subject, attach, reason string
 	attendees                                                []string
 	confirm                                                  bool
 }
@@ -104,6 +104,23 @@ func required(what string) func(string) error {
 	}
 }
 
+// validDue checks an optional due date: a date, not before the meeting's.
+func (m *Model) validDue() func(string) error {
+	return func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		d, err := store.ParseDate(s)
+		if err != nil {
+			return fmt.Errorf("due: %w", err)
+		}
+		if d.Before(store.DateOf(m.mt.Date)) {
+			return fmt.Errorf("due: %s is before the meeting date %s", store.FormatDate(d), store.FormatDate(m.mt.Date))
+		}
+		return nil
+	}
+}
+
 func validDate(optional bool) func(string) error {
 	return func(s string) error {
 		if strings.TrimSpace(s) == "" && optional {
@@ -112,6 +129,36 @@ func validDate(optional bool) func(string) error {
 		_, err := store.ParseDate(s)
 		return err
 	}
+}
+
+// general returns a validator refusing text that names a participant
+// (store.NamesAny), for text that follows no participant; attached tells
+// at validation time whether the text is attached after all.
+func (m *Model) general(what string, attached func() bool) func(string) error {
+	return func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New(what + " is required")
+		}
+		if attached != nil && attached() {
+			return nil
+		}
+		if m.td == nil {
+			return nil
+		}
+		if _, ok := store.NamesAny(s, m.td.names); ok {
+			return errors.New(what + " " + store.ErrNamesParticipant.Error())
+		}
+		return nil
+	}
+}
+
+// validSubject checks an optional participant id to attach text to.
+func validSubject(s string) error {
+	s = strings.TrimSpace(s)
+	if s == "" || store.ValidParticipantID(strings.ToUpper(s)) {
+		return nil
+	}
+	return fmt.Errorf("%q is not a participant id (P-0001)", s)
 }
 
 // startForm asks for the meeting date and attendees.
@@ -135,7 +182,11 @@ func (m *Model) startForm() *form {
 // its sensitivity.
 func (m *Model) noteForm(it store.AgendaItem) *form {
 	v := &formVals{sens: string(store.General)}
-	fields := []huh.Field{huh.NewText().Title("Note on item " + it.ID).Value(&v.text).Lines(3).Validate(required("a note"))}
+	check := required("a note")
+	if itemSubject(it) == "" {
+		check = m.general("a note on a general item", nil)
+	}
+	fields := []huh.Field{huh.NewText().Title("Note on item " + it.ID).Value(&v.text).Lines(3).Validate(check)}
 	if store.CanWrite(m.ctx.Actor.Role, store.DataClinicalContacts) {
 		fields = append(fields, huh.NewSelect[string]().Title("Sensitivity").
 			Options(huh.NewOption("general", string(store.General)), huh.NewOption("clinical (never shown to law enforcement)", string(store.Clinical))).
@@ -167,11 +218,18 @@ func (m *Model) actionForm(it store.AgendaItem) *form {
 			opts = append(opts, huh.NewOption(common.Line(o), o))
 		}
 	}
-	return m.newForm(formAction, v, it.ID, huh.NewGroup(
-		huh.NewInput().Title("Action item on item "+it.ID).Value(&v.text).Validate(required("the action")),
+	attached := func() bool { return itemSubject(it) != "" || strings.TrimSpace(v.attach) != "" }
+	fields := []huh.Field{}
+	if itemSubject(it) == "" {
+		// asked first, so the text can be checked knowing whether it is attached
+		fields = append(fields, huh.NewInput().Title("Attach to participant (P- id; empty: general)").Value(&v.attach).Validate(validSubject))
+	}
+	fields = append(fields,
+		huh.NewInput().Title("Action item on item "+it.ID).Value(&v.text).Validate(m.general("the action item", attached)),
 		huh.NewSelect[string]().Title("Owner").Options(opts...).Value(&v.owner).Height(min(len(opts)+2, 6)),
-		huh.NewInput().Title("Due (YYYY-MM-DD, optional)").Value(&v.due).Validate(validDate(true)),
-	))
+		huh.NewInput().Title("Due (YYYY-MM-DD, optional)").Value(&v.due).Validate(m.validDue()),
+	)
+	return m.newForm(formAction, v, it.ID, huh.NewGroup(fields...))
 }
 
 // decisionForm asks accept/waitlist/decline on a referral item the viewer
@@ -202,8 +260,13 @@ func (m *Model) itemForm() *form {
 			huh.NewOption("referral (referral id)", string(store.ItemReferral)),
 			huh.NewOption("case (case id)", string(store.ItemCase)),
 		).Value(&v.kind),
-		huh.NewInput().Title("Subject id (P-, R-, L-; empty for other)").Value(&v.subject),
-		huh.NewInput().Title("Title (no names: ids and topics only)").Value(&v.title),
+		huh.NewInput().Title("Subject id (P-, R-, L-; attaches the item to them)").Value(&v.subject),
+		huh.NewInput().Title("Title (names only when attached)").Value(&v.title).Validate(func(s string) error {
+			if strings.TrimSpace(s) == "" {
+				return nil
+			}
+			return m.general("the title", func() bool { return store.IsParticipantSubject(strings.ToUpper(strings.TrimSpace(v.subject))) })(s)
+		}),
 	))
 }
 
@@ -239,7 +302,8 @@ func (m *Model) submit(f *form) tea.Cmd {
 			return nil
 		})
 	case formAction:
-		a := store.ActionItem{ItemID: f.itemID, Text: store.CleanLine(v.text), Owner: v.owner}
+		a := store.ActionItem{ItemID: f.itemID, Text: store.CleanLine(v.text), Owner: v.owner, Status: store.ActionOpen,
+			Subject: strings.ToUpper(strings.TrimSpace(v.attach))}
 		if v.due != "" {
 			a.Due, _ = store.ParseDate(v.due)
 		}
@@ -277,6 +341,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 		kind := store.ItemKind(v.kind)
 		subject := strings.ToUpper(store.CleanLine(v.subject))
 		title := store.CleanLine(v.title)
+		typed := title != ""
 		if title == "" {
 			title = itemTitle(kind, subject)
 		}
@@ -291,7 +356,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 					n = x
 				}
 			}
-			it := store.AgendaItem{ID: strconv.Itoa(n + 1), Kind: kind, Subject: subject, Title: title, Reason: "added in the meeting", Status: store.ItemPending}
+			it := store.AgendaItem{ID: strconv.Itoa(n + 1), Kind: kind, Subject: subject, Title: title, Reason: "added in the meeting", Status: store.ItemPending, Typed: typed}
 			at := indexOf(mt.Items, after) + 1
 			mt.Items = slices.Insert(mt.Items, at, it)
 			if at <= mt.Current && len(mt.Items) > 1 {

@@ -10,6 +10,9 @@ type keyMap struct {
 	Next, Prev, Jump, MoveUp, MoveDown, Skip, AddItem key.Binding
 	Note, Decide, Action, Open, Follow, TakeOver, End key.Binding
 	Leave, Reload, Cancel                             key.Binding
+	// Room toggles room view; Mark marks the item discussed; Expand opens
+	// a summary item; Close marks an action item done or drops it.
+	Room, Mark, Expand, Close key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -33,5 +36,9 @@ func newKeyMap() keyMap {
 		Leave:    key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "leave")),
 		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Room:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "room view")),
+		Mark:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark discussed")),
+		Expand:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "expand summary")),
+		Close:    key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "close action item")),
 	}
 }

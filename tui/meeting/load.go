@@ -1,8 +1,11 @@
 package meeting
 
 import (
+	"context"
 	"errors"
 	"slices"
+	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -57,6 +60,7 @@ type triageData struct {
 	loads   []triage.CaseManagerLoad
 	users   []store.User
 	total   int
+	names   []string // every participant's names and aliases: general text may not carry them
 }
 
 // itemCtx is what one viewer may see of an item's subject.
@@ -64,6 +68,7 @@ type itemCtx struct {
 	pv     *store.ParticipantView // participant, or the case's participant
 	kase   *store.LegalCase       // case items, as the viewer may see it
 	ref    *store.Referral        // referral items
+	room   []store.RoomViewer     // room view: each attendee with their ROI coverage
 	err    error
 	loaded bool
 }
@@ -126,7 +131,11 @@ func loadTriage(c *common.Ctx) (*triageData, error) {
 	if err != nil {
 		return nil, err
 	}
-	td := &triageData{users: users, refs: map[string]store.Referral{}, parts: map[string]store.Participant{}}
+	everyone, err := s.ListParticipants(ctx, store.ParticipantFilter{})
+	if err != nil {
+		return nil, err
+	}
+	td := &triageData{users: users, refs: map[string]store.Referral{}, parts: map[string]store.Participant{}, names: store.ParticipantNames(everyone)}
 	td.ranking = store.Rank(c.Protocol, refs, parts, store.Capacity(c.Protocol, users, parts), store.Today(c.Time()))
 	for _, r := range refs {
 		td.refs[r.ID] = r
@@ -144,8 +153,23 @@ func loadTriage(c *common.Ctx) (*triageData, error) {
 // loadItemCtxCmd loads what the viewer may see of an item's subject. The
 // first look at a participant is audited (ViewParticipant); live
 // refreshes of a subject already shown are not (PeekParticipant).
-func loadItemCtxCmd(c *common.Ctx, it store.AgendaItem, refresh bool) tea.Cmd {
+//
+// room (room view) holds the attendees present: the context is then what
+// every one of them may see (store.PeekRoom), not audited as the
+// facilitator's own view.
+func loadItemCtxCmd(c *common.Ctx, it store.AgendaItem, refresh bool, room []store.Actor) tea.Cmd {
 	subject := it.Subject
+	kind := it.Kind
+	if kind == store.ItemOther || kind == store.ItemActionItems {
+		switch {
+		case strings.HasPrefix(subject, "P-"):
+			kind = store.ItemGoalReview
+		case strings.HasPrefix(subject, "L-"):
+			kind = store.ItemCase
+		case strings.HasPrefix(subject, "R-"):
+			kind = store.ItemReferral
+		}
+	}
 	return func() tea.Msg {
 		ctx, s, now := c.Context(), c.Store, c.Time()
 		view := store.ViewParticipant
@@ -153,7 +177,14 @@ func loadItemCtxCmd(c *common.Ctx, it store.AgendaItem, refresh bool) tea.Cmd {
 			view = store.PeekParticipant
 		}
 		ic := itemCtx{loaded: true}
-		switch it.Kind {
+		if room != nil {
+			view = func(ctx context.Context, s store.Store, _ store.Actor, id string, now time.Time) (store.ParticipantView, error) {
+				pv, rvs, err := store.PeekRoom(ctx, s, room, id, now)
+				ic.room = rvs
+				return pv, err
+			}
+		}
+		switch kind {
 		case store.ItemGoalReview:
 			pv, err := view(ctx, s, c.Actor, subject, now)
 			ic.pv, ic.err = &pv, err
@@ -178,7 +209,10 @@ func loadItemCtxCmd(c *common.Ctx, it store.AgendaItem, refresh bool) tea.Cmd {
 				ic.err = err
 				break
 			}
-			if store.ReferralAccess(c.Actor, r) != store.Redacted {
+			if room == nil && store.ReferralAccess(c.Actor, r) != store.Redacted {
+				ic.ref = &r
+			}
+			if room != nil && !slices.ContainsFunc(room, func(a store.Actor) bool { return store.ReferralAccess(a, r) != store.Shown }) {
 				ic.ref = &r
 			}
 		}

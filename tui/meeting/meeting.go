@@ -55,6 +55,11 @@ type Model struct {
 	jumping bool
 	jumpBuf string
 
+	// room view (facilitator's key R): the screen shows only what every
+	// attendee present may see; roomKey is the make-up it was computed for
+	room    bool
+	roomKey string
+
 	status   string
 	statusOK bool
 }
@@ -197,8 +202,8 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, m.onChanges(cs)
 	}
 	if ps, ok := presenceOf(msg); ok {
-		m.people = ps
-		return m, nil
+		m.setPeople(ps)
+		return m, m.ensureCtx()
 	}
 	switch msg := msg.(type) {
 	case lobbyMsg:
@@ -252,6 +257,10 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			return m, nil
 		}
 		cmd, done, submit := m.form.update(msg)
+		if errs := m.form.f.Errors(); len(errs) > 0 && !done {
+			// the error also goes on the status line: never below the fold
+			m.setStatus(errs[0].Error(), false)
+		}
 		if done {
 			f := m.form
 			m.form = nil
@@ -331,6 +340,13 @@ func (m *Model) meetingKey(k tea.KeyPressMsg) tea.Cmd {
 		m.stepAway()
 		id := it.Subject
 		return func() tea.Msg { return common.OpenParticipantMsg{ID: id} }
+	}
+	if key.Matches(k, m.keys.Room) {
+		if !m.drives() && m.mt.Facilitator != m.ctx.Actor.User {
+			m.setStatus("room view is the facilitator's", false)
+			return nil
+		}
+		return m.toggleRoom()
 	}
 	if m.mt.Status != store.MeetingOpen {
 		return nil
@@ -527,18 +543,57 @@ func (m *Model) skip() tea.Cmd {
 	}), m.ensureCtx())
 }
 
-// ensureCtx loads the viewed item's context when not yet loaded.
+// ensureCtx loads the viewed item's context when not yet loaded, and the
+// participants its action items are attached to (their text follows them).
 func (m *Model) ensureCtx() tea.Cmd {
 	it, ok := m.item()
-	if !ok || it.Subject == "" {
+	if !ok {
 		return nil
 	}
-	if _, ok := m.ctxs[it.Subject]; ok {
-		return nil
+	var cmds []tea.Cmd
+	load := func(it store.AgendaItem) {
+		if it.Subject == "" {
+			return
+		}
+		if _, ok := m.ctxs[it.Subject]; ok {
+			return
+		}
+		m.ctxs[it.Subject] = itemCtx{} // loading
+		cmds = append(cmds, loadItemCtxCmd(m.ctx, it, false, m.roomActors()))
 	}
-	m.ctxs[it.Subject] = itemCtx{} // loading
-	return loadItemCtxCmd(m.ctx, it, false)
+	load(it)
+	for _, a := range m.itemActions(it) {
+		if store.IsParticipantSubject(a.Subject) {
+			load(store.AgendaItem{Kind: store.ItemOther, Subject: a.Subject})
+		}
+	}
+	return tea.Batch(cmds...)
 }
+
+// roomActors returns the attendees in room view, nil otherwise.
+func (m *Model) roomActors() []store.Actor {
+	if !m.room {
+		return nil
+	}
+	return m.attendees()
+}
+
+// toggleRoom turns room view on or off (the facilitator's key R): the
+// loaded contexts are dropped and loaded again for the new audience.
+func (m *Model) toggleRoom() tea.Cmd {
+	m.room = !m.room
+	m.ctxs = map[string]itemCtx{}
+	m.roomKey = roomKey(m.attendees())
+	if m.room {
+		m.setStatus(roomStatus, true)
+	} else {
+		m.setStatus("room view off: your own view", true)
+	}
+	return m.ensureCtx()
+}
+
+// roomStatus is the status line while room view is on.
+const roomStatus = "room view: as every attendee sees it"
 
 // applyMeeting takes a meeting as stored, keeping the view on the same
 // item (or on the current one when following).
@@ -658,7 +713,7 @@ func (m *Model) onChanges(cs []store.Change) tea.Cmd {
 			if ic, ok := m.ctxs[subj]; ok && ic.loaded && !refreshed[subj] {
 				if i := subjectIndex(m.mt.Items, subj); i >= 0 {
 					refreshed[subj] = true
-					cmds = append(cmds, loadItemCtxCmd(m.ctx, m.mt.Items[i], true))
+					cmds = append(cmds, loadItemCtxCmd(m.ctx, m.mt.Items[i], true, m.roomActors()))
 				}
 			}
 		}

@@ -93,6 +93,16 @@ func (m *Model) statusLine() string {
 	if m.jumping {
 		return st.Accent.Render(fmt.Sprintf("jump to item # (1-%d): %s_", len(m.mt.Items), m.jumpBuf))
 	}
+	if m.room && m.joined {
+		s := roomStatus
+		if m.status != "" && m.status != roomStatus {
+			s += " · " + m.status
+		}
+		if m.statusOK || m.status == "" {
+			return st.StatusOK.Render(common.Line(s))
+		}
+		return st.StatusErr.Render(common.Line(s))
+	}
 	if m.status == "" {
 		return ""
 	}
@@ -109,6 +119,8 @@ func (m *Model) meetingView() []string {
 	switch {
 	case mt.Status != store.MeetingOpen:
 		mode = string(mt.Status)
+	case m.drives() && m.room:
+		mode = "facilitating, room view"
 	case m.drives():
 		mode = "facilitating"
 	case m.following:
@@ -141,7 +153,7 @@ func (m *Model) agendaLines() []string {
 		case i == m.mt.Current:
 			marker = st.Muted.Render(st.Bullet) + " "
 		}
-		out = append(out, marker+fmt.Sprintf("%2d. %s %-8s %s", i+1, m.statusGlyph(it.Status), kindLabel(it.Kind), common.Line(it.Title))+
+		out = append(out, marker+fmt.Sprintf("%2d. %s %-8s %s", i+1, m.statusGlyph(it.Status), kindLabel(it.Kind), common.Line(m.titleFor(it)))+
 			st.Muted.Render("  "+common.Line(it.Reason)))
 	}
 	if len(m.mt.Items) == 0 {
@@ -221,19 +233,15 @@ func (m *Model) paneLines(h int) []string {
 	return append(ctx, m.recordLines(it, nh)...)
 }
 
-// covers reports whether notes about the item's subject may reach the
-// viewer through an ROI (always true for roles that need none).
-func (m *Model) covers(it store.AgendaItem) bool {
-	switch it.Kind {
-	case store.ItemGoalReview, store.ItemCase:
-		ic := m.ctxs[it.Subject]
-		return ic.pv != nil && ic.pv.ROICovers
-	case store.ItemReferral:
-		return store.Visible(m.ctx.Actor.Role, false, store.DataReferrals) == store.Shown
+// itemActions returns the action items recorded on item it.
+func (m *Model) itemActions(it store.AgendaItem) []store.ActionItem {
+	var out []store.ActionItem
+	for _, a := range m.mt.ActionItems {
+		if a.ItemID == it.ID {
+			out = append(out, a)
+		}
 	}
-	// no participant subject (other business, the last meeting's action
-	// items): as in the minutes, a role that needs an ROI is not covered
-	return !store.NeedsROI(m.ctx.Actor.Role)
+	return out
 }
 
 // ItemLines renders what viewer sees of the viewed agenda item (context,
@@ -249,7 +257,7 @@ func (m *Model) ItemLines() []string {
 
 func (m *Model) contextLines(it store.AgendaItem) []string {
 	st := m.ctx.St()
-	head := st.Title.Render(fmt.Sprintf("%d. %s", m.view+1, common.Line(it.Title)))
+	head := st.Title.Render(fmt.Sprintf("%d. %s", m.view+1, common.Line(m.titleFor(it))))
 	if it.Presenter != "" {
 		head += st.Muted.Render("  presenter " + common.Line(it.Presenter))
 	}
@@ -449,10 +457,9 @@ func (m *Model) previousActions(it store.AgendaItem) []string {
 	if m.prev == nil || m.prev.ID != it.Subject {
 		return []string{st.Muted.Render("   last meeting's action items are not loaded")}
 	}
-	showText := store.CanSeeItemText(m.ctx.Actor.Role, !store.NeedsROI(m.ctx.Actor.Role))
 	var out []string
 	for _, a := range m.prev.ActionItems {
-		out = append(out, "   "+m.actionText(a, showText))
+		out = append(out, "   "+m.actionText(a, m.seesText(actionSubject(a, m.prev.Items))))
 	}
 	return out
 }
@@ -479,8 +486,7 @@ func (m *Model) recordLines(it store.AgendaItem, n int) []string {
 	if n <= 0 {
 		return nil
 	}
-	covers := m.covers(it)
-	role := m.ctx.Actor.Role
+	subject := itemSubject(it)
 	var entries []string
 	hidden := false
 	for _, note := range it.Notes {
@@ -488,7 +494,7 @@ func (m *Model) recordLines(it store.AgendaItem, n int) []string {
 		if s == "" {
 			s = store.General
 		}
-		if !store.CanSeeNote(role, covers, s) {
+		if !m.seesNote(subject, s) {
 			hidden = true
 			continue
 		}
@@ -500,7 +506,7 @@ func (m *Model) recordLines(it store.AgendaItem, n int) []string {
 	}
 	// decisions and action items may name or describe the subject: they
 	// follow the rule of general notes on it (store.Minutes does the same)
-	showText := store.CanSeeItemText(role, covers)
+	showText := m.seesText(subject)
 	for _, d := range it.Decisions {
 		if !showText {
 			hidden = true
@@ -508,10 +514,8 @@ func (m *Model) recordLines(it store.AgendaItem, n int) []string {
 		}
 		entries = append(entries, fmt.Sprintf("   %s decision %s: %s", st.Bullet, common.Line(d.Author), common.Line(d.Text)))
 	}
-	for _, a := range m.mt.ActionItems {
-		if a.ItemID == it.ID {
-			entries = append(entries, "   "+st.Bullet+" action "+m.actionText(a, showText))
-		}
+	for _, a := range m.itemActions(it) {
+		entries = append(entries, "   "+st.Bullet+" action "+m.actionText(a, m.seesText(actionSubject(a, m.mt.Items))))
 	}
 	head := st.Muted.Render(fmt.Sprintf("Notes, decisions, action items (%d)", len(entries)))
 	if hidden {
