@@ -31,8 +31,8 @@ const (
 // keep writing to the same place).
 type formVals struct {
 	date, text, sens, owner, due, verb, title, kind, subject, attach, reason string
-	attendees                                                []string
-	confirm                                                  bool
+	attendees                                                                []string
+	confirm                                                                  bool
 }
 
 // form is an embedded huh form (never form.Run) and what it is for.
