@@ -375,6 +375,9 @@ const (
 	ItemCase        ItemKind = "case"
 	ItemGoalReview  ItemKind = "goal_review"
 	ItemOther       ItemKind = "other"
+	// ItemReferralSummary stands for the referrals not listed one by one
+	// ("9 more waitlisted, 4 screened out"); More holds their ids.
+	ItemReferralSummary ItemKind = "referral_summary"
 )
 
 // ItemStatus is an agenda item's status.

@@ -270,10 +270,27 @@ func (m *Model) itemForm() *form {
 	))
 }
 
+// endForm shows what was not reached (it comes back at the next
+// meeting) before asking to confirm.
 func (m *Model) endForm() *form {
 	v := &formVals{}
+	var open []string
+	for i, it := range m.mt.Items {
+		if it.Status == store.ItemPending || it.Status == "" || it.Status == store.ItemSkipped {
+			open = append(open, fmt.Sprintf("%d. %s", i+1, common.Line(m.titleFor(it))))
+		}
+	}
+	desc := "Every item was discussed."
+	if len(open) > 0 {
+		shown := open[:min(len(open), 4)]
+		desc = fmt.Sprintf("%d not reached (back on the next agenda): %s", len(open), strings.Join(shown, "; "))
+		if len(open) > len(shown) {
+			desc += fmt.Sprintf("; and %d more", len(open)-len(shown))
+		}
+	}
 	return m.newForm(formEnd, v, "", huh.NewGroup(
-		huh.NewConfirm().Title("End meeting "+m.mt.ID+" and save the minutes?").Affirmative("End").Negative("Keep going").Value(&v.confirm)))
+		huh.NewConfirm().Title("End meeting "+m.mt.ID+" and save the minutes?").Description(desc).
+			Affirmative("End").Negative("Keep going").Value(&v.confirm)))
 }
 
 // submit acts on a completed form.
@@ -299,6 +316,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 				return fmt.Errorf("item %s was removed", id)
 			}
 			mt.Items[i].Notes = append(mt.Items[i].Notes, n)
+			mt.Items[i].Status = store.ItemDiscussed
 			return nil
 		})
 	case formAction:
@@ -309,6 +327,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 		}
 		return m.write("action item for "+common.Line(v.owner), func(mt *store.Meeting) error {
 			mt.ActionItems = append(mt.ActionItems, a)
+			discussed(mt, a.ItemID)
 			return nil
 		})
 	case formDecision:
@@ -320,6 +339,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 				return fmt.Errorf("item %s was removed", id)
 			}
 			mt.Items[i].Decisions = append(mt.Items[i].Decisions, d)
+			mt.Items[i].Status = store.ItemDiscussed
 			return nil
 		})
 	case formReferralVerb:

@@ -390,13 +390,15 @@ func (m *Model) meetingKey(k tea.KeyPressMsg) tea.Cmd {
 	}
 	if !m.drives() {
 		switch {
-		case key.Matches(k, m.keys.MoveUp), key.Matches(k, m.keys.MoveDown), key.Matches(k, m.keys.Skip),
+		case key.Matches(k, m.keys.MoveUp), key.Matches(k, m.keys.MoveDown), key.Matches(k, m.keys.Skip), key.Matches(k, m.keys.Mark),
 			key.Matches(k, m.keys.AddItem), key.Matches(k, m.keys.End):
 			m.setStatus("only the facilitator changes the agenda", false)
 		}
 		return nil
 	}
 	switch {
+	case key.Matches(k, m.keys.Mark):
+		return m.markDiscussed()
 	case key.Matches(k, m.keys.MoveUp):
 		return m.reorder(-1)
 	case key.Matches(k, m.keys.MoveDown):
@@ -445,8 +447,9 @@ func (m *Model) stepAway() {
 	}
 }
 
-// move shows item i: the facilitator moves the meeting's current item
-// (marking the one left discussed); anyone else browses on their own.
+// move shows item i: the facilitator moves the meeting's current item;
+// anyone else browses on their own. Moving on marks nothing: an item is
+// discussed when something is recorded on it or the facilitator marks it.
 func (m *Model) move(i int) tea.Cmd {
 	if len(m.mt.Items) == 0 {
 		return nil
@@ -460,27 +463,48 @@ func (m *Model) move(i int) tea.Cmd {
 		m.view = i
 		return m.ensureCtx()
 	}
-	from := m.mt.Items[m.view].ID
 	to := m.mt.Items[i].ID
 	m.view = i
 	m.mt.Current = i
 	save := m.write("", func(mt *store.Meeting) error {
-		for j := range mt.Items {
-			if mt.Items[j].ID == from && (mt.Items[j].Status == store.ItemPending || mt.Items[j].Status == "") {
-				mt.Items[j].Status = store.ItemDiscussed
-			}
-		}
 		if j := indexOf(mt.Items, to); j >= 0 {
 			mt.Current = j
 		}
 		return nil
 	})
-	for j := range m.mt.Items {
-		if m.mt.Items[j].ID == from && (m.mt.Items[j].Status == store.ItemPending || m.mt.Items[j].Status == "") {
-			m.mt.Items[j].Status = store.ItemDiscussed
-		}
-	}
 	return tea.Batch(save, m.ensureCtx())
+}
+
+// markDiscussed toggles the viewed item between discussed and pending
+// (the facilitator's key m).
+func (m *Model) markDiscussed() tea.Cmd {
+	it, ok := m.item()
+	if !ok {
+		return nil
+	}
+	id, to := it.ID, store.ItemDiscussed
+	if it.Status == store.ItemDiscussed {
+		to = store.ItemPending
+	}
+	m.mt.Items[m.view].Status = to
+	what := "item " + id + " marked discussed"
+	if to == store.ItemPending {
+		what = "item " + id + " no longer marked discussed"
+	}
+	return m.write(what, func(mt *store.Meeting) error {
+		if i := indexOf(mt.Items, id); i >= 0 {
+			mt.Items[i].Status = to
+		}
+		return nil
+	})
+}
+
+// discussed marks item id discussed inside a write that records
+// something on it.
+func discussed(mt *store.Meeting, id string) {
+	if i := indexOf(mt.Items, id); i >= 0 {
+		mt.Items[i].Status = store.ItemDiscussed
+	}
 }
 
 func indexOf(items []store.AgendaItem, id string) int {
@@ -755,6 +779,7 @@ func (m *Model) onDecided(msg triage.DecidedMsg) tea.Cmd {
 	cmds := []tea.Cmd{m.write(d.Text, func(mt *store.Meeting) error {
 		if i := indexOf(mt.Items, itemID); i >= 0 {
 			mt.Items[i].Decisions = append(mt.Items[i].Decisions, d)
+			mt.Items[i].Status = store.ItemDiscussed
 		}
 		return nil
 	})}
@@ -774,8 +799,10 @@ func (m *Model) endCmd() tea.Cmd {
 			if mt.Status != store.MeetingOpen {
 				return fmt.Errorf("%s is not open", mt.ID)
 			}
-			if cur := mt.Current; cur >= 0 && cur < len(mt.Items) && (mt.Items[cur].Status == store.ItemPending || mt.Items[cur].Status == "") {
-				mt.Items[cur].Status = store.ItemDiscussed
+			for i := range mt.Items {
+				if mt.Items[i].Status == store.ItemPending || mt.Items[i].Status == "" {
+					mt.Items[i].Status = store.ItemNotReached
+				}
 			}
 			mt.Status, mt.EndedAt = store.MeetingEnded, now
 			return nil
