@@ -170,7 +170,17 @@ func (m *Model) startForm() *form {
 			opts = append(opts, huh.NewOption(fmt.Sprintf("%s (%s)", common.Line(u.Name), u.Role), u.Name))
 		}
 	}
-	fields := []huh.Field{huh.NewInput().Title("Meeting date (YYYY-MM-DD)").Value(&v.date).Validate(validDate(false))}
+	today := store.Today(m.ctx.Time())
+	fields := []huh.Field{huh.NewInput().Title("Meeting date (YYYY-MM-DD)").Value(&v.date).Validate(func(s string) error {
+		d, err := store.ParseDate(s)
+		if err != nil {
+			return fmt.Errorf("meeting date: %w", err)
+		}
+		if store.DaysBetween(d, today) > store.MeetingPastDays {
+			return fmt.Errorf("meeting date: %s is more than %d days past", store.FormatDate(d), store.MeetingPastDays)
+		}
+		return nil
+	})}
 	if len(opts) > 0 {
 		fields = append(fields, huh.NewMultiSelect[string]().Title("Attendees (space to pick)").Options(opts...).
 			Value(&v.attendees).Height(min(len(opts)+2, 8)))
@@ -376,7 +386,8 @@ func (m *Model) submit(f *form) tea.Cmd {
 					n = x
 				}
 			}
-			it := store.AgendaItem{ID: strconv.Itoa(n + 1), Kind: kind, Subject: subject, Title: title, Reason: "added in the meeting", Status: store.ItemPending, Typed: typed}
+			it := store.AgendaItem{ID: strconv.Itoa(n + 1), Kind: kind, Subject: subject, Title: title, Reason: "added in the meeting", Status: store.ItemPending, Typed: typed,
+				Minutes: store.ItemMinutes(c.Protocol.Meeting, kind, 0)}
 			at := indexOf(mt.Items, after) + 1
 			mt.Items = slices.Insert(mt.Items, at, it)
 			if at <= mt.Current && len(mt.Items) > 1 {

@@ -60,6 +60,12 @@ type Model struct {
 	room    bool
 	roomKey string
 
+	// the start form's estimate of the agenda for estDay
+	estDay time.Time
+	estGen int
+	est    *store.AgendaPlan
+	estErr error
+
 	status   string
 	statusOK bool
 }
@@ -225,6 +231,11 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case itemCtxMsg:
 		m.ctxs[msg.subject] = msg.ic
 		return m, nil
+	case estimateMsg:
+		if msg.gen == m.estGen {
+			m.est, m.estErr = &msg.plan, msg.err
+		}
+		return m, nil
 	case startedMsg:
 		if msg.err != nil {
 			m.setStatus("could not start the meeting: "+msg.err.Error(), false)
@@ -268,7 +279,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 				return m, m.submit(f)
 			}
 		}
-		return m, cmd
+		return m, tea.Batch(cmd, m.reestimate())
 	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
@@ -301,7 +312,8 @@ func (m *Model) lobbyKey(k tea.KeyPressMsg) tea.Cmd {
 			m.setStatus(mt.ID+" is open: press enter to join it", false)
 			return nil
 		}
-		return m.openForm(m.startForm())
+		m.estDay = time.Time{}
+		return tea.Batch(m.openForm(m.startForm()), m.reestimate())
 	}
 	return nil
 }
@@ -592,6 +604,21 @@ func (m *Model) ensureCtx() tea.Cmd {
 		}
 	}
 	return tea.Batch(cmds...)
+}
+
+// reestimate plans the agenda again when the start form's date changed
+// to another valid date.
+func (m *Model) reestimate() tea.Cmd {
+	if m.form == nil || m.form.kind != formStart {
+		return nil
+	}
+	day, err := store.ParseDate(m.form.v.date)
+	if err != nil || day.Equal(m.estDay) {
+		return nil
+	}
+	m.estDay, m.est, m.estErr = day, nil, nil
+	m.estGen = m.next()
+	return estimateCmd(m.ctx, m.estGen, day)
 }
 
 // roomActors returns the attendees in room view, nil otherwise.

@@ -61,7 +61,7 @@ func (m *Model) lobbyView() []string {
 		}
 	}
 	if m.form != nil {
-		out = append(out, "")
+		out = append(out, m.estimateLine())
 		out = append(out, strings.Split(m.form.f.View(), "\n")...)
 		return m.withStatus(out)
 	}
@@ -80,6 +80,44 @@ func (m *Model) lobbyView() []string {
 		out = append(out, st.Muted.Render("  none yet"))
 	}
 	return m.withStatus(out)
+}
+
+// estimateLine is the start form's first line: the agenda a meeting on
+// the date given would start with ("~85 min, 31 items").
+func (m *Model) estimateLine() string {
+	st := m.ctx.St()
+	if m.form == nil || m.form.kind != formStart {
+		return ""
+	}
+	switch {
+	case m.estErr != nil:
+		return st.StatusErr.Render("  agenda: " + common.Line(m.estErr.Error()))
+	case m.est == nil:
+		return st.Muted.Render("  agenda: estimating...")
+	}
+	return st.Accent.Render(fmt.Sprintf("  Agenda for %s: %s of %d", store.FormatDate(m.estDay), EstimateText(*m.est), m.est.Budget))
+}
+
+// timeLine says the minutes used and left, from the items' budgets: the
+// items discussed or skipped and those passed count as used. It changes
+// only when the items do (nothing ticks).
+func (m *Model) timeLine() string {
+	used, planned := 0, 0
+	for i, it := range m.mt.Items {
+		switch {
+		case it.Status == store.ItemDiscussed || it.Status == store.ItemSkipped || i < m.mt.Current:
+			used += it.Minutes
+		default:
+			planned += it.Minutes
+		}
+	}
+	budget := m.ctx.Protocol.Meeting.Minutes
+	left := budget - used
+	s := fmt.Sprintf("%d/%d min, %d left", used, budget, left)
+	if planned > left {
+		s += fmt.Sprintf(" (%d planned)", planned)
+	}
+	return s
 }
 
 // withStatus puts the status line on the screen's last line.
@@ -126,8 +164,8 @@ func (m *Model) meetingView() []string {
 	case m.following:
 		mode = "following"
 	}
-	head := st.Title.Render("Meeting "+mt.ID) + fmt.Sprintf(" %s  facilitator %s  item %d of %d  ", store.FormatDate(mt.Date),
-		common.Line(mt.Facilitator), m.view+1, len(mt.Items)) + st.Accent.Render(mode)
+	head := st.Title.Render("Meeting "+mt.ID) + fmt.Sprintf(" %s  %s  item %d of %d  %s  ", store.FormatDate(mt.Date),
+		common.Line(mt.Facilitator), m.view+1, len(mt.Items), m.timeLine()) + st.Accent.Render(mode)
 	out := []string{head}
 	out = append(out, m.agendaLines()...)
 	out = append(out, st.Rule(m.width))
@@ -182,6 +220,8 @@ func kindLabel(k store.ItemKind) string {
 		return "case"
 	case store.ItemGoalReview:
 		return "review"
+	case store.ItemReferralSummary:
+		return "more"
 	}
 	return "other"
 }
