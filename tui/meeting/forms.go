@@ -25,6 +25,7 @@ const (
 	formReferralVerb
 	formItem
 	formEnd
+	formClose
 )
 
 // formVals holds the values a form writes (a pointer, so the huh fields
@@ -280,6 +281,39 @@ func (m *Model) itemForm() *form {
 	))
 }
 
+// closeForm asks which open action item to close (those the viewer may:
+// their own, or any for the pm), done or dropped, and why when dropped.
+func (m *Model) closeForm(it store.AgendaItem) *form {
+	v := &formVals{verb: string(store.ActionDone)}
+	var opts []huh.Option[string]
+	for _, a := range m.open {
+		if !store.CanCloseAction(m.ctx.Actor, a.ActionItem) {
+			continue
+		}
+		label := a.ID + " " + common.Line(a.Owner)
+		if m.seesText(a.FollowsSubject()) {
+			label += ": " + common.Line(a.Text)
+		}
+		opts = append(opts, huh.NewOption(label, a.ID))
+	}
+	if len(opts) == 0 {
+		m.setStatus("no open action item you may close", false)
+		return nil
+	}
+	v.subject = opts[0].Value
+	return m.newForm(formClose, v, it.ID, huh.NewGroup(
+		huh.NewSelect[string]().Title("Close action item").Options(opts...).Value(&v.subject).Height(min(len(opts)+2, 6)),
+		huh.NewSelect[string]().Title("As").Options(huh.NewOption("done", string(store.ActionDone)),
+			huh.NewOption("dropped (give a reason)", string(store.ActionDropped))).Value(&v.verb),
+		huh.NewInput().Title("Reason (required to drop)").Value(&v.reason).Validate(func(s string) error {
+			if v.verb == string(store.ActionDropped) && strings.TrimSpace(s) == "" {
+				return errors.New("reason: required to drop an action item")
+			}
+			return nil
+		}),
+	))
+}
+
 // endForm shows what was not reached (it comes back at the next
 // meeting) before asking to confirm.
 func (m *Model) endForm() *form {
@@ -394,6 +428,20 @@ func (m *Model) submit(f *form) tea.Cmd {
 				mt.Current++
 			}
 			return nil
+		})
+	case formClose:
+		id, status, reason, itemID, mid := v.subject, store.ActionStatus(v.verb), v.reason, f.itemID, m.mt.ID
+		return m.enqueue(func() tea.Msg {
+			a, err := store.CloseAction(c.Context(), c.Store, c.Actor, id, status, reason, now)
+			if err != nil {
+				return savedMsg{err: err}
+			}
+			// closing it counts as something recorded on the item
+			mt, err := c.Store.MutateMeeting(c.Context(), c.Actor, mid, func(mt *store.Meeting) error {
+				discussed(mt, itemID)
+				return nil
+			})
+			return savedMsg{mt: mt, what: fmt.Sprintf("%s %s (from %s)", a.ID, a.State(), a.MeetingID), err: err, reload: true}
 		})
 	case formEnd:
 		if !v.confirm {

@@ -27,7 +27,7 @@ type lobbyMsg struct {
 type meetingMsg struct {
 	gen     int
 	mt      store.Meeting
-	prev    *store.Meeting // the meeting before, for its action items
+	open    []store.OpenAction // open action items of every other meeting (nil: not loaded)
 	triage  *triageData    // nil: keep what is loaded
 	joining bool
 	err     error
@@ -35,9 +35,10 @@ type meetingMsg struct {
 
 // savedMsg is the result of a MutateMeeting.
 type savedMsg struct {
-	mt   store.Meeting
-	what string // status text on success
-	err  error
+	mt     store.Meeting
+	what   string // status text on success
+	err    error
+	reload bool // reload the ranking and the open action items too
 }
 
 // endedMsg is the result of ending the meeting.
@@ -94,7 +95,7 @@ func loadMeetingCmd(c *common.Ctx, gen int, id string, withTriage, joining bool)
 		if err != nil || !withTriage {
 			return out
 		}
-		out.prev, out.err = previousMeeting(c, mt)
+		out.open, out.err = openActions(c, mt)
 		if out.err != nil {
 			return out
 		}
@@ -103,18 +104,24 @@ func loadMeetingCmd(c *common.Ctx, gen int, id string, withTriage, joining bool)
 	}
 }
 
-func previousMeeting(c *common.Ctx, mt store.Meeting) (*store.Meeting, error) {
+// openActions returns the open action items of every meeting but mt, as
+// the agenda lists them (store.OpenActions: by owner, overdue first).
+func openActions(c *common.Ctx, mt store.Meeting) ([]store.OpenAction, error) {
 	ms, err := c.Store.ListMeetings(c.Context())
 	if err != nil {
 		return nil, err
 	}
-	var prev *store.Meeting
-	for i := range ms {
-		if ms[i].ID != mt.ID && ms[i].Status == store.MeetingEnded && !ms[i].Date.After(mt.Date) {
-			prev = &ms[i]
+	others := make([]store.Meeting, 0, len(ms))
+	for _, x := range ms {
+		if x.ID != mt.ID {
+			others = append(others, x)
 		}
 	}
-	return prev, nil
+	open := store.OpenActions(others, store.DateOf(mt.Date))
+	if open == nil {
+		open = []store.OpenAction{}
+	}
+	return open, nil
 }
 
 func loadTriage(c *common.Ctx) (*triageData, error) {

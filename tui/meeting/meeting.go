@@ -9,6 +9,7 @@ package meeting
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,7 +38,10 @@ type Model struct {
 	// in a meeting
 	joined    bool
 	mt        store.Meeting
-	prev      *store.Meeting
+	open      []store.OpenAction // open action items of the other meetings
+	scroll    int                // first line of the item context shown
+	detail    bool               // enter on a case or referral item: its full detail
+	ctxItem   string             // the item scroll and detail belong to
 	td        *triageData
 	view      int  // index of the item this viewer looks at
 	following bool // the view follows mt.Current
@@ -340,8 +344,22 @@ func (m *Model) meetingKey(k tea.KeyPressMsg) tea.Cmd {
 		m.presence()
 		m.setStatus("left the meeting", true)
 		return m.reloadLobby()
+	case key.Matches(k, m.keys.ScrollDown):
+		m.scroll += max(m.paneHeight()/2, 1)
+		return nil
+	case key.Matches(k, m.keys.ScrollUp):
+		m.scroll = max(m.scroll-max(m.paneHeight()/2, 1), 0)
+		return nil
+	case key.Matches(k, m.keys.Cancel) && m.detail:
+		m.detail, m.scroll = false, 0
+		return nil
 	case key.Matches(k, m.keys.Open):
 		it, ok := m.item()
+		if ok && (it.Kind == store.ItemCase || it.Kind == store.ItemReferral) {
+			// the full detail in the pane, scrollable; enter again closes it
+			m.detail, m.scroll = !m.detail, 0
+			return nil
+		}
 		if !ok || it.Kind != store.ItemGoalReview {
 			return nil
 		}
@@ -391,6 +409,12 @@ func (m *Model) meetingKey(k tea.KeyPressMsg) tea.Cmd {
 		if it, ok := m.item(); ok {
 			return m.openForm(m.actionForm(it))
 		}
+	case key.Matches(k, m.keys.Close):
+		if it, ok := m.item(); ok && it.Kind == store.ItemActionItems {
+			return m.openForm(m.closeForm(it))
+		}
+		m.setStatus("action items are closed on the open action items item (or on Today, or owg action done)", false)
+		return nil
 	case key.Matches(k, m.keys.Decide):
 		if !canRun(role) {
 			m.setStatus("decisions are recorded by the pm or a supervisor", false)
@@ -402,7 +426,7 @@ func (m *Model) meetingKey(k tea.KeyPressMsg) tea.Cmd {
 	}
 	if !m.drives() {
 		switch {
-		case key.Matches(k, m.keys.MoveUp), key.Matches(k, m.keys.MoveDown), key.Matches(k, m.keys.Skip), key.Matches(k, m.keys.Mark),
+		case key.Matches(k, m.keys.MoveUp), key.Matches(k, m.keys.MoveDown), key.Matches(k, m.keys.Skip), key.Matches(k, m.keys.Mark), key.Matches(k, m.keys.Expand),
 			key.Matches(k, m.keys.AddItem), key.Matches(k, m.keys.End):
 			m.setStatus("only the facilitator changes the agenda", false)
 		}
@@ -411,6 +435,8 @@ func (m *Model) meetingKey(k tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, m.keys.Mark):
 		return m.markDiscussed()
+	case key.Matches(k, m.keys.Expand):
+		return m.expand()
 	case key.Matches(k, m.keys.MoveUp):
 		return m.reorder(-1)
 	case key.Matches(k, m.keys.MoveDown):
@@ -485,6 +511,62 @@ func (m *Model) move(i int) tea.Cmd {
 		return nil
 	})
 	return tea.Batch(save, m.ensureCtx())
+}
+
+// expand replaces a referral summary item by one item per referral it
+// stands for, in the ranking's order, after it (the facilitator's key x).
+func (m *Model) expand() tea.Cmd {
+	it, ok := m.item()
+	if !ok || it.Kind != store.ItemReferralSummary || len(it.More) == 0 {
+		m.setStatus("x expands the \"other referrals\" item", false)
+		return nil
+	}
+	id := it.ID
+	var add []store.AgendaItem
+	for _, rid := range it.More {
+		title, reason := "Referral "+rid, "listed from the summary"
+		if m.td != nil {
+			if r, ok := m.td.refs[rid]; ok {
+				title = fmt.Sprintf("Referral %s (%s)", rid, store.KindLabel(r.Kind))
+			}
+			for _, rr := range m.td.ranking.Ranked {
+				if rr.Referral.ID == rid {
+					reason = fmt.Sprintf("rank %d of %d, score %d, waitlist #%d", rr.Rank, len(m.td.ranking.Ranked), rr.Score, rr.WaitlistPos)
+				}
+			}
+			for _, so := range m.td.ranking.ScreenedOut {
+				if so.Referral.ID == rid {
+					reason = "screened out: " + store.PlainWords(so.Reason)
+				}
+			}
+		}
+		add = append(add, store.AgendaItem{Kind: store.ItemReferral, Subject: rid, Title: title, Reason: reason,
+			Status: store.ItemPending, Minutes: m.ctx.Protocol.Meeting.Referral})
+	}
+	return m.write(fmt.Sprintf("listed %d referrals", len(add)), func(mt *store.Meeting) error {
+		i := indexOf(mt.Items, id)
+		if i < 0 || mt.Items[i].Kind != store.ItemReferralSummary {
+			return fmt.Errorf("item %s is no longer a summary", id)
+		}
+		n := 0
+		for _, x := range mt.Items {
+			if v, err := strconv.Atoi(x.ID); err == nil && v > n {
+				n = v
+			}
+		}
+		items := make([]store.AgendaItem, len(add))
+		for j, a := range add {
+			a.ID = strconv.Itoa(n + 1 + j)
+			items[j] = a
+		}
+		mt.Items[i].Status = store.ItemDiscussed
+		mt.Items[i].More = nil
+		mt.Items = slices.Insert(mt.Items, i+1, items...)
+		if mt.Current > i {
+			mt.Current += len(items)
+		}
+		return nil
+	})
 }
 
 // markDiscussed toggles the viewed item between discussed and pending
@@ -586,6 +668,10 @@ func (m *Model) ensureCtx() tea.Cmd {
 	if !ok {
 		return nil
 	}
+	if it.ID != m.ctxItem {
+		// another item: its context starts at the top, detail closed
+		m.ctxItem, m.scroll, m.detail = it.ID, 0, false
+	}
 	var cmds []tea.Cmd
 	load := func(it store.AgendaItem) {
 		if it.Subject == "" {
@@ -598,6 +684,13 @@ func (m *Model) ensureCtx() tea.Cmd {
 		cmds = append(cmds, loadItemCtxCmd(m.ctx, it, false, m.roomActors()))
 	}
 	load(it)
+	if it.Kind == store.ItemActionItems {
+		for _, a := range m.open {
+			if subj := a.FollowsSubject(); strings.HasPrefix(subj, "P-") || strings.HasPrefix(subj, "L-") {
+				load(store.AgendaItem{Kind: store.ItemOther, Subject: subj})
+			}
+		}
+	}
 	for _, a := range m.itemActions(it) {
 		if store.IsParticipantSubject(a.Subject) {
 			load(store.AgendaItem{Kind: store.ItemOther, Subject: a.Subject})
@@ -693,8 +786,8 @@ func (m *Model) onMeeting(msg meetingMsg) tea.Cmd {
 	if msg.triage != nil {
 		m.td = msg.triage
 	}
-	if msg.prev != nil || msg.joining {
-		m.prev = msg.prev
+	if msg.open != nil || msg.joining {
+		m.open = msg.open
 	}
 	if msg.joining {
 		if !m.statusOK {
@@ -729,6 +822,9 @@ func (m *Model) saved(msg savedMsg) tea.Cmd {
 	if msg.what != "" {
 		m.setStatus("saved: "+msg.what, true)
 	}
+	if msg.reload {
+		return tea.Batch(m.applyMeeting(msg.mt), loadMeetingCmd(m.ctx, m.next(), m.mt.ID, true, false))
+	}
 	return m.applyMeeting(msg.mt)
 }
 
@@ -756,6 +852,9 @@ func (m *Model) onChanges(cs []store.Change) tea.Cmd {
 			}
 		case "referral", "user":
 			reloadTriage = true
+		}
+		if c.Kind == "meeting" && c.ID != m.mt.ID {
+			reloadTriage = true // an action item of another meeting was closed
 		}
 		if c.Kind == "participant" && c.ID != "" {
 			reloadTriage = true

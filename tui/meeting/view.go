@@ -192,7 +192,7 @@ func (m *Model) agendaLines() []string {
 			marker = st.Muted.Render(st.Bullet) + " "
 		}
 		out = append(out, marker+fmt.Sprintf("%2d. %s %-8s %s", i+1, m.statusGlyph(it.Status), kindLabel(it.Kind), common.Line(m.titleFor(it)))+
-			st.Muted.Render("  "+common.Line(it.Reason)))
+			st.Muted.Render("  "+common.Line(m.reasonFor(it))))
 	}
 	if len(m.mt.Items) == 0 {
 		out = append(out, st.Muted.Render("  the agenda is empty: i adds an item"))
@@ -269,8 +269,114 @@ func (m *Model) paneLines(h int) []string {
 		return []string{m.ctx.St().Muted.Render("no item")}
 	}
 	nh := min(m.notesRows(), max(h-2, 0))
-	ctx := common.Lines(m.contextLines(it), m.width, h-nh)
+	if m.detail {
+		nh = 0 // the detail takes the whole pane
+	}
+	lines := m.contextLines(it)
+	if m.detail {
+		lines = append(lines, m.detailLines(it)...)
+	}
+	ch := max(h-nh, 1)
+	off := min(m.scroll, max(len(lines)-ch, 0))
+	shown := lines[off:]
+	if len(shown) > ch {
+		shown = append(shown[:ch-1:ch-1], m.ctx.St().Muted.Render(fmt.Sprintf("   ... %d more lines: ] or pgdn scrolls", len(shown)-(ch-1))))
+	} else if off > 0 {
+		shown[0] = m.ctx.St().Muted.Render(fmt.Sprintf("   ... %d lines above: [ or pgup", off))
+	}
+	ctx := common.Lines(shown, m.width, ch)
 	return append(ctx, m.recordLines(it, nh)...)
+}
+
+// paneHeight is the rows of the item pane.
+func (m *Model) paneHeight() int { return max(m.height-m.agendaRows()-4, 1) }
+
+// detailLines is the full detail of a case or referral item (enter): every
+// hearing and field the viewer may see, the whole ranking breakdown.
+func (m *Model) detailLines(it store.AgendaItem) []string {
+	st := m.ctx.St()
+	ic := m.ctxs[it.Subject]
+	out := []string{"", st.Title.Render("   Detail") + st.Muted.Render("  (enter or esc closes)")}
+	switch it.Kind {
+	case store.ItemCase:
+		if ic.pv == nil || ic.kase == nil {
+			return append(out, notShared(st))
+		}
+		c := *ic.kase
+		out = append(out, "   case "+m.caseSummary(c, ic.pv.CaseAccess))
+		if ic.pv.CaseAccess != store.Shown {
+			return out
+		}
+		for _, h := range c.Hearings {
+			out = append(out, fmt.Sprintf("   hearing %s %s", store.FormatDate(h.Date), common.Line(h.Outcome)))
+		}
+		if !c.IntakeDeadline.IsZero() {
+			out = append(out, "   intake deadline "+store.FormatDate(c.IntakeDeadline))
+		}
+	case store.ItemReferral:
+		if ic.ref == nil {
+			return append(out, notShared(st))
+		}
+		r := *ic.ref
+		if store.ReferralAccess(m.ctx.Actor, r) == store.OwnOnly && !m.room {
+			return out
+		}
+		out = append(out, fmt.Sprintf("   referred by %s (%s) · %s", common.Line(r.Referrer), common.Line(r.Agency), store.KindLabel(r.Kind)))
+		if r.Offense != "" {
+			out = append(out, "   offense "+store.PlainWords(common.Line(r.Offense)))
+		}
+		if r.Location != "" {
+			out = append(out, "   location "+common.Line(r.Location))
+		}
+		if m.td != nil {
+			for _, rr := range m.td.ranking.Ranked {
+				if rr.Referral.ID == r.ID {
+					out = append(out, "   why this rank:")
+					out = append(out, triage.FactorLines(rr, min(m.width, 40))...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// reasonFor is why an item is on the agenda. A referral's rank, decision
+// and capacity come from the live ranking (reloaded after every decision,
+// for everyone in the meeting), never from the text frozen at the start;
+// a referral decided since says so.
+func (m *Model) reasonFor(it store.AgendaItem) string {
+	if it.Kind != store.ItemReferral || m.td == nil {
+		return it.Reason
+	}
+	rk := m.td.ranking
+	for _, rr := range rk.Ranked {
+		if rr.Referral.ID != it.Subject {
+			continue
+		}
+		s := fmt.Sprintf("rank %d of %d, score %d, ", rr.Rank, len(rk.Ranked), rr.Score)
+		if rr.Decision == store.DecisionWaitlist {
+			s += fmt.Sprintf("waitlist #%d", rr.WaitlistPos)
+		} else {
+			s += "offer"
+		}
+		s += fmt.Sprintf(" (capacity %d)", rk.Capacity)
+		if p := m.ctx.Protocol; store.Unacknowledged(p, rr.Referral, m.ctx.Time()) {
+			s += fmt.Sprintf("; not acknowledged within %d minutes", p.AckLimitMinutes)
+		}
+		return s
+	}
+	for _, rr := range rk.ReReferrals {
+		if rr.Referral.ID == it.Subject {
+			return it.Reason
+		}
+	}
+	if ic := m.ctxs[it.Subject]; ic.ref != nil && ic.ref.Status != store.RefNew && ic.ref.Status != store.RefWaitlisted {
+		return "decided: " + store.PlainWords(string(ic.ref.Status))
+	}
+	if _, queued := m.td.refs[it.Subject]; !queued && strings.HasPrefix(it.Subject, "R-") {
+		return "decided"
+	}
+	return it.Reason
 }
 
 // itemActions returns the action items recorded on item it.
@@ -302,8 +408,8 @@ func (m *Model) contextLines(it store.AgendaItem) []string {
 		head += st.Muted.Render("  presenter " + common.Line(it.Presenter))
 	}
 	out := []string{head}
-	if it.Reason != "" {
-		out = append(out, st.Muted.Render("   "+common.Line(it.Reason)))
+	if r := m.reasonFor(it); r != "" {
+		out = append(out, st.Muted.Render("   "+common.Line(r)))
 	}
 	ic, ok := m.ctxs[it.Subject]
 	if it.Subject != "" && it.Kind != store.ItemActionItems && it.Kind != store.ItemOther && (!ok || !ic.loaded) {
@@ -491,23 +597,42 @@ func (m *Model) referralLines(it store.AgendaItem, ic itemCtx) []string {
 	return append(out, capLine, st.Muted.Render("   not in the ranking"))
 }
 
-// previousActions lists the last meeting's action items.
+// previousActions lists every open action item of the earlier
+// meetings, grouped by owner, overdue first (the agenda's first item).
 func (m *Model) previousActions(it store.AgendaItem) []string {
 	st := m.ctx.St()
-	if m.prev == nil || m.prev.ID != it.Subject {
-		return []string{st.Muted.Render("   last meeting's action items are not loaded")}
+	if m.open == nil {
+		return []string{st.Muted.Render("   loading the open action items...")}
+	}
+	if len(m.open) == 0 {
+		return []string{st.Muted.Render("   every action item is closed")}
 	}
 	var out []string
-	for _, a := range m.prev.ActionItems {
-		out = append(out, "   "+m.actionText(a, m.seesText(actionSubject(a, m.prev.Items))))
+	owner := ""
+	for _, a := range m.open {
+		if a.Owner != owner {
+			owner = a.Owner
+			out = append(out, "   "+st.Accent.Render(common.Line(owner)))
+		}
+		line := "     " + m.actionText(a.ActionItem, m.seesText(a.FollowsSubject())) + st.Muted.Render(" ("+a.MeetingID+")")
+		if a.OverdueOn(m.mt.Date) {
+			line += " " + st.Warn.Render("overdue")
+		}
+		out = append(out, line)
+	}
+	if m.drives() || store.CanCloseAction(m.ctx.Actor, store.ActionItem{}) {
+		out = append(out, st.Muted.Render("   D marks one done or drops it"))
 	}
 	return out
 }
 
 func (m *Model) actionText(a store.ActionItem, showText bool) string {
 	box := "[ ]"
-	if a.Done {
+	switch a.State() {
+	case store.ActionDone:
 		box = "[x]"
+	case store.ActionDropped:
+		box = "[-]"
 	}
 	s := fmt.Sprintf("%s %s owner %s", box, common.Line(a.ID), common.Line(a.Owner))
 	if !a.Due.IsZero() {
