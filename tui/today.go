@@ -294,7 +294,9 @@ func (t *today) ShortHelp() []key.Binding {
 	return []key.Binding{l.Open, t.ack, done, l.Filter, l.Up, l.Down}
 }
 
-func (t *today) FullHelp() [][]key.Binding { return [][]key.Binding{t.list.FullHelp(), {t.ack, t.done}} }
+func (t *today) FullHelp() [][]key.Binding {
+	return [][]key.Binding{t.list.FullHelp(), {t.ack, t.done}}
+}
 
 // closeActionCmd marks action item id done (store.CloseAction: its owner
 // or the pm); the result goes to the status line, and the list reloads on

@@ -28,7 +28,7 @@ type meetingMsg struct {
 	gen     int
 	mt      store.Meeting
 	open    []store.OpenAction // open action items of every other meeting (nil: not loaded)
-	triage  *triageData    // nil: keep what is loaded
+	triage  *triageData        // nil: keep what is loaded
 	joining bool
 	err     error
 }
