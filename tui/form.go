@@ -179,6 +179,22 @@ func dateField(name string, optional bool) func(string) error {
 	}
 }
 
+// futureDateField validates an optional date still to come (the next
+// court date): today or later. A date in the past is refused, naming the
+// field: a hearing held is recorded as a past hearing instead.
+func futureDateField(name string, now time.Time) func(string) error {
+	valid := dateField(name, true)
+	return func(s string) error {
+		if err := valid(s); err != nil || strings.TrimSpace(s) == "" {
+			return err
+		}
+		if d, _ := store.ParseDate(s); d.Before(store.Today(now)) {
+			return fmt.Errorf("%s: %s is in the past (record a hearing held as a past hearing)", name, store.FormatDate(d))
+		}
+		return nil
+	}
+}
+
 // pastDateField validates the required date of something that happened
 // (a contact, a step on a goal): today or before, never in the future,
 // where it would hide an overdue contact.

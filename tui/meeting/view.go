@@ -701,7 +701,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	case !m.joined:
 		return m.lobbyKeys()
 	case m.drives():
-		return []key.Binding{k.Next, k.Prev, k.Note, k.Decide, k.Action, k.Jump, k.End}
+		return []key.Binding{k.Next, k.Prev, k.Note, k.Decide, k.Action, k.Mark, k.Room, k.End}
 	}
 	bs := []key.Binding{k.Next, k.Prev, k.Follow, k.Open}
 	if canNote(m.ctx.Actor.Role) {
@@ -729,8 +729,8 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if !m.joined {
 		return [][]key.Binding{m.lobbyKeys()}
 	}
-	walk := []key.Binding{k.Next, k.Prev, k.Jump, k.Follow, k.Open, k.Reload, k.Leave}
-	record := []key.Binding{k.Note, k.Decide, k.Action}
-	run := []key.Binding{k.MoveUp, k.MoveDown, k.Skip, k.AddItem, k.TakeOver, k.End}
+	walk := []key.Binding{k.Next, k.Prev, k.Jump, k.Follow, k.Open, k.ScrollDown, k.ScrollUp, k.Reload, k.Leave}
+	record := []key.Binding{k.Note, k.Decide, k.Action, k.Close}
+	run := []key.Binding{k.Mark, k.MoveUp, k.MoveDown, k.Skip, k.Expand, k.AddItem, k.Room, k.TakeOver, k.End}
 	return slices.DeleteFunc([][]key.Binding{walk, record, run}, func(b []key.Binding) bool { return len(b) == 0 })
 }
