@@ -169,6 +169,25 @@ func MinutesFor(in MinutesInput) string {
 		}
 		carried = append(carried, fmt.Sprintf("%s (%s)", w.text(title(it)), statusWord(it.Status, m.Status)))
 	}
+	stillOpen := 0
+	for _, a := range m.ActionItems {
+		if a.IsOpen() {
+			stillOpen++
+		}
+	}
+	for _, e := range in.Earlier {
+		if e.ID == m.ID {
+			continue
+		}
+		for _, a := range e.ActionItems {
+			if a.IsOpen() {
+				stillOpen++
+			}
+		}
+	}
+	if stillOpen > 0 {
+		carried = append(carried, fmt.Sprintf("%d open action item%s (back on every agenda until closed)", stillOpen, rkPlural(stillOpen)))
+	}
 	w.list("Carried over to the next meeting", carried, 0)
 
 	// Items discussed.

@@ -99,7 +99,7 @@ func loadMeetingCmd(c *common.Ctx, gen int, id string, withTriage, joining bool)
 		if out.err != nil {
 			return out
 		}
-		out.triage, out.err = loadTriage(c)
+		out.triage, out.err = loadTriage(c, mt.Date)
 		return out
 	}
 }
@@ -124,7 +124,9 @@ func openActions(c *common.Ctx, mt store.Meeting) ([]store.OpenAction, error) {
 	return open, nil
 }
 
-func loadTriage(c *common.Ctx) (*triageData, error) {
+// loadTriage ranks the queue as of now, or as of the meeting's date when
+// it is held on another day (as its agenda was built).
+func loadTriage(c *common.Ctx, day time.Time) (*triageData, error) {
 	ctx, s := c.Context(), c.Store
 	users, err := s.ListUsers(ctx)
 	if err != nil {
@@ -143,7 +145,11 @@ func loadTriage(c *common.Ctx) (*triageData, error) {
 		return nil, err
 	}
 	td := &triageData{users: users, refs: map[string]store.Referral{}, parts: map[string]store.Participant{}, names: store.ParticipantNames(everyone)}
-	td.ranking = store.Rank(c.Protocol, refs, parts, store.Capacity(c.Protocol, users, parts), store.Today(c.Time()))
+	asOf := store.Today(c.Time())
+	if !day.IsZero() && !store.DateOf(day).Equal(asOf) {
+		asOf = store.DateOf(day)
+	}
+	td.ranking = store.Rank(c.Protocol, refs, parts, store.Capacity(c.Protocol, users, parts), asOf)
 	for _, r := range refs {
 		td.refs[r.ID] = r
 	}

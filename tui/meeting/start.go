@@ -68,14 +68,16 @@ type estimateMsg struct {
 // EstimateText says how long an agenda is planned to take, as the start
 // form shows it: "~85 min, 31 items".
 func EstimateText(p store.AgendaPlan) string {
-	s := fmt.Sprintf("~%d min, %d items", p.Estimate, len(p.Items))
-	if p.ReviewsDue > p.ReviewsListed {
-		s += fmt.Sprintf("; %d of %d goal reviews fit", p.ReviewsListed, p.ReviewsDue)
-		if p.RotationMeetings > 1 {
-			s += fmt.Sprintf(" (everyone due in %d meetings)", p.RotationMeetings)
-		}
+	return fmt.Sprintf("~%d min, %d items", p.Estimate, len(p.Items))
+}
+
+// reviewsText says how many of the goal reviews due fit ("3 of 45 reviews
+// fit"), "" when all do.
+func reviewsText(p store.AgendaPlan) string {
+	if p.ReviewsDue <= p.ReviewsListed {
+		return ""
 	}
-	return s
+	return fmt.Sprintf("; %d of %d reviews fit", p.ReviewsListed, p.ReviewsDue)
 }
 
 type errOpen string

@@ -95,7 +95,7 @@ func (m *Model) estimateLine() string {
 	case m.est == nil:
 		return st.Muted.Render("  agenda: estimating...")
 	}
-	return st.Accent.Render(fmt.Sprintf("  Agenda for %s: %s of %d", store.FormatDate(m.estDay), EstimateText(*m.est), m.est.Budget))
+	return st.Accent.Render(fmt.Sprintf("  Agenda for %s: %s (of %d)%s", store.FormatDate(m.estDay), EstimateText(*m.est), m.est.Budget, reviewsText(*m.est)))
 }
 
 // timeLine says the minutes used and left, from the items' budgets: the
