@@ -57,7 +57,10 @@ func Minutes(m Meeting, viewer Actor, labels map[string]string) string {
 // audits nothing.
 func MinutesFor(in MinutesInput) string {
 	m := in.Meeting
-	w := &minutesWriter{format: in.Format}
+	w := &minutesWriter{format: in.Format, hidden: NotShared}
+	if len(in.Audience) > 1 {
+		w.hidden = NotSharedRoom
+	}
 	if w.format == "" {
 		w.format = MinutesMarkdown
 	}
@@ -294,7 +297,12 @@ func MinutesFor(in MinutesInput) string {
 type minutesWriter struct {
 	b      strings.Builder
 	format MinutesFormat
+	hidden string // the placeholder for what the audience may not see
 }
+
+// NotSharedRoom is the placeholder in room minutes: what some attendee may
+// not see.
+const NotSharedRoom = "not shared with everyone in the room"
 
 func (w *minutesWriter) md() bool { return w.format == MinutesMarkdown }
 
@@ -339,7 +347,7 @@ func (w *minutesWriter) list(name string, entries []string, hidden int) {
 		w.bullet(e)
 	}
 	if hidden > 0 {
-		w.bullet(fmt.Sprintf("%d more %s", hidden, NotShared))
+		w.bullet(fmt.Sprintf("%d more %s", hidden, w.hidden))
 	}
 }
 
@@ -355,7 +363,7 @@ func (w *minutesWriter) sublist(name string, entries []string, hidden int) {
 		w.bullet(e)
 	}
 	if hidden > 0 {
-		w.bullet("(" + plural(hidden, "more") + " " + NotShared + ")")
+		w.bullet("(" + plural(hidden, "more") + " " + w.hidden + ")")
 	}
 }
 

@@ -127,7 +127,7 @@ func TestRoomMinutes(t *testing.T) {
 			t.Errorf("room minutes with police (no ROI) => must not contain %q:\n%s", no, got)
 		}
 	}
-	if !strings.Contains(got, "Closed action items:\n\n- 2 more not shared with your role") {
+	if !strings.Contains(got, "Closed action items:\n\n- 2 more not shared with everyone in the room") {
 		t.Errorf("room minutes with police => general action items must be counted, not shown:\n%s", got)
 	}
 	in.Audience = []Actor{cm}

@@ -108,3 +108,32 @@ func TestMeetingAgendaCommand(t *testing.T) {
 	want(t, owg(t, nil, "--data", dir, "meeting", "agenda", "--date", "2026-02-30"), 2, "--date")
 	want(t, owg(t, nil, "--data", dir, "meeting", "agenda"), 0, "Agenda for 2026-03-02: ~", "Open action items from M-0001")
 }
+
+// TestExportMinutesRoomAndText: --room holds only what every attendee
+// may see (the demo's M-0001 has police, a prosecutor, a defender and a
+// provider at the table); --format text has no Markdown.
+func TestExportMinutesRoomAndText(t *testing.T) {
+	dir := demoDir(t)
+	own := owg(t, nil, "--data", dir, "export", "minutes", "--meeting", "M-0001")
+	want(t, own, 0, "## Summary", "Closed action items:", "## Items discussed")
+	room := owg(t, nil, "--data", dir, "export", "minutes", "--meeting", "M-0001", "--room")
+	want(t, room, 0, "## Summary", "not shared with everyone in the room")
+	if len(room.stdout) >= len(own.stdout) {
+		t.Errorf("room minutes (%d bytes) => want less than the pm's own (%d)", len(room.stdout), len(own.stdout))
+	}
+	for _, line := range strings.Split(own.stdout, "\n") {
+		// every participant label the pm sees but the room does not must be gone
+		if i := strings.Index(line, "- Subject: P-"); i >= 0 && strings.Contains(line, "(") && !strings.Contains(room.stdout, line) {
+			name := line[strings.Index(line, "(")+1 : strings.LastIndex(line, ")")]
+			if strings.Contains(room.stdout, name) {
+				t.Errorf("room minutes => %q is shown although not every attendee may see it", name)
+			}
+		}
+	}
+	txt := owg(t, nil, "--data", dir, "export", "minutes", "--meeting", "M-0001", "--format", "text")
+	want(t, txt, 0, "Summary\n-------")
+	if strings.Contains(txt.stdout, "## ") || strings.Contains(txt.stdout, "\\") {
+		t.Errorf("--format text => Markdown left in:\n%s", txt.stdout)
+	}
+	want(t, owg(t, nil, "--data", dir, "export", "minutes", "--meeting", "M-0001", "--format", "pdf"), 2, "--format")
+}
