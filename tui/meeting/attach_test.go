@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/tui/common"
 	"github.com/leadtable/owg/tui/triage/triagetest"
@@ -107,4 +109,38 @@ func TestRoomView(t *testing.T) {
 	}
 	pm.key(keyRune('R'))
 	pm.probe.WaitText(t, "room view off", "Jane Roe")
+}
+
+// TestActionDueDateRefusedAt80x24: an impossible due date and one before
+// the meeting date are refused, the error on the status line at 80x24.
+func TestActionDueDateRefusedAt80x24(t *testing.T) {
+	site := triagetest.New(t)
+	openMeeting(t, site)
+	pm := run(t, site.Ctx(triagetest.Actor("ana")), 80, 24)
+	join(t, pm)
+	pm.key(keyRune('a'))
+	pm.probe.WaitText(t, "┃ Action item on item 1")
+	pm.tm.Type("call the landlord")
+	pm.key(keyEnter)
+	pm.probe.WaitText(t, "┃ Owner")
+	pm.key(keyEnter)
+	pm.probe.WaitText(t, "┃ Due")
+	pm.tm.Type("2025-02-30")
+	pm.key(keyEnter)
+	screen := pm.probe.WaitText(t, "due: ")
+	if lines := strings.Split(screen, "\n"); !strings.Contains(lines[len(lines)-1], "due: ") {
+		t.Errorf("the due date error => not on the last line at 80x24:\n%s", screen)
+	}
+	for range 10 {
+		pm.key(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+	pm.tm.Type("2025-03-01")
+	pm.key(keyEnter)
+	pm.probe.WaitText(t, "due: 2025-03-01 is before the meeting date 2025-03-10")
+	for range 10 {
+		pm.key(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+	pm.tm.Type("2025-03-17")
+	pm.key(keyEnter)
+	pm.probe.WaitText(t, "saved: action item for ana")
 }
