@@ -363,6 +363,11 @@ func (m *Model) meetingKey(k tea.KeyPressMsg) tea.Cmd {
 		if !ok || it.Kind != store.ItemGoalReview {
 			return nil
 		}
+		if m.room {
+			// the record would show the facilitator's own view to the room
+			m.setStatus("R turns room view off first: the record is not the room's view", false)
+			return nil
+		}
 		if ic := m.ctxs[it.Subject]; ic.pv == nil || !ic.pv.Viewable() {
 			m.setStatus(store.NotShared, false)
 			return nil
