@@ -99,10 +99,7 @@ func MinutesFor(in MinutesInput) string {
 	}
 	seesText := func(subject string) bool { return RoomCanSeeItemText(viewers(subject)) }
 	title := func(it AgendaItem) string {
-		if it.Typed && itemSubj(it) != "" && RoomAccess(viewers(it.Subject), DataIdentity) != Shown {
-			return defaultTitle(it)
-		}
-		return it.Title
+		return SafeTitle(it, RoomAccess(viewers(it.Subject), DataIdentity) == Shown)
 	}
 
 	w.heading(1, fmt.Sprintf("OWG meeting %s, %s", CleanLine(m.ID), dateOrUnknown(m.Date)))
@@ -469,6 +466,17 @@ func statusWord(s ItemStatus, ms MeetingStatus) string {
 		return "not reached"
 	}
 	return "pending"
+}
+
+// SafeTitle is the title of it that a reader may see: a title typed on an
+// item attached to a participant (which may name them) only when the
+// reader sees that participant's identity (identityShown), else the title
+// built from the kind and id. Built titles never name anyone.
+func SafeTitle(it AgendaItem, identityShown bool) string {
+	if it.Typed && itemAttached(it) && !identityShown {
+		return defaultTitle(it)
+	}
+	return it.Title
 }
 
 // defaultTitle is an item's title built from its kind and subject id.

@@ -73,8 +73,9 @@ waitlisted, the pending cases and as many goal reviews as the protocol's
 			cov := &subjectCovers{ctx: ctx, st: st, viewer: actor, app: app, memo: map[string]bool{}}
 			out := agendaJSON{Date: store.FormatDate(day), EstimateMinutes: plan.Estimate, BudgetMinutes: plan.Budget, Items: []agendaItemJSON{}}
 			for _, it := range plan.Items {
-				j := agendaItemJSON{Kind: it.Kind, Title: store.CleanLine(it.Title), Minutes: it.Minutes}
-				if subjectShown(actor, it.Subject, cov) {
+				shown := subjectShown(actor, it.Subject, cov)
+				j := agendaItemJSON{Kind: it.Kind, Title: store.CleanLine(store.SafeTitle(it, shown)), Minutes: it.Minutes}
+				if shown {
 					j.Subject = it.Subject
 				}
 				out.Items = append(out.Items, j)
@@ -91,12 +92,12 @@ waitlisted, the pending cases and as many goal reviews as the protocol's
 				fmt.Fprintln(app.Stdout)
 			}
 			fmt.Fprintln(app.Stdout)
-			for i, it := range plan.Items {
+			for i, it := range out.Items {
 				reason := ""
-				if it.Reason != "" {
-					reason = "  " + store.PlainWords(store.CleanLine(it.Reason))
+				if r := plan.Items[i].Reason; r != "" {
+					reason = "  " + store.PlainWords(store.CleanLine(r))
 				}
-				fmt.Fprintf(app.Stdout, "%2d. [%2d min] %s%s\n", i+1, it.Minutes, store.CleanLine(it.Title), reason)
+				fmt.Fprintf(app.Stdout, "%2d. [%2d min] %s%s\n", i+1, it.Minutes, it.Title, reason)
 			}
 			return nil
 		},

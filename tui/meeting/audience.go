@@ -123,9 +123,5 @@ func (m *Model) titleFor(it store.AgendaItem) string {
 	if !it.Typed || itemSubject(it) == "" {
 		return it.Title
 	}
-	vs := m.viewers(it.Subject)
-	if store.RoomAccess(vs, store.DataIdentity) == store.Shown {
-		return it.Title
-	}
-	return itemTitle(it.Kind, it.Subject)
+	return store.SafeTitle(it, store.RoomAccess(m.viewers(it.Subject), store.DataIdentity) == store.Shown)
 }

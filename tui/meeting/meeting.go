@@ -42,6 +42,7 @@ type Model struct {
 	scroll    int                // first line of the item context shown
 	detail    bool               // enter on a case or referral item: its full detail
 	ctxItem   string             // the item scroll and detail belong to
+	trSeen    int                // gen of the ranking and open action items shown
 	td        *triageData
 	view      int  // index of the item this viewer looks at
 	following bool // the view follows mt.Current
@@ -778,6 +779,18 @@ func (m *Model) applyMeeting(mt store.Meeting) tea.Cmd {
 }
 
 func (m *Model) onMeeting(msg meetingMsg) tea.Cmd {
+	// The ranking and open action items of a reply superseded by a later
+	// plain reload are still the newest read of them: keep them, or the
+	// figures would stay stale after a decision.
+	if msg.err == nil && !msg.joining && msg.gen > m.trSeen && (msg.triage != nil || msg.open != nil) && m.joined && msg.mt.ID == m.mt.ID {
+		m.trSeen = msg.gen
+		if msg.triage != nil {
+			m.td = msg.triage
+		}
+		if msg.open != nil {
+			m.open = msg.open
+		}
+	}
 	if msg.gen != m.gen {
 		return nil
 	}
@@ -788,10 +801,10 @@ func (m *Model) onMeeting(msg meetingMsg) tea.Cmd {
 		m.setStatus("could not load the meeting: "+msg.err.Error(), false)
 		return nil
 	}
-	if msg.triage != nil {
-		m.td = msg.triage
+	if msg.triage != nil && msg.gen >= m.trSeen {
+		m.td, m.trSeen = msg.triage, msg.gen
 	}
-	if msg.open != nil || msg.joining {
+	if (msg.open != nil && msg.gen >= m.trSeen) || msg.joining {
 		m.open = msg.open
 	}
 	if msg.joining {
