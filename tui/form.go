@@ -40,6 +40,9 @@ type formHost struct {
 	saving bool
 	width  int
 	height int
+	// shownErr is the field error put on the status line, so a form's
+	// error never falls below the fold at 80x24
+	shownErr string
 }
 
 // formKeys are huh's default keys with esc to cancel and no external
@@ -96,7 +99,7 @@ func (h *formHost) resize() {
 	}
 }
 
-func (h *formHost) close() { h.form, h.saving = nil, false }
+func (h *formHost) close() { h.form, h.saving, h.shownErr = nil, false, "" }
 
 // update feeds the form; when it completes the save starts, when it is
 // cancelled the form closes.
@@ -123,6 +126,14 @@ func (h *formHost) update(msg tea.Msg) tea.Cmd {
 			return cmd
 		}
 		return tea.Sequence(common.StatusCmd("saving…", false), cmd)
+	}
+	errText := ""
+	if errs := h.form.Errors(); len(errs) > 0 {
+		errText = errs[0].Error()
+	}
+	if errText != h.shownErr {
+		h.shownErr = errText
+		return tea.Batch(cmd, common.StatusCmd(errText, errText != ""))
 	}
 	return cmd
 }
