@@ -716,7 +716,7 @@ func (m *Model) reestimate() tea.Cmd {
 		return nil
 	}
 	m.estDay, m.est, m.estErr = day, nil, nil
-	m.estGen = m.next()
+	m.estGen++ // its own counter: a lobby or meeting read in flight stays current
 	return estimateCmd(m.ctx, m.estGen, day)
 }
 
