@@ -91,3 +91,24 @@ func TestCheckGeneralText(t *testing.T) {
 		t.Errorf("stored text checked again => %v", err)
 	}
 }
+
+func TestCheckActionDue(t *testing.T) {
+	day := DateOf(asOf)
+	old := Meeting{Date: day, ActionItems: []ActionItem{{ID: "A-0001", Due: day.AddDate(0, 0, -3)}}} // legacy
+	tests := []struct {
+		name string
+		m    Meeting
+		want bool // refused
+	}{
+		{"legacy item kept as is", old, false},
+		{"new item due the meeting day", Meeting{Date: day, ActionItems: append(old.ActionItems, ActionItem{Due: day})}, false},
+		{"new item due before", Meeting{Date: day, ActionItems: append(old.ActionItems, ActionItem{Due: day.AddDate(0, 0, -1)})}, true},
+		{"re-dated before", Meeting{Date: day, ActionItems: []ActionItem{{ID: "A-0001", Due: day.AddDate(0, 0, -5)}}}, true},
+		{"no due date", Meeting{Date: day, ActionItems: []ActionItem{{}}}, false},
+	}
+	for _, tt := range tests {
+		if err := CheckActionDue(&old, tt.m); (err != nil) != tt.want {
+			t.Errorf("%s: CheckActionDue => %v, want refused %v", tt.name, err, tt.want)
+		}
+	}
+}

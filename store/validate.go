@@ -234,7 +234,29 @@ func (m Meeting) Validate() error {
 		default:
 			v.add("action_items["+strconv.Itoa(i)+"].status", "%q is not one of open, done, dropped", a.Status)
 		}
-		if !a.Due.IsZero() && !m.Date.IsZero() && DateOf(a.Due).Before(DateOf(m.Date)) {
+	}
+	return v.err()
+}
+
+// CheckActionDue refuses an action item of m due before the meeting's
+// date. Only items new or re-dated since old (nil: all) are checked, so an
+// older record never blocks closing its items.
+func CheckActionDue(old *Meeting, m Meeting) error {
+	prev := map[string]time.Time{}
+	if old != nil {
+		for _, a := range old.ActionItems {
+			prev[a.ID] = a.Due
+		}
+	}
+	v := validator{entity: "meeting"}
+	for i, a := range m.ActionItems {
+		if a.Due.IsZero() || m.Date.IsZero() {
+			continue
+		}
+		if d, had := prev[a.ID]; had && a.ID != "" && d.Equal(a.Due) {
+			continue
+		}
+		if DateOf(a.Due).Before(DateOf(m.Date)) {
 			v.add("action_items["+strconv.Itoa(i)+"].due", "%s is before the meeting date %s", FormatDate(a.Due), FormatDate(m.Date))
 		}
 	}
