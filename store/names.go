@@ -153,6 +153,9 @@ func CheckGeneralText(old *Meeting, m Meeting, names []string) error {
 			continue
 		}
 		prev, had := oldItems[it.ID]
+		if had && itemAttached(prev) {
+			had = false // detached since: all its text is new to the general view
+		}
 		if (!had || prev.Title != it.Title) && it.Typed {
 			if _, ok := NamesAny(it.Title, names); ok {
 				return refuse("title of item " + it.ID)
@@ -179,7 +182,7 @@ func CheckGeneralText(old *Meeting, m Meeting, names []string) error {
 		if actionAttached(a, m.Items) {
 			continue
 		}
-		if prev, had := oldActions[a.ID]; had && prev.Text == a.Text {
+		if prev, had := oldActions[a.ID]; had && prev.Text == a.Text && !actionAttached(prev, old.Items) {
 			continue
 		}
 		if _, ok := NamesAny(a.Text, names); ok {
