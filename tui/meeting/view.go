@@ -120,6 +120,19 @@ func (m *Model) timeLine() string {
 	return s
 }
 
+// timeRule is the rule under the agenda with the minutes used and left
+// at its start ("49/90 min, 41 left"): it changes only with the items.
+func (m *Model) timeRule() string {
+	st := m.ctx.St()
+	t := " " + m.timeLine() + " "
+	if st.Bare {
+		return st.Muted.Render(strings.TrimSpace(t))
+	}
+	lead := st.Border.Render(strings.Repeat(st.HLine, 2))
+	rest := max(m.width-2-len([]rune(t)), 1)
+	return lead + st.Muted.Render(t) + st.Border.Render(strings.Repeat(st.HLine, rest))
+}
+
 // withStatus puts the status line on the screen's last line.
 func (m *Model) withStatus(lines []string) []string {
 	out := common.Lines(lines, m.width, max(m.height-1, 0))
@@ -164,11 +177,11 @@ func (m *Model) meetingView() []string {
 	case m.following:
 		mode = "following"
 	}
-	head := st.Title.Render("Meeting "+mt.ID) + fmt.Sprintf(" %s  %s  item %d of %d  %s  ", store.FormatDate(mt.Date),
-		common.Line(mt.Facilitator), m.view+1, len(mt.Items), m.timeLine()) + st.Accent.Render(mode)
+	head := st.Title.Render("Meeting "+mt.ID) + fmt.Sprintf(" %s  facilitator %s  item %d of %d  ", store.FormatDate(mt.Date),
+		common.Line(mt.Facilitator), m.view+1, len(mt.Items)) + st.Accent.Render(mode)
 	out := []string{head}
 	out = append(out, m.agendaLines()...)
-	out = append(out, st.Rule(m.width))
+	out = append(out, m.timeRule())
 	paneH := max(m.height-len(out)-2, 1)
 	out = append(out, common.Lines(m.paneLines(paneH), m.width, paneH)...)
 	out = append(out, m.presenceLine(), m.statusLine())
