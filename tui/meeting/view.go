@@ -358,6 +358,24 @@ func (m *Model) detailLines(it store.AgendaItem) []string {
 // for everyone in the meeting), never from the text frozen at the start;
 // a referral decided since says so.
 func (m *Model) reasonFor(it store.AgendaItem) string {
+	if it.Kind == store.ItemActionItems && m.open != nil {
+		// the open action items as they stand now, not when the meeting began
+		owners, late := map[string]bool{}, 0
+		for _, a := range m.open {
+			owners[a.Owner] = true
+			if a.OverdueOn(m.mt.Date) {
+				late++
+			}
+		}
+		s := fmt.Sprintf("%d open, %d owner", len(m.open), len(owners))
+		if len(owners) != 1 {
+			s += "s"
+		}
+		if late > 0 {
+			s += fmt.Sprintf(", %d past due", late)
+		}
+		return s
+	}
 	if it.Kind != store.ItemReferral || m.td == nil {
 		return it.Reason
 	}
