@@ -113,7 +113,7 @@ func (h *hub) fanoutPresence() {
 	slices.Sort(ids)
 	for _, id := range ids {
 		in := h.members[id].info
-		people = append(people, tui.Presence{User: in.User, Role: in.Role, MeetingID: in.MeetingID, Following: in.Following})
+		people = append(people, tui.Presence{User: in.User, Role: in.Role, Agency: in.Agency, MeetingID: in.MeetingID, Following: in.Following})
 	}
 	slices.SortStableFunc(people, func(a, b tui.Presence) int { return cmp.Compare(a.User, b.User) })
 	for _, m := range h.members {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -14,8 +15,12 @@ type AgendaInput struct {
 	Protocol Protocol
 	AsOf     time.Time // the meeting's date (or now)
 	// LastMeeting is the last meeting held before this one, nil when none:
-	// its open action items come first, and "new" means since it ended.
-	LastMeeting  *Meeting
+	// "new" means since it ended, and its items added in the meeting that
+	// were not reached come back.
+	LastMeeting *Meeting
+	// Earlier holds every meeting before this one: each open action item
+	// of any of them comes back until it is closed. Nil: LastMeeting's.
+	Earlier      []Meeting
 	Ranking      Ranking       // Rank over the referral queue as of AsOf
 	Participants []Participant // every participant (exited ones are skipped)
 	Cases        []LegalCase   // every legal case (only open ones count)
@@ -35,30 +40,156 @@ func (in AgendaInput) since() time.Time {
 
 func newSince(t, since time.Time) bool { return since.IsZero() || t.After(since) }
 
-// BuildAgenda builds a meeting's agenda from the data, in the order of
-// DOMAIN.md rule 3:
+// OpenAction is an open action item and the meeting it came from.
+type OpenAction struct {
+	ActionItem
+	MeetingID string
+	// ItemSubject is the subject of the agenda item it was recorded on
+	// ("" when none): its text follows it when the action has no Subject.
+	ItemSubject string
+}
+
+// FollowsSubject is the subject the action item's text follows, "" when
+// general.
+func (a OpenAction) FollowsSubject() string {
+	if IsParticipantSubject(a.Subject) {
+		return a.Subject
+	}
+	if IsParticipantSubject(a.ItemSubject) {
+		return a.ItemSubject
+	}
+	return ""
+}
+
+// OpenActions returns the open action items of meetings ms, grouped by
+// owner (owners with an overdue item first, then by name), overdue first
+// within an owner, then by due date (none last) and id.
+func OpenActions(ms []Meeting, day time.Time) []OpenAction {
+	var out []OpenAction
+	for _, m := range ms {
+		subj := map[string]string{}
+		for _, it := range m.Items {
+			if it.Kind != ItemActionItems {
+				subj[it.ID] = it.Subject
+			}
+		}
+		for _, a := range m.ActionItems {
+			if a.IsOpen() {
+				out = append(out, OpenAction{ActionItem: a, MeetingID: m.ID, ItemSubject: subj[a.ItemID]})
+			}
+		}
+	}
+	late := map[string]bool{}
+	for _, a := range out {
+		if a.OverdueOn(day) {
+			late[a.Owner] = true
+		}
+	}
+	slices.SortStableFunc(out, func(a, b OpenAction) int {
+		if late[a.Owner] != late[b.Owner] {
+			if late[a.Owner] {
+				return -1
+			}
+			return 1
+		}
+		if c := cmp.Compare(a.Owner, b.Owner); c != 0 {
+			return c
+		}
+		if ao, bo := a.OverdueOn(day), b.OverdueOn(day); ao != bo {
+			if ao {
+				return -1
+			}
+			return 1
+		}
+		switch {
+		case a.Due.IsZero() && !b.Due.IsZero():
+			return 1
+		case !a.Due.IsZero() && b.Due.IsZero():
+			return -1
+		}
+		if c := a.Due.Compare(b.Due); c != 0 {
+			return c
+		}
+		return compareIDs(a.ID, b.ID)
+	})
+	return out
+}
+
+// AgendaPlan is a built agenda and its time budget.
+type AgendaPlan struct {
+	Items    []AgendaItem
+	Estimate int // minutes: the sum of the items' minutes
+	Budget   int // the protocol's [meeting] minutes
+	// ReviewsDue is how many goal reviews were due (flagged, overdue,
+	// rotation); ReviewsListed how many fit the time left. The rest wait
+	// for the next meeting, first in line.
+	ReviewsDue, ReviewsListed int
+	// RotationMeetings is how many meetings it takes, at this pace, to
+	// review everyone due (1 when all fit).
+	RotationMeetings int
+}
+
+// ItemMinutes is the time budgeted for one item of kind k (the protocol's
+// [meeting] table); open is the number of open action items for the
+// action items item.
+func ItemMinutes(b MeetingBudget, k ItemKind, open int) int {
+	switch k {
+	case ItemActionItems:
+		per := max(b.ActionItemsPer, 1)
+		return b.ActionItems * max((open+per-1)/per, 1)
+	case ItemReferral:
+		return b.Referral
+	case ItemReferralSummary:
+		return b.Summary
+	case ItemCase:
+		return b.Case
+	case ItemGoalReview:
+		return b.GoalReview
+	}
+	return b.Other
+}
+
+// AgendaMinutes sums the minutes budgeted for items.
+func AgendaMinutes(items []AgendaItem) int {
+	n := 0
+	for _, it := range items {
+		n += it.Minutes
+	}
+	return n
+}
+
+// BuildAgenda builds a meeting's agenda (PlanAgenda's items).
+func BuildAgenda(in AgendaInput) []AgendaItem { return PlanAgenda(in).Items }
+
+// PlanAgenda builds a meeting's agenda from the data, in the order of
+// DOMAIN.md rule 3, within the protocol's [meeting] time budget:
 //
-//  1. one item for the last meeting's open action items, if any;
-//  2. referrals: each ranked referral that is new since the last meeting,
-//     still undecided (status new) or newly offered a slot from the
-//     waitlist, in rank order with its rank, score and decision; then the
-//     re-referrals of enrolled participants;
+//  1. one item for every open action item of any earlier meeting, if any
+//     (grouped by owner, overdue first: OpenActions);
+//  2. referrals: each the ranking offers a slot, in rank order with its
+//     rank, score and decision; the first waitlist_shown waitlisted; the
+//     re-referrals of enrolled participants; then one summary item for the
+//     rest ("9 more waitlisted, 4 screened out") that the facilitator can
+//     expand (More holds their ids);
 //  3. pending cases (open cases of active participants), each once, in
 //     this order: court dates in the next court_window_days, post-enrollment
 //     cases opened since the last meeting, active warrants, diverted arrests
 //     whose intake deadline is within deadline_near_days (or past) and
 //     whose intake is not complete;
-//  4. goal reviews, each active participant at most once: those flagged by
+//  4. the items added in the last meeting that it did not reach;
+//  5. goal reviews, each active participant at most once: those flagged by
 //     a partner, then those with no contact for more than
-//     overdue_contact_days (longest first), then the rotation: those never
+//     overdue_contact_days (longest first), then the rotation (never
 //     reviewed or whose last review would be more than review_rotation_days
-//     old by the next meeting (meeting_every_days on), oldest first, so that
-//     everyone is reviewed at least once per rotation period.
+//     old by the next meeting, oldest first), but only as many as the
+//     minutes left allow. A review not held keeps its place (its last
+//     review date does not move), so the rotation resumes next meeting.
 //
 // Titles never name anyone: they are built from ids and kinds. Items are
-// numbered "1", "2", ... and pending.
-func BuildAgenda(in AgendaInput) []AgendaItem {
+// numbered "1", "2", ... and pending, each with its minutes.
+func PlanAgenda(in AgendaInput) AgendaPlan {
 	p := in.Protocol
+	b := p.Meeting
 	asOf := in.AsOf
 	day := DateOf(asOf)
 	since := in.since()
@@ -66,43 +197,71 @@ func BuildAgenda(in AgendaInput) []AgendaItem {
 	push := func(it AgendaItem) {
 		it.ID = strconv.Itoa(len(items) + 1)
 		it.Status = ItemPending
+		if it.Minutes == 0 {
+			it.Minutes = ItemMinutes(b, it.Kind, 0)
+		}
 		items = append(items, it)
 	}
 
-	// 1. Action items from the last meeting.
-	if m := in.LastMeeting; m != nil {
-		open, late := 0, 0
-		for _, a := range m.ActionItems {
-			if a.Done {
-				continue
-			}
-			open++
-			if !a.Due.IsZero() && DateOf(a.Due).Before(day) {
+	// 1. Every open action item of an earlier meeting.
+	earlier := in.Earlier
+	if earlier == nil && in.LastMeeting != nil {
+		earlier = []Meeting{*in.LastMeeting}
+	}
+	if open := OpenActions(earlier, day); len(open) > 0 {
+		late := 0
+		owners := map[string]bool{}
+		from := []string{}
+		for _, a := range open {
+			if a.OverdueOn(day) {
 				late++
 			}
-		}
-		if open > 0 {
-			reason := fmt.Sprintf("%d open", open)
-			if late > 0 {
-				reason += fmt.Sprintf(", %d past due", late)
+			owners[a.Owner] = true
+			if !slices.Contains(from, a.MeetingID) {
+				from = append(from, a.MeetingID)
 			}
-			push(AgendaItem{
-				Kind: ItemActionItems, Subject: m.ID,
-				Title:     "Action items from " + titleID(m.ID),
-				Reason:    reason,
-				Presenter: CleanLine(m.Facilitator),
-			})
 		}
+		slices.SortFunc(from, compareIDs)
+		reason := fmt.Sprintf("%d open, %d owner%s", len(open), len(owners), rkPlural(len(owners)))
+		if late > 0 {
+			reason += fmt.Sprintf(", %d past due", late)
+		}
+		title := "Open action items"
+		if len(from) == 1 {
+			title += " from " + titleID(from[0])
+		} else {
+			title += fmt.Sprintf(" from %d meetings", len(from))
+		}
+		presenter := ""
+		if in.LastMeeting != nil {
+			presenter = CleanLine(in.LastMeeting.Facilitator)
+		}
+		subject := ""
+		if in.LastMeeting != nil {
+			subject = in.LastMeeting.ID
+		}
+		push(AgendaItem{
+			Kind: ItemActionItems, Subject: subject, Title: title, Reason: reason, Presenter: presenter,
+			Minutes: ItemMinutes(b, ItemActionItems, len(open)),
+		})
 	}
 
-	// 2. New referrals with the ranking and capacity, then re-referrals.
+	// 2. Referrals offered a slot, the first waitlisted, re-referrals, and
+	// a summary of the rest.
 	rk := in.Ranking
+	var more []string
+	waitMore := 0
 	for _, rr := range rk.Ranked {
 		r := rr.Referral
-		reopened := r.Status == RefWaitlisted && rr.Decision == DecisionOffer
-		if !(r.Status == RefNew || reopened || newSince(r.Received, since)) {
+		if r.Status != RefNew && r.Status != RefWaitlisted {
 			continue
 		}
+		if rr.Decision == DecisionWaitlist && rr.WaitlistPos > b.WaitlistShown {
+			more = append(more, r.ID)
+			waitMore++
+			continue
+		}
+		reopened := r.Status == RefWaitlisted && rr.Decision == DecisionOffer
 		reason := fmt.Sprintf("rank %d of %d, score %d, ", rr.Rank, len(rk.Ranked), rr.Score)
 		if rr.Decision == DecisionWaitlist {
 			reason += fmt.Sprintf("waitlist #%d", rr.WaitlistPos)
@@ -131,6 +290,26 @@ func BuildAgenda(in AgendaInput) []AgendaItem {
 			Kind: ItemReferral, Subject: r.ID,
 			Title:  fmt.Sprintf("Re-referral %s (of %s)", titleID(r.ID), titleID(rr.ParticipantID)),
 			Reason: "already enrolled: routed to the case manager, uses no capacity",
+		})
+	}
+	screened := 0
+	for _, so := range rk.ScreenedOut {
+		if so.Referral.Status == RefNew || so.Referral.Status == RefScreenedOut || so.Referral.Status == RefWaitlisted {
+			more = append(more, so.Referral.ID)
+			screened++
+		}
+	}
+	if len(more) > 0 {
+		var parts []string
+		if waitMore > 0 {
+			parts = append(parts, fmt.Sprintf("%d more waitlisted", waitMore))
+		}
+		if screened > 0 {
+			parts = append(parts, fmt.Sprintf("%d screened out", screened))
+		}
+		push(AgendaItem{
+			Kind: ItemReferralSummary, Title: "Other referrals: " + strings.Join(parts, ", "),
+			Reason: "x lists them one by one", More: more,
 		})
 	}
 
@@ -208,7 +387,21 @@ func BuildAgenda(in AgendaInput) []AgendaItem {
 		})
 	}
 
-	// 4. Goal reviews: flagged, overdue, rotation; each participant once.
+	// 4. Items added in the last meeting that it did not reach.
+	if m := in.LastMeeting; m != nil {
+		for _, it := range m.Items {
+			if it.Kind != ItemOther || it.Status == ItemDiscussed {
+				continue
+			}
+			push(AgendaItem{
+				Kind: ItemOther, Subject: it.Subject, Title: it.Title, Typed: it.Typed,
+				Reason: "not reached in " + titleID(m.ID), Presenter: it.Presenter,
+			})
+		}
+	}
+
+	// 5. Goal reviews: flagged, overdue, rotation; each participant once;
+	// as many as the minutes left allow.
 	var active []Participant
 	for _, pt := range in.Participants {
 		if pt.Status.Active() {
@@ -216,19 +409,19 @@ func BuildAgenda(in AgendaInput) []AgendaItem {
 		}
 	}
 	slices.SortFunc(active, func(a, b Participant) int { return compareIDs(a.ID, b.ID) })
+	type review struct {
+		pt     Participant
+		reason string
+	}
+	var due []review
 	reviewed := map[string]bool{}
-	review := func(pt Participant, reason string) {
+	add := func(pt Participant, reason string) {
 		reviewed[pt.ID] = true
-		push(AgendaItem{
-			Kind: ItemGoalReview, Subject: pt.ID,
-			Title:     "Goal review: " + titleID(pt.ID),
-			Reason:    reason,
-			Presenter: CleanLine(pt.CaseManager),
-		})
+		due = append(due, review{pt, reason})
 	}
 	for _, pt := range active {
 		if CleanLine(pt.FlaggedBy) != "" {
-			review(pt, "flagged by "+CleanLine(pt.FlaggedBy))
+			add(pt, "flagged by "+CleanLine(pt.FlaggedBy))
 		}
 	}
 	type waited struct {
@@ -248,7 +441,7 @@ func BuildAgenda(in AgendaInput) []AgendaItem {
 	}
 	slices.SortStableFunc(overdue, func(a, b waited) int { return cmp.Compare(b.days, a.days) })
 	for _, o := range overdue {
-		review(o.pt, overdueReason(o.pt, day))
+		add(o.pt, overdueReason(o.pt, day))
 	}
 	var rotation []Participant
 	for _, pt := range active {
@@ -273,12 +466,34 @@ func BuildAgenda(in AgendaInput) []AgendaItem {
 			d := DaysBetween(pt.LastReview, day)
 			reason = fmt.Sprintf("rotation: last reviewed %d day%s ago", d, rkPlural(d))
 		}
-		review(pt, reason)
+		add(pt, reason)
+	}
+	plan := AgendaPlan{Budget: b.Minutes, ReviewsDue: len(due)}
+	per := max(b.GoalReview, 1)
+	fit := max((b.Minutes-AgendaMinutes(items))/per, 0)
+	for _, r := range due[:min(fit, len(due))] {
+		push(AgendaItem{
+			Kind: ItemGoalReview, Subject: r.pt.ID,
+			Title:     "Goal review: " + titleID(r.pt.ID),
+			Reason:    r.reason,
+			Presenter: CleanLine(r.pt.CaseManager),
+		})
+	}
+	plan.ReviewsListed = min(fit, len(due))
+	plan.RotationMeetings = 1
+	if plan.ReviewsDue > plan.ReviewsListed {
+		if plan.ReviewsListed == 0 {
+			plan.RotationMeetings = 0 // no time for any review: never at this pace
+		} else {
+			plan.RotationMeetings = (plan.ReviewsDue + plan.ReviewsListed - 1) / plan.ReviewsListed
+		}
 	}
 	if items == nil {
 		items = []AgendaItem{}
 	}
-	return items
+	plan.Items = items
+	plan.Estimate = AgendaMinutes(items)
+	return plan
 }
 
 // Overdue reports whether an active participant has had no contact for

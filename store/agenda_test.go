@@ -82,14 +82,16 @@ func TestBuildAgendaOrder(t *testing.T) {
 		}
 	}
 	want := []string{
-		"action_items|Action items from M-0003|2 open, 1 past due",
+		"action_items|Open action items from M-0003|2 open, 2 owners, 1 past due",
 		// ranked (2 weeks waited each): R-0010 (arrest diversion), R-0011 (unsheltered), then the
-		// oldest waitlisted R-0008 reaches a slot; R-0009 stays waitlisted and is not new: not listed;
-		// R-0013 (DUI) is screened out, never on the agenda as a ranked referral
+		// oldest waitlisted R-0008 reaches a slot; R-0009 is waitlisted #1 (within waitlist_shown 3);
+		// R-0013 (DUI) is screened out, never ranked: counted in the summary item
 		"referral|Referral R-0010 (arrest diversion)|rank 1 of 4, score 22, offer (capacity 3)",
 		"referral|Referral R-0011 (social contact)|rank 2 of 4, score 12, offer (capacity 3); not acknowledged within 30 minutes",
 		"referral|Referral R-0008 (social contact)|rank 3 of 4, score 2, offer (capacity 3); a slot opened for this waitlisted referral; not acknowledged within 30 minutes",
+		"referral|Referral R-0009 (social contact)|rank 4 of 4, score 2, waitlist #1 (capacity 3); not acknowledged within 30 minutes",
 		"referral|Re-referral R-0012 (of P-0002)|already enrolled: routed to the case manager, uses no capacity",
+		"referral_summary|Other referrals: 1 screened out|x lists them one by one",
 		"case|Court date: L-0002 (P-0003)|court today",
 		"case|Court date: L-0001 (P-0002)|court in 3 days",
 		"case|Court date: L-0014 (P-0007)|court in 14 days; active warrant",
@@ -188,5 +190,80 @@ func TestUnacknowledged(t *testing.T) {
 		if got := Unacknowledged(p, tt.r, asOf); got != tt.want {
 			t.Errorf("Unacknowledged(%s) => %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestPlanAgendaBudget: goal reviews fill only the minutes left, the
+// rotation resumes where it stopped, every open action item of any
+// earlier meeting comes back (grouped by owner, overdue first), the
+// waitlist beyond waitlist_shown is one summary item, and an item added
+// in the last meeting that was not reached comes back.
+func TestPlanAgendaBudget(t *testing.T) {
+	p := DefaultProtocol()
+	p.Meeting.Minutes = 30
+	p.Meeting.WaitlistShown = 1
+	d := DateOf(asOf)
+	var parts []Participant
+	for i := 1; i <= 10; i++ {
+		parts = append(parts, Participant{ID: fmt.Sprintf("P-%04d", i), Status: StatusEngaging, CaseManager: "cm1",
+			LastContact: d.AddDate(0, 0, -1), LastReview: d.AddDate(0, 0, -60+i), EnrolledOn: day("2024-01-01")})
+	}
+	m1 := Meeting{ID: "M-0001", Date: d.AddDate(0, 0, -28), Status: MeetingEnded, ActionItems: []ActionItem{
+		{ID: "A-0001", Text: "a", Owner: "zed", Due: d.AddDate(0, 0, -3)},
+		{ID: "A-0002", Text: "b", Owner: "amy", Due: d.AddDate(0, 0, 5)},
+		{ID: "A-0003", Text: "c", Owner: "amy", Status: ActionDone, Done: true},
+	}}
+	m2 := Meeting{ID: "M-0002", Date: d.AddDate(0, 0, -14), Status: MeetingEnded, EndedAt: d.AddDate(0, 0, -14).Add(time.Hour),
+		Items: []AgendaItem{
+			{ID: "1", Kind: ItemOther, Title: "Budget for bus passes", Typed: true, Status: ItemNotReached},
+			{ID: "2", Kind: ItemOther, Title: "Done topic", Status: ItemDiscussed},
+		},
+		ActionItems: []ActionItem{
+			{ID: "A-0004", Text: "d", Owner: "amy", Due: d.AddDate(0, 0, -1)},
+			{ID: "A-0005", Text: "e", Owner: "bob", Status: ActionDropped, Reason: "moot"},
+		}}
+	refs := []Referral{
+		{ID: "R-0001", Kind: KindSocialContact, Received: d.AddDate(0, 0, -3), Status: RefNew},
+		{ID: "R-0002", Kind: KindSocialContact, Received: d.AddDate(0, 0, -2), Status: RefNew},
+		{ID: "R-0003", Kind: KindSocialContact, Received: d.AddDate(0, 0, -1), Status: RefNew},
+	}
+	rk := Rank(p, refs, parts, 1, asOf)
+	plan := PlanAgenda(AgendaInput{Protocol: p, AsOf: asOf, LastMeeting: &m2, Earlier: []Meeting{m1, m2}, Ranking: rk, Participants: parts})
+	var got []string
+	for _, it := range plan.Items {
+		got = append(got, fmt.Sprintf("%s|%s|%d", it.Kind, it.Subject, it.Minutes))
+	}
+	want := []string{
+		"action_items|M-0002|1",                  // 3 open: one block of 5
+		"referral|R-0001|3", "referral|R-0002|3", // offered, waitlist #1
+		"referral_summary||2",                                                  // R-0003, waitlist #2
+		"other||5",                                                             // not reached in M-0002
+		"goal_review|P-0001|4", "goal_review|P-0002|4", "goal_review|P-0003|4", // 14 used, 16 left: 4 reviews
+		"goal_review|P-0004|4",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("budgeted agenda =>\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if plan.Estimate != 30 || plan.Budget != 30 || plan.ReviewsDue != 10 || plan.ReviewsListed != 4 || plan.RotationMeetings != 3 {
+		t.Errorf("plan => estimate %d budget %d reviews %d/%d rotation in %d meetings, want 30 30 4/10 3",
+			plan.Estimate, plan.Budget, plan.ReviewsListed, plan.ReviewsDue, plan.RotationMeetings)
+	}
+	if s := plan.Items[3]; !slices.Equal(s.More, []string{"R-0003"}) || s.Title != "Other referrals: 1 more waitlisted" {
+		t.Errorf("summary item => %q %v", s.Title, s.More)
+	}
+	var owners []string
+	for _, a := range OpenActions([]Meeting{m1, m2}, asOf) {
+		owners = append(owners, a.Owner+":"+a.ID)
+	}
+	if w := []string{"amy:A-0004", "amy:A-0002", "zed:A-0001"}; !slices.Equal(owners, w) {
+		t.Errorf("OpenActions => %v, want %v (owners with overdue first, overdue first within)", owners, w)
+	}
+	// the next meeting, the four reviewed: the rotation resumes at P-0005
+	for i := range 4 {
+		parts[i].LastReview = d
+	}
+	plan = PlanAgenda(AgendaInput{Protocol: p, AsOf: asOf, Participants: parts})
+	if len(plan.Items) == 0 || plan.Items[0].Subject != "P-0005" {
+		t.Errorf("next meeting => %+v, want the rotation to resume at P-0005", plan.Items)
 	}
 }

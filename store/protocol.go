@@ -30,6 +30,22 @@ type Protocol struct {
 	// takes (reasons.go): the referrer reads only the label.
 	DeclineReasons  []DecisionReason `toml:"decline_reasons"`
 	WaitlistReasons []DecisionReason `toml:"waitlist_reasons"`
+	Meeting         MeetingBudget    `toml:"meeting"`
+}
+
+// MeetingBudget is the protocol's [meeting] table: how long a meeting is
+// and how long each kind of agenda item takes, for the time-budgeted
+// agenda (BuildAgenda).
+type MeetingBudget struct {
+	Minutes        int `toml:"minutes"`          // the meeting's length (90)
+	WaitlistShown  int `toml:"waitlist_shown"`   // waitlisted referrals listed one by one (3)
+	ActionItems    int `toml:"action_items"`     // minutes per action_items_per open action items (1)...
+	ActionItemsPer int `toml:"action_items_per"` // ...(5), at least one block
+	Referral       int `toml:"referral"`         // per referral (3)
+	Summary        int `toml:"referral_summary"` // the "N more waitlisted" item (2)
+	Case           int `toml:"case"`             // per pending case (2)
+	GoalReview     int `toml:"goal_review"`      // per goal review (4)
+	Other          int `toml:"other"`            // per item added in the meeting (5)
 }
 
 // OnCallShift says who is on call on some weekdays and hours.

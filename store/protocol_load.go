@@ -256,7 +256,12 @@ var protocolKeys = []string{
 	"intake_deadline_days", "deadline_near_days", "caseload_cap", "hard_cap",
 	"overdue_contact_days", "review_rotation_days", "court_window_days", "roi_expiring_days",
 	"meeting_every_days", "ack_limit_minutes", "on_call", "weights", "sensitive_goal_domains",
-	"decline_reasons", "waitlist_reasons",
+	"decline_reasons", "waitlist_reasons", "meeting",
+}
+
+var meetingKeys = []string{
+	"minutes", "waitlist_shown", "action_items", "action_items_per", "referral", "referral_summary",
+	"case", "goal_review", "other",
 }
 
 var weightKeys = []string{
@@ -350,6 +355,8 @@ func (d *protoDecoder) protocol(m map[string]any, p *Protocol) {
 			}
 		case "weights":
 			d.weights(v, &p.Weights)
+		case "meeting":
+			d.meeting(v, &p.Meeting)
 		case "on_call":
 			d.onCall(v, p)
 		case "decline_reasons":
@@ -392,6 +399,25 @@ func (d *protoDecoder) weights(v any, w *Weights) {
 		}
 	}
 	d.unknown("weights.", m, weightKeys)
+}
+
+func (d *protoDecoder) meeting(v any, b *MeetingBudget) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		d.add("meeting", "must be a table ([meeting]), not %s", tomlType(v))
+		return
+	}
+	fields := map[string]*int{
+		"minutes": &b.Minutes, "waitlist_shown": &b.WaitlistShown, "action_items": &b.ActionItems,
+		"action_items_per": &b.ActionItemsPer, "referral": &b.Referral, "referral_summary": &b.Summary,
+		"case": &b.Case, "goal_review": &b.GoalReview, "other": &b.Other,
+	}
+	for _, k := range meetingKeys {
+		if x, ok := m[k]; ok {
+			d.int("meeting."+k, x, fields[k])
+		}
+	}
+	d.unknown("meeting.", m, meetingKeys)
 }
 
 func (d *protoDecoder) onCall(v any, p *Protocol) {
@@ -650,6 +676,17 @@ func (p Protocol) Validate() error {
 	v.rangeInt("weights.victimization", w.Victimization, 0, maxWeight)
 	v.rangeInt("weights.per_week_waiting", w.PerWeekWaiting, 0, maxWeight)
 	v.rangeInt("weights.waiting_max", w.WaitingMax, 0, maxWeight)
+
+	mb := p.Meeting
+	v.rangeInt("meeting.minutes", mb.Minutes, 10, 600)
+	v.rangeInt("meeting.waitlist_shown", mb.WaitlistShown, 0, 1000)
+	v.rangeInt("meeting.action_items", mb.ActionItems, 0, 120)
+	v.rangeInt("meeting.action_items_per", mb.ActionItemsPer, 1, 1000)
+	v.rangeInt("meeting.referral", mb.Referral, 0, 120)
+	v.rangeInt("meeting.referral_summary", mb.Summary, 0, 120)
+	v.rangeInt("meeting.case", mb.Case, 0, 120)
+	v.rangeInt("meeting.goal_review", mb.GoalReview, 1, 120)
+	v.rangeInt("meeting.other", mb.Other, 0, 120)
 
 	if len(v.errs) == 0 {
 		return nil

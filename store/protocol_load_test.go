@@ -52,6 +52,8 @@ func TestDefaultProtocolValues(t *testing.T) {
 			{"unable_to_locate", "The person could not be located yet"},
 			{"other", "Other reason"},
 		},
+		Meeting: MeetingBudget{Minutes: 90, WaitlistShown: 3, ActionItems: 1, ActionItemsPer: 5, Referral: 3, Summary: 2,
+			Case: 2, GoalReview: 4, Other: 5},
 	}
 	if !reflect.DeepEqual(p, want) {
 		t.Errorf("DefaultProtocol() =>\n%+v\nwant\n%+v", p, want)
@@ -369,5 +371,24 @@ func TestSensitiveGoalDomains(t *testing.T) {
 	}
 	if d := DefaultProtocol().SensitiveGoalDomains; !reflect.DeepEqual(d, DefaultSensitiveGoalDomains()) {
 		t.Errorf("default protocol's sensitive domains %v => want %v", d, DefaultSensitiveGoalDomains())
+	}
+}
+
+func TestProtocolMeetingTable(t *testing.T) {
+	p, err := ParseProtocol([]byte("[meeting]\nminutes = 60\ngoal_review = 5\n"))
+	if err != nil || p.Meeting.Minutes != 60 || p.Meeting.GoalReview != 5 || p.Meeting.WaitlistShown != 3 {
+		t.Errorf("[meeting] minutes = 60 => %+v %v, want 60 minutes, goal_review 5, waitlist_shown 3", p.Meeting, err)
+	}
+	for _, tt := range []struct{ src, key string }{
+		{"[meeting]\nminutess = 60\n", "meeting.minutess"},
+		{"[meeting]\nminutes = 0\n", "meeting.minutes"},
+		{"[meeting]\nwaitlist_shown = \"three\"\n", "meeting.waitlist_shown"},
+		{"meeting = 3\n", "meeting"},
+	} {
+		_, err := ParseProtocol([]byte(tt.src))
+		pe, ok := err.(*ProtocolError)
+		if !ok || !slices.Contains(pe.Keys(), tt.key) {
+			t.Errorf("ParseProtocol(%q) => %v, want an error naming %s", tt.src, err, tt.key)
+		}
 	}
 }

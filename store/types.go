@@ -398,6 +398,9 @@ const (
 	ItemCase        ItemKind = "case"
 	ItemGoalReview  ItemKind = "goal_review"
 	ItemOther       ItemKind = "other"
+	// ItemReferralSummary stands for the referrals not listed one by one
+	// ("9 more waitlisted, 4 screened out"); More holds their ids.
+	ItemReferralSummary ItemKind = "referral_summary"
 )
 
 // ItemStatus is an agenda item's status.
@@ -408,6 +411,10 @@ const (
 	ItemPending   ItemStatus = "pending"
 	ItemDiscussed ItemStatus = "discussed"
 	ItemSkipped   ItemStatus = "skipped"
+	// ItemNotReached is an item the meeting ended without: nothing was
+	// recorded on it and the facilitator did not mark it discussed. It
+	// comes back on the next agenda.
+	ItemNotReached ItemStatus = "not_reached"
 )
 
 // Note is a note recorded on an agenda item.
@@ -436,17 +443,64 @@ type AgendaItem struct {
 	Status    ItemStatus `json:"status"`
 	Notes     []Note     `json:"notes,omitempty"`
 	Decisions []Decision `json:"decisions,omitempty"`
+	// Typed is set when a person typed the title (an item added in the
+	// meeting): attached to a participant, it follows that participant's
+	// identity rule; unattached, it may not name any participant.
+	Typed bool `json:"typed,omitempty"`
+	// Minutes is the time budgeted for the item (the protocol's [meeting]
+	// minutes for its kind).
+	Minutes int `json:"minutes,omitempty"`
+	// More holds the referral ids a summary item stands for ("9 more
+	// waitlisted, 4 screened out"); the facilitator can expand it.
+	More []string `json:"more,omitempty"`
 }
+
+// ActionStatus is where an action item stands.
+type ActionStatus string
+
+// Action item statuses.
+const (
+	ActionOpen    ActionStatus = "open"
+	ActionDone    ActionStatus = "done"
+	ActionDropped ActionStatus = "dropped" // with a reason
+)
 
 // ActionItem is a task that came out of a meeting.
 type ActionItem struct {
-	ID     string    `json:"id"` // A-0001 (site-wide)
-	ItemID string    `json:"item_id,omitempty"`
-	Text   string    `json:"text"`
-	Owner  string    `json:"owner"`
-	Due    time.Time `json:"due,omitempty"`
-	Done   bool      `json:"done,omitempty"`
-	DoneAt time.Time `json:"done_at,omitempty"`
+	ID     string `json:"id"` // A-0001 (site-wide)
+	ItemID string `json:"item_id,omitempty"`
+	// Subject is the participant the action item is attached to (its text
+	// then follows that participant's visibility), "" when general.
+	Subject string       `json:"subject,omitempty"`
+	Text    string       `json:"text"`
+	Owner   string       `json:"owner"`
+	Due     time.Time    `json:"due,omitempty"`
+	Status  ActionStatus `json:"status,omitempty"` // "" is open (or done when Done)
+	Done    bool         `json:"done,omitempty"`   // kept in step with Status for older readers
+	DoneAt  time.Time    `json:"done_at,omitempty"`
+	// Reason says why a dropped item was dropped.
+	Reason   string `json:"reason,omitempty"`
+	ClosedBy string `json:"closed_by,omitempty"`
+}
+
+// State is the action item's status, reading records written before
+// Status existed.
+func (a ActionItem) State() ActionStatus {
+	switch {
+	case a.Status != "":
+		return a.Status
+	case a.Done:
+		return ActionDone
+	}
+	return ActionOpen
+}
+
+// IsOpen reports whether the action item is still to be done.
+func (a ActionItem) IsOpen() bool { return a.State() == ActionOpen }
+
+// OverdueOn reports whether an open action item's due date is before day.
+func (a ActionItem) OverdueOn(day time.Time) bool {
+	return a.IsOpen() && !a.Due.IsZero() && DateOf(a.Due).Before(DateOf(day))
 }
 
 // Meeting is an OWG meeting.

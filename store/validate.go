@@ -258,9 +258,47 @@ func (m Meeting) Validate() error {
 		if strings.TrimSpace(a.Owner) == "" {
 			v.add("action_items["+strconv.Itoa(i)+"].owner", "is required")
 		}
+		switch a.State() {
+		case ActionOpen, ActionDone:
+		case ActionDropped:
+			if strings.TrimSpace(a.Reason) == "" {
+				v.add("action_items["+strconv.Itoa(i)+"].reason", "is required to drop an action item")
+			}
+		default:
+			v.add("action_items["+strconv.Itoa(i)+"].status", "%q is not one of open, done, dropped", a.Status)
+		}
 	}
 	return v.err()
 }
+
+// CheckActionDue refuses an action item of m due before the meeting's
+// date. Only items new or re-dated since old (nil: all) are checked, so an
+// older record never blocks closing its items.
+func CheckActionDue(old *Meeting, m Meeting) error {
+	prev := map[string]time.Time{}
+	if old != nil {
+		for _, a := range old.ActionItems {
+			prev[a.ID] = a.Due
+		}
+	}
+	v := validator{entity: "meeting"}
+	for i, a := range m.ActionItems {
+		if a.Due.IsZero() || m.Date.IsZero() {
+			continue
+		}
+		if d, had := prev[a.ID]; had && a.ID != "" && d.Equal(a.Due) {
+			continue
+		}
+		if DateOf(a.Due).Before(DateOf(m.Date)) {
+			v.add("action_items["+strconv.Itoa(i)+"].due", "%s is before the meeting date %s", FormatDate(a.Due), FormatDate(m.Date))
+		}
+	}
+	return v.err()
+}
+
+// MeetingPastDays is how far in the past a meeting may be dated when it
+// is opened.
+const MeetingPastDays = 7
 
 // Validate checks a user.
 func (u User) Validate() error {

@@ -51,6 +51,9 @@ const (
 	WriteMeetingNote WriteAction = "meeting.note"
 	// WriteActionItem adds an action item during a meeting.
 	WriteActionItem WriteAction = "meeting.action_item"
+	// WriteCloseAction marks an action item done or drops it: its owner
+	// (Relation.Self), the pm or a supervisor.
+	WriteCloseAction WriteAction = "meeting.action_close"
 	// WriteUser creates, changes or removes a user (roles, keys, caps).
 	WriteUser WriteAction = "user"
 	// WriteUserPrefs changes a user's own display preferences (theme,
@@ -64,7 +67,7 @@ const (
 var WriteActions = []WriteAction{
 	WriteParticipant, WriteFlag, WriteReview, WriteGoal, WriteContact, WriteCase, WritePosition, WriteCaseNote, WriteROI,
 	WriteAddReferral, WriteImportReferrals, WriteEditReferral, WriteDecideReferral, WriteAckReferral,
-	WriteRunMeeting, WriteMeetingNote, WriteActionItem, WriteUser, WriteUserPrefs, WriteProtocol,
+	WriteRunMeeting, WriteMeetingNote, WriteActionItem, WriteCloseAction, WriteUser, WriteUserPrefs, WriteProtocol,
 }
 
 // Relation is how the actor stands to the subject of a write. The store
@@ -211,6 +214,11 @@ func MayWrite(actor Actor, action WriteAction, rel Relation) error {
 			return nil
 		}
 		return deny("action items are not added by the %s role", r)
+	case WriteCloseAction:
+		if staff || rel.Self {
+			return nil
+		}
+		return deny("an action item is closed by its owner or the pm, not by another %s", r)
 	case WriteUser, WriteProtocol:
 		if r == RolePM {
 			return nil

@@ -47,6 +47,8 @@ func TestMayWriteEveryRoleAndAction(t *testing.T) {
 		{WriteRunMeeting, none, staff},
 		{WriteMeetingNote, none, []Role{RolePM, RoleSupervisor, RoleCaseManager, RoleProsecutor, RoleDefender, RoleProvider}},
 		{WriteActionItem, none, []Role{RolePM, RoleSupervisor, RoleCaseManager, RoleProvider}},
+		{WriteCloseAction, none, staff},
+		{WriteCloseAction, self, Roles},
 		{WriteUser, self, []Role{RolePM}},
 		{WriteProtocol, none, []Role{RolePM}},
 		{WriteUserPrefs, none, []Role{RolePM}},

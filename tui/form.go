@@ -40,6 +40,9 @@ type formHost struct {
 	saving bool
 	width  int
 	height int
+	// shownErr is the field error put on the status line, so a form's
+	// error never falls below the fold at 80x24
+	shownErr string
 }
 
 // formKeys are huh's default keys with esc to cancel and no external
@@ -96,7 +99,7 @@ func (h *formHost) resize() {
 	}
 }
 
-func (h *formHost) close() { h.form, h.saving = nil, false }
+func (h *formHost) close() { h.form, h.saving, h.shownErr = nil, false, "" }
 
 // update feeds the form; when it completes the save starts, when it is
 // cancelled the form closes.
@@ -123,6 +126,14 @@ func (h *formHost) update(msg tea.Msg) tea.Cmd {
 			return cmd
 		}
 		return tea.Sequence(common.StatusCmd("saving…", false), cmd)
+	}
+	errText := ""
+	if errs := h.form.Errors(); len(errs) > 0 {
+		errText = errs[0].Error()
+	}
+	if errText != h.shownErr {
+		h.shownErr = errText
+		return tea.Batch(cmd, common.StatusCmd(errText, errText != ""))
 	}
 	return cmd
 }
@@ -180,6 +191,22 @@ func dateField(name string, optional bool) func(string) error {
 		}
 		if _, err := store.ParseDate(s); err != nil {
 			return fmt.Errorf("%s: %v", name, err)
+		}
+		return nil
+	}
+}
+
+// futureDateField validates an optional date still to come (the next
+// court date): today or later. A date in the past is refused, naming the
+// field: a hearing held is recorded as a past hearing instead.
+func futureDateField(name string, now time.Time) func(string) error {
+	valid := dateField(name, true)
+	return func(s string) error {
+		if err := valid(s); err != nil || strings.TrimSpace(s) == "" {
+			return err
+		}
+		if d, _ := store.ParseDate(s); d.Before(store.Today(now)) {
+			return fmt.Errorf("%s: %s is in the past (record a hearing held as a past hearing)", name, store.FormatDate(d))
 		}
 		return nil
 	}

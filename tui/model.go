@@ -89,7 +89,7 @@ func New(opts Options) tea.Model {
 	if on := opts.OnPresence; on != nil {
 		actor := opts.Actor
 		ctx.OnPresence = func(meetingID string, following bool) {
-			on(Presence{User: actor.User, Role: actor.Role, MeetingID: meetingID, Following: following})
+			on(Presence{User: actor.User, Role: actor.Role, Agency: actor.Agency, MeetingID: meetingID, Following: following})
 		}
 	}
 	m := &model{ctx: ctx, opts: opts, help: help.New(), width: 80, height: 24,

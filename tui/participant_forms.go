@@ -210,7 +210,7 @@ func (p *participant) caseForm() tea.Cmd {
 			huh.NewInput().Title("case number").Value(&v.Number),
 			huh.NewInput().Title("court").Value(&v.Court),
 			huh.NewInput().Title("charges").Value(&v.Charges),
-			huh.NewInput().Title("next court date").Placeholder("YYYY-MM-DD, optional").Validate(dateField("next court date", true)).Value(&v.NextCourtDate),
+			huh.NewInput().Title("next court date").Placeholder("YYYY-MM-DD, optional").Validate(futureDateField("next court date", p.ctx.Time())).Value(&v.NextCourtDate),
 			huh.NewInput().Title("intake deadline").Description("required for a diverted arrest").Placeholder("YYYY-MM-DD").
 				Validate(dateField("intake deadline", true)).Value(&v.IntakeDeadline),
 		))
@@ -228,7 +228,9 @@ func (p *participant) caseForm() tea.Cmd {
 
 type courtValues struct {
 	Case          string
+	Past          bool // the date is a hearing held, not the next one
 	NextCourtDate string
+	Outcome       string
 	Status        store.CaseStatus
 }
 
@@ -281,10 +283,19 @@ func (p *participant) courtFormFor(c store.LegalCase) tea.Cmd {
 	if !c.NextCourtDate.IsZero() {
 		v.NextCourtDate = store.FormatDate(c.NextCourtDate)
 	}
+	now := p.ctx.Time()
 	build := func() *huh.Form {
 		return huh.NewForm(huh.NewGroup(
-			huh.NewInput().Title("next court date").Placeholder("YYYY-MM-DD, empty for none").
-				Validate(dateField("next court date", true)).Value(&v.NextCourtDate),
+			huh.NewSelect[bool]().Title("the date is").Options(huh.NewOption("the next court date", false),
+				huh.NewOption("a past hearing (recorded with its outcome)", true)).Value(&v.Past),
+			huh.NewInput().Title("court date").Placeholder("YYYY-MM-DD, empty for none").
+				Validate(func(s string) error {
+					if v.Past {
+						return pastDateField("hearing date", now)(s)
+					}
+					return futureDateField("next court date", now)(s)
+				}).Value(&v.NextCourtDate),
+			huh.NewSelect[string]().Title("outcome (a past hearing)").Options(huh.NewOptions("kept", "missed", "continued")...).Value(&v.Outcome),
 			huh.NewSelect[store.CaseStatus]().Title("status").Options(options(store.CaseStatuses)...).Value(&v.Status),
 		))
 	}
@@ -292,7 +303,15 @@ func (p *participant) courtFormFor(c store.LegalCase) tea.Cmd {
 	return p.form.open("Court date and status · "+p.id+" · "+caseLabel(c), build, func() tea.Cmd {
 		return p.save("case "+c.ID, func() error {
 			up := c
-			up.NextCourtDate, up.Status = optDate(v.NextCourtDate), v.Status
+			up.Status = v.Status
+			if v.Past {
+				up.Hearings = append(slices.Clone(up.Hearings), store.Hearing{Date: optDate(v.NextCourtDate), Outcome: v.Outcome})
+				if !up.NextCourtDate.IsZero() && !up.NextCourtDate.After(optDate(v.NextCourtDate)) {
+					up.NextCourtDate = time.Time{} // that was the hearing held
+				}
+			} else {
+				up.NextCourtDate = optDate(v.NextCourtDate)
+			}
 			_, err := ctx.Store.UpdateCase(ctx.Context(), actor, up)
 			return err
 		})

@@ -33,11 +33,13 @@ type today struct {
 	notices   []intake.Notice
 	noticesOn bool
 	ack       key.Binding
+	done      key.Binding // marks the selected action item done
 }
 
 func newToday(ctx *common.Ctx) *today {
 	t := &today{ctx: ctx, list: common.NewList(),
-		ack: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "take handoff"))}
+		ack:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "take handoff")),
+		done: key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "action item done"))}
 	t.ack.SetEnabled(false)
 	return t
 }
@@ -127,6 +129,9 @@ func (t *today) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			}
 			return t, intake.AcknowledgeCmd(t.ctx, id)
 		}
+		if id, ok := strings.CutPrefix(t.list.SelectedKey(), "action:"); ok && !t.list.Filtering() && key.Matches(msg, t.done) {
+			return t, closeActionCmd(t.ctx, id)
+		}
 		if _, open := t.list.Update(msg); open {
 			if _, id, ok := strings.Cut(t.list.SelectedKey(), ":"); ok && strings.HasPrefix(id, "P-") {
 				return t, func() tea.Msg { return common.OpenParticipantMsg{ID: id} }
@@ -208,17 +213,37 @@ func (t *today) rebuild() {
 			*set.out = append(*set.out, d.row)
 		}
 	}
-	for _, m := range s.meetings {
-		for _, a := range m.ActionItems {
-			if a.Done || a.Owner != c.Actor.User {
-				continue
-			}
-			due := "no due date"
-			if !a.Due.IsZero() {
-				due = "due " + store.FormatDate(a.Due)
-			}
-			actions = append(actions, common.Row{Key: "action:" + a.ID, Text: common.Pad(a.ID, 7) + " " + common.Pad(due, 14) + " " + common.Line(a.Text)})
+	for _, a := range store.OpenActions(s.meetings, s.today) {
+		if a.Owner != c.Actor.User {
+			continue
 		}
+		due := "no due date"
+		if !a.Due.IsZero() {
+			due = "due " + store.FormatDate(a.Due)
+		}
+		flag := common.Pad("", 8)
+		if a.OverdueOn(s.today) {
+			flag = st.Bad.Render(common.Pad("OVERDUE", 8))
+		}
+		var covers store.Coverage
+		if subj := a.FollowsSubject(); subj != "" {
+			pid := subj
+			if strings.HasPrefix(subj, "L-") {
+				for _, lc := range s.cases {
+					if lc.ID == subj {
+						pid = lc.ParticipantID
+					}
+				}
+			}
+			if i, ok := s.byID[pid]; ok {
+				covers = s.parts[i].Coverage
+			}
+		}
+		text := common.Line(a.Text)
+		if !store.ActionTextVisible(c.Actor, a, covers) {
+			text = st.Muted.Render("(" + store.NotShared + ")")
+		}
+		actions = append(actions, common.Row{Key: "action:" + a.ID, Text: common.Pad(a.ID, 7) + " " + flag + common.Pad(due, 14) + " " + text})
 	}
 	var rows []common.Row
 	if t.noticesOn {
@@ -264,7 +289,24 @@ func (t *today) View() string {
 
 func (t *today) ShortHelp() []key.Binding {
 	l := t.list.Keys
-	return []key.Binding{l.Open, t.ack, l.Filter, l.Up, l.Down}
+	done := t.done
+	done.SetEnabled(strings.HasPrefix(t.list.SelectedKey(), "action:"))
+	return []key.Binding{l.Open, t.ack, done, l.Filter, l.Up, l.Down}
 }
 
-func (t *today) FullHelp() [][]key.Binding { return [][]key.Binding{t.list.FullHelp(), {t.ack}} }
+func (t *today) FullHelp() [][]key.Binding {
+	return [][]key.Binding{t.list.FullHelp(), {t.ack, t.done}}
+}
+
+// closeActionCmd marks action item id done (store.CloseAction: its owner
+// or the pm); the result goes to the status line, and the list reloads on
+// the meeting change it causes.
+func closeActionCmd(c *common.Ctx, id string) tea.Cmd {
+	return func() tea.Msg {
+		a, err := store.CloseAction(c.Context(), c.Store, c.Actor, id, store.ActionDone, "", c.Time())
+		if err != nil {
+			return common.StatusMsg{Text: id + ": " + err.Error(), Err: true}
+		}
+		return common.StatusMsg{Text: a.ID + " done (from " + a.MeetingID + ")"}
+	}
+}

@@ -99,21 +99,40 @@ evaluators. The columns are documented in the README.`,
 }
 
 func newExportMinutesCmd(app *App) *cobra.Command {
-	var meeting, output string
+	var meeting, output, format string
+	var room bool
 	cmd := &cobra.Command{
 		Use:   "minutes --meeting ID",
-		Short: "A meeting's minutes as Markdown, with the re-disclosure notice",
-		Args:  cobra.NoArgs,
+		Short: "A meeting's minutes (Markdown or text), with the re-disclosure notice",
+		Long: `Writes a meeting's minutes: a summary (date, facilitator, attendees,
+decisions, new and closed action items, what is carried over), then the
+items discussed with their notes, decisions and action items, as the
+exporting user may see them. --room writes them as every attendee may see
+them, for circulating to all; --format text gives plain text for an email.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if meeting == "" {
 				return usagef("give --meeting ID")
+			}
+			var f store.MinutesFormat
+			switch format {
+			case "", "markdown", "md":
+				f = store.MinutesMarkdown
+			case "text":
+				f = store.MinutesText
+			default:
+				return usagef("--format %q: want markdown or text", format)
 			}
 			ctx := cmd.Context()
 			st, actor, err := app.openAs(ctx)
 			if err != nil {
 				return err
 			}
-			md, err := export.MinutesMarkdown(ctx, st, actor, meeting, app.Now())
+			proto, err := app.Protocol()
+			if err != nil {
+				return err
+			}
+			md, err := export.MinutesExport(ctx, st, actor, meeting, app.Now(), export.MinutesOptions{Room: room, Format: f, Sensitive: proto.SensitiveGoalDomains})
 			if store.IsNotFound(err) {
 				return fmt.Errorf("no meeting %q", meeting)
 			}
@@ -124,6 +143,8 @@ func newExportMinutesCmd(app *App) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&meeting, "meeting", "", "meeting id (M-0001)")
+	cmd.Flags().BoolVar(&room, "room", false, "only what every attendee may see, for circulating to all")
+	cmd.Flags().StringVar(&format, "format", "markdown", "markdown or text")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
 	return cmd
 }

@@ -48,6 +48,8 @@ and over SSH. Run it with no command to open the TUI on the local store.`,
 		newBackupCmd(app),
 		newRestoreCmd(app),
 		newAuditCmd(app),
+		newActionCmd(app),
+		newMeetingCmd(app),
 	)
 	addReportCommands(root, app)
 	addExportCommands(root, app)

@@ -80,6 +80,16 @@ func (t *tx) saveMeeting(old *store.Meeting, m store.Meeting) (store.Meeting, er
 	if err := m.Validate(); err != nil {
 		return m, err
 	}
+	if old == nil && m.Status == store.MeetingOpen && store.DaysBetween(m.Date, t.now) > store.MeetingPastDays {
+		return m, &store.ValidationError{Entity: "meeting", Errs: []store.FieldError{{Field: "date",
+			Msg: store.FormatDate(m.Date) + " is more than " + itoa(store.MeetingPastDays) + " days past"}}}
+	}
+	if err := store.CheckActionDue(old, m); err != nil {
+		return m, err
+	}
+	if err := t.checkGeneralText(old, m); err != nil {
+		return m, err
+	}
 	for i := range m.ActionItems {
 		ai := &m.ActionItems[i]
 		if ai.ID == "" {
@@ -125,6 +135,46 @@ func (t *tx) saveMeeting(old *store.Meeting, m store.Meeting) (store.Meeting, er
 	}
 	t.change("meeting", m.ID, "")
 	return m, t.audit(action, m.ID, "meeting")
+}
+
+// checkGeneralText refuses unattached free text that names a participant
+// (store.CheckGeneralText over every participant's names and aliases). The
+// participants are read only when there is new text to check.
+func (t *tx) checkGeneralText(old *store.Meeting, m store.Meeting) error {
+	if !hasNewText(old, m) {
+		return nil
+	}
+	var ps []store.Participant
+	if err := scanJSON(t.txn, pfxParticipant, func(p store.Participant) error {
+		ps = append(ps, p)
+		return nil
+	}); err != nil {
+		return err
+	}
+	return store.CheckGeneralText(old, m, store.ParticipantNames(ps))
+}
+
+// hasNewText reports whether m carries free text that old did not: a
+// cheap test before reading every participant.
+func hasNewText(old *store.Meeting, m store.Meeting) bool {
+	if old == nil {
+		return true
+	}
+	if len(m.ActionItems) != len(old.ActionItems) || len(m.Items) != len(old.Items) {
+		return true
+	}
+	for i, a := range m.ActionItems {
+		if a.Text != old.ActionItems[i].Text {
+			return true
+		}
+	}
+	for i, it := range m.Items {
+		o := old.Items[i]
+		if it.ID != o.ID || it.Title != o.Title || len(it.Notes) != len(o.Notes) || len(it.Decisions) != len(o.Decisions) {
+			return true
+		}
+	}
+	return false
 }
 
 // CreateMeeting assigns the next M- id (and A- ids to new action items)

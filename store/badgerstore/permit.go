@@ -234,9 +234,29 @@ func (t *tx) mayWriteMeeting(old *store.Meeting, m store.Meeting) error {
 		notes = true
 		rest.Items[i].Notes = on
 	}
+	var closed []store.ActionItem // existing action items closed by this write
 	if !sameList(old.ActionItems, m.ActionItems) {
-		if extends(old.ActionItems, m.ActionItems) {
-			actions = true
+		// closing an existing action item (done, dropped) is its own write:
+		// compare each old item with its new state less the closing fields
+		if len(m.ActionItems) >= len(old.ActionItems) {
+			cur := slices.Clone(m.ActionItems)
+			for i, o := range old.ActionItems {
+				if cur[i].ID != o.ID || sameJSON(cur[i], o) || !o.IsOpen() || cur[i].IsOpen() {
+					continue
+				}
+				c := cur[i]
+				c.Status, c.Done, c.DoneAt, c.ClosedBy, c.Reason = o.Status, o.Done, o.DoneAt, o.ClosedBy, o.Reason
+				if sameJSON(c, o) {
+					closed = append(closed, o)
+					cur[i] = o
+				}
+			}
+			if len(closed) > 0 {
+				rest.ActionItems = cur
+			}
+		}
+		if extends(old.ActionItems, rest.ActionItems) {
+			actions = len(rest.ActionItems) > len(old.ActionItems)
 			rest.ActionItems = old.ActionItems
 		}
 	}
@@ -253,6 +273,11 @@ func (t *tx) mayWriteMeeting(old *store.Meeting, m store.Meeting) error {
 	}
 	if actions {
 		if err := t.may(store.WriteActionItem, m.ID, store.Relation{}); err != nil {
+			return err
+		}
+	}
+	for _, a := range closed {
+		if err := t.may(store.WriteCloseAction, a.ID, store.Relation{Self: a.Owner != "" && a.Owner == t.actor.User}); err != nil {
 			return err
 		}
 	}

@@ -274,13 +274,38 @@ func md(s string) string {
 	return r.Replace(s)
 }
 
-// MinutesMarkdown returns meeting id's minutes as viewer may see them
-// (store.Minutes with subject labels filtered by visibility), preceded by
-// the re-disclosure notice, and audits the export. Evaluators, who see
-// aggregate reports only, are refused with store.ErrDenied (and audited).
+// MinutesOptions says how minutes are exported.
+type MinutesOptions struct {
+	// Room writes the minutes for circulating to every attendee: only what
+	// every one of them (facilitator, attendees and the exporting viewer)
+	// may see.
+	Room   bool
+	Format store.MinutesFormat // markdown (default) or text
+	// Sensitive is the protocol's SensitiveGoalDomains (nil: the default).
+	Sensitive []store.GoalDomain
+}
+
+// MinutesMarkdown returns meeting id's minutes as viewer may see them, in
+// Markdown (MinutesExport with default options).
 func MinutesMarkdown(ctx context.Context, s store.Store, viewer store.Actor, id string, now time.Time) (string, error) {
+	return MinutesExport(ctx, s, viewer, id, now, MinutesOptions{})
+}
+
+// MinutesExport returns meeting id's minutes (store.MinutesFor with
+// subject labels and ROI coverage computed for the audience: the viewer,
+// or with Room every attendee), preceded by the re-disclosure notice, and
+// audits the export. Evaluators, who see aggregate reports only, are
+// refused with store.ErrDenied (and audited).
+func MinutesExport(ctx context.Context, s store.Store, viewer store.Actor, id string, now time.Time, o MinutesOptions) (string, error) {
+	detail := "minutes-markdown"
+	if o.Format == store.MinutesText {
+		detail = "minutes-text"
+	}
+	if o.Room {
+		detail += ":room"
+	}
 	if !store.SeesMeetings(viewer.Role) {
-		if err := Audit(ctx, s, viewer, store.AuditDenied, id, "minutes-markdown"); err != nil {
+		if err := Audit(ctx, s, viewer, store.AuditDenied, id, detail); err != nil {
 			return "", err
 		}
 		return "", store.ErrDenied
@@ -289,15 +314,113 @@ func MinutesMarkdown(ctx context.Context, s store.Store, viewer store.Actor, id 
 	if err != nil {
 		return "", err
 	}
-	labels, covers, err := Labels(ctx, s, viewer, m, now)
+	audience := []store.Actor{viewer}
+	if o.Room {
+		if audience, err = RoomAudience(ctx, s, viewer, m); err != nil {
+			return "", err
+		}
+	}
+	labels, covers, err := audienceLabels(ctx, s, audience, m, now, o.Sensitive)
 	if err != nil {
 		return "", err
 	}
-	out := withNotice(store.Minutes(m, viewer, labels, covers))
-	if err := Audit(ctx, s, viewer, store.AuditExport, id, "minutes-markdown"); err != nil {
+	all, err := s.ListMeetings(ctx)
+	if err != nil {
+		return "", err
+	}
+	in := store.MinutesInput{Meeting: m, Audience: audience, Labels: labels, Covers: covers, Earlier: all, Format: o.Format}
+	out := withNotice(store.MinutesFor(in))
+	if err := Audit(ctx, s, viewer, store.AuditExport, id, detail); err != nil {
 		return "", err
 	}
 	return out, nil
+}
+
+// RoomAudience returns who room minutes are for: the viewer, the
+// facilitator and every attendee, as registered users. A name that is no
+// longer a user counts as a community member (who sees no identities),
+// so an unknown reader never widens what the room sees.
+func RoomAudience(ctx context.Context, s store.Store, viewer store.Actor, m store.Meeting) ([]store.Actor, error) {
+	out := []store.Actor{viewer}
+	seen := map[string]bool{viewer.User: true}
+	for _, name := range append([]string{m.Facilitator}, m.Attendees...) {
+		if name == "" || seen[name] {
+			continue
+		}
+		seen[name] = true
+		u, err := s.GetUser(ctx, name)
+		switch {
+		case store.IsNotFound(err):
+			out = append(out, store.Actor{User: name, Role: store.RoleCommunity})
+		case err != nil:
+			return nil, err
+		default:
+			out = append(out, store.ActorFor(u))
+		}
+	}
+	return out, nil
+}
+
+// audienceLabels returns, for every participant, case and referral
+// subject of m (items and action items), the label the whole audience may
+// see and each member's ROI coverage of it.
+func audienceLabels(ctx context.Context, s store.Store, audience []store.Actor, m store.Meeting, now time.Time, sensitive []store.GoalDomain) (map[string]string, map[string][]store.RoomViewer, error) {
+	labels := map[string]string{}
+	covers := map[string][]store.RoomViewer{}
+	participant := func(subj, pid string) error {
+		v, vs, err := store.PeekRoom(ctx, s, audience, pid, now, sensitive)
+		if store.IsNotFound(err) {
+			labels[subj] = store.NotShared
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		labels[subj], covers[subj] = v.Label(), vs
+		return nil
+	}
+	subjects := []string{}
+	for _, it := range m.Items {
+		if it.Kind != store.ItemActionItems {
+			subjects = append(subjects, it.Subject)
+		}
+	}
+	for _, a := range m.ActionItems {
+		subjects = append(subjects, a.Subject)
+	}
+	for _, subj := range subjects {
+		if _, done := labels[subj]; done || subj == "" {
+			continue
+		}
+		var err error
+		switch {
+		case strings.HasPrefix(subj, "P-"):
+			err = participant(subj, subj)
+		case strings.HasPrefix(subj, "L-"):
+			var c store.LegalCase
+			if c, err = s.GetCase(ctx, subj); err == nil {
+				err = participant(subj, c.ParticipantID)
+			} else if store.IsNotFound(err) {
+				labels[subj], err = store.NotShared, nil
+			}
+		case strings.HasPrefix(subj, "R-"):
+			var r store.Referral
+			if r, err = s.GetReferral(ctx, subj); err == nil {
+				labels[subj] = store.CleanLine(r.Person.Name)
+				for _, a := range audience {
+					if store.ReferralAccess(a, r) != store.Shown {
+						labels[subj] = store.NotShared
+					}
+				}
+			} else if store.IsNotFound(err) {
+				labels[subj], err = store.NotShared, nil
+			}
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return labels, covers, nil
 }
 
 // Labels returns the viewer-safe labels of the subjects of m's agenda

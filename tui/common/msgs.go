@@ -6,6 +6,7 @@ import "github.com/leadtable/owg/store"
 type Presence struct {
 	User      string
 	Role      store.Role
+	Agency    string // the user's agency: ROIs may name it (room view)
 	MeetingID string // "" when not in a meeting
 	Following bool
 }

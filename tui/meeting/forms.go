@@ -25,14 +25,15 @@ const (
 	formReferralVerb
 	formItem
 	formEnd
+	formClose
 )
 
 // formVals holds the values a form writes (a pointer, so the huh fields
 // keep writing to the same place).
 type formVals struct {
-	date, text, sens, owner, due, verb, title, kind, subject string
-	attendees                                                []string
-	confirm                                                  bool
+	date, text, sens, owner, due, verb, title, kind, subject, attach, reason string
+	attendees                                                                []string
+	confirm                                                                  bool
 }
 
 // form is an embedded huh form (never form.Run) and what it is for.
@@ -104,6 +105,23 @@ func required(what string) func(string) error {
 	}
 }
 
+// validDue checks an optional due date: a date, not before the meeting's.
+func (m *Model) validDue() func(string) error {
+	return func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		d, err := store.ParseDate(s)
+		if err != nil {
+			return fmt.Errorf("due: %w", err)
+		}
+		if d.Before(store.DateOf(m.mt.Date)) {
+			return fmt.Errorf("due: %s is before the meeting date %s", store.FormatDate(d), store.FormatDate(m.mt.Date))
+		}
+		return nil
+	}
+}
+
 func validDate(optional bool) func(string) error {
 	return func(s string) error {
 		if strings.TrimSpace(s) == "" && optional {
@@ -112,6 +130,36 @@ func validDate(optional bool) func(string) error {
 		_, err := store.ParseDate(s)
 		return err
 	}
+}
+
+// general returns a validator refusing text that names a participant
+// (store.NamesAny), for text that follows no participant; attached tells
+// at validation time whether the text is attached after all.
+func (m *Model) general(what string, attached func() bool) func(string) error {
+	return func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New(what + " is required")
+		}
+		if attached != nil && attached() {
+			return nil
+		}
+		if m.td == nil {
+			return nil
+		}
+		if _, ok := store.NamesAny(s, m.td.names); ok {
+			return errors.New(what + " " + store.ErrNamesParticipant.Error())
+		}
+		return nil
+	}
+}
+
+// validSubject checks an optional participant id to attach text to.
+func validSubject(s string) error {
+	s = strings.TrimSpace(s)
+	if s == "" || store.ValidParticipantID(strings.ToUpper(s)) {
+		return nil
+	}
+	return fmt.Errorf("%q is not a participant id (P-0001)", s)
 }
 
 // startForm asks for the meeting date and attendees.
@@ -123,7 +171,17 @@ func (m *Model) startForm() *form {
 			opts = append(opts, huh.NewOption(fmt.Sprintf("%s (%s)", common.Line(u.Name), u.Role), u.Name))
 		}
 	}
-	fields := []huh.Field{huh.NewInput().Title("Meeting date (YYYY-MM-DD)").Value(&v.date).Validate(validDate(false))}
+	today := store.Today(m.ctx.Time())
+	fields := []huh.Field{huh.NewInput().Title("Meeting date (YYYY-MM-DD)").Value(&v.date).Validate(func(s string) error {
+		d, err := store.ParseDate(s)
+		if err != nil {
+			return fmt.Errorf("meeting date: %w", err)
+		}
+		if store.DaysBetween(d, today) > store.MeetingPastDays {
+			return fmt.Errorf("meeting date: %s is more than %d days past", store.FormatDate(d), store.MeetingPastDays)
+		}
+		return nil
+	})}
 	if len(opts) > 0 {
 		fields = append(fields, huh.NewMultiSelect[string]().Title("Attendees (space to pick)").Options(opts...).
 			Value(&v.attendees).Height(min(len(opts)+2, 8)))
@@ -135,7 +193,11 @@ func (m *Model) startForm() *form {
 // its sensitivity.
 func (m *Model) noteForm(it store.AgendaItem) *form {
 	v := &formVals{sens: string(store.General)}
-	fields := []huh.Field{huh.NewText().Title("Note on item " + it.ID).Value(&v.text).Lines(3).Validate(required("a note"))}
+	check := required("a note")
+	if itemSubject(it) == "" {
+		check = m.general("a note on a general item", nil)
+	}
+	fields := []huh.Field{huh.NewText().Title("Note on item " + it.ID).Value(&v.text).Lines(3).Validate(check)}
 	if store.CanWrite(m.ctx.Actor.Role, store.DataClinicalContacts) {
 		fields = append(fields, huh.NewSelect[string]().Title("Sensitivity").
 			Options(huh.NewOption("general", string(store.General)), huh.NewOption("clinical (never shown to law enforcement)", string(store.Clinical))).
@@ -167,11 +229,18 @@ func (m *Model) actionForm(it store.AgendaItem) *form {
 			opts = append(opts, huh.NewOption(common.Line(o), o))
 		}
 	}
-	return m.newForm(formAction, v, it.ID, huh.NewGroup(
-		huh.NewInput().Title("Action item on item "+it.ID).Value(&v.text).Validate(required("the action")),
+	attached := func() bool { return itemSubject(it) != "" || strings.TrimSpace(v.attach) != "" }
+	fields := []huh.Field{}
+	if itemSubject(it) == "" {
+		// asked first, so the text can be checked knowing whether it is attached
+		fields = append(fields, huh.NewInput().Title("Attach to participant (P- id; empty: general)").Value(&v.attach).Validate(validSubject))
+	}
+	fields = append(fields,
+		huh.NewInput().Title("Action item on item "+it.ID).Value(&v.text).Validate(m.general("the action item", attached)),
 		huh.NewSelect[string]().Title("Owner").Options(opts...).Value(&v.owner).Height(min(len(opts)+2, 6)),
-		huh.NewInput().Title("Due (YYYY-MM-DD, optional)").Value(&v.due).Validate(validDate(true)),
-	))
+		huh.NewInput().Title("Due (YYYY-MM-DD, optional)").Value(&v.due).Validate(m.validDue()),
+	)
+	return m.newForm(formAction, v, it.ID, huh.NewGroup(fields...))
 }
 
 // decisionForm asks accept/waitlist/decline on a referral item the viewer
@@ -202,15 +271,70 @@ func (m *Model) itemForm() *form {
 			huh.NewOption("referral (referral id)", string(store.ItemReferral)),
 			huh.NewOption("case (case id)", string(store.ItemCase)),
 		).Value(&v.kind),
-		huh.NewInput().Title("Subject id (P-, R-, L-; empty for other)").Value(&v.subject),
-		huh.NewInput().Title("Title (no names: ids and topics only)").Value(&v.title),
+		huh.NewInput().Title("Subject id (P-, R-, L-; attaches the item to them)").Value(&v.subject),
+		huh.NewInput().Title("Title (names only when attached)").Value(&v.title).Validate(func(s string) error {
+			if strings.TrimSpace(s) == "" {
+				return nil
+			}
+			return m.general("the title", func() bool { return store.IsParticipantSubject(strings.ToUpper(strings.TrimSpace(v.subject))) })(s)
+		}),
 	))
 }
 
+// closeForm asks which open action item to close (those the viewer may:
+// their own, or any for the pm), done or dropped, and why when dropped.
+func (m *Model) closeForm(it store.AgendaItem) *form {
+	v := &formVals{verb: string(store.ActionDone)}
+	var opts []huh.Option[string]
+	for _, a := range m.open {
+		if !store.CanCloseAction(m.ctx.Actor, a.ActionItem) {
+			continue
+		}
+		label := a.ID + " " + common.Line(a.Owner)
+		if m.seesText(a.FollowsSubject()) {
+			label += ": " + common.Line(a.Text)
+		}
+		opts = append(opts, huh.NewOption(label, a.ID))
+	}
+	if len(opts) == 0 {
+		m.setStatus("no open action item you may close", false)
+		return nil
+	}
+	v.subject = opts[0].Value
+	return m.newForm(formClose, v, it.ID, huh.NewGroup(
+		huh.NewSelect[string]().Title("Close action item").Options(opts...).Value(&v.subject).Height(min(len(opts)+2, 6)),
+		huh.NewSelect[string]().Title("As").Options(huh.NewOption("done", string(store.ActionDone)),
+			huh.NewOption("dropped (give a reason)", string(store.ActionDropped))).Value(&v.verb),
+		huh.NewInput().Title("Reason (required to drop)").Value(&v.reason).Validate(func(s string) error {
+			if v.verb == string(store.ActionDropped) && strings.TrimSpace(s) == "" {
+				return errors.New("reason: required to drop an action item")
+			}
+			return nil
+		}),
+	))
+}
+
+// endForm shows what was not reached (it comes back at the next
+// meeting) before asking to confirm.
 func (m *Model) endForm() *form {
 	v := &formVals{}
+	var open []string
+	for i, it := range m.mt.Items {
+		if it.Status == store.ItemPending || it.Status == "" || it.Status == store.ItemSkipped {
+			open = append(open, fmt.Sprintf("%d. %s", i+1, common.Line(m.titleFor(it))))
+		}
+	}
+	desc := "Every item was discussed."
+	if len(open) > 0 {
+		shown := open[:min(len(open), 4)]
+		desc = fmt.Sprintf("%d not reached (back on the next agenda): %s", len(open), strings.Join(shown, "; "))
+		if len(open) > len(shown) {
+			desc += fmt.Sprintf("; and %d more", len(open)-len(shown))
+		}
+	}
 	return m.newForm(formEnd, v, "", huh.NewGroup(
-		huh.NewConfirm().Title("End meeting "+m.mt.ID+" and save the minutes?").Affirmative("End").Negative("Keep going").Value(&v.confirm)))
+		huh.NewConfirm().Title("End meeting "+m.mt.ID+" and save the minutes?").Description(desc).
+			Affirmative("End").Negative("Keep going").Value(&v.confirm)))
 }
 
 // submit acts on a completed form.
@@ -236,15 +360,18 @@ func (m *Model) submit(f *form) tea.Cmd {
 				return fmt.Errorf("item %s was removed", id)
 			}
 			mt.Items[i].Notes = append(mt.Items[i].Notes, n)
+			mt.Items[i].Status = store.ItemDiscussed
 			return nil
 		})
 	case formAction:
-		a := store.ActionItem{ItemID: f.itemID, Text: store.CleanLine(v.text), Owner: v.owner}
+		a := store.ActionItem{ItemID: f.itemID, Text: store.CleanLine(v.text), Owner: v.owner, Status: store.ActionOpen,
+			Subject: strings.ToUpper(strings.TrimSpace(v.attach))}
 		if v.due != "" {
 			a.Due, _ = store.ParseDate(v.due)
 		}
 		return m.write("action item for "+common.Line(v.owner), func(mt *store.Meeting) error {
 			mt.ActionItems = append(mt.ActionItems, a)
+			discussed(mt, a.ItemID)
 			return nil
 		})
 	case formDecision:
@@ -256,6 +383,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 				return fmt.Errorf("item %s was removed", id)
 			}
 			mt.Items[i].Decisions = append(mt.Items[i].Decisions, d)
+			mt.Items[i].Status = store.ItemDiscussed
 			return nil
 		})
 	case formReferralVerb:
@@ -277,6 +405,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 		kind := store.ItemKind(v.kind)
 		subject := strings.ToUpper(store.CleanLine(v.subject))
 		title := store.CleanLine(v.title)
+		typed := title != ""
 		if title == "" {
 			title = itemTitle(kind, subject)
 		}
@@ -291,13 +420,28 @@ func (m *Model) submit(f *form) tea.Cmd {
 					n = x
 				}
 			}
-			it := store.AgendaItem{ID: strconv.Itoa(n + 1), Kind: kind, Subject: subject, Title: title, Reason: "added in the meeting", Status: store.ItemPending}
+			it := store.AgendaItem{ID: strconv.Itoa(n + 1), Kind: kind, Subject: subject, Title: title, Reason: "added in the meeting", Status: store.ItemPending, Typed: typed,
+				Minutes: store.ItemMinutes(c.Protocol.Meeting, kind, 0)}
 			at := indexOf(mt.Items, after) + 1
 			mt.Items = slices.Insert(mt.Items, at, it)
 			if at <= mt.Current && len(mt.Items) > 1 {
 				mt.Current++
 			}
 			return nil
+		})
+	case formClose:
+		id, status, reason, itemID, mid := v.subject, store.ActionStatus(v.verb), v.reason, f.itemID, m.mt.ID
+		return m.enqueue(func() tea.Msg {
+			a, err := store.CloseAction(c.Context(), c.Store, c.Actor, id, status, reason, now)
+			if err != nil {
+				return savedMsg{err: err}
+			}
+			// closing it counts as something recorded on the item
+			mt, err := c.Store.MutateMeeting(c.Context(), c.Actor, mid, func(mt *store.Meeting) error {
+				discussed(mt, itemID)
+				return nil
+			})
+			return savedMsg{mt: mt, what: fmt.Sprintf("%s %s (from %s)", a.ID, a.State(), a.MeetingID), err: err, reload: true}
 		})
 	case formEnd:
 		if !v.confirm {

@@ -1,8 +1,11 @@
 package meeting
 
 import (
+	"context"
 	"errors"
 	"slices"
+	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -24,17 +27,18 @@ type lobbyMsg struct {
 type meetingMsg struct {
 	gen     int
 	mt      store.Meeting
-	prev    *store.Meeting // the meeting before, for its action items
-	triage  *triageData    // nil: keep what is loaded
+	open    []store.OpenAction // open action items of every other meeting (nil: not loaded)
+	triage  *triageData        // nil: keep what is loaded
 	joining bool
 	err     error
 }
 
 // savedMsg is the result of a MutateMeeting.
 type savedMsg struct {
-	mt   store.Meeting
-	what string // status text on success
-	err  error
+	mt     store.Meeting
+	what   string // status text on success
+	err    error
+	reload bool // reload the ranking and the open action items too
 }
 
 // endedMsg is the result of ending the meeting.
@@ -57,6 +61,7 @@ type triageData struct {
 	loads   []triage.CaseManagerLoad
 	users   []store.User
 	total   int
+	names   []string // every participant's names and aliases: general text may not carry them
 }
 
 // itemCtx is what one viewer may see of an item's subject.
@@ -64,6 +69,7 @@ type itemCtx struct {
 	pv     *store.ParticipantView // participant, or the case's participant
 	kase   *store.LegalCase       // case items, as the viewer may see it
 	ref    *store.Referral        // referral items
+	room   []store.RoomViewer     // room view: each attendee with their ROI coverage
 	err    error
 	loaded bool
 }
@@ -89,30 +95,38 @@ func loadMeetingCmd(c *common.Ctx, gen int, id string, withTriage, joining bool)
 		if err != nil || !withTriage {
 			return out
 		}
-		out.prev, out.err = previousMeeting(c, mt)
+		out.open, out.err = openActions(c, mt)
 		if out.err != nil {
 			return out
 		}
-		out.triage, out.err = loadTriage(c)
+		out.triage, out.err = loadTriage(c, mt.Date)
 		return out
 	}
 }
 
-func previousMeeting(c *common.Ctx, mt store.Meeting) (*store.Meeting, error) {
+// openActions returns the open action items of every meeting but mt, as
+// the agenda lists them (store.OpenActions: by owner, overdue first).
+func openActions(c *common.Ctx, mt store.Meeting) ([]store.OpenAction, error) {
 	ms, err := c.Store.ListMeetings(c.Context())
 	if err != nil {
 		return nil, err
 	}
-	var prev *store.Meeting
-	for i := range ms {
-		if ms[i].ID != mt.ID && ms[i].Status == store.MeetingEnded && !ms[i].Date.After(mt.Date) {
-			prev = &ms[i]
+	others := make([]store.Meeting, 0, len(ms))
+	for _, x := range ms {
+		if x.ID != mt.ID {
+			others = append(others, x)
 		}
 	}
-	return prev, nil
+	open := store.OpenActions(others, store.DateOf(mt.Date))
+	if open == nil {
+		open = []store.OpenAction{}
+	}
+	return open, nil
 }
 
-func loadTriage(c *common.Ctx) (*triageData, error) {
+// loadTriage ranks the queue as of now, or as of the meeting's date when
+// it is held on another day (as its agenda was built).
+func loadTriage(c *common.Ctx, day time.Time) (*triageData, error) {
 	ctx, s := c.Context(), c.Store
 	users, err := s.ListUsers(ctx)
 	if err != nil {
@@ -126,8 +140,16 @@ func loadTriage(c *common.Ctx) (*triageData, error) {
 	if err != nil {
 		return nil, err
 	}
-	td := &triageData{users: users, refs: map[string]store.Referral{}, parts: map[string]store.Participant{}}
-	td.ranking = store.Rank(c.Protocol, refs, parts, store.Capacity(c.Protocol, users, parts), store.Today(c.Time()))
+	everyone, err := s.ListParticipants(ctx, store.ParticipantFilter{})
+	if err != nil {
+		return nil, err
+	}
+	td := &triageData{users: users, refs: map[string]store.Referral{}, parts: map[string]store.Participant{}, names: store.ParticipantNames(everyone)}
+	asOf := store.Today(c.Time())
+	if !day.IsZero() && !store.DateOf(day).Equal(asOf) {
+		asOf = store.DateOf(day)
+	}
+	td.ranking = store.Rank(c.Protocol, refs, parts, store.Capacity(c.Protocol, users, parts), asOf)
 	for _, r := range refs {
 		td.refs[r.ID] = r
 	}
@@ -144,8 +166,23 @@ func loadTriage(c *common.Ctx) (*triageData, error) {
 // loadItemCtxCmd loads what the viewer may see of an item's subject. The
 // first look at a participant is audited (ViewParticipant); live
 // refreshes of a subject already shown are not (PeekParticipant).
-func loadItemCtxCmd(c *common.Ctx, it store.AgendaItem, refresh bool) tea.Cmd {
+//
+// room (room view) holds the attendees present: the context is then what
+// every one of them may see (store.PeekRoom), not audited as the
+// facilitator's own view.
+func loadItemCtxCmd(c *common.Ctx, it store.AgendaItem, refresh bool, room []store.Actor) tea.Cmd {
 	subject := it.Subject
+	kind := it.Kind
+	if kind == store.ItemOther || kind == store.ItemActionItems {
+		switch {
+		case strings.HasPrefix(subject, "P-"):
+			kind = store.ItemGoalReview
+		case strings.HasPrefix(subject, "L-"):
+			kind = store.ItemCase
+		case strings.HasPrefix(subject, "R-"):
+			kind = store.ItemReferral
+		}
+	}
 	return func() tea.Msg {
 		ctx, s, now := c.Context(), c.Store, c.Time()
 		view := store.ViewParticipant
@@ -153,7 +190,14 @@ func loadItemCtxCmd(c *common.Ctx, it store.AgendaItem, refresh bool) tea.Cmd {
 			view = store.PeekParticipant
 		}
 		ic := itemCtx{loaded: true}
-		switch it.Kind {
+		if room != nil {
+			view = func(ctx context.Context, s store.Store, _ store.Actor, id string, now time.Time, sensitive []store.GoalDomain) (store.ParticipantView, error) {
+				pv, rvs, err := store.PeekRoom(ctx, s, room, id, now, sensitive)
+				ic.room = rvs
+				return pv, err
+			}
+		}
+		switch kind {
 		case store.ItemGoalReview:
 			pv, err := view(ctx, s, c.Actor, subject, now, c.Protocol.SensitiveGoalDomains)
 			ic.pv, ic.err = &pv, err
@@ -178,7 +222,10 @@ func loadItemCtxCmd(c *common.Ctx, it store.AgendaItem, refresh bool) tea.Cmd {
 				ic.err = err
 				break
 			}
-			if store.ReferralAccess(c.Actor, r) != store.Redacted {
+			if room == nil && store.ReferralAccess(c.Actor, r) != store.Redacted {
+				ic.ref = &r
+			}
+			if room != nil && !slices.ContainsFunc(room, func(a store.Actor) bool { return store.ReferralAccess(a, r) != store.Shown }) {
 				ic.ref = &r
 			}
 		}

@@ -9,6 +9,7 @@ package meeting
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,7 +38,11 @@ type Model struct {
 	// in a meeting
 	joined    bool
 	mt        store.Meeting
-	prev      *store.Meeting
+	open      []store.OpenAction // open action items of the other meetings
+	scroll    int                // first line of the item context shown
+	detail    bool               // enter on a case or referral item: its full detail
+	ctxItem   string             // the item scroll and detail belong to
+	trSeen    int                // gen of the ranking and open action items shown
 	td        *triageData
 	view      int  // index of the item this viewer looks at
 	following bool // the view follows mt.Current
@@ -54,6 +59,17 @@ type Model struct {
 	decide  *triage.Decide
 	jumping bool
 	jumpBuf string
+
+	// room view (facilitator's key R): the screen shows only what every
+	// attendee present may see; roomKey is the make-up it was computed for
+	room    bool
+	roomKey string
+
+	// the start form's estimate of the agenda for estDay
+	estDay time.Time
+	estGen int
+	est    *store.AgendaPlan
+	estErr error
 
 	status   string
 	statusOK bool
@@ -195,8 +211,8 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, m.onChanges(cs)
 	}
 	if ps, ok := presenceOf(msg); ok {
-		m.people = ps
-		return m, nil
+		m.setPeople(ps)
+		return m, m.ensureCtx()
 	}
 	switch msg := msg.(type) {
 	case lobbyMsg:
@@ -217,6 +233,11 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, m.onEnded(msg)
 	case itemCtxMsg:
 		m.ctxs[msg.subject] = msg.ic
+		return m, nil
+	case estimateMsg:
+		if msg.gen == m.estGen {
+			m.est, m.estErr = &msg.plan, msg.err
+		}
 		return m, nil
 	case startedMsg:
 		if msg.err != nil {
@@ -250,6 +271,10 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			return m, nil
 		}
 		cmd, done, submit := m.form.update(msg)
+		if errs := m.form.f.Errors(); len(errs) > 0 && !done {
+			// the error also goes on the status line: never below the fold
+			m.setStatus(errs[0].Error(), false)
+		}
 		if done {
 			f := m.form
 			m.form = nil
@@ -257,7 +282,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 				return m, m.submit(f)
 			}
 		}
-		return m, cmd
+		return m, tea.Batch(cmd, m.reestimate())
 	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
@@ -290,7 +315,8 @@ func (m *Model) lobbyKey(k tea.KeyPressMsg) tea.Cmd {
 			m.setStatus(mt.ID+" is open: press enter to join it", false)
 			return nil
 		}
-		return m.openForm(m.startForm())
+		m.estDay = time.Time{}
+		return tea.Batch(m.openForm(m.startForm()), m.reestimate())
 	}
 	return nil
 }
@@ -317,9 +343,28 @@ func (m *Model) meetingKey(k tea.KeyPressMsg) tea.Cmd {
 		m.presence()
 		m.setStatus("left the meeting", true)
 		return m.reloadLobby()
+	case key.Matches(k, m.keys.ScrollDown):
+		m.scroll += max(m.paneHeight()/2, 1)
+		return nil
+	case key.Matches(k, m.keys.ScrollUp):
+		m.scroll = max(m.scroll-max(m.paneHeight()/2, 1), 0)
+		return nil
+	case key.Matches(k, m.keys.Cancel) && m.detail:
+		m.detail, m.scroll = false, 0
+		return nil
 	case key.Matches(k, m.keys.Open):
 		it, ok := m.item()
+		if ok && (it.Kind == store.ItemCase || it.Kind == store.ItemReferral) {
+			// the full detail in the pane, scrollable; enter again closes it
+			m.detail, m.scroll = !m.detail, 0
+			return nil
+		}
 		if !ok || it.Kind != store.ItemGoalReview {
+			return nil
+		}
+		if m.room {
+			// the record would show the facilitator's own view to the room
+			m.setStatus("R turns room view off first: the record is not the room's view", false)
 			return nil
 		}
 		if ic := m.ctxs[it.Subject]; ic.pv == nil || !ic.pv.Viewable() {
@@ -329,6 +374,13 @@ func (m *Model) meetingKey(k tea.KeyPressMsg) tea.Cmd {
 		m.stepAway()
 		id := it.Subject
 		return func() tea.Msg { return common.OpenParticipantMsg{ID: id} }
+	}
+	if key.Matches(k, m.keys.Room) {
+		if !m.drives() && m.mt.Facilitator != m.ctx.Actor.User {
+			m.setStatus("room view is the facilitator's", false)
+			return nil
+		}
+		return m.toggleRoom()
 	}
 	if m.mt.Status != store.MeetingOpen {
 		return nil
@@ -361,6 +413,12 @@ func (m *Model) meetingKey(k tea.KeyPressMsg) tea.Cmd {
 		if it, ok := m.item(); ok {
 			return m.openForm(m.actionForm(it))
 		}
+	case key.Matches(k, m.keys.Close):
+		if it, ok := m.item(); ok && it.Kind == store.ItemActionItems {
+			return m.openForm(m.closeForm(it))
+		}
+		m.setStatus("action items are closed on the open action items item (or on Today, or owg action done)", false)
+		return nil
 	case key.Matches(k, m.keys.Decide):
 		if !canRun(role) {
 			m.setStatus("decisions are recorded by the pm or a supervisor", false)
@@ -372,13 +430,17 @@ func (m *Model) meetingKey(k tea.KeyPressMsg) tea.Cmd {
 	}
 	if !m.drives() {
 		switch {
-		case key.Matches(k, m.keys.MoveUp), key.Matches(k, m.keys.MoveDown), key.Matches(k, m.keys.Skip),
+		case key.Matches(k, m.keys.MoveUp), key.Matches(k, m.keys.MoveDown), key.Matches(k, m.keys.Skip), key.Matches(k, m.keys.Mark), key.Matches(k, m.keys.Expand),
 			key.Matches(k, m.keys.AddItem), key.Matches(k, m.keys.End):
 			m.setStatus("only the facilitator changes the agenda", false)
 		}
 		return nil
 	}
 	switch {
+	case key.Matches(k, m.keys.Mark):
+		return m.markDiscussed()
+	case key.Matches(k, m.keys.Expand):
+		return m.expand()
 	case key.Matches(k, m.keys.MoveUp):
 		return m.reorder(-1)
 	case key.Matches(k, m.keys.MoveDown):
@@ -427,8 +489,9 @@ func (m *Model) stepAway() {
 	}
 }
 
-// move shows item i: the facilitator moves the meeting's current item
-// (marking the one left discussed); anyone else browses on their own.
+// move shows item i: the facilitator moves the meeting's current item;
+// anyone else browses on their own. Moving on marks nothing: an item is
+// discussed when something is recorded on it or the facilitator marks it.
 func (m *Model) move(i int) tea.Cmd {
 	if len(m.mt.Items) == 0 {
 		return nil
@@ -442,27 +505,104 @@ func (m *Model) move(i int) tea.Cmd {
 		m.view = i
 		return m.ensureCtx()
 	}
-	from := m.mt.Items[m.view].ID
 	to := m.mt.Items[i].ID
 	m.view = i
 	m.mt.Current = i
 	save := m.write("", func(mt *store.Meeting) error {
-		for j := range mt.Items {
-			if mt.Items[j].ID == from && (mt.Items[j].Status == store.ItemPending || mt.Items[j].Status == "") {
-				mt.Items[j].Status = store.ItemDiscussed
-			}
-		}
 		if j := indexOf(mt.Items, to); j >= 0 {
 			mt.Current = j
 		}
 		return nil
 	})
-	for j := range m.mt.Items {
-		if m.mt.Items[j].ID == from && (m.mt.Items[j].Status == store.ItemPending || m.mt.Items[j].Status == "") {
-			m.mt.Items[j].Status = store.ItemDiscussed
-		}
-	}
 	return tea.Batch(save, m.ensureCtx())
+}
+
+// expand replaces a referral summary item by one item per referral it
+// stands for, in the ranking's order, after it (the facilitator's key x).
+func (m *Model) expand() tea.Cmd {
+	it, ok := m.item()
+	if !ok || it.Kind != store.ItemReferralSummary || len(it.More) == 0 {
+		m.setStatus("x expands the \"other referrals\" item", false)
+		return nil
+	}
+	id := it.ID
+	var add []store.AgendaItem
+	for _, rid := range it.More {
+		title, reason := "Referral "+rid, "listed from the summary"
+		if m.td != nil {
+			if r, ok := m.td.refs[rid]; ok {
+				title = fmt.Sprintf("Referral %s (%s)", rid, store.KindLabel(r.Kind))
+			}
+			for _, rr := range m.td.ranking.Ranked {
+				if rr.Referral.ID == rid {
+					reason = fmt.Sprintf("rank %d of %d, score %d, waitlist #%d", rr.Rank, len(m.td.ranking.Ranked), rr.Score, rr.WaitlistPos)
+				}
+			}
+			for _, so := range m.td.ranking.ScreenedOut {
+				if so.Referral.ID == rid {
+					reason = "screened out: " + store.PlainWords(so.Reason)
+				}
+			}
+		}
+		add = append(add, store.AgendaItem{Kind: store.ItemReferral, Subject: rid, Title: title, Reason: reason,
+			Status: store.ItemPending, Minutes: m.ctx.Protocol.Meeting.Referral})
+	}
+	return m.write(fmt.Sprintf("listed %d referrals", len(add)), func(mt *store.Meeting) error {
+		i := indexOf(mt.Items, id)
+		if i < 0 || mt.Items[i].Kind != store.ItemReferralSummary {
+			return fmt.Errorf("item %s is no longer a summary", id)
+		}
+		n := 0
+		for _, x := range mt.Items {
+			if v, err := strconv.Atoi(x.ID); err == nil && v > n {
+				n = v
+			}
+		}
+		items := make([]store.AgendaItem, len(add))
+		for j, a := range add {
+			a.ID = strconv.Itoa(n + 1 + j)
+			items[j] = a
+		}
+		mt.Items[i].Status = store.ItemDiscussed
+		mt.Items[i].More = nil
+		mt.Items = slices.Insert(mt.Items, i+1, items...)
+		if mt.Current > i {
+			mt.Current += len(items)
+		}
+		return nil
+	})
+}
+
+// markDiscussed toggles the viewed item between discussed and pending
+// (the facilitator's key m).
+func (m *Model) markDiscussed() tea.Cmd {
+	it, ok := m.item()
+	if !ok {
+		return nil
+	}
+	id, to := it.ID, store.ItemDiscussed
+	if it.Status == store.ItemDiscussed {
+		to = store.ItemPending
+	}
+	m.mt.Items[m.view].Status = to
+	what := "item " + id + " marked discussed"
+	if to == store.ItemPending {
+		what = "item " + id + " no longer marked discussed"
+	}
+	return m.write(what, func(mt *store.Meeting) error {
+		if i := indexOf(mt.Items, id); i >= 0 {
+			mt.Items[i].Status = to
+		}
+		return nil
+	})
+}
+
+// discussed marks item id discussed inside a write that records
+// something on it.
+func discussed(mt *store.Meeting, id string) {
+	if i := indexOf(mt.Items, id); i >= 0 {
+		mt.Items[i].Status = store.ItemDiscussed
+	}
 }
 
 func indexOf(items []store.AgendaItem, id string) int {
@@ -525,18 +665,83 @@ func (m *Model) skip() tea.Cmd {
 	}), m.ensureCtx())
 }
 
-// ensureCtx loads the viewed item's context when not yet loaded.
+// ensureCtx loads the viewed item's context when not yet loaded, and the
+// participants its action items are attached to (their text follows them).
 func (m *Model) ensureCtx() tea.Cmd {
 	it, ok := m.item()
-	if !ok || it.Subject == "" {
+	if !ok {
 		return nil
 	}
-	if _, ok := m.ctxs[it.Subject]; ok {
-		return nil
+	if it.ID != m.ctxItem {
+		// another item: its context starts at the top, detail closed
+		m.ctxItem, m.scroll, m.detail = it.ID, 0, false
 	}
-	m.ctxs[it.Subject] = itemCtx{} // loading
-	return loadItemCtxCmd(m.ctx, it, false)
+	var cmds []tea.Cmd
+	load := func(it store.AgendaItem) {
+		if it.Subject == "" {
+			return
+		}
+		if _, ok := m.ctxs[it.Subject]; ok {
+			return
+		}
+		m.ctxs[it.Subject] = itemCtx{} // loading
+		cmds = append(cmds, loadItemCtxCmd(m.ctx, it, false, m.roomActors()))
+	}
+	load(it)
+	if it.Kind == store.ItemActionItems {
+		for _, a := range m.open {
+			if subj := a.FollowsSubject(); strings.HasPrefix(subj, "P-") || strings.HasPrefix(subj, "L-") {
+				load(store.AgendaItem{Kind: store.ItemOther, Subject: subj})
+			}
+		}
+	}
+	for _, a := range m.itemActions(it) {
+		if store.IsParticipantSubject(a.Subject) {
+			load(store.AgendaItem{Kind: store.ItemOther, Subject: a.Subject})
+		}
+	}
+	return tea.Batch(cmds...)
 }
+
+// reestimate plans the agenda again when the start form's date changed
+// to another valid date.
+func (m *Model) reestimate() tea.Cmd {
+	if m.form == nil || m.form.kind != formStart {
+		return nil
+	}
+	day, err := store.ParseDate(m.form.v.date)
+	if err != nil || day.Equal(m.estDay) {
+		return nil
+	}
+	m.estDay, m.est, m.estErr = day, nil, nil
+	m.estGen++ // its own counter: a lobby or meeting read in flight stays current
+	return estimateCmd(m.ctx, m.estGen, day)
+}
+
+// roomActors returns the attendees in room view, nil otherwise.
+func (m *Model) roomActors() []store.Actor {
+	if !m.room {
+		return nil
+	}
+	return m.attendees()
+}
+
+// toggleRoom turns room view on or off (the facilitator's key R): the
+// loaded contexts are dropped and loaded again for the new audience.
+func (m *Model) toggleRoom() tea.Cmd {
+	m.room = !m.room
+	m.ctxs = map[string]itemCtx{}
+	m.roomKey = roomKey(m.attendees())
+	if m.room {
+		m.setStatus(roomStatus, true)
+	} else {
+		m.setStatus("room view off: your own view", true)
+	}
+	return m.ensureCtx()
+}
+
+// roomStatus is the status line while room view is on.
+const roomStatus = "room view: as every attendee sees it"
 
 // applyMeeting takes a meeting as stored, keeping the view on the same
 // item (or on the current one when following).
@@ -572,6 +777,18 @@ func (m *Model) applyMeeting(mt store.Meeting) tea.Cmd {
 }
 
 func (m *Model) onMeeting(msg meetingMsg) tea.Cmd {
+	// The ranking and open action items of a reply superseded by a later
+	// plain reload are still the newest read of them: keep them, or the
+	// figures would stay stale after a decision.
+	if msg.err == nil && !msg.joining && msg.gen > m.trSeen && (msg.triage != nil || msg.open != nil) && m.joined && msg.mt.ID == m.mt.ID {
+		m.trSeen = msg.gen
+		if msg.triage != nil {
+			m.td = msg.triage
+		}
+		if msg.open != nil {
+			m.open = msg.open
+		}
+	}
 	if msg.gen != m.gen {
 		return nil
 	}
@@ -582,11 +799,11 @@ func (m *Model) onMeeting(msg meetingMsg) tea.Cmd {
 		m.setStatus("could not load the meeting: "+msg.err.Error(), false)
 		return nil
 	}
-	if msg.triage != nil {
-		m.td = msg.triage
+	if msg.triage != nil && msg.gen >= m.trSeen {
+		m.td, m.trSeen = msg.triage, msg.gen
 	}
-	if msg.prev != nil || msg.joining {
-		m.prev = msg.prev
+	if (msg.open != nil && msg.gen >= m.trSeen) || msg.joining {
+		m.open = msg.open
 	}
 	if msg.joining {
 		if !m.statusOK {
@@ -621,6 +838,9 @@ func (m *Model) saved(msg savedMsg) tea.Cmd {
 	if msg.what != "" {
 		m.setStatus("saved: "+msg.what, true)
 	}
+	if msg.reload {
+		return tea.Batch(m.applyMeeting(msg.mt), loadMeetingCmd(m.ctx, m.next(), m.mt.ID, true, false))
+	}
 	return m.applyMeeting(msg.mt)
 }
 
@@ -649,6 +869,9 @@ func (m *Model) onChanges(cs []store.Change) tea.Cmd {
 		case "referral", "user":
 			reloadTriage = true
 		}
+		if c.Kind == "meeting" && c.ID != m.mt.ID {
+			reloadTriage = true // an action item of another meeting was closed
+		}
 		if c.Kind == "participant" && c.ID != "" {
 			reloadTriage = true
 		}
@@ -656,7 +879,7 @@ func (m *Model) onChanges(cs []store.Change) tea.Cmd {
 			if ic, ok := m.ctxs[subj]; ok && ic.loaded && !refreshed[subj] {
 				if i := subjectIndex(m.mt.Items, subj); i >= 0 {
 					refreshed[subj] = true
-					cmds = append(cmds, loadItemCtxCmd(m.ctx, m.mt.Items[i], true))
+					cmds = append(cmds, loadItemCtxCmd(m.ctx, m.mt.Items[i], true, m.roomActors()))
 				}
 			}
 		}
@@ -698,6 +921,7 @@ func (m *Model) onDecided(msg triage.DecidedMsg) tea.Cmd {
 	cmds := []tea.Cmd{m.write(d.Text, func(mt *store.Meeting) error {
 		if i := indexOf(mt.Items, itemID); i >= 0 {
 			mt.Items[i].Decisions = append(mt.Items[i].Decisions, d)
+			mt.Items[i].Status = store.ItemDiscussed
 		}
 		return nil
 	})}
@@ -717,8 +941,10 @@ func (m *Model) endCmd() tea.Cmd {
 			if mt.Status != store.MeetingOpen {
 				return fmt.Errorf("%s is not open", mt.ID)
 			}
-			if cur := mt.Current; cur >= 0 && cur < len(mt.Items) && (mt.Items[cur].Status == store.ItemPending || mt.Items[cur].Status == "") {
-				mt.Items[cur].Status = store.ItemDiscussed
+			for i := range mt.Items {
+				if mt.Items[i].Status == store.ItemPending || mt.Items[i].Status == "" {
+					mt.Items[i].Status = store.ItemNotReached
+				}
 			}
 			mt.Status, mt.EndedAt = store.MeetingEnded, now
 			return nil

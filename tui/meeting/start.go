@@ -1,6 +1,7 @@
 package meeting
 
 import (
+	"fmt"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -15,8 +16,8 @@ type startedMsg struct {
 	err error
 }
 
-// startCmd builds the agenda from the data (store.BuildAgenda, DOMAIN.md
-// rule 3) and creates the meeting, open, with this user facilitating.
+// startCmd builds the agenda from the data (store.LoadAgenda, DOMAIN.md
+// rule 3, within the protocol's time budget) and creates the meeting, open, with this user facilitating.
 func (m *Model) startCmd(day time.Time, attendees []string) tea.Cmd {
 	c := m.ctx
 	return func() tea.Msg {
@@ -31,49 +32,52 @@ func startMeeting(c *common.Ctx, day time.Time, attendees []string) (store.Meeti
 	if err != nil {
 		return store.Meeting{}, err
 	}
-	var last *store.Meeting
 	for i := range ms {
 		if ms[i].Status == store.MeetingOpen {
 			return store.Meeting{}, errOpen(ms[i].ID)
 		}
-		if ms[i].Status == store.MeetingEnded {
-			last = &ms[i]
-		}
 	}
-	users, err := s.ListUsers(ctx)
+	plan, err := store.LoadAgenda(ctx, s, c.Protocol, day, c.Time())
 	if err != nil {
 		return store.Meeting{}, err
 	}
-	all, err := s.ListParticipants(ctx, store.ParticipantFilter{})
-	if err != nil {
-		return store.Meeting{}, err
-	}
-	var active []store.Participant
-	for _, p := range all {
-		if p.Status.Active() {
-			active = append(active, p)
-		}
-	}
-	refs, err := s.ListReferrals(ctx, store.ReferralFilter{Statuses: []store.ReferralStatus{store.RefNew, store.RefWaitlisted, store.RefScreenedOut}})
-	if err != nil {
-		return store.Meeting{}, err
-	}
-	cases, err := s.AllCases(ctx)
-	if err != nil {
-		return store.Meeting{}, err
-	}
-	asOf := c.Time()
-	if !store.DateOf(asOf).Equal(store.DateOf(day)) {
-		asOf = day
-	}
-	p := c.Protocol
-	rk := store.Rank(p, refs, active, store.Capacity(p, users, active), asOf)
-	items := store.BuildAgenda(store.AgendaInput{Protocol: p, AsOf: asOf, LastMeeting: last, Ranking: rk, Participants: all, Cases: cases})
 	mt := store.Meeting{
 		Date: store.DateOf(day), Facilitator: c.Actor.User, Attendees: attendees,
-		Status: store.MeetingOpen, Items: items, Current: 0,
+		Status: store.MeetingOpen, Items: plan.Items, Current: 0,
 	}
 	return s.CreateMeeting(ctx, c.Actor, mt)
+}
+
+// estimateCmd plans the agenda a meeting on day would start with, for the
+// start form's estimate.
+func estimateCmd(c *common.Ctx, gen int, day time.Time) tea.Cmd {
+	return func() tea.Msg {
+		plan, err := store.LoadAgenda(c.Context(), c.Store, c.Protocol, day, c.Time())
+		return estimateMsg{gen: gen, day: day, plan: plan, err: err}
+	}
+}
+
+// estimateMsg carries the planned agenda for the start form.
+type estimateMsg struct {
+	gen  int
+	day  time.Time
+	plan store.AgendaPlan
+	err  error
+}
+
+// EstimateText says how long an agenda is planned to take, as the start
+// form shows it: "~85 min, 31 items".
+func EstimateText(p store.AgendaPlan) string {
+	return fmt.Sprintf("~%d min, %d items", p.Estimate, len(p.Items))
+}
+
+// reviewsText says how many of the goal reviews due fit ("3 of 45 reviews
+// fit"), "" when all do.
+func reviewsText(p store.AgendaPlan) string {
+	if p.ReviewsDue <= p.ReviewsListed {
+		return ""
+	}
+	return fmt.Sprintf("; %d of %d reviews fit", p.ReviewsListed, p.ReviewsDue)
 }
 
 type errOpen string

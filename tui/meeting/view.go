@@ -61,7 +61,7 @@ func (m *Model) lobbyView() []string {
 		}
 	}
 	if m.form != nil {
-		out = append(out, "")
+		out = append(out, m.estimateLine())
 		out = append(out, strings.Split(m.form.f.View(), "\n")...)
 		return m.withStatus(out)
 	}
@@ -82,6 +82,57 @@ func (m *Model) lobbyView() []string {
 	return m.withStatus(out)
 }
 
+// estimateLine is the start form's first line: the agenda a meeting on
+// the date given would start with ("~85 min, 31 items").
+func (m *Model) estimateLine() string {
+	st := m.ctx.St()
+	if m.form == nil || m.form.kind != formStart {
+		return ""
+	}
+	switch {
+	case m.estErr != nil:
+		return st.StatusErr.Render("  agenda: " + common.Line(m.estErr.Error()))
+	case m.est == nil:
+		return st.Muted.Render("  agenda: estimating...")
+	}
+	return st.Accent.Render(fmt.Sprintf("  Agenda for %s: %s (of %d)%s", store.FormatDate(m.estDay), EstimateText(*m.est), m.est.Budget, reviewsText(*m.est)))
+}
+
+// timeLine says the minutes used and left, from the items' budgets: the
+// items discussed or skipped and those passed count as used. It changes
+// only when the items do (nothing ticks).
+func (m *Model) timeLine() string {
+	used, planned := 0, 0
+	for i, it := range m.mt.Items {
+		switch {
+		case it.Status == store.ItemDiscussed || it.Status == store.ItemSkipped || i < m.mt.Current:
+			used += it.Minutes
+		default:
+			planned += it.Minutes
+		}
+	}
+	budget := m.ctx.Protocol.Meeting.Minutes
+	left := budget - used
+	s := fmt.Sprintf("%d/%d min, %d left", used, budget, left)
+	if planned > left {
+		s += fmt.Sprintf(" (%d planned)", planned)
+	}
+	return s
+}
+
+// timeRule is the rule under the agenda with the minutes used and left
+// at its start ("49/90 min, 41 left"): it changes only with the items.
+func (m *Model) timeRule() string {
+	st := m.ctx.St()
+	t := " " + m.timeLine() + " "
+	if st.Bare {
+		return st.Muted.Render(strings.TrimSpace(t))
+	}
+	lead := st.Border.Render(strings.Repeat(st.HLine, 2))
+	rest := max(m.width-2-len([]rune(t)), 1)
+	return lead + st.Muted.Render(t) + st.Border.Render(strings.Repeat(st.HLine, rest))
+}
+
 // withStatus puts the status line on the screen's last line.
 func (m *Model) withStatus(lines []string) []string {
 	out := common.Lines(lines, m.width, max(m.height-1, 0))
@@ -92,6 +143,16 @@ func (m *Model) statusLine() string {
 	st := m.ctx.St()
 	if m.jumping {
 		return st.Accent.Render(fmt.Sprintf("jump to item # (1-%d): %s_", len(m.mt.Items), m.jumpBuf))
+	}
+	if m.room && m.joined {
+		s := roomStatus
+		if m.status != "" && m.status != roomStatus {
+			s += " · " + m.status
+		}
+		if m.statusOK || m.status == "" {
+			return st.StatusOK.Render(common.Line(s))
+		}
+		return st.StatusErr.Render(common.Line(s))
 	}
 	if m.status == "" {
 		return ""
@@ -109,6 +170,8 @@ func (m *Model) meetingView() []string {
 	switch {
 	case mt.Status != store.MeetingOpen:
 		mode = string(mt.Status)
+	case m.drives() && m.room:
+		mode = "facilitating, room view"
 	case m.drives():
 		mode = "facilitating"
 	case m.following:
@@ -118,7 +181,7 @@ func (m *Model) meetingView() []string {
 		common.Line(mt.Facilitator), m.view+1, len(mt.Items)) + st.Accent.Render(mode)
 	out := []string{head}
 	out = append(out, m.agendaLines()...)
-	out = append(out, st.Rule(m.width))
+	out = append(out, m.timeRule())
 	paneH := max(m.height-len(out)-2, 1)
 	out = append(out, common.Lines(m.paneLines(paneH), m.width, paneH)...)
 	out = append(out, m.presenceLine(), m.statusLine())
@@ -141,8 +204,8 @@ func (m *Model) agendaLines() []string {
 		case i == m.mt.Current:
 			marker = st.Muted.Render(st.Bullet) + " "
 		}
-		out = append(out, marker+fmt.Sprintf("%2d. %s %-8s %s", i+1, m.statusGlyph(it.Status), kindLabel(it.Kind), common.Line(it.Title))+
-			st.Muted.Render("  "+common.Line(it.Reason)))
+		out = append(out, marker+fmt.Sprintf("%2d. %s %-8s %s", i+1, m.statusGlyph(it.Status), kindLabel(it.Kind), common.Line(m.titleFor(it)))+
+			st.Muted.Render("  "+common.Line(m.reasonFor(it))))
 	}
 	if len(m.mt.Items) == 0 {
 		out = append(out, st.Muted.Render("  the agenda is empty: i adds an item"))
@@ -170,6 +233,8 @@ func kindLabel(k store.ItemKind) string {
 		return "case"
 	case store.ItemGoalReview:
 		return "review"
+	case store.ItemReferralSummary:
+		return "more"
 	}
 	return "other"
 }
@@ -217,30 +282,143 @@ func (m *Model) paneLines(h int) []string {
 		return []string{m.ctx.St().Muted.Render("no item")}
 	}
 	nh := min(m.notesRows(), max(h-2, 0))
-	ctx := common.Lines(m.contextLines(it), m.width, h-nh)
+	if m.detail {
+		nh = 0 // the detail takes the whole pane
+	}
+	lines := m.contextLines(it)
+	if m.detail {
+		lines = append(lines, m.detailLines(it)...)
+	}
+	ch := max(h-nh, 1)
+	off := min(m.scroll, max(len(lines)-ch, 0))
+	shown := lines[off:]
+	if len(shown) > ch {
+		shown = append(shown[:ch-1:ch-1], m.ctx.St().Muted.Render(fmt.Sprintf("   ... %d more lines: ] or pgdn scrolls", len(shown)-(ch-1))))
+	} else if off > 0 {
+		shown[0] = m.ctx.St().Muted.Render(fmt.Sprintf("   ... %d lines above: [ or pgup", off))
+	}
+	ctx := common.Lines(shown, m.width, ch)
 	return append(ctx, m.recordLines(it, nh)...)
 }
 
-// covers returns what valid ROIs of the item's subject release to the
-// viewer, to judge its notes and free text by (store.NoSubjectCoverage
-// for an item with no participant subject).
-func (m *Model) covers(it store.AgendaItem) store.Coverage {
-	role := m.ctx.Actor.Role
+// paneHeight is the rows of the item pane.
+func (m *Model) paneHeight() int { return max(m.height-m.agendaRows()-4, 1) }
+
+// detailLines is the full detail of a case or referral item (enter): every
+// hearing and field the viewer may see, the whole ranking breakdown.
+func (m *Model) detailLines(it store.AgendaItem) []string {
+	st := m.ctx.St()
+	ic := m.ctxs[it.Subject]
+	out := []string{"", st.Title.Render("   Detail") + st.Muted.Render("  (enter or esc closes)")}
 	switch it.Kind {
-	case store.ItemGoalReview, store.ItemCase:
-		if ic := m.ctxs[it.Subject]; ic.pv != nil {
-			return ic.pv.Coverage
+	case store.ItemCase:
+		if ic.pv == nil || ic.kase == nil {
+			return append(out, notShared(st))
 		}
-		return 0
+		c := *ic.kase
+		out = append(out, "   case "+m.caseSummary(c, ic.pv.CaseAccess))
+		if ic.pv.CaseAccess != store.Shown {
+			return out
+		}
+		for _, h := range c.Hearings {
+			out = append(out, fmt.Sprintf("   hearing %s %s", store.FormatDate(h.Date), common.Line(h.Outcome)))
+		}
+		if !c.IntakeDeadline.IsZero() {
+			out = append(out, "   intake deadline "+store.FormatDate(c.IntakeDeadline))
+		}
 	case store.ItemReferral:
-		if store.Visible(role, 0, store.DataReferrals) == store.Shown {
-			return store.NoSubjectCoverage(role)
+		if ic.ref == nil {
+			return append(out, notShared(st))
 		}
-		return 0
+		r := *ic.ref
+		if store.ReferralAccess(m.ctx.Actor, r) == store.OwnOnly && !m.room {
+			return out
+		}
+		out = append(out, fmt.Sprintf("   referred by %s (%s) · %s", common.Line(r.Referrer), common.Line(r.Agency), store.KindLabel(r.Kind)))
+		if r.Offense != "" {
+			out = append(out, "   offense "+store.PlainWords(common.Line(r.Offense)))
+		}
+		if r.Location != "" {
+			out = append(out, "   location "+common.Line(r.Location))
+		}
+		if m.td != nil {
+			for _, rr := range m.td.ranking.Ranked {
+				if rr.Referral.ID == r.ID {
+					out = append(out, "   why this rank:")
+					out = append(out, triage.FactorLines(rr, min(m.width, 40))...)
+				}
+			}
+		}
 	}
-	// no participant subject (other business, the last meeting's action
-	// items): as in the minutes, a role that needs an ROI is not covered
-	return store.NoSubjectCoverage(role)
+	return out
+}
+
+// reasonFor is why an item is on the agenda. A referral's rank, decision
+// and capacity come from the live ranking (reloaded after every decision,
+// for everyone in the meeting), never from the text frozen at the start;
+// a referral decided since says so.
+func (m *Model) reasonFor(it store.AgendaItem) string {
+	if it.Kind == store.ItemActionItems && m.open != nil {
+		// the open action items as they stand now, not when the meeting began
+		owners, late := map[string]bool{}, 0
+		for _, a := range m.open {
+			owners[a.Owner] = true
+			if a.OverdueOn(m.mt.Date) {
+				late++
+			}
+		}
+		s := fmt.Sprintf("%d open, %d owner", len(m.open), len(owners))
+		if len(owners) != 1 {
+			s += "s"
+		}
+		if late > 0 {
+			s += fmt.Sprintf(", %d past due", late)
+		}
+		return s
+	}
+	if it.Kind != store.ItemReferral || m.td == nil {
+		return it.Reason
+	}
+	rk := m.td.ranking
+	for _, rr := range rk.Ranked {
+		if rr.Referral.ID != it.Subject {
+			continue
+		}
+		s := fmt.Sprintf("rank %d of %d, score %d, ", rr.Rank, len(rk.Ranked), rr.Score)
+		if rr.Decision == store.DecisionWaitlist {
+			s += fmt.Sprintf("waitlist #%d", rr.WaitlistPos)
+		} else {
+			s += "offer"
+		}
+		s += fmt.Sprintf(" (capacity %d)", rk.Capacity)
+		if p := m.ctx.Protocol; store.Unacknowledged(p, rr.Referral, m.ctx.Time()) {
+			s += fmt.Sprintf("; not acknowledged within %d minutes", p.AckLimitMinutes)
+		}
+		return s
+	}
+	for _, rr := range rk.ReReferrals {
+		if rr.Referral.ID == it.Subject {
+			return it.Reason
+		}
+	}
+	if ic := m.ctxs[it.Subject]; ic.ref != nil && ic.ref.Status != store.RefNew && ic.ref.Status != store.RefWaitlisted {
+		return "decided: " + store.PlainWords(string(ic.ref.Status))
+	}
+	if _, queued := m.td.refs[it.Subject]; !queued && strings.HasPrefix(it.Subject, "R-") {
+		return "decided"
+	}
+	return it.Reason
+}
+
+// itemActions returns the action items recorded on item it.
+func (m *Model) itemActions(it store.AgendaItem) []store.ActionItem {
+	var out []store.ActionItem
+	for _, a := range m.mt.ActionItems {
+		if a.ItemID == it.ID {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // ItemLines renders what viewer sees of the viewed agenda item (context,
@@ -256,13 +434,13 @@ func (m *Model) ItemLines() []string {
 
 func (m *Model) contextLines(it store.AgendaItem) []string {
 	st := m.ctx.St()
-	head := st.Title.Render(fmt.Sprintf("%d. %s", m.view+1, common.Line(it.Title)))
+	head := st.Title.Render(fmt.Sprintf("%d. %s", m.view+1, common.Line(m.titleFor(it))))
 	if it.Presenter != "" {
 		head += st.Muted.Render("  presenter " + common.Line(it.Presenter))
 	}
 	out := []string{head}
-	if it.Reason != "" {
-		out = append(out, st.Muted.Render("   "+common.Line(it.Reason)))
+	if r := m.reasonFor(it); r != "" {
+		out = append(out, st.Muted.Render("   "+common.Line(r)))
 	}
 	ic, ok := m.ctxs[it.Subject]
 	if it.Subject != "" && it.Kind != store.ItemActionItems && it.Kind != store.ItemOther && (!ok || !ic.loaded) {
@@ -452,24 +630,42 @@ func (m *Model) referralLines(it store.AgendaItem, ic itemCtx) []string {
 	return append(out, capLine, st.Muted.Render("   not in the ranking"))
 }
 
-// previousActions lists the last meeting's action items.
+// previousActions lists every open action item of the earlier
+// meetings, grouped by owner, overdue first (the agenda's first item).
 func (m *Model) previousActions(it store.AgendaItem) []string {
 	st := m.ctx.St()
-	if m.prev == nil || m.prev.ID != it.Subject {
-		return []string{st.Muted.Render("   last meeting's action items are not loaded")}
+	if m.open == nil {
+		return []string{st.Muted.Render("   loading the open action items...")}
 	}
-	showText := store.CanSeeItemText(m.ctx.Actor.Role, store.NoSubjectCoverage(m.ctx.Actor.Role))
+	if len(m.open) == 0 {
+		return []string{st.Muted.Render("   every action item is closed")}
+	}
 	var out []string
-	for _, a := range m.prev.ActionItems {
-		out = append(out, "   "+m.actionText(a, showText))
+	owner := ""
+	for _, a := range m.open {
+		if a.Owner != owner {
+			owner = a.Owner
+			out = append(out, "   "+st.Accent.Render(common.Line(owner)))
+		}
+		line := "     " + m.actionText(a.ActionItem, m.seesText(a.FollowsSubject())) + st.Muted.Render(" ("+a.MeetingID+")")
+		if a.OverdueOn(m.mt.Date) {
+			line += " " + st.Warn.Render("overdue")
+		}
+		out = append(out, line)
+	}
+	if m.drives() || store.CanCloseAction(m.ctx.Actor, store.ActionItem{}) {
+		out = append(out, st.Muted.Render("   D marks one done or drops it"))
 	}
 	return out
 }
 
 func (m *Model) actionText(a store.ActionItem, showText bool) string {
 	box := "[ ]"
-	if a.Done {
+	switch a.State() {
+	case store.ActionDone:
 		box = "[x]"
+	case store.ActionDropped:
+		box = "[-]"
 	}
 	s := fmt.Sprintf("%s %s owner %s", box, common.Line(a.ID), common.Line(a.Owner))
 	if !a.Due.IsZero() {
@@ -488,8 +684,7 @@ func (m *Model) recordLines(it store.AgendaItem, n int) []string {
 	if n <= 0 {
 		return nil
 	}
-	covers := m.covers(it)
-	role := m.ctx.Actor.Role
+	subject := itemSubject(it)
 	var entries []string
 	hidden := false
 	for _, note := range it.Notes {
@@ -497,7 +692,7 @@ func (m *Model) recordLines(it store.AgendaItem, n int) []string {
 		if s == "" {
 			s = store.General
 		}
-		if !store.CanSeeNote(role, covers, s) {
+		if !m.seesNote(subject, s) {
 			hidden = true
 			continue
 		}
@@ -509,7 +704,7 @@ func (m *Model) recordLines(it store.AgendaItem, n int) []string {
 	}
 	// decisions and action items may name or describe the subject: they
 	// follow the rule of general notes on it (store.Minutes does the same)
-	showText := store.CanSeeItemText(role, covers)
+	showText := m.seesText(subject)
 	for _, d := range it.Decisions {
 		if !showText {
 			hidden = true
@@ -517,10 +712,8 @@ func (m *Model) recordLines(it store.AgendaItem, n int) []string {
 		}
 		entries = append(entries, fmt.Sprintf("   %s decision %s: %s", st.Bullet, common.Line(d.Author), common.Line(d.Text)))
 	}
-	for _, a := range m.mt.ActionItems {
-		if a.ItemID == it.ID {
-			entries = append(entries, "   "+st.Bullet+" action "+m.actionText(a, showText))
-		}
+	for _, a := range m.itemActions(it) {
+		entries = append(entries, "   "+st.Bullet+" action "+m.actionText(a, m.seesText(actionSubject(a, m.mt.Items))))
 	}
 	head := st.Muted.Render(fmt.Sprintf("Notes, decisions, action items (%d)", len(entries)))
 	if hidden {
@@ -541,7 +734,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	case !m.joined:
 		return m.lobbyKeys()
 	case m.drives():
-		return []key.Binding{k.Next, k.Prev, k.Note, k.Decide, k.Action, k.Jump, k.End}
+		return []key.Binding{k.Next, k.Prev, k.Note, k.Decide, k.Action, k.Mark, k.Room, k.End}
 	}
 	bs := []key.Binding{k.Next, k.Prev, k.Follow, k.Open}
 	if canNote(m.ctx.Actor.Role) {
@@ -569,8 +762,8 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if !m.joined {
 		return [][]key.Binding{m.lobbyKeys()}
 	}
-	walk := []key.Binding{k.Next, k.Prev, k.Jump, k.Follow, k.Open, k.Reload, k.Leave}
-	record := []key.Binding{k.Note, k.Decide, k.Action}
-	run := []key.Binding{k.MoveUp, k.MoveDown, k.Skip, k.AddItem, k.TakeOver, k.End}
+	walk := []key.Binding{k.Next, k.Prev, k.Jump, k.Follow, k.Open, k.ScrollDown, k.ScrollUp, k.Reload, k.Leave}
+	record := []key.Binding{k.Note, k.Decide, k.Action, k.Close}
+	run := []key.Binding{k.Mark, k.MoveUp, k.MoveDown, k.Skip, k.Expand, k.AddItem, k.Room, k.TakeOver, k.End}
 	return slices.DeleteFunc([][]key.Binding{walk, record, run}, func(b []key.Binding) bool { return len(b) == 0 })
 }

@@ -6,6 +6,8 @@ import "charm.land/bubbles/v2/key"
 // common.List).
 type keyMap struct {
 	Accept, Waitlist, Decline, Equity, Reload, Cancel key.Binding
+	// PaneDown and PaneUp scroll the "why this rank" pane when it overflows.
+	PaneDown, PaneUp key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -16,5 +18,7 @@ func newKeyMap() keyMap {
 		Equity:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "equity/why")),
 		Reload:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel form")),
+		PaneDown: key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "scroll why")),
+		PaneUp:   key.NewBinding(key.WithKeys("["), key.WithHelp("[", "scroll why back")),
 	}
 }

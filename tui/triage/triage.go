@@ -56,6 +56,11 @@ type loadedMsg struct {
 
 // Model is the Referrals screen.
 type Model struct {
+	// paneOff is the first line of the breakdown pane shown (it scrolls
+	// when it overflows), for the referral paneFor
+	paneOff int
+	paneFor string
+
 	ctx    *common.Ctx
 	mode   mode
 	keys   keyMap
@@ -217,9 +222,17 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, nil
 	}
 	if handled, _ := m.list.Update(k); handled {
+		if id := m.list.SelectedKey(); id != m.paneFor {
+			m.paneFor, m.paneOff = id, 0 // another referral: its breakdown from the top
+		}
 		return m, nil
 	}
 	switch {
+	case key.Matches(k, m.keys.PaneDown):
+		m.paneFor = m.list.SelectedKey()
+		m.paneOff += max(m.paneHeight()-2, 1)
+	case key.Matches(k, m.keys.PaneUp):
+		m.paneOff = max(m.paneOff-max(m.paneHeight()-2, 1), 0)
 	case key.Matches(k, m.keys.Reload):
 		return m, m.loadCmd()
 	case key.Matches(k, m.keys.Equity) && m.mode != modeOwn:

@@ -152,7 +152,7 @@ func (m *Model) View() string {
 	} else {
 		pane = m.breakdownPane()
 	}
-	lines = append(lines, common.Lines(pane, m.width, m.paneHeight())...)
+	lines = append(lines, common.Lines(scrollPane(st, pane, m.paneOff, m.paneHeight()), m.width, m.paneHeight())...)
 	lines = append(lines, m.statusLine())
 	return strings.Join(common.Lines(lines, m.width, m.height), "\n")
 }
@@ -169,6 +169,24 @@ func (m *Model) statusLine() string {
 		return st.StatusOK.Render(common.Line(m.status))
 	}
 	return st.StatusErr.Render(common.Line(m.status))
+}
+
+// scrollPane shows the h lines of pane from off (kept in range), the
+// title always first, with a marker line when more is below or above.
+func scrollPane(st *common.Styles, pane []string, off, h int) []string {
+	if len(pane) <= h || h < 3 {
+		return pane
+	}
+	title, body := pane[0], pane[1:]
+	room := h - 1
+	off = min(off, max(len(body)-(room-1), 0))
+	shown := body[off:]
+	if len(shown) > room {
+		shown = append(shown[:room-1:room-1], st.Muted.Render(fmt.Sprintf("  ... %d more: ] scrolls", len(shown)-(room-1))))
+	} else if off > 0 {
+		shown = append([]string{st.Muted.Render(fmt.Sprintf("  ... %d above: [ scrolls back", off))}, shown[:room-1]...)
+	}
+	return append([]string{title}, shown...)
 }
 
 // breakdownPane explains the selected referral: every factor by name and

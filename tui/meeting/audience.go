@@ -1,0 +1,126 @@
+package meeting
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/leadtable/owg/store"
+)
+
+// Who the screen is drawn for: the viewer alone, or in room view (the
+// facilitator's key R) every attendee present, so that a screen on the
+// projector shows only what everyone in the room may see.
+
+// attendees returns the actors present in the meeting: this viewer and
+// every session the hub reports in it, sorted by user.
+func (m *Model) attendees() []store.Actor {
+	out := []store.Actor{{User: m.ctx.Actor.User, Role: m.ctx.Actor.Role, Agency: m.ctx.Actor.Agency}}
+	seen := map[string]bool{m.ctx.Actor.User: true}
+	for _, p := range m.people {
+		if p.MeetingID != m.mt.ID || seen[p.User] {
+			continue
+		}
+		seen[p.User] = true
+		out = append(out, store.Actor{User: p.User, Role: p.Role, Agency: p.Agency})
+	}
+	slices.SortFunc(out, func(a, b store.Actor) int { return strings.Compare(a.User, b.User) })
+	return out
+}
+
+// roomKey identifies the room's make-up: the room view is recomputed when
+// it changes (someone joins or leaves).
+func roomKey(as []store.Actor) string {
+	var b strings.Builder
+	for _, a := range as {
+		b.WriteString(a.User + "\x00" + string(a.Role) + "\x00" + a.Agency + "\x01")
+	}
+	return b.String()
+}
+
+// setPeople takes the hub's presence list; in room view a change in who
+// is present drops the loaded contexts, which are loaded again for the
+// new room.
+func (m *Model) setPeople(ps []person) {
+	m.people = ps
+	if !m.room || !m.joined {
+		return
+	}
+	if k := roomKey(m.attendees()); k != m.roomKey {
+		m.roomKey = k
+		m.ctxs = map[string]itemCtx{}
+	}
+}
+
+// viewers returns who a subject's free text must be fit for, each with
+// their coverage: the viewer alone, or the room. A participant or case
+// subject uses the coverage its loaded context found; a referral is
+// covered for the roles that see referrals in full; anything else (other
+// business, the last meetings' action items) only for roles needing no ROI.
+func (m *Model) viewers(subject string) []store.RoomViewer {
+	var as []store.Actor
+	if m.room {
+		as = m.attendees()
+	} else {
+		as = []store.Actor{m.ctx.Actor}
+	}
+	if ic, ok := m.ctxs[subject]; ok && ic.loaded && ic.pv != nil && (strings.HasPrefix(subject, "P-") || strings.HasPrefix(subject, "L-")) {
+		if m.room && len(ic.room) > 0 {
+			return ic.room
+		}
+		if !m.room {
+			return []store.RoomViewer{{Actor: m.ctx.Actor, Coverage: ic.pv.Coverage}}
+		}
+	}
+	out := make([]store.RoomViewer, len(as))
+	for i, a := range as {
+		c := store.NoSubjectCoverage(a.Role)
+		if strings.HasPrefix(subject, "R-") && store.Visible(a.Role, 0, store.DataReferrals) != store.Shown {
+			c = 0
+		}
+		out[i] = store.RoomViewer{Actor: a, Coverage: c}
+	}
+	return out
+}
+
+// seesNote reports whether a note of sensitivity s on subject reaches the
+// screen's audience.
+func (m *Model) seesNote(subject string, s store.Sensitivity) bool {
+	return store.RoomCanSeeNote(m.viewers(subject), s)
+}
+
+// seesText reports whether decisions and action items on subject reach
+// the screen's audience.
+func (m *Model) seesText(subject string) bool {
+	return store.RoomCanSeeItemText(m.viewers(subject))
+}
+
+// itemSubject is the subject an item's free text follows ("" for general
+// items: the last meeting's action items carry a meeting id).
+func itemSubject(it store.AgendaItem) string {
+	if it.Kind == store.ItemActionItems || !store.IsParticipantSubject(it.Subject) {
+		return ""
+	}
+	return it.Subject
+}
+
+// actionSubject is the subject an action item's text follows: its own,
+// else its item's.
+func actionSubject(a store.ActionItem, items []store.AgendaItem) string {
+	if store.IsParticipantSubject(a.Subject) {
+		return a.Subject
+	}
+	if i := indexOf(items, a.ItemID); i >= 0 {
+		return itemSubject(items[i])
+	}
+	return ""
+}
+
+// titleFor is the item title the audience may read: a typed title on an
+// attached item only when its subject's identity reaches everyone, else
+// the title built from the kind and id.
+func (m *Model) titleFor(it store.AgendaItem) string {
+	if !it.Typed || itemSubject(it) == "" {
+		return it.Title
+	}
+	return store.SafeTitle(it, store.RoomAccess(m.viewers(it.Subject), store.DataIdentity) == store.Shown)
+}

@@ -1,0 +1,45 @@
+package meeting_test
+
+import (
+	"testing"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui"
+	"github.com/leadtable/owg/tui/triage/triagetest"
+)
+
+// TestLiveFiguresAfterADecision: after the facilitator accepts the first
+// referral, the capacity, the ranking and the case manager's caseload on
+// the next items are the new ones, for the facilitator and for a follower.
+func TestLiveFiguresAfterADecision(t *testing.T) {
+	site := triagetest.New(t)
+	pm := run(t, site.Ctx(triagetest.Actor("ana")), 100, 30)
+	fol := run(t, site.Ctx(triagetest.Actor("sam")), 100, 30)
+	unsub := site.Store.Subscribe(func(c store.Change) {
+		go fol.tm.Send(tui.ChangedMsg{Changes: []store.Change{c}})
+		go pm.tm.Send(tui.ChangedMsg{Changes: []store.Change{c}})
+	})
+	t.Cleanup(unsub)
+	startMeeting(t, pm)
+	pm.probe.WaitText(t, "item 1 of 8", "score 43", "capacity 2")
+	fol.probe.WaitText(t, "M-0001 is open")
+	fol.key(keyEnter)
+	fol.probe.WaitText(t, "following", "score 43")
+
+	pm.key(keyRune('d'))
+	pm.probe.WaitText(t, "┃ Decision on R-0001")
+	pm.key(keyEnter)
+	pm.probe.WaitText(t, "┃ Case manager for R-0001", "bo  1/")
+	pm.key(keyEnter)
+	pm.probe.WaitText(t, "saved: R-0001 accepted, case manager bo")
+
+	// R-0002 moves up to rank 1 of 2 with one slot left, on both screens
+	pm.key(keyRune('n'))
+	pm.probe.WaitText(t, "item 2 of 8", "rank 1 of 2", "(capacity 1)")
+	fol.probe.WaitText(t, "item 2 of 8", "rank 1 of 2", "(capacity 1)")
+	// the case-manager picker counts bo's new participant
+	pm.key(keyRune('d'))
+	pm.probe.WaitText(t, "┃ Decision on R-0002")
+	pm.key(keyEnter)
+	pm.probe.WaitText(t, "┃ Case manager for R-0002", "bo  2/")
+}
