@@ -50,6 +50,7 @@ func newHub() *hub {
 type member struct {
 	info  SessionInfo // guarded by hub.mu once registered
 	actor store.Actor
+	fp    string // the key the session signed in with
 
 	mu      sync.Mutex
 	pending []tea.Msg // at most one message per type, oldest first
@@ -60,9 +61,10 @@ type member struct {
 }
 
 // register adds a session. The caller must call unregister when it ends.
-func (h *hub) register(actor store.Actor, started time.Time, stop func(string)) *member {
+func (h *hub) register(actor store.Actor, fp string, started time.Time, stop func(string)) *member {
 	m := &member{
 		actor: actor,
+		fp:    fp,
 		wake:  make(chan struct{}, 1),
 		stop:  stop,
 	}

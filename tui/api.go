@@ -39,6 +39,12 @@ type Options struct {
 	// Remote is true for SSH sessions (changes quit wording and the
 	// "join over SSH" hints).
 	Remote bool
+	// DisplayName is the user's full name, shown in the header beside the
+	// sign-in name ("" shows the sign-in name alone).
+	DisplayName string
+	// LastBackup, when set, reports the server's last successful backup
+	// and the last attempt's error; the pm's and supervisors' Today shows it.
+	LastBackup func() (time.Time, error)
 }
 
 // Presence is one session's place in a live meeting.

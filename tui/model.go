@@ -85,6 +85,8 @@ func New(opts Options) tea.Model {
 		LowBandwidth: opts.LowBandwidth,
 		Remote:       opts.Remote,
 		Now:          opts.Now,
+		DisplayName:  opts.DisplayName,
+		LastBackup:   opts.LastBackup,
 	}
 	if on := opts.OnPresence; on != nil {
 		actor := opts.Actor
@@ -439,10 +441,18 @@ func (m *model) tabBar() string {
 			b.WriteString(" " + st.TabInactive.Render(label) + " ")
 		}
 	}
-	who := common.Line(m.ctx.Actor.User) + st.Sep() + string(m.ctx.Actor.Role)
+	name := common.Line(m.ctx.Actor.User)
+	if d := common.Line(m.ctx.DisplayName); d != "" {
+		name = d + " (" + name + ")"
+	}
+	who := name + st.Sep() + string(m.ctx.Actor.Role)
 	left := b.String()
 	gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(who) - 1
 	if gap < 1 { // no room for the role: the name alone
+		who = name
+		gap = m.width - ansi.StringWidth(left) - ansi.StringWidth(who) - 1
+	}
+	if gap < 1 { // nor for the display name: the sign-in name alone
 		who = common.Line(m.ctx.Actor.User)
 		gap = m.width - ansi.StringWidth(left) - ansi.StringWidth(who) - 1
 	}

@@ -26,7 +26,11 @@ and over SSH. Run it with no command to open the TUI on the local store.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runTUI(cmd.Context(), app)
 		},
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return maybeForward(cmd, app)
+		},
 	}
+	annotate(root, annotLocal, "the TUI joins a running server over SSH: "+joinHint(app))
 	root.SetIn(app.Stdin)
 	root.SetOut(app.Stdout)
 	root.SetErr(app.Stderr)
@@ -48,6 +52,8 @@ and over SSH. Run it with no command to open the TUI on the local store.`,
 		newBackupCmd(app),
 		newRestoreCmd(app),
 		newAuditCmd(app),
+		newWhoCmd(app),
+		newConfigCmd(app),
 	)
 	addReportCommands(root, app)
 	addExportCommands(root, app)
@@ -88,6 +94,7 @@ func markStarted(c *cobra.Command, app *App) {
 // run executes owg with args and returns the exit code: 0 ok, 1 error,
 // 2 usage.
 func run(ctx context.Context, app *App, args []string) int {
+	app.args = args
 	root := newRootCmd(app)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)

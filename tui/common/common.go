@@ -32,6 +32,11 @@ type Ctx struct {
 	// facilitator. The meeting pane calls it; the root forwards it to the
 	// live hub.
 	OnPresence func(meetingID string, following bool)
+	// DisplayName is the signed-in user's full name ("" when none).
+	DisplayName string
+	// LastBackup reports the server's last backup (nil: not served, or no
+	// backups).
+	LastBackup func() (time.Time, error)
 }
 
 // Component is one pane: a bubbletea model with a size and a key map
