@@ -208,12 +208,18 @@ func Verify(dir string, e Entry, key []byte) (Header, Trailer, error) {
 	}
 	defer f.Close()
 	got := sha256.New()
-	h, t, err := Decode(io.TeeReader(f, got), key, io.Discard)
-	if err != nil {
-		return h, t, fmt.Errorf("%s: %w", e.Name, err)
+	if _, err := io.Copy(got, f); err != nil {
+		return Header{}, Trailer{}, err
 	}
 	if !bytes.Equal(got.Sum(nil), sum) {
-		return h, t, fmt.Errorf("%s: checksum mismatch: the file was altered or damaged", e.Name)
+		return Header{}, Trailer{}, fmt.Errorf("%s: checksum mismatch: the file was altered or damaged", e.Name)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return Header{}, Trailer{}, err
+	}
+	h, t, err := Decode(f, key, io.Discard)
+	if err != nil {
+		return h, t, fmt.Errorf("%s: %w", e.Name, err)
 	}
 	return h, t, nil
 }
