@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -271,4 +272,31 @@ func TestSSHExecAndWithdrawal(t *testing.T) {
 	}
 	s.stop()
 	want(t, owg(t, nil, "--data", dir, "audit", "--user", "carl"), 0, "access_withdrawn")
+}
+
+func TestSIGHUPReloadsTheProtocol(t *testing.T) {
+	dir := demoDir(t)
+	s := startServe(t, dir)
+	csv := "id,received,kind,name,dob,offense,impairment,warrant\nR-0960,2026-03-01,arrest_diversion,Di Four,1980-01-01,trespass,1,no\n"
+	os.WriteFile(filepath.Join(dir, protocolFile), []byte("minimum_age = 99\n"), 0o600)
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(s.errs.String(), "protocol reloaded") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no reload in the log:\n%s", s.errs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	want(t, owg(t, strings.NewReader(csv), "--data", dir, "referral", "import", "-"), 0, "1 screened out")
+	// A bad file keeps the protocol in force.
+	os.WriteFile(filepath.Join(dir, protocolFile), []byte("minimum_age = -1\n"), 0o600)
+	syscall.Kill(os.Getpid(), syscall.SIGHUP)
+	for !strings.Contains(s.errs.String(), "protocol not reloaded") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no refusal in the log:\n%s", s.errs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
