@@ -335,10 +335,15 @@ flag > environment > file > default.`,
 				keySrc, keyVal = "env OWG_KEY_FILE", app.Getenv("OWG_KEY_FILE")
 			}
 			fmt.Fprintf(tw, "key_file\t%s\t%s\t--key-file / OWG_KEY_FILE\n", keyVal, keySrc)
+			unset := map[string]string{
+				"host-key":        filepath.Join(dir, sshserve.DefaultHostKeyName) + " (created on first start)",
+				"backup-dir":      "(off: no continuous backups)",
+				"backup-key-file": "(the store's key_file; none: backups not encrypted)",
+			}
 			for _, r := range cfg.values {
 				v := r.value
 				if v == "" {
-					v = "(not set)"
+					v = unset[r.flag]
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t--%s / %s\n", r.key, v, r.source, r.flag, r.env)
 			}
