@@ -65,6 +65,7 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 			Protocol:     s.protocol(),
 			DisplayName:  u.DisplayName,
 			LastBackup:   s.cfg.LastBackup,
+			Sessions:     s.sessionRows,
 			Theme:        ThemeFor(u, env),
 			LowBandwidth: u.LowBandwidth,
 			Env:          env,

@@ -8,6 +8,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui"
 )
 
 // WithdrawnNotice is what a session sees when its user is disabled or
@@ -66,4 +67,14 @@ func (s *Server) checkAccess(name string) {
 		s.log.Info("access withdrawn", "user", m.actor.User, "addr", m.actor.Addr)
 		m.stop(reasonWithdrawn)
 	}
+}
+
+// sessionRows lists the live sessions for the pm's Sessions screen.
+func (s *Server) sessionRows() []tui.SessionRow {
+	infos := s.hub.sessions()
+	out := make([]tui.SessionRow, len(infos))
+	for i, in := range infos {
+		out[i] = tui.SessionRow{User: in.User, Role: in.Role, Addr: in.Addr, Since: in.Started, MeetingID: in.MeetingID}
+	}
+	return out
 }

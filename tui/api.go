@@ -45,7 +45,13 @@ type Options struct {
 	// LastBackup, when set, reports the server's last successful backup
 	// and the last attempt's error; the pm's and supervisors' Today shows it.
 	LastBackup func() (time.Time, error)
+	// Sessions, when set, lists the server's live sessions: the pm opens
+	// them with W.
+	Sessions func() []SessionRow
 }
+
+// SessionRow is one live session on the pm's Sessions screen.
+type SessionRow = common.SessionRow
 
 // Presence is one session's place in a live meeting.
 type Presence = common.Presence

@@ -14,6 +14,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/themes"
 	"github.com/leadtable/owg/tui/common"
 	"github.com/leadtable/owg/tui/intake"
@@ -50,6 +51,7 @@ type model struct {
 	overlay     common.Component // New referral form or Settings over the tabs, or nil
 	form        common.Component // the session's New referral form, kept while closed
 	settings    *settings
+	sessions    *sessionsPane // the pm's Sessions screen
 	prefs       Prefs
 	prefsSet    bool // changed in this session: a late load must not undo it
 	on          notices
@@ -87,6 +89,7 @@ func New(opts Options) tea.Model {
 		Now:          opts.Now,
 		DisplayName:  opts.DisplayName,
 		LastBackup:   opts.LastBackup,
+		Sessions:     opts.Sessions,
 	}
 	if on := opts.OnPresence; on != nil {
 		actor := opts.Actor
@@ -100,6 +103,8 @@ func New(opts Options) tea.Model {
 	m.names = tabNamesFor(opts.Actor.Role)
 	m.keys = newGlobalKeys(m.names)
 	m.keys.Ack.SetEnabled(false)
+	m.keys.Sessions.SetEnabled(opts.Sessions != nil && opts.Actor.Role == store.RolePM)
+	m.sessions = newSessionsPane(ctx)
 	m.tabs = newTabs(ctx)
 	m.form = intake.New(ctx)
 	m.settings = newSettings(ctx, func() Prefs { return m.prefs }, m.setPrefs)
@@ -239,6 +244,8 @@ func (m *model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.openOverlay(m.form), true
 	case key.Matches(msg, m.keys.Settings):
 		return m.openOverlay(m.settings), true
+	case key.Matches(msg, m.keys.Sessions):
+		return m.openOverlay(m.sessions), true
 	case key.Matches(msg, m.keys.Ack):
 		if len(m.on.list) > 0 {
 			return intake.AcknowledgeCmd(m.ctx, m.on.list[0].ID), true
@@ -371,6 +378,7 @@ func (m *model) layout() tea.Cmd {
 	}
 	m.form.SetSize(w, h)
 	m.settings.SetSize(w, h)
+	m.sessions.SetSize(w, h)
 	if m.participant != nil {
 		m.participant.SetSize(w, h)
 	}

@@ -37,6 +37,17 @@ type Ctx struct {
 	// LastBackup reports the server's last backup (nil: not served, or no
 	// backups).
 	LastBackup func() (time.Time, error)
+	// Sessions lists the server's live sessions for the pm (nil: not served).
+	Sessions func() []SessionRow
+}
+
+// SessionRow is one live SSH session, as the pm's Sessions screen shows it.
+type SessionRow struct {
+	User      string
+	Role      store.Role
+	Addr      string
+	Since     time.Time
+	MeetingID string
 }
 
 // Component is one pane: a bubbletea model with a size and a key map
