@@ -1,12 +1,17 @@
 package main
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"charm.land/log/v2"
+
+	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/store/backupset"
 )
 
@@ -117,4 +122,56 @@ func TestConfigPrecedenceAndShow(t *testing.T) {
 	want(t, r, 1, "nope.toml")
 	r = app(map[string]string{"OWG_IDLE_TIMEOUT": "0s", "OWG_DATA": dir, "OWG_CONFIG": filepath.Join(t.TempDir(), "none.toml")}, "config", "show")
 	want(t, r, 1, "none.toml")
+}
+
+// failingBackup is a store whose backups fail.
+type failingBackup struct{ err error }
+
+func (f failingBackup) BackupSince(io.Writer, uint64) (uint64, error) { return 0, f.err }
+
+func TestFailedBackupIsReported(t *testing.T) {
+	dir := t.TempDir()
+	told := make(chan error, 1)
+	b := &backupRunner{st: failingBackup{errors.New("disk full")}, dir: dir, every: time.Hour, keep: 1,
+		now: func() time.Time { return testNow }, log: log.New(io.Discard), onFail: func(err error) { told <- err }}
+	b.status.Dir = dir
+	b.once()
+	select {
+	case err := <-told:
+		if !strings.Contains(err.Error(), "disk full") {
+			t.Errorf("told %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the failure was not reported")
+	}
+	s := b.Status()
+	if s.Err == nil || !s.Last.IsZero() {
+		t.Errorf("status %+v, want the error and no last backup", s)
+	}
+	if line := describeBackup(s, time.UTC); !strings.Contains(line, "FAILED: disk full") || !strings.Contains(line, "none yet") {
+		t.Errorf("describeBackup = %q", line)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "*")); len(m) != 0 {
+		t.Errorf("a failed backup left %v", m)
+	}
+}
+
+func TestHostedPaths(t *testing.T) {
+	local := &App{}
+	if p, _ := local.path("a.csv"); p != "a.csv" {
+		t.Errorf("direct: %q", p)
+	}
+	fwd := &App{host: &hostedRun{workDir: "/home/pm"}}
+	for in, want := range map[string]string{"a.csv": "/home/pm/a.csv", "/tmp/b": "/tmp/b", "-": "-"} {
+		if p, err := fwd.path(in); err != nil || p != want {
+			t.Errorf("forwarded path(%q) = %q, %v => want %q", in, p, err, want)
+		}
+	}
+	remote := &App{host: &hostedRun{actor: &store.SystemActor}}
+	if _, err := remote.path("/etc/passwd"); err == nil {
+		t.Error("over ssh a server file was allowed")
+	}
+	if p, err := remote.path("-"); err != nil || p != "-" {
+		t.Errorf("over ssh -: %q %v", p, err)
+	}
 }

@@ -300,3 +300,61 @@ func TestSIGHUPReloadsTheProtocol(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func TestKeyRemovalEndsTheSessionItSignedIn(t *testing.T) {
+	dir := demoDir(t)
+	k1, l1 := sshKey(t)
+	_, l2 := sshKey(t)
+	want(t, owg(t, nil, "--data", dir, "user", "add", "--name", "maria", "--role", "pm", "--key", l1), 0)
+	want(t, owg(t, nil, "--data", dir, "user", "key", "add", "maria", "--key", l2), 0)
+	s := startServe(t, dir)
+	c := sshDial(t, s.addr, k1)
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out syncBuffer
+	sess.Stdout = &out
+	stdin, _ := sess.StdinPipe()
+	defer stdin.Close()
+	sess.RequestPty("xterm", 24, 80, ssh.TerminalModes{})
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(owg(t, nil, "--data", dir, "who").stdout, "maria") {
+		if time.Now().After(deadline) {
+			t.Fatal("maria's session never showed")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// Removing the other key leaves the session alone.
+	_, fp2 := fingerprintOf(t, l2)
+	want(t, owg(t, nil, "--data", dir, "user", "key", "remove", "maria", fp2), 0)
+	ended := make(chan error, 1)
+	go func() { ended <- sess.Wait() }()
+	select {
+	case <-ended:
+		t.Fatalf("removing another key ended the session:\n%s", out.String())
+	case <-time.After(300 * time.Millisecond):
+	}
+	_, fp1 := fingerprintOf(t, l1)
+	want(t, owg(t, nil, "--data", dir, "user", "key", "remove", "maria", fp1), 0)
+	select {
+	case <-ended:
+	case <-time.After(2 * time.Second):
+		t.Fatal("removing the session's key did not end it")
+	}
+	if !strings.Contains(out.String(), "your access was withdrawn") {
+		t.Errorf("no withdrawal notice:\n%q", out.String())
+	}
+}
+
+func fingerprintOf(t *testing.T, line string) (ssh.PublicKey, string) {
+	t.Helper()
+	pub, _, _, _, err := ssh.ParseAuthorizedKey([]byte(line))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pub, ssh.FingerprintSHA256(pub)
+}
