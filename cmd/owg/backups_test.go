@@ -60,8 +60,9 @@ func TestContinuousBackupsRestore(t *testing.T) {
 	// beside it.
 	csv2 := strings.Replace(csv, "R-0950", "R-0951", 1)
 	want(t, owg(t, strings.NewReader(csv2), "--data", dir, "referral", "import", "-"), 0, "imported 1")
-	list = waitBackups(t, bdir, 3)
+	waitBackups(t, bdir, 3)
 	s.stop()
+	list, _ = backupset.List(bdir)
 	// Nothing of this backup set holds a participant's name in the clear.
 	for _, e := range list {
 		b, _ := os.ReadFile(e.Path(bdir))
@@ -81,9 +82,7 @@ func TestContinuousBackupsRestore(t *testing.T) {
 	into := filepath.Join(t.TempDir(), "restored")
 	r = owg(t, nil, "--data", into, "restore", "--backup-key-file", keyFile, bdir)
 	want(t, r, 0, "restored "+bdir, "increment(s)", "up to ", "audit trail intact")
-	if len(list) > 2 {
-		want(t, r, 0, "not restored: "+last.Name)
-	}
+	want(t, r, 0, "not restored: "+last.Name)
 	rank := owg(t, nil, "--data", into, "referral", "rank", "--json")
 	want(t, rank, 0, "R-0950")
 	want(t, owg(t, nil, "--data", into, "audit", "--verify"), 0, "audit trail intact")

@@ -178,3 +178,17 @@ func TestPruneKeepsTheNewestFulls(t *testing.T) {
 		t.Error("pruned file's checksum left behind")
 	}
 }
+
+func TestPlanReportsAnUnreadableIncrement(t *testing.T) {
+	dir := t.TempDir()
+	f := write(t, dir, Header{Kind: KindFull, Created: testNow}, nil, "F", 10)
+	e := write(t, dir, Header{Kind: KindIncr, Chain: f.Name, Since: 10, Created: testNow}, nil, "a", 20)
+	os.WriteFile(e.Path(dir), []byte(Magic+"{\"ki"), 0o600) // cut inside its header
+	p, err := MakePlan(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Steps) != 1 || len(p.Skipped) != 1 || !strings.Contains(p.Skipped[0], e.Name) {
+		t.Fatalf("steps %d skipped %q, want the full and the damaged increment named", len(p.Steps), p.Skipped)
+	}
+}

@@ -277,12 +277,18 @@ func MakePlan(dir string, key []byte) (Plan, error) {
 		plan.Steps = []Step{{Entry: e, Trailer: t}}
 		until := t.Until
 		for _, inc := range list[i+1:] {
-			if inc.Kind != KindIncr || inc.Header.Chain != e.Name {
+			if inc.Kind != KindIncr {
 				continue
 			}
 			if inc.Err != nil {
+				// Its header is unreadable, so its chain is unknown: written
+				// after this full, it may be the next link, and nothing
+				// after it can be trusted to follow on.
 				plan.Skipped = append(plan.Skipped, fmt.Sprintf("%s: %v", inc.Name, inc.Err))
 				break
+			}
+			if inc.Header.Chain != e.Name {
+				continue
 			}
 			_, it, err := Verify(dir, inc, key)
 			if err != nil {
