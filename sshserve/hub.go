@@ -27,6 +27,7 @@ type SessionInfo struct {
 	Agency    string
 	Addr      string
 	Started   time.Time
+	Tab       string // the tab the session shows
 	MeetingID string // "" when not in a meeting
 	Following bool
 }
@@ -102,6 +103,16 @@ func (h *hub) setPresence(m *member, p tui.Presence) {
 	m.info.Following = p.Following
 	h.mu.Unlock()
 	h.fanoutPresence()
+}
+
+// setTab records which tab a session shows (for the operator only: it is
+// not fanned out to other sessions).
+func (h *hub) setTab(m *member, tab string) {
+	h.mu.Lock()
+	if _, ok := h.members[m.info.ID]; ok {
+		m.info.Tab = tab
+	}
+	h.mu.Unlock()
 }
 
 func (h *hub) fanoutPresence() {

@@ -66,6 +66,7 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 			DisplayName:  u.DisplayName,
 			LastBackup:   s.cfg.LastBackup,
 			Sessions:     s.sessionRows,
+			OnTab:        func(tab string) { s.hub.setTab(m, tab) },
 			Theme:        ThemeFor(u, env),
 			LowBandwidth: u.LowBandwidth,
 			Env:          env,

@@ -74,7 +74,7 @@ func (s *Server) sessionRows() []tui.SessionRow {
 	infos := s.hub.sessions()
 	out := make([]tui.SessionRow, len(infos))
 	for i, in := range infos {
-		out[i] = tui.SessionRow{User: in.User, Role: in.Role, Addr: in.Addr, Since: in.Started, MeetingID: in.MeetingID}
+		out[i] = tui.SessionRow{User: in.User, Role: in.Role, Addr: in.Addr, Since: in.Started, Tab: in.Tab, MeetingID: in.MeetingID}
 	}
 	return out
 }

@@ -48,6 +48,9 @@ type Options struct {
 	// Sessions, when set, lists the server's live sessions: the pm opens
 	// them with W.
 	Sessions func() []SessionRow
+	// OnTab, when set, is told the name of the tab the session shows, at
+	// start and on every switch (the server's session list shows it).
+	OnTab func(tab string)
 }
 
 // SessionRow is one live session on the pm's Sessions screen.

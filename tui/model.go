@@ -109,6 +109,9 @@ func New(opts Options) tea.Model {
 	m.form = intake.New(ctx)
 	m.settings = newSettings(ctx, func() Prefs { return m.prefs }, m.setPrefs)
 	m.active = TabToday
+	if opts.OnTab != nil {
+		opts.OnTab(m.names[m.active])
+	}
 	if opensOnForm(opts.Actor.Role) {
 		m.overlay = m.form
 	}
@@ -306,6 +309,9 @@ func (m *model) quit() tea.Cmd {
 }
 
 func (m *model) switchTab(i int) tea.Cmd {
+	if i != m.active && m.opts.OnTab != nil {
+		m.opts.OnTab(m.names[i])
+	}
 	m.participant, m.overlay = nil, nil
 	m.showHelp = false
 	if m.active != i && m.status != "" {

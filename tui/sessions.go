@@ -37,14 +37,14 @@ func (s *sessionsPane) View() string {
 		rows = s.ctx.Sessions()
 	}
 	lines := []string{st.Title.Render("Sessions") + st.Muted.Render(fmt.Sprintf("%s%d connected now", st.Sep(), len(rows))), ""}
-	lines = append(lines, "  "+st.Muted.Render(common.Pad("USER", 16)+common.Pad("ROLE", 14)+common.Pad("ADDRESS", 23)+common.Pad("SINCE", 7)+"MEETING"))
+	lines = append(lines, "  "+st.Muted.Render(common.Pad("USER", 16)+common.Pad("ROLE", 14)+common.Pad("ADDRESS", 23)+common.Pad("SINCE", 7)+common.Pad("TAB", 12)+"MEETING"))
 	for _, r := range rows {
 		m := r.MeetingID
 		if m == "" {
 			m = "-"
 		}
 		lines = append(lines, "  "+common.Pad(common.Line(r.User), 16)+common.Pad(string(r.Role), 14)+
-			common.Pad(r.Addr, 23)+common.Pad(r.Since.In(time.Local).Format("15:04"), 7)+m)
+			common.Pad(r.Addr, 23)+common.Pad(r.Since.In(time.Local).Format("15:04"), 7)+common.Pad(r.Tab, 12)+m)
 	}
 	if s.height > 0 && len(lines) > s.height {
 		lines = append(lines[:s.height-1], st.Muted.Render(fmt.Sprintf("  +%d more (owg who lists all)", len(rows)-(s.height-4))))

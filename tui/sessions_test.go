@@ -13,7 +13,7 @@ func TestPMSessionsScreenAndBackupLine(t *testing.T) {
 	s := seed(t)
 	since := time.Date(2026, 3, 2, 9, 30, 0, 0, time.Local)
 	rows := func() []SessionRow {
-		return []SessionRow{{User: "reyes", Role: store.RolePolice, Addr: "10.0.0.7:50122", Since: since, MeetingID: "M-0002"}}
+		return []SessionRow{{User: "reyes", Role: store.RolePolice, Addr: "10.0.0.7:50122", Since: since, Tab: "Meeting", MeetingID: "M-0002"}}
 	}
 	o := testOptions(s, actorPM)
 	o.Sessions = rows

@@ -160,6 +160,10 @@ func TestForwardedCommandsMatchDirect(t *testing.T) {
 		{"referral", "nosuch"},
 		{"referral", "decide", "R-0001", "maybe"},
 		{"audit", "--bogus"},
+		{"--as", "keisha", "user", "list"},
+		{"--as", "keisha", "referral", "rank", "--json"},
+		{"--as", "nobody", "report"},
+		{"user", "disable", "nobody"},
 	} {
 		d := owg(t, nil, append([]string{"--data", direct}, args...)...)
 		f := owg(t, nil, append([]string{"--data", dir}, args...)...)
@@ -254,7 +258,7 @@ func TestSSHExecAndWithdrawal(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	want(t, owg(t, nil, "--data", dir, "who", "--json"), 0, `"user": "carl"`, `"role": "case_manager"`)
+	want(t, owg(t, nil, "--data", dir, "who", "--json"), 0, `"user": "carl"`, `"role": "case_manager"`, `"tab": "Today"`)
 	want(t, owg(t, nil, "--data", dir, "user", "disable", "carl"), 0, "disabled carl")
 	start := time.Now()
 	ended := make(chan error, 1)

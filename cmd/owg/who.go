@@ -36,7 +36,7 @@ the last backup. For the pm and supervisors.`,
 			var sessions []whoRow
 			if srv.sessions != nil {
 				for _, s := range srv.sessions() {
-					sessions = append(sessions, whoRow{User: s.User, Role: s.Role, Addr: s.Addr, Since: s.Started, Meeting: s.MeetingID})
+					sessions = append(sessions, whoRow{User: s.User, Role: s.Role, Addr: s.Addr, Since: s.Started, Tab: s.Tab, Meeting: s.MeetingID})
 				}
 			}
 			var bs *backupStatus
@@ -61,13 +61,17 @@ the last backup. For the pm and supervisors.`,
 				return writeJSON(app.Stdout, out)
 			}
 			tw := tabwriter.NewWriter(app.Stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "USER\tROLE\tADDRESS\tSINCE\tMEETING")
+			fmt.Fprintln(tw, "USER\tROLE\tADDRESS\tSINCE\tTAB\tMEETING")
 			for _, s := range sessions {
 				m := s.Meeting
 				if m == "" {
 					m = "-"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", store.CleanLine(s.User), s.Role, s.Addr, s.Since.Local().Format(time.DateTime), m)
+				tab := s.Tab
+				if tab == "" {
+					tab = "-"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", store.CleanLine(s.User), s.Role, s.Addr, s.Since.Local().Format(time.DateTime), tab, m)
 			}
 			if err := tw.Flush(); err != nil {
 				return err
@@ -91,6 +95,7 @@ type whoRow struct {
 	Role    store.Role `json:"role"`
 	Addr    string     `json:"addr"`
 	Since   time.Time  `json:"since"`
+	Tab     string     `json:"tab,omitempty"`
 	Meeting string     `json:"meeting,omitempty"`
 }
 

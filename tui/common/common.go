@@ -47,6 +47,7 @@ type SessionRow struct {
 	Role      store.Role
 	Addr      string
 	Since     time.Time
+	Tab       string
 	MeetingID string
 }
 
