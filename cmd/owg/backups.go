@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -160,5 +159,3 @@ func describeBackup(s backupStatus, loc *time.Location) string {
 	}
 	return line
 }
-
-var errNoServer = errors.New("no server is running on this data directory")

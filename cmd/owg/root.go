@@ -12,6 +12,13 @@ import (
 	"github.com/leadtable/owg/themes"
 )
 
+func init() {
+	// Every command forwards to a running server through the root's
+	// PersistentPreRunE: keep it running even under a subcommand that adds
+	// a persistent pre-run hook of its own.
+	cobra.EnableTraverseRunHooks = true
+}
+
 // newRootCmd builds the owg command tree on app.
 func newRootCmd(app *App) *cobra.Command {
 	root := &cobra.Command{

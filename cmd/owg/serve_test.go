@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -361,4 +362,19 @@ func fingerprintOf(t *testing.T, line string) (ssh.PublicKey, string) {
 		t.Fatal(err)
 	}
 	return pub, ssh.FingerprintSHA256(pub)
+}
+
+func TestStaleSocketRunsLocally(t *testing.T) {
+	dir := demoDir(t)
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: filepath.Join(dir, adminSocketName), Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.SetUnlinkOnClose(false)
+	ln.Close() // a server killed with SIGKILL leaves its socket behind
+	want(t, owg(t, nil, "--data", dir, "audit", "--verify"), 0, "audit trail intact")
+	// and the next server replaces it
+	s := startServe(t, dir)
+	want(t, owg(t, nil, "--data", dir, "who"), 0, "0 live session(s)")
+	s.stop()
 }
