@@ -259,7 +259,14 @@ func TestSSHExecAndWithdrawal(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	want(t, owg(t, nil, "--data", dir, "who", "--json"), 0, `"user": "carl"`, `"role": "case_manager"`, `"tab": "Today"`)
+	// The tab is reported once the session's program has started.
+	for !strings.Contains(owg(t, nil, "--data", dir, "who", "--json").stdout, `"tab": "Today"`) {
+		if time.Now().After(deadline) {
+			t.Fatal("carl's tab never showed in owg who --json")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	want(t, owg(t, nil, "--data", dir, "who", "--json"), 0, `"user": "carl"`, `"role": "case_manager"`)
 	want(t, owg(t, nil, "--data", dir, "user", "disable", "carl"), 0, "disabled carl")
 	start := time.Now()
 	ended := make(chan error, 1)
