@@ -172,7 +172,11 @@ func serve(ctx context.Context, app *App, cfg serveConfig) error {
 	fmt.Fprintf(app.Stdout, "owg serving %s on %s\nhost key %s\njoin with: %s\n",
 		dir, addr, srv.HostKeyFingerprint(), joinCommand(addr))
 	if backups != nil {
-		fmt.Fprintf(app.Stdout, "backups into %s every %s (full daily, %d kept)\n", backups.dir, backups.every, backups.keep)
+		enc := "encrypted"
+		if backups.key == nil {
+			enc = "NOT encrypted: the store has no key; give --backup-key-file"
+		}
+		fmt.Fprintf(app.Stdout, "backups into %s every %s (full daily, %d kept; %s)\n", backups.dir, backups.every, backups.keep, enc)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
