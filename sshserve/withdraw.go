@@ -12,7 +12,7 @@ import (
 )
 
 // WithdrawnNotice is what a session sees when its user is disabled or
-// removed, or its key taken away, while it is connected.
+// removed, its key taken away or its role changed, while it is connected.
 const WithdrawnNotice = "your access was withdrawn"
 
 // DetailWithdrawn marks the audit event of a session ended that way.
@@ -29,7 +29,8 @@ func (s *Server) onChange(c store.Change) {
 }
 
 // checkAccess ends the live sessions of user name when the user is gone,
-// disabled, or no longer holds the key the session signed in with.
+// disabled, no longer holds the key the session signed in with, or now has
+// another role or agency than the session was opened with.
 func (s *Server) checkAccess(name string) {
 	var ms []*member
 	for _, m := range s.hub.all() {
@@ -57,7 +58,9 @@ func (s *Server) checkAccess(name string) {
 		}
 	}
 	for _, m := range ms {
-		if !gone && u.Active && slices.Contains(fps, m.fp) {
+		// A changed role or agency also ends the session: it was opened
+		// with the old one (the user signs in again with the new).
+		if !gone && u.Active && slices.Contains(fps, m.fp) && u.Role == m.actor.Role && u.Agency == m.actor.Agency {
 			continue
 		}
 		if err := s.audit(store.AuditEvent{User: m.actor.User, Role: m.actor.Role, Action: store.AuditDenied,
