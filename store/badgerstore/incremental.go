@@ -24,13 +24,19 @@ func (db *DB) BackupSince(w io.Writer, since uint64) (uint64, error) {
 		return 0, err
 	}
 	defer release()
-	stream := db.bdb.NewStream()
-	stream.LogPrefix = "owg.BackupSince"
-	stream.SinceTs = since
-	stream.NumGo = 1
-	v, err := stream.Backup(w, since)
+	v, err := db.snapshotBackup(w, since)
 	if err != nil {
 		return 0, fmt.Errorf("backup: %w", err)
 	}
 	return v, nil
+}
+
+// snapshotBackup is Badger's backup stream read by one producer, at one
+// read timestamp (see BackupSince). The caller holds db.acquire.
+func (db *DB) snapshotBackup(w io.Writer, since uint64) (uint64, error) {
+	stream := db.bdb.NewStream()
+	stream.LogPrefix = "owg.Backup"
+	stream.SinceTs = since
+	stream.NumGo = 1
+	return stream.Backup(w, since)
 }
