@@ -70,8 +70,9 @@ func (s *Server) runExec(sess ssh.Session, u store.User, fp string) {
 		return
 	}
 	start := time.Now()
-	// Only the command's name is logged: arguments may hold participant data.
-	s.log.Info("exec start", "user", u.Name, "role", u.Role, "addr", addr, "command", args[0])
+	// The command line is never logged: its arguments may hold participant
+	// data (a referral's name, a note).
+	s.log.Info("exec start", "user", u.Name, "role", u.Role, "addr", addr, "args", len(args))
 	code := s.cfg.Exec(sess.Context(), ExecRequest{
 		Actor:  store.Actor{User: u.Name, Role: u.Role, Agency: u.Agency, Addr: addr},
 		Args:   args,
