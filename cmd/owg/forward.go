@@ -46,6 +46,8 @@ const (
 const (
 	maxRequestHeader = 256 << 10 // the JSON line: arguments and environment
 	maxFrame         = 1 << 20
+
+	requestHeaderTimeout = 10 * time.Second
 )
 
 // forwardRequest is the first line a client sends.
@@ -325,8 +327,12 @@ func (a *adminSocket) handle(ctx context.Context, c *net.UnixConn) {
 		exit(1)
 		return
 	}
+	// A caller that connects and says nothing does not hold a goroutine
+	// (and the server's shutdown) for long.
+	_ = c.SetReadDeadline(time.Now().Add(requestHeaderTimeout))
 	r := bufio.NewReaderSize(c, 64<<10)
 	line, err := readLine(r, maxRequestHeader)
+	_ = c.SetReadDeadline(time.Time{})
 	if err != nil {
 		fmt.Fprintf(stderr, "owg: bad request: %v\n", err)
 		exit(2)
