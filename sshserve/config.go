@@ -92,6 +92,13 @@ type Config struct {
 	Logger *log.Logger
 	// Now is the clock given to sessions (default time.Now).
 	Now func() time.Time
+	// Exec runs a command line sent by an exec request without a pty
+	// (`ssh -p PORT host user list`) for a pm or supervisor; nil refuses
+	// such requests as before.
+	Exec ExecFunc
+	// LastBackup reports the last successful backup and the last attempt's
+	// error, for the pm's and supervisors' Today screen (nil: none shown).
+	LastBackup func() (time.Time, error)
 	// NewModel builds one session's model (default tui.New). Tests inject
 	// stand-ins here.
 	NewModel func(tui.Options) tea.Model

@@ -27,6 +27,7 @@ type SessionInfo struct {
 	Agency    string
 	Addr      string
 	Started   time.Time
+	Tab       string // the tab the session shows
 	MeetingID string // "" when not in a meeting
 	Following bool
 }
@@ -50,6 +51,7 @@ func newHub() *hub {
 type member struct {
 	info  SessionInfo // guarded by hub.mu once registered
 	actor store.Actor
+	fp    string // the key the session signed in with
 
 	mu      sync.Mutex
 	pending []tea.Msg // at most one message per type, oldest first
@@ -60,9 +62,10 @@ type member struct {
 }
 
 // register adds a session. The caller must call unregister when it ends.
-func (h *hub) register(actor store.Actor, started time.Time, stop func(string)) *member {
+func (h *hub) register(actor store.Actor, fp string, started time.Time, stop func(string)) *member {
 	m := &member{
 		actor: actor,
+		fp:    fp,
 		wake:  make(chan struct{}, 1),
 		stop:  stop,
 	}
@@ -100,6 +103,16 @@ func (h *hub) setPresence(m *member, p tui.Presence) {
 	m.info.Following = p.Following
 	h.mu.Unlock()
 	h.fanoutPresence()
+}
+
+// setTab records which tab a session shows (for the operator only: it is
+// not fanned out to other sessions).
+func (h *hub) setTab(m *member, tab string) {
+	h.mu.Lock()
+	if _, ok := h.members[m.info.ID]; ok {
+		m.info.Tab = tab
+	}
+	h.mu.Unlock()
 }
 
 func (h *hub) fanoutPresence() {

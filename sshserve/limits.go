@@ -30,8 +30,11 @@ const (
 	maxEnvKeyLen   = 64
 	maxEnvValueLen = 1024
 	maxEnvBytes    = 16 << 10
-	// maxCommandLen bounds an exec request's command line.
-	maxCommandLen = 1024
+	// maxCommandLen bounds an exec request's command line at the channel:
+	// a hard cap on what a client can make the server hold. Admin commands
+	// over SSH get their own plain "too long" refusal at
+	// MaxExecCommandBytes, well below it.
+	maxCommandLen = 64 << 10
 	// maxChannelsPerConn bounds the session channels one connection may
 	// hold open at once (each can run a program).
 	maxChannelsPerConn = 4

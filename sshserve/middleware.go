@@ -119,6 +119,10 @@ func (s *Server) identify(next sessionHandler) ssh.Handler {
 func (s *Server) requirePty(next sessionHandler) sessionHandler {
 	return func(sess ssh.Session, u store.User, fp string) {
 		if _, _, ok := sess.Pty(); !ok {
+			if len(sess.Command()) > 0 && s.cfg.Exec != nil {
+				s.runExec(sess, u, fp)
+				return
+			}
 			s.refuse(sess, "owg needs an interactive terminal; connect with ssh -t",
 				store.AuditEvent{User: u.Name, Role: u.Role, Action: store.AuditDenied, Subject: fp, Detail: DetailNoPty})
 			return

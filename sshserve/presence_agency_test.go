@@ -13,8 +13,8 @@ import (
 func TestPresenceCarriesAgency(t *testing.T) {
 	h := newHub()
 	start := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
-	pm := h.register(store.Actor{User: "dana", Role: store.RolePM, Agency: "LEAD Program"}, start, func(string) {})
-	cop := h.register(store.Actor{User: "reyes", Role: store.RolePolice, Agency: "Metro PD"}, start, func(string) {})
+	pm := h.register(store.Actor{User: "dana", Role: store.RolePM, Agency: "LEAD Program"}, "SHA256:pm", start, func(string) {})
+	cop := h.register(store.Actor{User: "reyes", Role: store.RolePolice, Agency: "Metro PD"}, "SHA256:cop", start, func(string) {})
 	defer h.unregister(pm)
 	defer h.unregister(cop)
 	h.setPresence(cop, tui.Presence{MeetingID: "M-0002", Following: true})

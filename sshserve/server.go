@@ -40,6 +40,7 @@ type Server struct {
 	unsub   func()
 
 	mu       sync.Mutex
+	proto    store.Protocol // the protocol new sessions get (SetProtocol)
 	ln       net.Listener
 	active   int  // sessions holding a slot
 	closing  bool // Shutdown or Close began
@@ -58,6 +59,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
+		proto:   cfg.Protocol,
 		cfg:     cfg,
 		log:     cfg.Logger,
 		signer:  signer,
@@ -98,7 +100,7 @@ func New(cfg Config) (*Server, error) {
 		s.log.Debug("connection failed", "addr", conn.RemoteAddr().String(), "err", err)
 	}
 	s.ssh = srv
-	s.unsub = cfg.Store.Subscribe(s.hub.publish)
+	s.unsub = cfg.Store.Subscribe(s.onChange)
 	return s, nil
 }
 
@@ -234,6 +236,20 @@ func (s *Server) Notify(filter func(store.Actor) bool, msg tea.Msg) int {
 		return 0
 	}
 	return s.hub.deliver(filter, msg)
+}
+
+// SetProtocol replaces the protocol that sessions opened from now on get
+// (SIGHUP reloads the protocol file); sessions already open keep theirs.
+func (s *Server) SetProtocol(p store.Protocol) {
+	s.mu.Lock()
+	s.proto = p
+	s.mu.Unlock()
+}
+
+func (s *Server) protocol() store.Protocol {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.proto
 }
 
 // Sessions lists the connected sessions, oldest first.

@@ -20,9 +20,10 @@ import (
 // Reasons a session ends from the server's side (shown to the user after
 // the program has left the screen).
 const (
-	reasonIdle     = "idle"
-	reasonPanic    = "panic"
-	reasonStopping = StoppingNotice
+	reasonIdle      = "idle"
+	reasonPanic     = "panic"
+	reasonStopping  = StoppingNotice
+	reasonWithdrawn = WithdrawnNotice
 )
 
 // runSession runs one bubbletea v2 program for a signed-in user: wish v1's
@@ -50,7 +51,7 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 		cancel()
 	}
 
-	m := s.hub.register(actor, s.cfg.Now(), stop)
+	m := s.hub.register(actor, fp, s.cfg.Now(), stop)
 	defer s.hub.unregister(m)
 
 	guard := newInputGuard(sess)
@@ -62,7 +63,11 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 			Context:      sess.Context(),
 			Store:        s.cfg.Store,
 			Actor:        actor,
-			Protocol:     s.cfg.Protocol,
+			Protocol:     s.protocol(),
+			DisplayName:  u.DisplayName,
+			LastBackup:   s.cfg.LastBackup,
+			Sessions:     s.sessionRows,
+			OnTab:        func(tab string) { s.hub.setTab(m, tab) },
 			Theme:        ThemeFor(u, env),
 			LowBandwidth: u.LowBandwidth,
 			Env:          env,
@@ -115,6 +120,9 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 		fmt.Fprintf(sess, "owg: logged off after %s without input\n", s.cfg.IdleTimeout)
 	case reasonStopping:
 		fmt.Fprint(sess, "owg: the server is stopping; your work is saved\n")
+	case reasonWithdrawn:
+		fmt.Fprint(sess, "owg: "+WithdrawnNotice+"\n")
+		code = 1
 	case reasonPanic:
 		fmt.Fprint(sess.Stderr(), "owg: internal error; this session ended\n")
 		code = 1

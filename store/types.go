@@ -522,6 +522,7 @@ type Meeting struct {
 // User is a person who signs in to owg.
 type User struct {
 	Name         string    `json:"name"`
+	DisplayName  string    `json:"display_name,omitempty"` // full name shown beside Name
 	Role         Role      `json:"role"`
 	Agency       string    `json:"agency,omitempty"`
 	Keys         []string  `json:"keys,omitempty"` // authorized_keys lines

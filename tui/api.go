@@ -39,7 +39,22 @@ type Options struct {
 	// Remote is true for SSH sessions (changes quit wording and the
 	// "join over SSH" hints).
 	Remote bool
+	// DisplayName is the user's full name, shown in the header beside the
+	// sign-in name ("" shows the sign-in name alone).
+	DisplayName string
+	// LastBackup, when set, reports the server's last successful backup
+	// and the last attempt's error; the pm's and supervisors' Today shows it.
+	LastBackup func() (time.Time, error)
+	// Sessions, when set, lists the server's live sessions: the pm opens
+	// them with W.
+	Sessions func() []SessionRow
+	// OnTab, when set, is told the name of the tab the session shows, at
+	// start and on every switch (the server's session list shows it).
+	OnTab func(tab string)
 }
+
+// SessionRow is one live session on the pm's Sessions screen.
+type SessionRow = common.SessionRow
 
 // Presence is one session's place in a live meeting.
 type Presence = common.Presence

@@ -17,6 +17,7 @@ type globalKeys struct {
 	NewReferral key.Binding
 	Settings    key.Binding
 	Ack         key.Binding
+	Sessions    key.Binding
 }
 
 func newGlobalKeys(names [tabCount]string) globalKeys {
@@ -31,6 +32,7 @@ func newGlobalKeys(names [tabCount]string) globalKeys {
 		NewReferral: key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "new referral")),
 		Settings:    key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "settings/theme")),
 		Ack:         key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "take handoff")),
+		Sessions:    key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "who is connected")),
 	}
 	for i, name := range names {
 		n := string(rune('1' + i))
@@ -49,6 +51,6 @@ func (k globalKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		k.Tabs[:],
 		{k.Next, k.Prev, k.Back, k.Help, k.Quit, k.ForceQ},
-		{k.NewReferral, k.Ack, k.Settings},
+		{k.NewReferral, k.Ack, k.Settings, k.Sessions},
 	}
 }

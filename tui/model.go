@@ -14,6 +14,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/themes"
 	"github.com/leadtable/owg/tui/common"
 	"github.com/leadtable/owg/tui/intake"
@@ -50,6 +51,7 @@ type model struct {
 	overlay     common.Component // New referral form or Settings over the tabs, or nil
 	form        common.Component // the session's New referral form, kept while closed
 	settings    *settings
+	sessions    *sessionsPane // the pm's Sessions screen
 	prefs       Prefs
 	prefsSet    bool // changed in this session: a late load must not undo it
 	on          notices
@@ -85,6 +87,9 @@ func New(opts Options) tea.Model {
 		LowBandwidth: opts.LowBandwidth,
 		Remote:       opts.Remote,
 		Now:          opts.Now,
+		DisplayName:  opts.DisplayName,
+		LastBackup:   opts.LastBackup,
+		Sessions:     opts.Sessions,
 	}
 	if on := opts.OnPresence; on != nil {
 		actor := opts.Actor
@@ -98,10 +103,15 @@ func New(opts Options) tea.Model {
 	m.names = tabNamesFor(opts.Actor.Role)
 	m.keys = newGlobalKeys(m.names)
 	m.keys.Ack.SetEnabled(false)
+	m.keys.Sessions.SetEnabled(opts.Sessions != nil && opts.Actor.Role == store.RolePM)
+	m.sessions = newSessionsPane(ctx)
 	m.tabs = newTabs(ctx)
 	m.form = intake.New(ctx)
 	m.settings = newSettings(ctx, func() Prefs { return m.prefs }, m.setPrefs)
 	m.active = TabToday
+	if opts.OnTab != nil {
+		opts.OnTab(m.names[m.active])
+	}
 	if opensOnForm(opts.Actor.Role) {
 		m.overlay = m.form
 	}
@@ -237,6 +247,8 @@ func (m *model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.openOverlay(m.form), true
 	case key.Matches(msg, m.keys.Settings):
 		return m.openOverlay(m.settings), true
+	case key.Matches(msg, m.keys.Sessions):
+		return m.openOverlay(m.sessions), true
 	case key.Matches(msg, m.keys.Ack):
 		if len(m.on.list) > 0 {
 			return intake.AcknowledgeCmd(m.ctx, m.on.list[0].ID), true
@@ -297,6 +309,9 @@ func (m *model) quit() tea.Cmd {
 }
 
 func (m *model) switchTab(i int) tea.Cmd {
+	if i != m.active && m.opts.OnTab != nil {
+		m.opts.OnTab(m.names[i])
+	}
 	m.participant, m.overlay = nil, nil
 	m.showHelp = false
 	if m.active != i && m.status != "" {
@@ -369,6 +384,7 @@ func (m *model) layout() tea.Cmd {
 	}
 	m.form.SetSize(w, h)
 	m.settings.SetSize(w, h)
+	m.sessions.SetSize(w, h)
 	if m.participant != nil {
 		m.participant.SetSize(w, h)
 	}
@@ -439,10 +455,18 @@ func (m *model) tabBar() string {
 			b.WriteString(" " + st.TabInactive.Render(label) + " ")
 		}
 	}
-	who := common.Line(m.ctx.Actor.User) + st.Sep() + string(m.ctx.Actor.Role)
+	name := common.Line(m.ctx.Actor.User)
+	if d := common.Line(m.ctx.DisplayName); d != "" {
+		name = d + " (" + name + ")"
+	}
+	who := name + st.Sep() + string(m.ctx.Actor.Role)
 	left := b.String()
 	gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(who) - 1
 	if gap < 1 { // no room for the role: the name alone
+		who = name
+		gap = m.width - ansi.StringWidth(left) - ansi.StringWidth(who) - 1
+	}
+	if gap < 1 { // nor for the display name: the sign-in name alone
 		who = common.Line(m.ctx.Actor.User)
 		gap = m.width - ansi.StringWidth(left) - ansi.StringWidth(who) - 1
 	}

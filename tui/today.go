@@ -261,6 +261,25 @@ func (t *today) rebuild() {
 	t.list.SetRows(rows)
 }
 
+// backupLine is the state of the server's backups for the pm and
+// supervisors, or "" (not served, no backups, or another role).
+func (t *today) backupLine() string {
+	r := t.ctx.Actor.Role
+	if t.ctx.LastBackup == nil || (r != store.RolePM && r != store.RoleSupervisor) {
+		return ""
+	}
+	st := t.ctx.St()
+	last, err := t.ctx.LastBackup()
+	text := "Last backup: none yet"
+	if !last.IsZero() {
+		text = "Last backup: " + last.Local().Format("2006-01-02 15:04")
+	}
+	if err != nil {
+		return st.Bad.Render(text + " · the last backup FAILED (see the server log)")
+	}
+	return st.Muted.Render(text)
+}
+
 func kindText(k store.CaseKind) string { return strings.ReplaceAll(string(k), "_", " ") }
 
 func (t *today) View() string {
@@ -282,7 +301,11 @@ func (t *today) View() string {
 	}
 	capLine := fmt.Sprintf("Next meeting %s · capacity %d open slots across %d case managers",
 		meet, t.site.capacity(), len(t.site.caseManagers()))
-	lines := []string{title, st.Base.Render(capLine), ""}
+	lines := []string{title, st.Base.Render(capLine)}
+	if b := t.backupLine(); b != "" {
+		lines = append(lines, b)
+	}
+	lines = append(lines, "")
 	lines = append(lines, t.list.View(st, "")...)
 	return strings.Join(lines, "\n")
 }

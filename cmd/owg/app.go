@@ -50,6 +50,44 @@ type App struct {
 	protocol *store.Protocol
 	actor    *store.Actor
 	started  bool // a command's run began: later errors are not usage errors
+
+	// args are the arguments run was given (what a forwarded command sends).
+	args []string
+	// host is set when the command runs inside `owg serve`, on the server's
+	// open store, for a forwarded CLI command or an SSH exec request.
+	host *hostedRun
+}
+
+// hostedRun is how a command run inside the server differs from one run
+// directly: the store is the server's (never closed by the command), the
+// data directory is the server's, relative paths are the caller's, and over
+// SSH the actor is the signed-in user and files travel only on stdin and
+// stdout.
+type hostedRun struct {
+	srv     *serverState
+	dataDir string
+	workDir string            // the caller's working directory ("" over SSH)
+	env     map[string]string // the caller's OWG_*, NO_COLOR and TERM
+	actor   *store.Actor      // fixed actor (SSH); nil: the local operator or --as
+}
+
+// remote reports whether the command came over SSH rather than the local socket.
+func (h *hostedRun) remote() bool { return h != nil && h.actor != nil }
+
+// path resolves a file argument: relative to the caller's working directory
+// when forwarded; over SSH only "-" (standard input or output) is allowed,
+// since the server's files are not the caller's.
+func (a *App) path(p string) (string, error) {
+	if a.host == nil || p == "-" || p == "" {
+		return p, nil
+	}
+	if a.host.remote() {
+		return "", fmt.Errorf("%s: over ssh, files travel on standard input and output: give - instead", p)
+	}
+	if filepath.IsAbs(p) || a.host.workDir == "" {
+		return p, nil
+	}
+	return filepath.Join(a.host.workDir, p), nil
 }
 
 // newApp returns an App on the process's streams and environment.
@@ -67,6 +105,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *App {
 // DataDir resolves the data directory: --data, else $OWG_DATA, else
 // $XDG_DATA_HOME/owg, else ~/.local/share/owg.
 func (a *App) DataDir() (string, error) {
+	if a.host != nil {
+		return a.host.dataDir, nil
+	}
 	if a.DataFlag != "" {
 		return filepath.Abs(a.DataFlag)
 	}
@@ -96,6 +137,10 @@ func (a *App) Key() ([]byte, error) {
 	}
 	if path == "" {
 		return nil, nil
+	}
+	path, err := a.path(path)
+	if err != nil {
+		return nil, err
 	}
 	return badgerstore.ReadKeyFile(path)
 }
@@ -139,6 +184,10 @@ func (a *App) openAs(ctx context.Context) (store.Store, store.Actor, error) {
 
 // Close closes the store if it was opened.
 func (a *App) Close() error {
+	if a.host != nil {
+		a.st = nil // the server's store: the server closes it
+		return nil
+	}
 	if a.st == nil {
 		return nil
 	}
@@ -153,7 +202,15 @@ func (a *App) Protocol() (store.Protocol, error) {
 	if a.protocol != nil {
 		return *a.protocol, nil
 	}
-	path := a.ProtocolFlag
+	if a.host != nil && a.ProtocolFlag == "" {
+		p := a.host.srv.protocol()
+		a.protocol = &p
+		return p, nil
+	}
+	path, err := a.path(a.ProtocolFlag)
+	if err != nil {
+		return store.Protocol{}, err
+	}
 	if path == "" {
 		dir, err := a.DataDir()
 		if err != nil {
@@ -181,6 +238,14 @@ func (a *App) Actor(ctx context.Context) (store.Actor, error) {
 		return *a.actor, nil
 	}
 	act := store.SystemActor
+	if a.host.remote() {
+		if a.AsFlag != "" && a.AsFlag != a.host.actor.User {
+			return store.Actor{}, errors.New("--as: over ssh you act as yourself")
+		}
+		act = *a.host.actor
+		a.actor = &act
+		return act, nil
+	}
 	if a.AsFlag != "" {
 		st, err := a.Open()
 		if err != nil {

@@ -54,6 +54,7 @@ slots, users for every role and one past meeting. Refuses a non-empty store.`,
 			return nil
 		},
 	}
+	annotate(cmd, annotNoSSH, "owg demo fills an empty store on the server's machine: not over ssh")
 	cmd.Flags().Uint64Var(&seed, "seed", demo.DefaultSeed, "random seed (the same seed gives the same site)")
 	cmd.Flags().StringVar(&asOf, "as-of", "", "date the site is current as of, YYYY-MM-DD (default today)")
 	return cmd

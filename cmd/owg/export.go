@@ -29,6 +29,10 @@ func writeOutput(app *App, path string, b []byte) error {
 		_, err := app.Stdout.Write(b)
 		return err
 	}
+	path, err := app.path(path)
+	if err != nil {
+		return err
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err

@@ -102,6 +102,9 @@ func demoDir(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
+	if args := os.Getenv(helperServeEnv); args != "" {
+		os.Exit(helperServe(strings.Split(args, "\x1f")))
+	}
 	code := m.Run()
 	if demoTmpl != "" {
 		os.RemoveAll(filepath.Dir(demoTmpl))

@@ -26,7 +26,11 @@ func newProtocolCmd(app *App) *cobra.Command {
 		Short: "Validate a protocol file, naming every error with its key",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, err := loadProtocol(cmd.Context(), args[0])
+			path, err := app.path(args[0])
+			if err != nil {
+				return err
+			}
+			_, err = loadProtocol(cmd.Context(), path)
 			var pe *store.ProtocolError
 			if errors.As(err, &pe) {
 				for _, f := range pe.Errs {

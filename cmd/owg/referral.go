@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -322,7 +323,7 @@ func rankingDecision(rk store.Ranking, id string) (decision string, pos int, lin
 
 func newReferralImportCmd(app *App) *cobra.Command {
 	return &cobra.Command{
-		Use:   "import FILE.csv",
+		Use:   "import FILE.csv (- reads standard input)",
 		Short: "Import referrals from a CSV file, all or nothing",
 		Long: `Import referrals from a CSV file with a header row. Columns, in any order:
 id, received, kind, name (required); dob, referrer, agency, offense, unsheltered,
@@ -333,17 +334,16 @@ screened by the protocol; re-referrals of enrolled participants are routed to
 their case manager.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := os.Open(args[0])
+			data, err := readInput(app, args[0])
 			if err != nil {
 				return err
 			}
-			defer f.Close()
-			rs, err := store.ParseReferralsCSV(f, app.Now())
+			rs, err := store.ParseReferralsCSV(bytes.NewReader(data), app.Now())
 			var ie *store.ImportError
 			if errors.As(err, &ie) {
 				// Report the ids the store already holds with the other
 				// errors, so that one run names every bad row.
-				errs := append(slices.Clone(ie.Errs), takenIDsInFile(cmd.Context(), app, args[0])...)
+				errs := append(slices.Clone(ie.Errs), takenIDsInFile(cmd.Context(), app, data)...)
 				slices.SortStableFunc(errs, func(a, b store.RowError) int { return a.Line - b.Line })
 				for _, e := range errs {
 					fmt.Fprintln(app.Stderr, e.Error())
@@ -362,7 +362,7 @@ their case manager.`,
 			if err != nil {
 				return err
 			}
-			if errs := takenIDs(ctx, st, args[0], rs); len(errs) > 0 {
+			if errs := takenIDs(ctx, st, data, rs); len(errs) > 0 {
 				for _, e := range errs {
 					fmt.Fprintln(app.Stderr, e.Error())
 				}
@@ -414,7 +414,7 @@ func screenReferral(proto store.Protocol, r *store.Referral, active []store.Part
 
 // takenIDs reports the imported ids that the store already holds, each by
 // its line in the file.
-func takenIDs(ctx context.Context, st store.Store, path string, rs []store.Referral) []store.RowError {
+func takenIDs(ctx context.Context, st store.Store, data []byte, rs []store.Referral) []store.RowError {
 	var lines map[string]int
 	var errs []store.RowError
 	for _, r := range rs {
@@ -425,7 +425,7 @@ func takenIDs(ctx context.Context, st store.Store, path string, rs []store.Refer
 			continue
 		}
 		if lines == nil {
-			lines = idLines(path)
+			lines = idLines(data)
 		}
 		errs = append(errs, store.RowError{Line: lines[r.ID], Column: "id", Msg: r.ID + " already exists in the store"})
 	}
@@ -437,7 +437,7 @@ func takenIDs(ctx context.Context, st store.Store, path string, rs []store.Refer
 // looks into an existing store the actor may import into; otherwise (no
 // store yet, store locked, role not allowed) it reports nothing, and the
 // file's own errors stand alone.
-func takenIDsInFile(ctx context.Context, app *App, path string) []store.RowError {
+func takenIDsInFile(ctx context.Context, app *App, data []byte) []store.RowError {
 	dir, err := app.DataDir()
 	if err != nil {
 		return nil
@@ -450,7 +450,7 @@ func takenIDsInFile(ctx context.Context, app *App, path string) []store.RowError
 		return nil
 	}
 	var errs []store.RowError
-	for id, line := range idLines(path) {
+	for id, line := range idLines(data) {
 		if !store.ValidReferralID(id) {
 			continue
 		}
@@ -463,14 +463,9 @@ func takenIDsInFile(ctx context.Context, app *App, path string) []store.RowError
 }
 
 // idLines maps each referral id in a CSV file to its line.
-func idLines(path string) map[string]int {
+func idLines(data []byte) map[string]int {
 	out := map[string]int{}
-	f, err := os.Open(path)
-	if err != nil {
-		return out
-	}
-	defer f.Close()
-	cr := csv.NewReader(store.BoundCSV(f))
+	cr := csv.NewReader(store.BoundCSV(bytes.NewReader(data)))
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {

@@ -12,6 +12,13 @@ import (
 	"github.com/leadtable/owg/themes"
 )
 
+func init() {
+	// Every command forwards to a running server through the root's
+	// PersistentPreRunE: keep it running even under a subcommand that adds
+	// a persistent pre-run hook of its own.
+	cobra.EnableTraverseRunHooks = true
+}
+
 // newRootCmd builds the owg command tree on app.
 func newRootCmd(app *App) *cobra.Command {
 	root := &cobra.Command{
@@ -26,7 +33,11 @@ and over SSH. Run it with no command to open the TUI on the local store.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runTUI(cmd.Context(), app)
 		},
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return maybeForward(cmd, app)
+		},
 	}
+	annotate(root, annotLocal, "the TUI joins a running server over SSH: "+joinHint(app))
 	root.SetIn(app.Stdin)
 	root.SetOut(app.Stdout)
 	root.SetErr(app.Stderr)
@@ -50,6 +61,8 @@ and over SSH. Run it with no command to open the TUI on the local store.`,
 		newAuditCmd(app),
 		newActionCmd(app),
 		newMeetingCmd(app),
+		newWhoCmd(app),
+		newConfigCmd(app),
 	)
 	addReportCommands(root, app)
 	addExportCommands(root, app)
@@ -90,6 +103,7 @@ func markStarted(c *cobra.Command, app *App) {
 // run executes owg with args and returns the exit code: 0 ok, 1 error,
 // 2 usage.
 func run(ctx context.Context, app *App, args []string) int {
+	app.args = args
 	root := newRootCmd(app)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)

@@ -6,119 +6,221 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"charm.land/log/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/leadtable/owg/sshserve"
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/store/badgerstore"
+	"github.com/leadtable/owg/tui"
 )
 
 // shutdownTimeout bounds how long `owg serve` waits for sessions to end.
 const shutdownTimeout = 10 * time.Second
 
 func newServeCmd(app *App) *cobra.Command {
-	var (
-		listen, hostKey string
-		idle, handshake time.Duration
-		maxSessions     int
-		pqKex           bool
-	)
 	cmd := &cobra.Command{
-		Use:   "serve [--listen ADDR] [--host-key PATH] [--idle-timeout D] [--handshake-timeout D] [--max-sessions N] [--pq-kex]",
+		Use:   "serve [--listen ADDR] [--host-key PATH] [--idle-timeout D] [--handshake-timeout D] [--max-sessions N] [--pq-kex] [--backup-dir DIR ...] [--config FILE]",
 		Short: "Serve the TUI over SSH to registered users",
 		Long: `Serve the TUI over SSH. Users sign in with a public key registered with
 "owg user add"; there are no passwords. The ed25519 host key is created in the
 data directory on first start and reused; its fingerprint is printed at start.
-While the server runs it holds the store: other owg commands on the same data
-directory say how to join it over SSH instead.`,
+
+While the server runs it holds the store, and every other owg command on the
+same data directory is forwarded to it over the socket DATA/owg.sock (mode 0600,
+this OS user only) and runs there with the same rules, output and exit codes.
+A pm or supervisor may also run commands over SSH without a terminal:
+"ssh -p PORT HOST user list".
+
+Every flag has an OWG_* environment variable and a key in an optional
+owg.toml (DATA/owg.toml, or --config / $OWG_CONFIG): flag > env > file >
+default; "owg config show" prints the effective values. SIGHUP reloads the
+protocol file.
+
+With --backup-dir, a full encrypted backup is taken at start and daily, and an
+incremental one every --backup-every; "owg restore DIR" rebuilds from them.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			// Automatic logoff is never off, and a zero would not mean
-			// "none" (the server would quietly use its default): both
-			// must be positive.
-			if idle <= 0 {
-				return usagef("--idle-timeout: %s: want a positive duration, e.g. 15m", idle)
-			}
-			if handshake <= 0 {
-				return usagef("--handshake-timeout: %s: want a positive duration, e.g. 30s", handshake)
-			}
-			if maxSessions <= 0 {
-				return usagef("--max-sessions: %d: want at least 1", maxSessions)
-			}
-			ctx := cmd.Context()
-			dir, err := app.DataDir()
+			cfg, err := resolveServeConfig(app, cmd.Flags())
 			if err != nil {
-				return err
+				return usageError{err}
 			}
-			st, err := app.Open()
-			if err != nil {
-				return err
-			}
-			proto, err := app.Protocol()
-			if err != nil {
-				return err
-			}
-			logger := log.NewWithOptions(app.Stderr, log.Options{ReportTimestamp: true, Prefix: "owg serve"})
-			srv, err := sshserve.New(sshserve.Config{
-				Listen:           listen,
-				DataDir:          dir,
-				HostKeyPath:      hostKey,
-				IdleTimeout:      idle,
-				HandshakeTimeout: handshake,
-				MaxSessions:      maxSessions,
-				PostQuantumKex:   pqKex,
-				Store:            st,
-				Protocol:         proto,
-				Logger:           logger,
-				Now:              app.Now,
-			})
-			if err != nil {
-				return err
-			}
-			ln, err := net.Listen("tcp", listen)
-			if err != nil {
-				srv.Close()
-				return fmt.Errorf("--listen %s: %w", listen, err)
-			}
-			addr := ln.Addr().String()
-			addrFile := filepath.Join(dir, serveAddrFile)
-			if err := os.WriteFile(addrFile, []byte(addr+"\n"), 0o600); err != nil {
-				ln.Close()
-				srv.Close()
-				return err
-			}
-			defer os.Remove(addrFile)
-
-			fmt.Fprintf(app.Stdout, "owg serving %s on %s\nhost key %s\njoin with: %s\n",
-				dir, addr, srv.HostKeyFingerprint(), joinCommand(addr))
-			errc := make(chan error, 1)
-			go func() { errc <- srv.Serve(ln) }()
-			select {
-			case err := <-errc:
-				srv.Close()
-				return err
-			case <-ctx.Done():
-			}
-			logger.Info("signal received, stopping")
-			sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-			defer cancel()
-			serr := srv.Shutdown(sctx)
-			if err := <-errc; err != nil {
-				return err
-			}
-			if serr != nil && !errors.Is(serr, context.DeadlineExceeded) {
-				return serr
-			}
-			return nil
+			return serve(cmd.Context(), app, cfg)
 		},
 	}
-	cmd.Flags().StringVar(&listen, "listen", sshserve.DefaultListen, "address to listen on")
-	cmd.Flags().StringVar(&hostKey, "host-key", "", "ed25519 host key file (default DATA/"+sshserve.DefaultHostKeyName+", created on first start)")
-	cmd.Flags().DurationVar(&idle, "idle-timeout", sshserve.DefaultIdleTimeout, "log a session off after this long without a keystroke (automatic logoff; always on)")
-	cmd.Flags().DurationVar(&handshake, "handshake-timeout", sshserve.DefaultHandshakeTimeout, "close a connection that has not signed in this long after connecting")
-	cmd.Flags().IntVar(&maxSessions, "max-sessions", sshserve.DefaultMaxSessions, "most concurrent sessions")
-	cmd.Flags().BoolVar(&pqKex, "pq-kex", false, "also offer the post-quantum key exchange mlkem768x25519-sha256 (about 1.1 KB more per connection)")
-	return cmd
+	addServeFlags(cmd.Flags())
+	return annotate(cmd, annotLocal, "a server already runs on this data directory")
+}
+
+// serve runs the SSH server, the admin socket and the backups until ctx ends.
+func serve(ctx context.Context, app *App, cfg serveConfig) error {
+	dir, err := app.DataDir()
+	if err != nil {
+		return err
+	}
+	st, err := app.Open()
+	if err != nil {
+		return err
+	}
+	proto, err := app.Protocol()
+	if err != nil {
+		return err
+	}
+	logger := log.NewWithOptions(app.Stderr, log.Options{ReportTimestamp: true, Prefix: "owg serve"})
+	state := &serverState{st: st, dataDir: dir, log: logger, now: app.Now, proto: proto}
+
+	var backups *backupRunner
+	var srv *sshserve.Server
+	if bdir := cfg.str("backup-dir"); bdir != "" {
+		key, err := app.Key()
+		if err != nil {
+			return err
+		}
+		if kf := cfg.str("backup-key-file"); kf != "" {
+			if key, err = badgerstore.ReadKeyFile(kf); err != nil {
+				return fmt.Errorf("backup-key-file: %w", err)
+			}
+		}
+		vb, ok := st.(versionedBackup)
+		if !ok {
+			return errors.New("this store cannot take incremental backups")
+		}
+		abs, err := filepath.Abs(bdir)
+		if err != nil {
+			return err
+		}
+		backups = &backupRunner{st: vb, dir: abs, every: cfg.duration("backup-every"), keep: cfg.int("backup-keep"),
+			key: key, now: app.Now, log: logger}
+		backups.status.Dir = abs
+		backups.onFail = func(err error) {
+			if srv != nil {
+				srv.Notify(func(a store.Actor) bool { return a.Role == store.RolePM },
+					tui.NoticeMsg{Text: "backup failed: " + err.Error()})
+			}
+		}
+		state.backups = backups.Status
+		if key == nil {
+			logger.Warn("backups are NOT encrypted: the store has no key; give --backup-key-file")
+		}
+	}
+
+	srv, err = sshserve.New(sshserve.Config{
+		Listen:           cfg.str("listen"),
+		DataDir:          dir,
+		HostKeyPath:      cfg.str("host-key"),
+		IdleTimeout:      cfg.duration("idle-timeout"),
+		HandshakeTimeout: cfg.duration("handshake-timeout"),
+		MaxSessions:      cfg.int("max-sessions"),
+		PostQuantumKex:   cfg.bool("pq-kex"),
+		Store:            st,
+		Protocol:         proto,
+		Logger:           logger,
+		Now:              app.Now,
+		Exec: func(ctx context.Context, req sshserve.ExecRequest) int {
+			a := req.Actor
+			return state.runHosted(ctx, &hostedRun{actor: &a}, req.Args, req.Stdin, req.Stdout, req.Stderr)
+		},
+		LastBackup: func() (time.Time, error) {
+			if backups == nil {
+				return time.Time{}, nil
+			}
+			s := backups.Status()
+			return s.Last, s.Err
+		},
+	})
+	if err != nil {
+		return err
+	}
+	state.sessions = srv.Sessions
+	listen := cfg.str("listen")
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		srv.Close()
+		return fmt.Errorf("--listen %s: %w", listen, err)
+	}
+	addr := ln.Addr().String()
+	state.addr = addr
+	addrFile := filepath.Join(dir, serveAddrFile)
+	if err := os.WriteFile(addrFile, []byte(addr+"\n"), 0o600); err != nil {
+		ln.Close()
+		srv.Close()
+		return err
+	}
+	defer os.Remove(addrFile)
+
+	admin, err := listenAdmin(dir, state)
+	if err != nil {
+		logger.Warn("admin socket off: other owg commands cannot reach this server", "err", err)
+	}
+	actx, acancel := context.WithCancel(context.Background())
+	defer acancel()
+	if admin != nil {
+		go admin.serve(actx)
+	}
+	if backups != nil {
+		go backups.run(actx)
+	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go reloadOnHUP(actx, hup, app, state, srv)
+
+	fmt.Fprintf(app.Stdout, "owg serving %s on %s\nhost key %s\njoin with: %s\n",
+		dir, addr, srv.HostKeyFingerprint(), joinCommand(addr))
+	if backups != nil {
+		enc := "encrypted"
+		if backups.key == nil {
+			enc = "NOT encrypted: the store has no key; give --backup-key-file"
+		}
+		fmt.Fprintf(app.Stdout, "backups into %s every %s (full daily, %d kept; %s)\n", backups.dir, backups.every, backups.keep, enc)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		srv.Close()
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("signal received, stopping")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if admin != nil {
+		admin.close(sctx)
+	}
+	acancel()
+	serr := srv.Shutdown(sctx)
+	if err := <-errc; err != nil {
+		return err
+	}
+	if serr != nil && !errors.Is(serr, context.DeadlineExceeded) {
+		return serr
+	}
+	return nil
+}
+
+// reloadOnHUP reloads the protocol file on each SIGHUP; a bad file keeps
+// the protocol in force and says why in the log.
+func reloadOnHUP(ctx context.Context, hup <-chan os.Signal, app *App, state *serverState, srv *sshserve.Server) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+		}
+		app.protocol = nil
+		p, err := app.Protocol()
+		if err != nil {
+			state.log.Error("SIGHUP: protocol not reloaded", "err", err)
+			continue
+		}
+		state.setProtocol(p)
+		srv.SetProtocol(p)
+		state.log.Info("SIGHUP: protocol reloaded")
+	}
 }

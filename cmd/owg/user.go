@@ -44,6 +44,7 @@ func userAdmin(ctx context.Context, app *App) (store.Store, store.Actor, error) 
 
 // keyFlags reads --key and --key-file into authorized_keys lines.
 type keyFlags struct {
+	app       *App
 	key, file string
 }
 
@@ -66,7 +67,7 @@ func (k *keyFlags) lines() ([]string, error) {
 		return []string{line}, nil
 	}
 	// An authorized_keys file of a few dozen keys is a few KB.
-	b, err := store.ReadFileLimit(k.file, 64<<10)
+	b, err := readInputLimit(k.app, k.file, 64<<10)
 	if err != nil {
 		return nil, fmt.Errorf("--key-file: %w", err)
 	}
@@ -135,8 +136,9 @@ func checkKeysFree(ctx context.Context, st store.Store, name string, lines []str
 func newUserAddCmd(app *App) *cobra.Command {
 	var (
 		name, role, agency string
+		displayName        string
 		capN               int
-		keys               keyFlags
+		keys               = keyFlags{app: app}
 	)
 	cmd := &cobra.Command{
 		Use:   `add --name NAME --role ROLE [--agency A] [--cap N] (--key "ssh-ed25519 ..." | --key-file PATH)`,
@@ -167,7 +169,7 @@ encrypted store give the store's key with $OWG_KEY_FILE.`,
 			if err != nil {
 				return storeKeyHint(cmd, err)
 			}
-			u := store.User{Name: name, Role: store.Role(role), Agency: store.CleanLine(agency), Cap: capN, Keys: lines, Active: true}
+			u := store.User{Name: name, DisplayName: store.CleanLine(displayName), Role: store.Role(role), Agency: store.CleanLine(agency), Cap: capN, Keys: lines, Active: true}
 			if err := u.Validate(); err != nil {
 				return flagErrors(err)
 			}
@@ -189,6 +191,7 @@ encrypted store give the store's key with $OWG_KEY_FILE.`,
 	}
 	cmd.Flags().StringVar(&name, "name", "", "user name (no spaces), used to sign in")
 	cmd.Flags().StringVar(&role, "role", "", "role: "+roleNames())
+	cmd.Flags().StringVar(&displayName, "display-name", "", `full name shown beside the sign-in name, e.g. "Maria Lopez"`)
 	cmd.Flags().StringVar(&agency, "agency", "", "agency (police department, provider, ...)")
 	cmd.Flags().IntVar(&capN, "cap", 0, "caseload cap for a case manager (0: the protocol's)")
 	keys.add(cmd)
@@ -245,12 +248,13 @@ func newUserListCmd(app *App) *cobra.Command {
 			}
 			if asJSON {
 				type row struct {
-					Name   string     `json:"name"`
-					Role   store.Role `json:"role"`
-					Agency string     `json:"agency"`
-					Cap    int        `json:"cap,omitempty"`
-					Keys   []string   `json:"keys"`
-					Active bool       `json:"active"`
+					Name        string     `json:"name"`
+					DisplayName string     `json:"display_name,omitempty"`
+					Role        store.Role `json:"role"`
+					Agency      string     `json:"agency"`
+					Cap         int        `json:"cap,omitempty"`
+					Keys        []string   `json:"keys"`
+					Active      bool       `json:"active"`
 				}
 				rows := make([]row, 0, len(us))
 				for _, u := range us {
@@ -258,18 +262,18 @@ func newUserListCmd(app *App) *cobra.Command {
 					for _, k := range u.Keys {
 						fps = append(fps, fingerprint(k))
 					}
-					rows = append(rows, row{u.Name, u.Role, u.Agency, u.Cap, fps, u.Active})
+					rows = append(rows, row{u.Name, u.DisplayName, u.Role, u.Agency, u.Cap, fps, u.Active})
 				}
 				return writeJSON(app.Stdout, rows)
 			}
 			tw := tabwriter.NewWriter(app.Stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tROLE\tAGENCY\tKEYS\tACTIVE")
+			fmt.Fprintln(tw, "NAME\tDISPLAY NAME\tROLE\tAGENCY\tKEYS\tACTIVE")
 			for _, u := range us {
 				active := "yes"
 				if !u.Active {
 					active = "no"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", store.CleanLine(u.Name), u.Role, store.CleanLine(u.Agency), len(u.Keys), active)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", store.CleanLine(u.Name), store.CleanLine(u.DisplayName), u.Role, store.CleanLine(u.Agency), len(u.Keys), active)
 			}
 			return tw.Flush()
 		},
@@ -312,7 +316,7 @@ func getUser(ctx context.Context, st store.Store, name string) (store.User, erro
 
 func newUserKeyCmd(app *App) *cobra.Command {
 	cmd := groupCmd("key", "Add or remove a user's SSH keys")
-	var keys keyFlags
+	keys := keyFlags{app: app}
 	add := &cobra.Command{
 		Use:   `add NAME (--key "ssh-ed25519 ..." | --key-file PATH)`,
 		Short: "Add SSH public keys to a user",

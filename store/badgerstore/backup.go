@@ -21,7 +21,9 @@ func (db *DB) Backup(w io.Writer) error {
 		return err
 	}
 	defer release()
-	_, err = db.bdb.Backup(w, 0)
+	// One snapshot: Badger's DB.Backup can tear a transaction committed
+	// while it runs (see BackupSince).
+	_, err = db.snapshotBackup(w, 0)
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}

@@ -32,6 +32,23 @@ type Ctx struct {
 	// facilitator. The meeting pane calls it; the root forwards it to the
 	// live hub.
 	OnPresence func(meetingID string, following bool)
+	// DisplayName is the signed-in user's full name ("" when none).
+	DisplayName string
+	// LastBackup reports the server's last backup (nil: not served, or no
+	// backups).
+	LastBackup func() (time.Time, error)
+	// Sessions lists the server's live sessions for the pm (nil: not served).
+	Sessions func() []SessionRow
+}
+
+// SessionRow is one live SSH session, as the pm's Sessions screen shows it.
+type SessionRow struct {
+	User      string
+	Role      store.Role
+	Addr      string
+	Since     time.Time
+	Tab       string
+	MeetingID string
 }
 
 // Component is one pane: a bubbletea model with a size and a key map

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/log/v2"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/store/backupset"
+)
+
+// waitBackups waits until dir holds at least n backup files with checksums.
+func waitBackups(t *testing.T, dir string, n int) []backupset.Entry {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		list, _ := backupset.List(dir)
+		ok := 0
+		for _, e := range list {
+			if _, err := os.Stat(e.Path(dir) + backupset.SumExt); err == nil {
+				ok++
+			}
+		}
+		if ok >= n {
+			return list
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d backups in %s after 15s, want %d", ok, dir, n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestContinuousBackupsRestore(t *testing.T) {
+	dir := demoDir(t)
+	bdir := filepath.Join(t.TempDir(), "backups")
+	keyFile := filepath.Join(t.TempDir(), "backup.key")
+	os.WriteFile(keyFile, []byte(strings.Repeat("k", 32)), 0o600)
+	s := startServe(t, dir, "--backup-dir", bdir, "--backup-every", "100ms", "--backup-key-file", keyFile)
+	list := waitBackups(t, bdir, 1)
+	if list[0].Kind != backupset.KindFull || !list[0].Header.Encrypted {
+		t.Fatalf("first backup %+v, want an encrypted full", list[0])
+	}
+	want(t, owg(t, nil, "--data", dir, "who"), 0, "last backup: ", bdir)
+	// A write after the full backup reaches the backups as an increment.
+	csv := "id,received,kind,name,dob,offense,impairment,warrant\nR-0950,2026-03-01,arrest_diversion,Cy Three,1982-01-01,trespass,1,no\n"
+	want(t, owg(t, strings.NewReader(csv), "--data", dir, "referral", "import", "-"), 0, "imported 1")
+	list = waitBackups(t, bdir, 2)
+	if list[len(list)-1].Kind != backupset.KindIncr {
+		t.Fatalf("second backup %+v, want an increment", list[len(list)-1])
+	}
+	// A second write, whose increment the "killed" server never finished:
+	// its file is cut short and has no checksum, and a temporary file lies
+	// beside it.
+	csv2 := strings.Replace(csv, "R-0950", "R-0951", 1)
+	want(t, owg(t, strings.NewReader(csv2), "--data", dir, "referral", "import", "-"), 0, "imported 1")
+	waitBackups(t, bdir, 3)
+	s.stop()
+	list, _ = backupset.List(bdir)
+	// Nothing of this backup set holds a participant's name in the clear.
+	for _, e := range list {
+		b, _ := os.ReadFile(e.Path(bdir))
+		if strings.Contains(string(b), "Cy Three") {
+			t.Fatalf("%s holds plaintext", e.Name)
+		}
+	}
+	last := list[len(list)-1]
+	b, _ := os.ReadFile(last.Path(bdir))
+	os.WriteFile(last.Path(bdir), b[:len(b)/2], 0o600)
+	os.Remove(last.Path(bdir) + backupset.SumExt)
+	os.WriteFile(filepath.Join(bdir, ".tmp-owg-killed"), b[:10], 0o600)
+
+	// Restore without the key: refused plainly.
+	r := owg(t, nil, "--data", filepath.Join(t.TempDir(), "nokey"), "restore", bdir)
+	want(t, r, 1, "encrypted")
+	into := filepath.Join(t.TempDir(), "restored")
+	r = owg(t, nil, "--data", into, "restore", "--backup-key-file", keyFile, bdir)
+	want(t, r, 0, "restored "+bdir, "increment(s)", "up to ", "audit trail intact")
+	want(t, r, 0, "not restored: "+last.Name)
+	rank := owg(t, nil, "--data", into, "referral", "rank", "--json")
+	want(t, rank, 0, "R-0950")
+	want(t, owg(t, nil, "--data", into, "audit", "--verify"), 0, "audit trail intact")
+}
+
+func TestConfigPrecedenceAndShow(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "d")
+	os.MkdirAll(dir, 0o700)
+	os.WriteFile(filepath.Join(dir, configFileName), []byte("listen = \"127.0.0.1:2999\"\nmax_sessions = 7\n[backup]\nevery = \"5m\"\nkeep = 3\n"), 0o600)
+	r := owg(t, nil, "--data", dir, "config", "show")
+	want(t, r, 0, "listen", "127.0.0.1:2999", "file "+filepath.Join(dir, configFileName), "backup.every", "5m", "idle_timeout", "15m0s", "default", "--backup-keep / OWG_BACKUP_KEEP")
+
+	// env over file, flag over env.
+	app := func(env map[string]string, args ...string) result {
+		t.Helper()
+		var out, errb strings.Builder
+		a := newApp(strings.NewReader(""), &out, &errb)
+		a.Now = func() time.Time { return testNow }
+		a.Getenv = func(k string) string { return env[k] }
+		code := run(t.Context(), a, args)
+		return result{code, out.String(), errb.String()}
+	}
+	r = app(map[string]string{"OWG_MAX_SESSIONS": "9", "OWG_DATA": dir}, "config", "show")
+	want(t, r, 0, "env OWG_MAX_SESSIONS", "env OWG_DATA")
+	if !strings.Contains(r.stdout, "max_sessions     9") && !strings.Contains(r.stdout, " 9 ") {
+		t.Errorf("env did not win over the file:\n%s", r)
+	}
+	// Bad values and unknown keys: every one named, exit 2 from serve.
+	os.WriteFile(filepath.Join(dir, configFileName), []byte("listen = 3\nbogus = 1\n[backup]\nevery = \"soon\"\n[tls]\nx = 1\n"), 0o600)
+	r = owg(t, nil, "--data", dir, "config", "show")
+	want(t, r, 1, "listen: want a string", "bogus: unknown key", "backup.every", `"soon" is not a duration`, "tls: unknown table")
+	r = owg(t, nil, "--data", dir, "serve", "--listen", "127.0.0.1:0")
+	want(t, r, 2, "bogus: unknown key")
+	// --config names a file that must exist.
+	r = owg(t, nil, "--data", dir, "config", "show", "--config", filepath.Join(dir, "nope.toml"))
+	want(t, r, 1, "nope.toml")
+	r = app(map[string]string{"OWG_IDLE_TIMEOUT": "0s", "OWG_DATA": dir, "OWG_CONFIG": filepath.Join(t.TempDir(), "none.toml")}, "config", "show")
+	want(t, r, 1, "none.toml")
+}
+
+// failingBackup is a store whose backups fail.
+type failingBackup struct{ err error }
+
+func (f failingBackup) BackupSince(io.Writer, uint64) (uint64, error) { return 0, f.err }
+
+func TestFailedBackupIsReported(t *testing.T) {
+	dir := t.TempDir()
+	told := make(chan error, 1)
+	b := &backupRunner{st: failingBackup{errors.New("disk full")}, dir: dir, every: time.Hour, keep: 1,
+		now: func() time.Time { return testNow }, log: log.New(io.Discard), onFail: func(err error) { told <- err }}
+	b.status.Dir = dir
+	b.once()
+	select {
+	case err := <-told:
+		if !strings.Contains(err.Error(), "disk full") {
+			t.Errorf("told %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the failure was not reported")
+	}
+	s := b.Status()
+	if s.Err == nil || !s.Last.IsZero() {
+		t.Errorf("status %+v, want the error and no last backup", s)
+	}
+	if line := describeBackup(s, time.UTC); !strings.Contains(line, "FAILED: disk full") || !strings.Contains(line, "none yet") {
+		t.Errorf("describeBackup = %q", line)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "*")); len(m) != 0 {
+		t.Errorf("a failed backup left %v", m)
+	}
+}
+
+func TestHostedPaths(t *testing.T) {
+	local := &App{}
+	if p, _ := local.path("a.csv"); p != "a.csv" {
+		t.Errorf("direct: %q", p)
+	}
+	fwd := &App{host: &hostedRun{workDir: "/home/pm"}}
+	for in, want := range map[string]string{"a.csv": "/home/pm/a.csv", "/tmp/b": "/tmp/b", "-": "-"} {
+		if p, err := fwd.path(in); err != nil || p != want {
+			t.Errorf("forwarded path(%q) = %q, %v => want %q", in, p, err, want)
+		}
+	}
+	remote := &App{host: &hostedRun{actor: &store.SystemActor}}
+	if _, err := remote.path("/etc/passwd"); err == nil {
+		t.Error("over ssh a server file was allowed")
+	}
+	if p, err := remote.path("-"); err != nil || p != "-" {
+		t.Errorf("over ssh -: %q %v", p, err)
+	}
+}
