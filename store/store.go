@@ -77,6 +77,12 @@ type ReferralDecision struct {
 	// LinkParticipant links an accepted referral to an existing participant
 	// instead of creating one.
 	LinkParticipant string
+	// Score is the ranking the decision was made on: the protocol version,
+	// the score and its breakdown, the rank (nil when not ranked).
+	Score *ScoreRecord
+	// OverriddenRank is what an override went against: "rank 3 (offer)",
+	// "waitlist position 2", "screened_out: kind".
+	OverriddenRank string
 }
 
 // Reason is the decision's reason for the override check: its note, else
@@ -191,6 +197,8 @@ type Store interface {
 	Meetings
 	Users
 	Audit
+	History
+	ProtocolVersions
 	// GetSetting reads a small setting (theme, last seen) by name.
 	GetSetting(ctx context.Context, key string) (string, error)
 	// SetSetting saves a small setting by name.

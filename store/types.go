@@ -252,6 +252,11 @@ type Referral struct {
 	Reason        string         `json:"reason,omitempty"`        // screen-out code, or decision code (OutcomeOf)
 	DecisionNote  string         `json:"decision_note,omitempty"` // internal note: never the referrer's (SeesDecisionNote)
 	Override      bool           `json:"override,omitempty"`
+	// OverriddenRank is what an override went against (rank and decision).
+	OverriddenRank string `json:"overridden_rank,omitempty"`
+	// DecisionScore is the protocol version, score and breakdown the
+	// decision was made on.
+	DecisionScore *ScoreRecord `json:"decision_score,omitempty"`
 	DecidedAt     time.Time      `json:"decided_at,omitempty"`
 	DecidedBy     string         `json:"decided_by,omitempty"`
 	MeetingID     string         `json:"meeting_id,omitempty"`
