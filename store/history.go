@@ -285,6 +285,13 @@ func ROIChanges(old *ROI, r ROI, now time.Time) []HistoryEvent {
 			at = now
 		}
 		out = append(out, ev(HistSigned, "", histDate(r.Signed), at))
+		if !r.Expires.IsZero() {
+			out = append(out, ev(HistExpires, "", histDate(r.Expires), at))
+		}
+		if !r.Revoked.IsZero() {
+			out = append(out, ev(HistRevoked, "", histDate(r.Revoked), r.Revoked))
+		}
+		return out
 	} else {
 		o = *old
 		if !o.Signed.Equal(r.Signed) {
@@ -429,13 +436,7 @@ func InitialCase(c LegalCase) []HistoryEvent {
 
 // InitialROI is the first history of an ROI: signed, expiry, revoked.
 func InitialROI(r ROI) []HistoryEvent {
-	evs := ROIChanges(nil, r, r.Created)
-	for i := range evs {
-		if evs[i].Field == HistRevoked {
-			evs[i].Time = r.Revoked
-		}
-	}
-	return evs
+	return ROIChanges(nil, r, r.Created)
 }
 
 // InitialGoal is the first history of a goal: set when created, and its
