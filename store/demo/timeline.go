@@ -46,6 +46,28 @@ func (g *gen) timelines() error {
 			g.sum.ROIs++
 		}
 	}
+	// some past referrals waited on the waitlist before a slot opened
+	refs, err := g.s.ListReferrals(g.ctx, store.ReferralFilter{Statuses: []store.ReferralStatus{store.RefAccepted}})
+	if err != nil {
+		return err
+	}
+	for i, rf := range refs {
+		if i%3 != 0 || rf.DecidedAt.Sub(rf.Received) < 72*time.Hour {
+			continue
+		}
+		wait := rf.Received.Add(time.Duration(24+r.IntN(24)) * time.Hour)
+		mk := func(at time.Time, f store.HistoryField, from, to string) store.HistoryEvent {
+			return store.HistoryEvent{Time: at, Kind: store.HistReferral, Record: rf.ID, ParticipantID: rf.ParticipantID, Field: f, From: from, To: to}
+		}
+		evs := []store.HistoryEvent{
+			mk(rf.Received, store.HistReceived, "", string(rf.Kind)),
+			mk(wait, store.HistStatus, string(store.RefNew), string(store.RefWaitlisted)),
+			mk(rf.DecidedAt, store.HistStatus, string(store.RefWaitlisted), string(store.RefAccepted)),
+		}
+		if err := g.s.ReplaceHistory(g.ctx, store.SystemActor, store.HistReferral, rf.ID, evs); err != nil {
+			return fmt.Errorf("demo history of %s: %w", rf.ID, err)
+		}
+	}
 	cases, err := g.s.AllCases(g.ctx)
 	if err != nil {
 		return err
