@@ -43,8 +43,8 @@ type participant struct {
 	timeline bool
 	tl       *timelineView
 	offset   int
-	width  int
-	height int
+	width    int
+	height   int
 }
 
 func newParticipant(ctx *common.Ctx, id string) *participant {

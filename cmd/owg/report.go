@@ -111,7 +111,7 @@ func loadReportInput(ctx context.Context, app *App, f *periodFlags) (store.Store
 // addReportCommands adds `owg report`.
 func addReportCommands(root *cobra.Command, app *App) {
 	var (
-		pf     periodFlags
+		pf       periodFlags
 		asJSON   bool
 		ascii    bool
 		width    int

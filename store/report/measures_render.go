@@ -28,7 +28,9 @@ func (t Table) WriteCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-func shareCells(s Share) []string { return []string{s.Count.String(), s.Of.String(), s.Share.Percent()} }
+func shareCells(s Share) []string {
+	return []string{s.Count.String(), s.Of.String(), s.Share.Percent()}
+}
 
 // blockRows are the participant measures of one block as (measure, value) rows.
 func blockRows(b Block) [][]string {
