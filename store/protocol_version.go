@@ -113,3 +113,14 @@ func ProtocolInForce(vs []ProtocolVersion, day time.Time) (ProtocolVersion, bool
 	}
 	return got, ok
 }
+
+// CurrentProtocolVersion is the newest stored protocol version ("" when
+// none is stored or the store cannot say): the one in force, since owg
+// records the protocol at every open.
+func CurrentProtocolVersion(ctx context.Context, s ProtocolVersions) string {
+	vs, err := s.ListProtocolVersions(ctx)
+	if err != nil || len(vs) == 0 {
+		return ""
+	}
+	return vs[len(vs)-1].Version
+}

@@ -52,7 +52,7 @@ type App struct {
 	// default's when no file).
 	protocolText []byte
 	actor        *store.Actor
-	started  bool // a command's run began: later errors are not usage errors
+	started      bool // a command's run began: later errors are not usage errors
 }
 
 // newApp returns an App on the process's streams and environment.
