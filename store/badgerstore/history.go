@@ -223,6 +223,11 @@ func (db *DB) migrateHistory(ctx context.Context) error {
 	if err != nil || done {
 		return err
 	}
+	// History without the mark is what an interrupted migration left:
+	// it is made again from the start, so no record has its first events twice.
+	if err := db.dropUnmarkedHistory(ctx); err != nil {
+		return err
+	}
 	var evs []store.HistoryEvent
 	err = db.bdb.View(func(txn *badger.Txn) error {
 		if err := scanJSON(txn, pfxParticipant, func(p store.Participant) error {
@@ -283,4 +288,41 @@ func (db *DB) migrateHistory(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// dropUnmarkedHistory deletes every history key, in parts that fit a
+// transaction (only before the mark is set: see migrateHistory).
+func (db *DB) dropUnmarkedHistory(ctx context.Context) error {
+	for _, pfx := range []string{pfxHistory, ixHistPart, ixHistRecord} {
+		for {
+			var keys []string
+			err := db.bdb.View(func(txn *badger.Txn) error {
+				return scanKeys(txn, pfx, "", func(k string) error {
+					if len(keys) == 1000 {
+						return errStop
+					}
+					keys = append(keys, k)
+					return nil
+				})
+			})
+			if err != nil && !errors.Is(err, errStop) {
+				return err
+			}
+			if len(keys) == 0 {
+				break
+			}
+			err = db.update(ctx, store.SystemActor, func(t *tx) error {
+				for _, k := range keys {
+					if err := t.delete(k); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return db.update(ctx, store.SystemActor, func(t *tx) error { return t.delete(pfxCounter + kindHistory) })
 }

@@ -118,15 +118,28 @@ func TestHistoryOfDecisionsAndScores(t *testing.T) {
 // TestHistoryMigrationOnOpen: a store from before history gets a first
 // event per record from what it holds, once.
 func TestHistoryMigrationOnOpen(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		remove []string
+	}{
+		{"store from before history", []string{pfxHistory, ixHistPart, ixHistRecord, keyHistoryMark, pfxCounter + kindHistory}},
+		{"interrupted migration", []string{keyHistoryMark}},
+	} {
+		t.Run(c.name, func(t *testing.T) { historyMigration(t, c.remove) })
+	}
+}
+
+func historyMigration(t *testing.T, remove []string) {
 	db, dir := diskDB(t)
 	p := mustParticipant(t, db, "Cy", "casey")
 	p.Status, p.ExitReason = store.StatusExited, "moved"
 	must[store.Participant](t, "exit")(db.UpdateParticipant(ctx, pm, p))
 	must[store.Referral](t, "referral")(db.CreateReferral(ctx, pm, newReferral("Di", day(2025, 5, 1))))
-	// make it an old store: no history, no mark
+	// remove the mark (and, for a store from before history, the history):
+	// what is left must not be doubled by the migration
 	err := db.bdb.Update(func(txn *badger.Txn) error {
 		var keys [][]byte
-		for _, pfx := range []string{pfxHistory, ixHistPart, ixHistRecord, keyHistoryMark, pfxCounter + kindHistory} {
+		for _, pfx := range remove {
 			it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(pfx)})
 			for it.Rewind(); it.Valid(); it.Next() {
 				keys = append(keys, it.Item().KeyCopy(nil))
