@@ -129,7 +129,9 @@ func TestAcceptWaitlistedIsOverrideWithReason(t *testing.T) {
 	}
 	// the ranking the screen showed is in each referral's history
 	evs, err := site.Store.ListHistory(context.Background(), store.HistoryFilter{Record: "R-0001"})
-	if err != nil || !slices.ContainsFunc(evs, func(e store.HistoryEvent) bool { return e.Field == store.HistScore && e.Score != nil && e.Score.Rank == 1 }) {
+	if err != nil || !slices.ContainsFunc(evs, func(e store.HistoryEvent) bool {
+		return e.Field == store.HistScore && e.Score != nil && e.Score.Rank == 1
+	}) {
 		t.Errorf("R-0001 history %+v, %v => want the score the triage screen showed", evs, err)
 	}
 }
