@@ -367,7 +367,7 @@ func (e HistoryEvent) Describe() string {
 		if e.To == string(GoalAchieved) {
 			return fmt.Sprintf("goal %s achieved (%s)", e.Record, e.Domain)
 		}
-		return fmt.Sprintf("goal %s %s", e.Record, arrow(""))
+		return fmt.Sprintf("goal %s %s (%s)", e.Record, arrow("status"), e.Domain)
 	case "roi/signed":
 		return fmt.Sprintf("ROI %s signed", e.Record)
 	case "roi/expires":
@@ -383,7 +383,7 @@ func (e HistoryEvent) Describe() string {
 	case "referral/score":
 		return fmt.Sprintf("referral %s scored %s", e.Record, e.To)
 	}
-	return fmt.Sprintf("%s %s %s", e.Record, e.Field, arrow(""))
+	return fmt.Sprintf("%s %s", e.Record, arrow(string(e.Field)))
 }
 
 // StatusAt replays participant status events up to day and returns the

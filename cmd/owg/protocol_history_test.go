@@ -16,7 +16,8 @@ import (
 
 // TestProtocolHistoryAndRankAsOf: the protocol in force is a version per
 // content; a changed file is a second version naming the key that
-// changed; rank --as-of an earlier day uses the version in force then.
+// changed; rank --as-of an earlier day uses the version in force then,
+// on the queue as it stood then.
 func TestProtocolHistoryAndRankAsOf(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	old := testNow.AddDate(0, 0, -30)
@@ -31,6 +32,20 @@ func TestProtocolHistoryAndRankAsOf(t *testing.T) {
 	ref, err := db.CreateReferral(ctx, store.SystemActor, store.Referral{Kind: store.KindSocialContact, Received: old,
 		Person: store.Person{Name: "Ada Lo", DOB: time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)}, Indicators: store.Indicators{Unsheltered: true}})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// a second referral, withdrawn today: in the queue as of the past only
+	gone, err := db.CreateReferral(ctx, store.SystemActor, store.Referral{Kind: store.KindCommunity, Received: old,
+		Person: store.Person{Name: "Bea Ng", DOB: time.Date(1981, 1, 1, 0, 0, 0, 0, time.UTC)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = badgerstore.Open(dir, badgerstore.Options{Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.DecideReferral(ctx, store.SystemActor, gone.ID, store.ReferralDecision{Status: store.RefWithdrawn}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -63,7 +78,7 @@ func TestProtocolHistoryAndRankAsOf(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &vs); err != nil || len(vs) != 2 || vs[0].Date != store.FormatDate(old) || vs[1].Date != store.FormatDate(testNow) {
 		t.Fatalf("protocol history --json => %+v, %v; want two versions dated %s and %s", vs, err, store.FormatDate(old), store.FormatDate(testNow))
 	}
-	score := func(args ...string) (string, int) {
+	score := func(wantRanked int, args ...string) (string, int) {
 		t.Helper()
 		r := owg(t, nil, append([]string{"--data", dir, "referral", "rank", "--json"}, args...)...)
 		want(t, r, 0)
@@ -74,15 +89,21 @@ func TestProtocolHistoryAndRankAsOf(t *testing.T) {
 				Factors map[string]int `json:"factors"`
 			} `json:"ranked"`
 		}
-		if err := json.Unmarshal([]byte(r.stdout), &rk); err != nil || len(rk.Ranked) != 1 || rk.Ranked[0].ID != ref.ID {
-			t.Fatalf("rank %v => %v\n%s", args, err, r.stdout)
+		if err := json.Unmarshal([]byte(r.stdout), &rk); err != nil || len(rk.Ranked) != wantRanked {
+			t.Fatalf("rank %v => %v, want %d ranked\n%s", args, err, wantRanked, r.stdout)
 		}
-		return rk.ProtocolVersion, rk.Ranked[0].Factors["unsheltered"]
+		for _, x := range rk.Ranked {
+			if x.ID == ref.ID {
+				return rk.ProtocolVersion, x.Factors["unsheltered"]
+			}
+		}
+		t.Fatalf("rank %v: %s not ranked\n%s", args, ref.ID, r.stdout)
+		return "", 0
 	}
-	if v, pts := score(); v != vs[1].Version || pts != 40 {
+	if v, pts := score(1); v != vs[1].Version || pts != 40 {
 		t.Errorf("rank today => version %s, unsheltered %d; want %s, 40", v, pts, vs[1].Version)
 	}
-	if v, pts := score("--as-of", store.FormatDate(old.AddDate(0, 0, 5))); v != vs[0].Version || pts != 10 {
+	if v, pts := score(2, "--as-of", store.FormatDate(old.AddDate(0, 0, 5))); v != vs[0].Version || pts != 10 {
 		t.Errorf("rank --as-of 25 days ago => version %s, unsheltered %d; want %s, 10", v, pts, vs[0].Version)
 	}
 	// the ranking shown today is in the referral's history with its breakdown

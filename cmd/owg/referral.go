@@ -121,6 +121,12 @@ func newReferralRankCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if !today {
+				// the queue as it stood then, from history
+				if q.referrals, err = queueAsOf(ctx, st, day); err != nil {
+					return err
+				}
+			}
 			if cmd.Flags().Changed("capacity") {
 				q.capacity = capacity
 			}
@@ -546,4 +552,37 @@ func protocolAsOf(ctx context.Context, st store.Store, proto store.Protocol, ver
 		return proto, version, fmt.Errorf("protocol version %s in force on %s: %w", v.Version, store.FormatDate(day), err)
 	}
 	return p, v.Version, nil
+}
+
+// queueAsOf is the referral queue at the end of day: every referral
+// received by then whose status then (from its history) was new,
+// waitlisted or screened out, with that status.
+func queueAsOf(ctx context.Context, st store.Store, day time.Time) ([]store.Referral, error) {
+	end := store.DateOf(day).AddDate(0, 0, 1)
+	all, err := st.ListReferrals(ctx, store.ReferralFilter{})
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Referral
+	for _, r := range all {
+		if !r.Received.Before(end) {
+			continue
+		}
+		evs, err := st.ListHistory(ctx, store.HistoryFilter{Record: r.ID, Kind: store.HistReferral})
+		if err != nil {
+			return nil, err
+		}
+		status := store.RefNew
+		for _, e := range evs {
+			if e.Field == store.HistStatus && e.Time.Before(end) {
+				status = store.ReferralStatus(e.To)
+			}
+		}
+		switch status {
+		case store.RefNew, store.RefWaitlisted, store.RefScreenedOut:
+			r.Status = status
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
