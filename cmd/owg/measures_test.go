@@ -70,3 +70,32 @@ func TestReportMeasuresOnDemo(t *testing.T) {
 	r = owg(t, nil, "--data", dir, "report", "--csv", csvDir)
 	want(t, r, 2, "--csv goes with --measures")
 }
+
+// TestMeasuresForEvaluatorSuppressed: the evaluator reads the measures
+// with small cells suppressed (every group of fewer than 5 people, and
+// figures derived from them), and the view is audited.
+func TestMeasuresForEvaluatorSuppressed(t *testing.T) {
+	dir := demoDir(t)
+	r := owg(t, nil, "--data", dir, "--as", "uw.eval", "report", "--measures", "--json")
+	want(t, r, 0, `"small_cell_suppression": true`, `"\u003c5"`) // "<5", as the report writes it
+	var m struct {
+		Equity []struct {
+			Group  string `json:"group"`
+			Cohort struct {
+				Participants any `json:"participants"`
+			} `json:"cohort"`
+		} `json:"equity"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range m.Equity {
+		if n, ok := g.Cohort.Participants.(float64); ok && n > 0 && n < 5 {
+			t.Errorf("group %s cohort shows %v people to the evaluator", g.Group, n)
+		}
+	}
+	// police and community never get the HMIS export
+	want(t, owg(t, nil, "--data", dir, "--as", "reyes", "export", "hmis", "--output", t.TempDir()), 1, "not the police role")
+	r = owg(t, nil, "--data", dir, "audit", "--json", "--user", "uw.eval")
+	want(t, r, 0, `"measures"`)
+}
