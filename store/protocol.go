@@ -4,7 +4,10 @@ package store
 // is embedded; LoadProtocol/ParseProtocol (protocol_load.go) read and
 // validate a file, naming every bad key.
 type Protocol struct {
-	Site               string         `toml:"site"`
+	Site string `toml:"site"`
+	// HMISAgency is the agency that runs the site's HMIS: owg export hmis
+	// writes only participants whose valid ROI names it (empty: none).
+	HMISAgency         string         `toml:"hmis_agency"`
 	KindsAccepted      []ReferralKind `toml:"kinds_accepted"`
 	MinimumAge         int            `toml:"minimum_age"`
 	DivertibleOffenses []string       `toml:"divertible_offenses"`

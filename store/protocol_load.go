@@ -256,7 +256,7 @@ var protocolKeys = []string{
 	"intake_deadline_days", "deadline_near_days", "caseload_cap", "hard_cap",
 	"overdue_contact_days", "review_rotation_days", "court_window_days", "roi_expiring_days",
 	"meeting_every_days", "ack_limit_minutes", "on_call", "weights", "sensitive_goal_domains",
-	"decline_reasons", "waitlist_reasons", "meeting",
+	"decline_reasons", "waitlist_reasons", "meeting", "hmis_agency",
 }
 
 var meetingKeys = []string{
@@ -330,6 +330,10 @@ func (d *protoDecoder) protocol(m map[string]any, p *Protocol) {
 		case "site":
 			if s, ok := d.str(key, v); ok {
 				p.Site = CleanLine(s)
+			}
+		case "hmis_agency":
+			if s, ok := d.str(key, v); ok {
+				p.HMISAgency = strings.TrimSpace(CleanLine(s))
 			}
 		case "kinds_accepted":
 			if ss, ok := d.strs(key, v); ok {

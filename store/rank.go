@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -48,12 +49,15 @@ const (
 
 // Ranking is the explainable triage of the referral queue as of a date.
 type Ranking struct {
-	AsOf        time.Time // a date (UTC midnight)
-	Capacity    int       // open slots: the first Capacity ranked are offered
-	Ranked      []RankedReferral
-	ScreenedOut []ScreenedOut // ineligible referrals still in the queue, id order
-	ReReferrals []ReReferral  // referrals of enrolled participants (no capacity used), id order
-	Equity      []EquityRow   // race/ethnicity groups with enough ranked referrals, by group
+	AsOf time.Time // a date (UTC midnight)
+	// ProtocolVersion is the version of the protocol the ranking used
+	// (ProtocolVersionOf its text), set by the caller; empty when unknown.
+	ProtocolVersion string
+	Capacity        int // open slots: the first Capacity ranked are offered
+	Ranked          []RankedReferral
+	ScreenedOut     []ScreenedOut // ineligible referrals still in the queue, id order
+	ReReferrals     []ReReferral  // referrals of enrolled participants (no capacity used), id order
+	Equity          []EquityRow   // race/ethnicity groups with enough ranked referrals, by group
 }
 
 // RankedReferral is one eligible referral with its rank and breakdown.
@@ -423,4 +427,40 @@ func equity(ranked []RankedReferral) []EquityRow {
 		rows[i].Flag = 5*rows[i].Offered*top.Ranked < 4*top.Offered*rows[i].Ranked
 	}
 	return rows
+}
+
+// ScoreRecords are the scores a ranking shows, for the store's history:
+// every ranked referral with its breakdown, rank and decision, and every
+// screened-out one with no score.
+func (rk Ranking) ScoreRecords() []ScoreRecord {
+	out := make([]ScoreRecord, 0, len(rk.Ranked)+len(rk.ScreenedOut))
+	for _, r := range rk.Ranked {
+		out = append(out, ScoreRecord{ReferralID: r.Referral.ID, ProtocolVersion: rk.ProtocolVersion, Score: r.Score,
+			Factors: slices.Clone(r.Factors), Rank: r.Rank, Decision: r.Decision})
+	}
+	for _, s := range rk.ScreenedOut {
+		out = append(out, ScoreRecord{ReferralID: s.Referral.ID, ProtocolVersion: rk.ProtocolVersion, Decision: "screened_out:" + s.Reason})
+	}
+	return out
+}
+
+// Standing is where referral id stands in the ranking, for a decision's
+// record: its score record and a short text ("rank 3 (offer)", "waitlist
+// position 2 (rank 5)", "screened out: kind"); false when not in it.
+func (rk Ranking) Standing(id string) (ScoreRecord, string, bool) {
+	for _, s := range rk.ScoreRecords() {
+		if s.ReferralID != id {
+			continue
+		}
+		for _, r := range rk.Ranked {
+			if r.Referral.ID == id {
+				if r.Decision == DecisionWaitlist {
+					return s, "waitlist position " + strconv.Itoa(r.WaitlistPos) + " (rank " + strconv.Itoa(r.Rank) + ")", true
+				}
+				return s, "rank " + strconv.Itoa(r.Rank) + " (offer)", true
+			}
+		}
+		return s, strings.Replace(s.Decision, "screened_out:", "screened out: ", 1), true
+	}
+	return ScoreRecord{}, "", false
 }

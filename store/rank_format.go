@@ -8,12 +8,13 @@ import (
 )
 
 type rankingJSON struct {
-	AsOf        string           `json:"as_of"`
-	Capacity    int              `json:"capacity"`
-	Ranked      []rankedJSON     `json:"ranked"`
-	ScreenedOut []screenedJSON   `json:"screened_out"`
-	ReReferrals []reReferralJSON `json:"re_referrals"`
-	Equity      []equityJSON     `json:"equity"`
+	AsOf            string           `json:"as_of"`
+	ProtocolVersion string           `json:"protocol_version,omitempty"`
+	Capacity        int              `json:"capacity"`
+	Ranked          []rankedJSON     `json:"ranked"`
+	ScreenedOut     []screenedJSON   `json:"screened_out"`
+	ReReferrals     []reReferralJSON `json:"re_referrals"`
+	Equity          []equityJSON     `json:"equity"`
 }
 
 type rankedJSON struct {
@@ -51,12 +52,13 @@ type equityJSON struct {
 // places, flag). Arrays are never null. Indented, with a final newline.
 func (rk Ranking) JSON() ([]byte, error) {
 	out := rankingJSON{
-		AsOf:        FormatDate(rk.AsOf),
-		Capacity:    rk.Capacity,
-		Ranked:      make([]rankedJSON, 0, len(rk.Ranked)),
-		ScreenedOut: make([]screenedJSON, 0, len(rk.ScreenedOut)),
-		ReReferrals: make([]reReferralJSON, 0, len(rk.ReReferrals)),
-		Equity:      make([]equityJSON, 0, len(rk.Equity)),
+		AsOf:            FormatDate(rk.AsOf),
+		ProtocolVersion: rk.ProtocolVersion,
+		Capacity:        rk.Capacity,
+		Ranked:          make([]rankedJSON, 0, len(rk.Ranked)),
+		ScreenedOut:     make([]screenedJSON, 0, len(rk.ScreenedOut)),
+		ReReferrals:     make([]reReferralJSON, 0, len(rk.ReReferrals)),
+		Equity:          make([]equityJSON, 0, len(rk.Equity)),
 	}
 	for _, rr := range rk.Ranked {
 		f := map[string]int{}
@@ -111,6 +113,9 @@ func (rk Ranking) Text(width int) string {
 	para := func(text, indent string) { writeWords(&b, text, indent, width) }
 	para(fmt.Sprintf("Referral ranking as of %s: capacity %d, %d ranked, %d screened out, %d re-referral%s.",
 		FormatDate(rk.AsOf), rk.Capacity, len(rk.Ranked), len(rk.ScreenedOut), len(rk.ReReferrals), rkPlural(len(rk.ReReferrals))), "")
+	if rk.ProtocolVersion != "" {
+		para("Protocol version "+rk.ProtocolVersion+".", "")
+	}
 
 	cut := func(label string) {
 		line := "── " + label + " "

@@ -77,6 +77,12 @@ type ReferralDecision struct {
 	// LinkParticipant links an accepted referral to an existing participant
 	// instead of creating one.
 	LinkParticipant string
+	// Score is the ranking the decision was made on: the protocol version,
+	// the score and its breakdown, the rank (nil when not ranked).
+	Score *ScoreRecord
+	// OverriddenRank is what an override went against: "rank 3 (offer)",
+	// "waitlist position 2", "screened_out: kind".
+	OverriddenRank string
 }
 
 // Reason is the decision's reason for the override check: its note, else
@@ -191,6 +197,12 @@ type Store interface {
 	Meetings
 	Users
 	Audit
+	History
+	ProtocolVersions
+	// ImportParticipants creates all of rows in one transaction, or none
+	// (every bad row named by its label): a caseload seeded from another
+	// system, with each one's enrolment (and exit) dated in history.
+	ImportParticipants(ctx context.Context, a Actor, rows []ParticipantImport) ([]Participant, error)
 	// GetSetting reads a small setting (theme, last seen) by name.
 	GetSetting(ctx context.Context, key string) (string, error)
 	// SetSetting saves a small setting by name.
@@ -204,6 +216,15 @@ type Store interface {
 	// Subscribe calls fn after every committed domain write with the subject
 	// id written; it returns a function that unsubscribes.
 	Subscribe(fn func(Change)) (unsubscribe func())
+}
+
+// ParticipantImport is one participant an import creates: the record,
+// the date their enrolment ended (zero when still enrolled) and a label
+// naming its source row in errors ("Client.csv line 4").
+type ParticipantImport struct {
+	Participant Participant
+	ExitedOn    time.Time
+	Label       string
 }
 
 // Change describes one committed write, for live views.

@@ -252,17 +252,22 @@ type Referral struct {
 	Reason        string         `json:"reason,omitempty"`        // screen-out code, or decision code (OutcomeOf)
 	DecisionNote  string         `json:"decision_note,omitempty"` // internal note: never the referrer's (SeesDecisionNote)
 	Override      bool           `json:"override,omitempty"`
-	DecidedAt     time.Time      `json:"decided_at,omitempty"`
-	DecidedBy     string         `json:"decided_by,omitempty"`
-	MeetingID     string         `json:"meeting_id,omitempty"`
-	ParticipantID string         `json:"participant_id,omitempty"` // set when accepted or linked
-	ReReferralOf  string         `json:"re_referral_of,omitempty"` // participant id of an enrolled person
-	WaitlistPos   int            `json:"waitlist_position,omitempty"`
-	AckBy         string         `json:"ack_by,omitempty"` // on-call acknowledgement ("I'm taking the handoff")
-	AckAt         time.Time      `json:"ack_at,omitempty"`
-	Created       time.Time      `json:"created"`
-	Updated       time.Time      `json:"updated"`
-	Version       int64          `json:"version"`
+	// OverriddenRank is what an override went against (rank and decision).
+	OverriddenRank string `json:"overridden_rank,omitempty"`
+	// DecisionScore is the protocol version, score and breakdown the
+	// decision was made on.
+	DecisionScore *ScoreRecord `json:"decision_score,omitempty"`
+	DecidedAt     time.Time    `json:"decided_at,omitempty"`
+	DecidedBy     string       `json:"decided_by,omitempty"`
+	MeetingID     string       `json:"meeting_id,omitempty"`
+	ParticipantID string       `json:"participant_id,omitempty"` // set when accepted or linked
+	ReReferralOf  string       `json:"re_referral_of,omitempty"` // participant id of an enrolled person
+	WaitlistPos   int          `json:"waitlist_position,omitempty"`
+	AckBy         string       `json:"ack_by,omitempty"` // on-call acknowledgement ("I'm taking the handoff")
+	AckAt         time.Time    `json:"ack_at,omitempty"`
+	Created       time.Time    `json:"created"`
+	Updated       time.Time    `json:"updated"`
+	Version       int64        `json:"version"`
 }
 
 // IntakeDeadline is the date by which intake must be complete for an

@@ -26,6 +26,7 @@ type participantLoadedMsg struct {
 type participantKeys struct {
 	Up, Down, PageUp, PageDown, Back                        key.Binding
 	Contact, Goal, Progress, Case, Court, ROI, Revoke, Flag key.Binding
+	Timeline                                                key.Binding
 }
 
 // participant is the Participant screen: one record as the viewer may see it.
@@ -38,9 +39,12 @@ type participant struct {
 	loaded bool
 	err    error
 	form   *formHost
-	offset int
-	width  int
-	height int
+	// timeline is on when the screen shows the participant's history (t).
+	timeline bool
+	tl       *timelineView
+	offset   int
+	width    int
+	height   int
 }
 
 func newParticipant(ctx *common.Ctx, id string) *participant {
@@ -60,6 +64,7 @@ func newParticipant(ctx *common.Ctx, id string) *participant {
 		ROI:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "record ROI")),
 		Revoke:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke ROI")),
 		Flag:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "flag for meeting")),
+		Timeline: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "timeline")),
 	}
 	p.enableKeys()
 	return p
@@ -82,6 +87,7 @@ func (p *participant) enableKeys() {
 	// Any partner who may see the participant can flag them for the next
 	// meeting's goal review (DOMAIN.md rule 3: "everyone flagged by a partner").
 	p.keys.Flag.SetEnabled(may(store.WriteFlag))
+	p.keys.Timeline.SetEnabled(shown)
 }
 
 func (p *participant) Init() tea.Cmd { return p.loadCmd(true) }
@@ -121,9 +127,18 @@ func (p *participant) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		p.view, p.loaded, p.err = msg.view, true, nil
 		p.enableKeys()
 		return p, nil
+	case historyLoadedMsg:
+		if msg.id != p.id {
+			return p, nil
+		}
+		p.tl = &timelineView{events: msg.events, err: msg.err}
+		return p, nil
 	case ChangedMsg:
 		for _, ch := range msg.Changes {
 			if ch.Subject == p.id || ch.ID == p.id {
+				if p.timeline {
+					return p, tea.Batch(p.loadCmd(false), p.historyCmd())
+				}
 				return p, p.loadCmd(false)
 			}
 		}
@@ -176,6 +191,11 @@ func (p *participant) key(msg tea.KeyPressMsg) tea.Cmd {
 		return p.revokeForm()
 	case key.Matches(msg, k.Flag):
 		return p.flag()
+	case key.Matches(msg, k.Timeline):
+		p.timeline, p.offset = !p.timeline, 0
+		if p.timeline {
+			return p.historyCmd()
+		}
 	}
 	return nil
 }
@@ -210,6 +230,9 @@ func (p *participant) lines() []string {
 		return []string{st.Title.Render("Participant"), "", "  " + st.Muted.Render(msg)}
 	}
 	v := p.view
+	if p.timeline && v.Access == store.Shown {
+		return p.timelineLines()
+	}
 	switch v.Access {
 	case store.Shown:
 	case store.DeIdentified:
@@ -429,6 +452,6 @@ func (p *participant) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.Contact, k.Goal, k.Progress, k.Flag},
-		{k.Case, k.Court, k.ROI, k.Revoke},
+		{k.Case, k.Court, k.ROI, k.Revoke, k.Timeline},
 	}
 }

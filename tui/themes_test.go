@@ -30,7 +30,7 @@ var themeScreens = []struct {
 	{"meeting", demoPM, []step{{"", []string{"capacity"}}, {"5", []string{"start"}}, {"n", []string{"Attendees"}},
 		{"\r", nil}, {"x", nil}, {"\r", []string{"facilitating"}}}},
 	{"participant", demoPM, []step{{"", []string{"capacity"}}, {"2", []string{"URGENT"}}, {"\r", []string{"Legal"}}}},
-	{"reports", demoPM, []step{{"", []string{"capacity"}}, {"6", []string{"Referrals"}}}},
+	{"reports", demoPM, []step{{"", []string{"capacity"}}, {"6", []string{"REFERRALS PER WEEK", "by kind, week by week"}}}}, // the report loaded, not only the tab
 	{"newreferral", demoPolice, []step{{"", []string{"referral"}}}},
 }
 

@@ -48,8 +48,11 @@ type App struct {
 
 	st       store.Store
 	protocol *store.Protocol
-	actor    *store.Actor
-	started  bool // a command's run began: later errors are not usage errors
+	// protocolText is the text the protocol was read from (the embedded
+	// default's when no file).
+	protocolText []byte
+	actor        *store.Actor
+	started      bool // a command's run began: later errors are not usage errors
 
 	// args are the arguments run was given (what a forwarded command sends).
 	args []string
@@ -166,7 +169,36 @@ func (a *App) Open() (store.Store, error) {
 		return nil, err
 	}
 	a.st = db
+	if err := a.recordProtocol(db); err != nil {
+		return nil, err
+	}
 	return db, nil
+}
+
+// recordProtocol stores the protocol in force as a new version when it
+// differs from the newest stored one (at every open, so a changed file is
+// a new version before anything is ranked or decided with it). A protocol
+// that does not load is left to the command that needs it.
+func (a *App) recordProtocol(st store.Store) error {
+	if _, err := a.Protocol(); err != nil {
+		return nil
+	}
+	v, isNew, err := st.RecordProtocol(context.Background(), store.SystemActor, a.protocolText)
+	if err != nil {
+		return fmt.Errorf("record the protocol version: %w", err)
+	}
+	if isNew && v.Seq > 1 {
+		fmt.Fprintf(a.Stderr, "owg: protocol changed: version %s (%d) recorded\n", v.Version, v.Seq)
+	}
+	return nil
+}
+
+// ProtocolVersion is the version of the protocol in force (its text's hash).
+func (a *App) ProtocolVersion() string {
+	if _, err := a.Protocol(); err != nil {
+		return ""
+	}
+	return store.ProtocolVersionOf(a.protocolText)
 }
 
 // openAs opens the store and returns it with who acts (see Open and Actor).
@@ -203,8 +235,8 @@ func (a *App) Protocol() (store.Protocol, error) {
 		return *a.protocol, nil
 	}
 	if a.host != nil && a.ProtocolFlag == "" {
-		p := a.host.srv.protocol()
-		a.protocol = &p
+		p, text := a.host.srv.protocol()
+		a.protocol, a.protocolText = &p, text
 		return p, nil
 	}
 	path, err := a.path(a.ProtocolFlag)
@@ -219,7 +251,7 @@ func (a *App) Protocol() (store.Protocol, error) {
 		path = filepath.Join(dir, protocolFile)
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			p := store.DefaultProtocol()
-			a.protocol = &p
+			a.protocol, a.protocolText = &p, store.DefaultProtocolTOML()
 			return p, nil
 		}
 	}
@@ -227,7 +259,11 @@ func (a *App) Protocol() (store.Protocol, error) {
 	if err != nil {
 		return store.Protocol{}, err
 	}
-	a.protocol = &p
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return store.Protocol{}, err
+	}
+	a.protocol, a.protocolText = &p, text
 	return p, nil
 }
 

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -33,6 +37,9 @@ slots, users for every role and one past meeting. Refuses a non-empty store.`,
 				}
 				day = d
 			}
+			if err := writeDemoProtocol(app); err != nil {
+				return err
+			}
 			st, err := app.Open()
 			if err != nil {
 				return err
@@ -58,4 +65,29 @@ slots, users for every role and one past meeting. Refuses a non-empty store.`,
 	cmd.Flags().Uint64Var(&seed, "seed", demo.DefaultSeed, "random seed (the same seed gives the same site)")
 	cmd.Flags().StringVar(&asOf, "as-of", "", "date the site is current as of, YYYY-MM-DD (default today)")
 	return cmd
+}
+
+// writeDemoProtocol writes the demo site's protocol (the default, naming
+// the demo's HMIS agency) into a new data directory that has no protocol
+// file, unless --protocol names one.
+func writeDemoProtocol(app *App) error {
+	if app.ProtocolFlag != "" {
+		return nil
+	}
+	dir, err := app.DataDir()
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(dir, "MANIFEST")); err == nil {
+		return nil // a store already: demo refuses it if not empty
+	}
+	path := filepath.Join(dir, protocolFile)
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	text := bytes.Replace(store.DefaultProtocolTOML(), []byte(`hmis_agency = ""`), []byte("hmis_agency = "+strconv.Quote(demo.HMISAgency)), 1)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(path, text, 0o600)
 }

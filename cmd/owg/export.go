@@ -19,7 +19,7 @@ with mode 0600). Each export honours the exporting user's visibility (--as;
 the local operator is pm, who sees sensitive data only where an ROI naming
 the pm lists it) and is recorded in the audit trail. Markdown exports start with the 42 CFR 2.32 re-disclosure
 notice.`
-	cmd.AddCommand(newExportCSVCmd(app), newExportMinutesCmd(app), newExportParticipantCmd(app))
+	cmd.AddCommand(newExportCSVCmd(app), newExportMinutesCmd(app), newExportParticipantCmd(app), newExportHMISCmd(app))
 	root.AddCommand(cmd)
 }
 

@@ -26,21 +26,22 @@ type serverState struct {
 	// backups reports the continuous backups (nil when they are off).
 	backups func() backupStatus
 
-	mu    sync.Mutex
-	proto store.Protocol
+	mu        sync.Mutex
+	proto     store.Protocol
+	protoText []byte // the text proto was read from (its version is its hash)
 }
 
-// protocol returns the protocol in force.
-func (s *serverState) protocol() store.Protocol {
+// protocol returns the protocol in force and the text it was read from.
+func (s *serverState) protocol() (store.Protocol, []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.proto
+	return s.proto, s.protoText
 }
 
-// setProtocol replaces the protocol in force.
-func (s *serverState) setProtocol(p store.Protocol) {
+// setProtocol replaces the protocol in force (and its text).
+func (s *serverState) setProtocol(p store.Protocol, text []byte) {
 	s.mu.Lock()
-	s.proto = p
+	s.proto, s.protoText = p, text
 	s.mu.Unlock()
 }
 

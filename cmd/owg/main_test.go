@@ -270,7 +270,7 @@ func TestRankJSONShape(t *testing.T) {
 		slices.Sort(k)
 		return k
 	}
-	if got := keys(doc); !slices.Equal(got, []string{"as_of", "capacity", "equity", "ranked", "re_referrals", "screened_out"}) {
+	if got := keys(doc); !slices.Equal(got, []string{"as_of", "capacity", "equity", "protocol_version", "ranked", "re_referrals", "screened_out"}) { // protocol_version: issue 17
 		t.Fatalf("top-level keys %v", got)
 	}
 	var ranked []map[string]json.RawMessage

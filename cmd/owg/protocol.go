@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -45,7 +46,59 @@ func newProtocolCmd(app *App) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.AddCommand(show, check)
+	var asJSON bool
+	history := &cobra.Command{
+		Use:   "history [--json]",
+		Short: "List the protocol versions the store has had in force, with what changed",
+		Long: `List every version of the protocol the store has had in force, oldest first:
+its version (the first 12 hex digits of the SHA-256 of the text), the day it
+was first in force, who opened the store with it, and the keys that changed from
+the version before. A version is recorded when owg opens the store with a
+protocol whose text differs from the newest stored one.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, _, err := app.openAs(cmd.Context())
+			if err != nil {
+				return err
+			}
+			vs, err := st.ListProtocolVersions(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				type versionJSON struct {
+					Seq     int      `json:"seq"`
+					Version string   `json:"version"`
+					Hash    string   `json:"hash"`
+					Date    string   `json:"date"`
+					By      string   `json:"by,omitempty"`
+					Changes []string `json:"changes"`
+				}
+				out := make([]versionJSON, 0, len(vs))
+				for _, v := range vs {
+					out = append(out, versionJSON{Seq: v.Seq, Version: v.Version, Hash: v.Hash, Date: store.FormatDate(v.Date), By: v.By, Changes: append([]string{}, v.Changes...)})
+				}
+				b, err := json.MarshalIndent(out, "", "  ")
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(app.Stdout, "%s\n", b)
+				return err
+			}
+			for _, v := range vs {
+				fmt.Fprintf(app.Stdout, "%d  %s  %s  %s\n", v.Seq, v.Version, v.Date.UTC().Format("2006-01-02 15:04"), store.CleanLine(v.By))
+				if v.Seq == 1 {
+					fmt.Fprintln(app.Stdout, "     first version recorded")
+				}
+				for _, c := range v.Changes {
+					fmt.Fprintf(app.Stdout, "     %s\n", store.CleanLine(c))
+				}
+			}
+			return nil
+		},
+	}
+	history.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.AddCommand(show, check, history)
 	return cmd
 }
 

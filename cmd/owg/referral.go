@@ -106,18 +106,40 @@ func newReferralRankCmd(app *App) *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			st, _, err := referralStaff(ctx, app)
+			st, a, err := referralStaff(ctx, app)
 			if err != nil {
 				return err
+			}
+			version := app.ProtocolVersion()
+			today := day.Equal(store.Today(app.Now()))
+			if !today {
+				// the criteria in force on that date, not today's
+				if proto, version, err = protocolAsOf(ctx, st, proto, version, day); err != nil {
+					return err
+				}
 			}
 			q, err := loadQueue(ctx, st, proto)
 			if err != nil {
 				return err
 			}
+			if !today {
+				// the queue as it stood then, from history
+				if q.referrals, err = queueAsOf(ctx, st, day); err != nil {
+					return err
+				}
+			}
 			if cmd.Flags().Changed("capacity") {
 				q.capacity = capacity
 			}
 			rk := store.Rank(proto, q.referrals, q.participants, q.capacity, day)
+			rk.ProtocolVersion = version
+			if today {
+				// a ranking shown is a prioritization event: every score
+				// that changed is kept in the referral's history
+				if _, err := st.RecordScores(ctx, a, rk.ScoreRecords()); err != nil {
+					return err
+				}
+			}
 			if asJSON {
 				b, err := rk.JSON()
 				if err != nil {
@@ -194,7 +216,9 @@ waitlisting one it offers a slot) needs a reason and is audited as an override.`
 				return err
 			}
 			rk := store.Rank(proto, q.referrals, q.participants, q.capacity, store.Today(app.Now()))
+			rk.ProtocolVersion = app.ProtocolVersion()
 			current, pos, link := rankingDecision(rk, id)
+			standing, standingText, ranked := rk.Standing(id)
 
 			if meeting != "" {
 				if _, err := st.GetMeeting(ctx, meeting); errors.Is(err, store.ErrNotFound) {
@@ -270,6 +294,14 @@ waitlisting one it offers a slot) needs a reason and is audited as an override.`
 						id, what, strings.Join(proto.ReasonCodes(store.RefWaitlisted), ", "))
 				}
 				return fmt.Errorf("--reason: %s %s is an override (%s): give --reason TEXT", action, id, what)
+			}
+			if ranked {
+				// the decision keeps the version and breakdown it was made on,
+				// and an override what it overrode
+				d.Score = &standing
+				if d.Override {
+					d.OverriddenRank = standingText
+				}
 			}
 			got, err := st.DecideReferral(ctx, a, id, d)
 			if err != nil {
@@ -496,4 +528,56 @@ func idLines(data []byte) map[string]int {
 			}
 		}
 	}
+}
+
+// protocolAsOf returns the protocol version in force at the end of day
+// from the store's versions, parsed; the current one (proto, version)
+// when it is the one in force or none was recorded by then.
+func protocolAsOf(ctx context.Context, st store.Store, proto store.Protocol, version string, day time.Time) (store.Protocol, string, error) {
+	vs, err := st.ListProtocolVersions(ctx)
+	if err != nil {
+		return proto, version, err
+	}
+	v, ok := store.ProtocolInForce(vs, day)
+	if !ok || v.Version == version {
+		return proto, version, nil
+	}
+	p, err := store.ParseProtocol([]byte(v.TOML))
+	if err != nil {
+		return proto, version, fmt.Errorf("protocol version %s in force on %s: %w", v.Version, store.FormatDate(day), err)
+	}
+	return p, v.Version, nil
+}
+
+// queueAsOf is the referral queue at the end of day: every referral
+// received by then whose status then (from its history) was new,
+// waitlisted or screened out, with that status.
+func queueAsOf(ctx context.Context, st store.Store, day time.Time) ([]store.Referral, error) {
+	end := store.DateOf(day).AddDate(0, 0, 1)
+	all, err := st.ListReferrals(ctx, store.ReferralFilter{})
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Referral
+	for _, r := range all {
+		if !r.Received.Before(end) {
+			continue
+		}
+		evs, err := st.ListHistory(ctx, store.HistoryFilter{Record: r.ID, Kind: store.HistReferral})
+		if err != nil {
+			return nil, err
+		}
+		status := store.RefNew
+		for _, e := range evs {
+			if e.Field == store.HistStatus && e.Time.Before(end) {
+				status = store.ReferralStatus(e.To)
+			}
+		}
+		switch status {
+		case store.RefNew, store.RefWaitlisted, store.RefScreenedOut:
+			r.Status = status
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }

@@ -111,10 +111,12 @@ func loadReportInput(ctx context.Context, app *App, f *periodFlags) (store.Store
 // addReportCommands adds `owg report`.
 func addReportCommands(root *cobra.Command, app *App) {
 	var (
-		pf     periodFlags
-		asJSON bool
-		ascii  bool
-		width  int
+		pf       periodFlags
+		asJSON   bool
+		ascii    bool
+		width    int
+		measures bool
+		csvDir   string
 	)
 	cmd := &cobra.Command{
 		Use:   "report",
@@ -124,11 +126,33 @@ referrals per week, decisions, the waitlist, timeliness, capacity, engagement,
 goals, legal outcomes, the equity check, the net-widening watch and intake
 response times. Every role may run it; for roles that never see identities
 (prosecutor, defender, police, provider, community, evaluator) any count of
-1 to 4 people is shown as <5.`,
+1 to 4 people is shown as <5.
+
+With --measures it prints the published LEAD measures instead, computed from
+the store's history, for the cohort enrolled in the period (default: the last
+365 days) and overall: new legal cases 6 and 12 months before and after
+enrolment, time to the first new case, court dates kept; housing at entry, 6
+and 12 months, ever sheltered and permanently housed; contacts per
+participant-month, referral to first contact and to intake; engagement by
+month; goals by domain; the referral funnel by kind and month with waitlist
+durations; the net-widening watch; and all of it by race/ethnicity group.
+--csv DIR writes the table behind each chart as DIR/<table>.csv.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if csvDir != "" && !measures {
+				return usagef("--csv goes with --measures")
+			}
+			if measures && pf.period == "" && pf.from == "" {
+				pf.period = "365d"
+			}
 			st, actor, in, err := loadReportInput(ctx, app, &pf)
+			if err != nil {
+				return err
+			}
+			if measures {
+				return printMeasures(ctx, app, st, actor, in, asJSON, ascii, width, csvDir)
+			}
 			if err != nil {
 				return err
 			}
@@ -152,5 +176,7 @@ response times. Every role may run it; for roles that never see identities
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (sections as top-level keys)")
 	cmd.Flags().BoolVar(&ascii, "ascii", false, "draw charts with ASCII only")
 	cmd.Flags().IntVar(&width, "width", 80, "width of the text report in columns")
+	cmd.Flags().BoolVar(&measures, "measures", false, "the LEAD measures from history: cohort enrolled in the period (default 365d) and overall")
+	cmd.Flags().StringVar(&csvDir, "csv", "", "with --measures: write the table behind each chart to DIR/<table>.csv")
 	root.AddCommand(cmd)
 }

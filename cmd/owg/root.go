@@ -66,6 +66,7 @@ and over SSH. Run it with no command to open the TUI on the local store.`,
 	)
 	addReportCommands(root, app)
 	addExportCommands(root, app)
+	addImportCommands(root, app)
 	markStarted(root, app)
 	return root
 }

@@ -72,7 +72,7 @@ func serve(ctx context.Context, app *App, cfg serveConfig) error {
 		return err
 	}
 	logger := log.NewWithOptions(app.Stderr, log.Options{ReportTimestamp: true, Prefix: "owg serve"})
-	state := &serverState{st: st, dataDir: dir, log: logger, now: app.Now, proto: proto}
+	state := &serverState{st: st, dataDir: dir, log: logger, now: app.Now, proto: proto, protoText: app.protocolText}
 
 	var backups *backupRunner
 	var srv *sshserve.Server
@@ -219,8 +219,13 @@ func reloadOnHUP(ctx context.Context, hup <-chan os.Signal, app *App, state *ser
 			state.log.Error("SIGHUP: protocol not reloaded", "err", err)
 			continue
 		}
-		state.setProtocol(p)
+		// a changed protocol is a new version before anything is ranked with it
+		if err := app.recordProtocol(state.st); err != nil {
+			state.log.Error("SIGHUP: protocol not reloaded", "err", err)
+			continue
+		}
+		state.setProtocol(p, app.protocolText)
 		srv.SetProtocol(p)
-		state.log.Info("SIGHUP: protocol reloaded")
+		state.log.Info("SIGHUP: protocol reloaded", "version", app.ProtocolVersion())
 	}
 }

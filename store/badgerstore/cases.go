@@ -80,6 +80,9 @@ func (t *tx) saveCase(old *store.LegalCase, c store.LegalCase) (store.LegalCase,
 	if err := t.reindex(oldIdx, caseIndex(c)); err != nil {
 		return c, err
 	}
+	if err := t.history(store.CaseChanges(old, c, t.now)...); err != nil {
+		return c, err
+	}
 	t.change("case", c.ID, c.ParticipantID)
 	return c, t.audit(action, c.ParticipantID, "case:"+c.ID)
 }

@@ -71,6 +71,9 @@ func (t *tx) saveGoal(old *store.Goal, g store.Goal) (store.Goal, error) {
 	if err := t.reindex(oldIdx, goalIndex(g)); err != nil {
 		return g, err
 	}
+	if err := t.history(store.GoalChanges(old, g, t.now)...); err != nil {
+		return g, err
+	}
 	t.change("goal", g.ID, g.ParticipantID)
 	return g, t.audit(action, g.ParticipantID, "goal:"+g.ID)
 }

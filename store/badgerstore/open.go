@@ -203,6 +203,11 @@ func Open(dir string, o Options) (*DB, error) {
 		bdb.Close()
 		return nil, fmt.Errorf("migrate releases of information to scoped consent: %w", err)
 	}
+	// Stores from before history get a first event per record, once.
+	if err := db.migrateHistory(context.Background()); err != nil {
+		bdb.Close()
+		return nil, fmt.Errorf("give existing records their first history: %w", err)
+	}
 	return db, nil
 }
 

@@ -65,6 +65,9 @@ func (t *tx) createParticipant(p store.Participant, detail string) (store.Partic
 	if err := t.reindex(nil, participantIndex(p)); err != nil {
 		return p, err
 	}
+	if err := t.history(store.ParticipantChanges(nil, p, t.now)...); err != nil {
+		return p, err
+	}
 	t.change("participant", p.ID, p.ID)
 	return p, t.audit(store.AuditCreate, p.ID, detail)
 }
@@ -80,6 +83,9 @@ func (t *tx) saveParticipant(old, p store.Participant, detail string) (store.Par
 		return p, err
 	}
 	if err := t.reindex(participantIndex(old), participantIndex(p)); err != nil {
+		return p, err
+	}
+	if err := t.history(store.ParticipantChanges(&old, p, t.now)...); err != nil {
 		return p, err
 	}
 	t.change("participant", p.ID, p.ID)

@@ -67,6 +67,9 @@ func (t *tx) createReferral(r store.Referral) (store.Referral, error) {
 	if err := t.reindex(nil, referralIndex(r)); err != nil {
 		return r, err
 	}
+	if err := t.history(store.ReferralChanges(nil, r, t.now)...); err != nil {
+		return r, err
+	}
 	t.change("referral", r.ID, r.ParticipantID)
 	return r, t.audit(store.AuditCreate, r.ID, "referral")
 }
@@ -81,6 +84,9 @@ func (t *tx) saveReferral(old, r store.Referral, detail string) (store.Referral,
 		return r, err
 	}
 	if err := t.reindex(referralIndex(old), referralIndex(r)); err != nil {
+		return r, err
+	}
+	if err := t.history(store.ReferralChanges(&old, r, t.now)...); err != nil {
 		return r, err
 	}
 	t.change("referral", r.ID, r.ParticipantID)
@@ -402,6 +408,11 @@ func (db *DB) DecideReferral(ctx context.Context, a store.Actor, id string, d st
 		r.Status = d.Status
 		r.Reason, r.DecisionNote = d.Code, d.Note
 		r.Override = d.Override
+		r.OverriddenRank = ""
+		if d.Override {
+			r.OverriddenRank = store.CleanLine(d.OverriddenRank)
+		}
+		r.DecisionScore = d.Score
 		r.DecidedAt = t.now
 		r.DecidedBy = store.CleanLine(t.actor.User)
 		r.MeetingID = store.CleanLine(d.MeetingID)
@@ -414,7 +425,12 @@ func (db *DB) DecideReferral(ctx context.Context, a store.Actor, id string, d st
 			detail = "override"
 		}
 		out, err = t.saveReferral(old, r, detail)
-		return err
+		if err != nil {
+			return err
+		}
+		return t.history(store.HistoryEvent{Kind: store.HistReferral, Record: out.ID, ParticipantID: out.ParticipantID,
+			Field: store.HistDecision, From: string(old.Status), To: string(out.Status), Score: d.Score,
+			Override: d.Override, OverriddenRank: out.OverriddenRank})
 	})
 	return out, err
 }

@@ -120,6 +120,9 @@ func (t *tx) saveROI(old *store.ROI, r store.ROI) (store.ROI, error) {
 	if err := t.reindex(oldIdx, roiIndex(r)); err != nil {
 		return r, err
 	}
+	if err := t.history(store.ROIChanges(old, r, t.now)...); err != nil {
+		return r, err
+	}
 	t.change("roi", r.ID, r.ParticipantID)
 	return r, t.audit(action, r.ParticipantID, "roi:"+r.ID)
 }

@@ -116,7 +116,7 @@ func Fill(ctx context.Context, s store.Store, asOf time.Time, seed uint64) (Summ
 		asOf:  store.DateOf(asOf),
 		names: map[string]bool{},
 	}
-	steps := []func() error{g.users, g.participants, g.cases, g.referrals, g.meeting, g.history}
+	steps := []func() error{g.users, g.participants, g.cases, g.referrals, g.meeting, g.history, g.timelines}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return g.sum, err

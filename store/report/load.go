@@ -45,5 +45,8 @@ func Load(ctx context.Context, s store.Store, period Period, asOf time.Time, pro
 	if in.Meetings, err = s.ListMeetings(ctx); err != nil {
 		return Input{}, fmt.Errorf("reading meetings: %w", err)
 	}
+	if in.History, err = s.ListHistory(ctx, store.HistoryFilter{}); err != nil {
+		return Input{}, fmt.Errorf("reading history: %w", err)
+	}
 	return in, nil
 }

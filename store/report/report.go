@@ -46,6 +46,8 @@ type Input struct {
 	Cases        []store.LegalCase
 	Users        []store.User
 	Meetings     []store.Meeting
+	// History is every history event, for the LEAD measures (Measure).
+	History []store.HistoryEvent
 }
 
 // Report is the computed report for one viewer. Its JSON keys are stable.

@@ -27,7 +27,7 @@ func Periods() []int { return []int{30, 90, 365} }
 const DefaultPeriod = 90
 
 type keyMap struct {
-	Month, Quarter, Year, Cycle, Reload key.Binding
+	Month, Quarter, Year, Cycle, Reload, Measures key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -37,6 +37,8 @@ func newKeyMap() keyMap {
 		Year:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "365 days")),
 		Cycle:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "next period")),
 		Reload:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+		// e switches to the LEAD measures (from history) and back
+		Measures: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "LEAD measures")),
 	}
 }
 
@@ -62,6 +64,9 @@ type Model struct {
 	in     report.Input
 	rep    report.Report
 	err    error
+	// measures is on when the screen shows the LEAD measures (e).
+	measures bool
+	meas     report.Measures
 }
 
 // New returns the Reports screen for the session's actor, on the last
@@ -143,6 +148,11 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			return m, m.setPeriod(next)
 		case key.Matches(msg, m.keys.Reload):
 			return m, m.loadCmd()
+		case key.Matches(msg, m.keys.Measures):
+			m.measures = !m.measures
+			m.rebuild()
+			m.vp.GotoTop()
+			return m, nil
 		}
 	}
 	var cmd tea.Cmd
@@ -168,6 +178,9 @@ func (m *Model) rebuild() {
 	in := m.in
 	in.Period = report.LastDays(m.days, in.AsOf)
 	m.rep = report.Build(in, m.ctx.Actor)
+	if m.measures {
+		m.meas = report.Measure(in, m.ctx.Actor)
+	}
 	m.render()
 }
 
@@ -178,6 +191,13 @@ func (m *Model) render() {
 		m.vp.SetContent(st.Bad.Render("Could not load the report: " + store.CleanLine(m.err.Error())))
 	case !m.loaded:
 		m.vp.SetContent(st.Muted.Render("Loading the report..."))
+	case m.measures && st.Theme.Mono:
+		m.vp.SetContent(m.meas.Text(m.width-1, st.Theme.ASCII))
+	case m.measures:
+		m.vp.SetContent(m.meas.Render(m.width-1, st.Theme.ASCII, report.Paint{
+			Title: paint(st.Title), Muted: paint(st.Muted), Bar: paint(st.Accent),
+			Good: paint(st.Good), Warn: paint(st.Warn), Bad: paint(st.Bad),
+		}))
 	case st.Theme.Mono:
 		// plain-text fallback: no colour, block glyphs only when the theme allows
 		m.vp.SetContent(m.rep.Text(m.width-1, st.Theme.ASCII))
@@ -193,6 +213,9 @@ func (m *Model) render() {
 func (m *Model) View() string {
 	st := m.ctx.St()
 	title := st.Title.Render("Reports")
+	if m.measures {
+		title = st.Title.Render("LEAD measures")
+	}
 	period := fmt.Sprintf("last %d days", m.days)
 	if m.loaded {
 		period += fmt.Sprintf(" (%s to %s)", store.FormatDate(report.LastDays(m.days, m.in.AsOf).From), store.FormatDate(m.in.AsOf))
@@ -221,7 +244,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{m.keys.Month, m.keys.Quarter, m.keys.Year, m.keys.Cycle},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfPageUp, k.HalfPageDown},
-		{m.keys.Reload},
+		{m.keys.Reload, m.keys.Measures},
 	}
 }
 

@@ -83,6 +83,16 @@ func (f *fakeStore) ListUsers(context.Context) ([]store.User, error) {
 
 func (f *fakeStore) ListMeetings(context.Context) ([]store.Meeting, error) { return nil, nil }
 
+// ListHistory gives the site's participants their enrolment and housing.
+func (f *fakeStore) ListHistory(ctx context.Context, _ store.HistoryFilter) ([]store.HistoryEvent, error) {
+	ps, _ := f.ListParticipants(ctx, store.ParticipantFilter{})
+	var out []store.HistoryEvent
+	for _, p := range ps {
+		out = append(out, store.ParticipantChanges(nil, p, p.EnrolledOn)...)
+	}
+	return out, nil
+}
+
 func (f *fakeStore) Record(_ context.Context, e store.AuditEvent) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -204,4 +214,16 @@ func TestPeriodKeysAndScroll(t *testing.T) {
 	lv.wait(t, "last 30 days")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyPgDown})
 	lv.wait(t, "WAITLIST")
+}
+
+// TestMeasuresKey: e shows the LEAD measures with their trend charts,
+// small cells suppressed for the evaluator, and e goes back.
+func TestMeasuresKey(t *testing.T) {
+	tm, lv, _ := start(t, themes.Monochrome, store.Actor{User: "eve", Role: store.RoleEvaluator}, colorprofile.ASCII)
+	lv.wait(t, "REFERRALS PER WEEK")
+	tm.Send(tea.KeyPressMsg{Code: 'e', Text: "e"})
+	lv.wait(t, "LEAD measures")
+	lv.wait(t, "Counts of 1 to 4 people are shown as <5")
+	tm.Send(tea.KeyPressMsg{Code: 'e', Text: "e"})
+	lv.wait(t, "REFERRALS PER WEEK")
 }

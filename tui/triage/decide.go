@@ -282,6 +282,19 @@ func (d *Decide) runCmd() tea.Cmd {
 		case Decline:
 			dec.Status = store.RefDeclined
 		}
+		if in.Ranked != nil {
+			// the decision keeps the breakdown and version it was made on,
+			// and an override the rank it overrode
+			rr := in.Ranked
+			dec.Score = &store.ScoreRecord{ReferralID: rr.Referral.ID, ProtocolVersion: store.CurrentProtocolVersion(c.Context(), c.Store),
+				Score: rr.Score, Factors: rr.Factors, Rank: rr.Rank, Decision: rr.Decision}
+			if dec.Override {
+				dec.OverriddenRank = fmt.Sprintf("rank %d (%s)", rr.Rank, rr.Decision)
+				if rr.Decision == store.DecisionWaitlist {
+					dec.OverriddenRank = fmt.Sprintf("waitlist position %d (rank %d)", rr.WaitlistPos, rr.Rank)
+				}
+			}
+		}
 		r, err := c.Store.DecideReferral(c.Context(), c.Actor, in.Referral.ID, dec)
 		out.Referral, out.Err = r, err
 		if out.Verb == Accept && err == nil && out.Referral.ParticipantID == "" && in.ReReferralOf != "" {

@@ -153,6 +153,11 @@ func load(c *common.Ctx, md mode) (data, error) {
 	}
 	capacity := store.Capacity(c.Protocol, users, parts)
 	d.ranking = store.Rank(c.Protocol, refs, parts, capacity, store.Today(c.Time()))
+	// a ranking shown is a prioritization event: changed scores go to history
+	d.ranking.ProtocolVersion = store.CurrentProtocolVersion(ctx, s)
+	if _, err := s.RecordScores(ctx, c.Actor, d.ranking.ScoreRecords()); err != nil {
+		return d, err
+	}
 	d.refs = make(map[string]store.Referral, len(refs))
 	for _, r := range refs {
 		d.refs[r.ID] = r

@@ -3,6 +3,7 @@ package triage_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +122,17 @@ func TestAcceptWaitlistedIsOverrideWithReason(t *testing.T) {
 	r := getRef(t, site.Store, "R-0003")
 	if r.Status != store.RefAccepted || !r.Override || r.DecisionNote != "imminent eviction" {
 		t.Errorf("R-0003 => %s override=%v note=%q, want an accepted override with its reason", r.Status, r.Override, r.DecisionNote)
+	}
+	// the override keeps the rank it overrode and the breakdown it was made on
+	if !strings.HasPrefix(r.OverriddenRank, "waitlist position ") || r.DecisionScore == nil || r.DecisionScore.Rank != 3 || len(r.DecisionScore.Factors) != len(store.FactorNames) {
+		t.Errorf("R-0003 overridden %q with score %+v => want its waitlist position, rank 3 and the breakdown", r.OverriddenRank, r.DecisionScore)
+	}
+	// the ranking the screen showed is in each referral's history
+	evs, err := site.Store.ListHistory(context.Background(), store.HistoryFilter{Record: "R-0001"})
+	if err != nil || !slices.ContainsFunc(evs, func(e store.HistoryEvent) bool {
+		return e.Field == store.HistScore && e.Score != nil && e.Score.Rank == 1
+	}) {
+		t.Errorf("R-0001 history %+v, %v => want the score the triage screen showed", evs, err)
 	}
 }
 

@@ -204,7 +204,11 @@ func (m *Model) breakdownPane() []string {
 		}
 		// rank, score, decision and name are on the selected row already:
 		// the pane adds only the factors, so a move repaints little
-		return append([]string{st.Title.Render("Why this rank: " + id)}, FactorLines(rr, m.width)...)
+		title := st.Title.Render("Why this rank: " + id)
+		if v := rk.ProtocolVersion; v != "" {
+			title += st.Muted.Render(" · protocol " + v) // the criteria the rank was computed with
+		}
+		return append([]string{title}, FactorLines(rr, m.width)...)
 	}
 	for _, rr := range rk.ReReferrals {
 		if rr.Referral.ID == id {
