@@ -36,7 +36,7 @@ const lookupBanner = "owg: cannot check your key right now; try again later.\n"
 // connection's context.
 func (s *Server) serverConfig(ctx ssh.Context) *gossh.ServerConfig {
 	c := &gossh.ServerConfig{}
-	c.KeyExchanges = kexAlgorithms(s.cfg.PostQuantumKex)
+	c.KeyExchanges = kexAlgorithms(s.cfg.ClassicKex)
 	c.Ciphers = cipherAlgorithms()
 	c.MACs = macAlgorithms()
 	c.VerifiedPublicKeyCallback = s.verifiedKey
