@@ -45,14 +45,39 @@ func TestKeyExchangeOffer(t *testing.T) {
 		}
 	}
 
+	// An x/crypto client with its defaults (owg's own TUI joining a
+	// server) chooses the hybrid; with ClassicKex, curve25519.
+	if got := negotiatedKex(t, e, k); got != gossh.KeyExchangeMLKEM768X25519 {
+		t.Errorf("x/crypto client's defaults negotiated %s => want mlkem768x25519-sha256", got)
+	}
+
 	classic := newTestEnv(t, func(c *Config) { c.ClassicKex = true })
 	k = classic.addUser("alice", store.RoleCaseManager, true)
+	if got := negotiatedKex(t, classic, k); got != gossh.KeyExchangeCurve25519 {
+		t.Errorf("ClassicKex: negotiated %s => want curve25519-sha256", got)
+	}
 	if err := classic.dialKex(k, gossh.KeyExchangeMLKEM768X25519); err == nil || !strings.Contains(err.Error(), "no common algorithm") {
 		t.Errorf("mlkem768x25519 with ClassicKex => %v, want no common algorithm", err)
 	}
 	if err := classic.dialKex(k, gossh.KeyExchangeCurve25519); err != nil {
 		t.Errorf("curve25519-sha256 with ClassicKex => %v", err)
 	}
+}
+
+// negotiatedKex is the key exchange an x/crypto client with its default
+// algorithms agrees on with e.
+func negotiatedKex(t *testing.T, e *testEnv, key gossh.Signer) string {
+	t.Helper()
+	c, err := e.dial(gossh.PublicKeys(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	a, ok := c.Conn.(gossh.AlgorithmsConnMetadata)
+	if !ok {
+		t.Fatal("x/crypto client connection does not report its algorithms")
+	}
+	return a.Algorithms().KeyExchange
 }
 
 // kexInit is the server's first key exchange packet (RFC 4253 7.1): what
