@@ -17,8 +17,8 @@ import (
 // and Dropbear 2018.76; x/crypto adds its older name
 // curve25519-sha256@libssh.org by itself, right after it. x/crypto also
 // adds kex-strict-s-v00@openssh.com, the Terrapin (CVE-2023-48795)
-// countermeasure marker, which ssh-audit before 3.0 calls an "unknown
-// algorithm".
+// countermeasure marker, which ssh-audit before 3.1 calls an "unknown
+// algorithm" (informational).
 //
 // classic (owg serve --classic-kex) drops the hybrid: its reply carries a
 // 1,088-byte ML-KEM ciphertext and its init a 1,184-byte key, so a

@@ -45,8 +45,8 @@ func TestKeyExchangeOffer(t *testing.T) {
 		}
 	}
 
-	// An x/crypto client with its defaults (owg's own TUI joining a
-	// server) chooses the hybrid; with ClassicKex, curve25519.
+	// An x/crypto client with its defaults chooses the hybrid; with
+	// ClassicKex, curve25519.
 	if got := negotiatedKex(t, e, k); got != gossh.KeyExchangeMLKEM768X25519 {
 		t.Errorf("x/crypto client's defaults negotiated %s => want mlkem768x25519-sha256", got)
 	}
@@ -217,5 +217,33 @@ func TestMACOffer(t *testing.T) {
 	}
 	if err := dial(gossh.HMACSHA256); err == nil {
 		t.Error("hmac-sha2-256 (encrypt-and-MAC) accepted => want it refused")
+	}
+}
+
+// Issue 6's 4 KB from TCP connect to the first full frame holds with the
+// classic exchange; the default hybrid adds its ML-KEM ciphertext (1,088
+// bytes and framing) and nothing else (README: 1,120 bytes).
+func TestFirstFrameWireBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("draws the real Today screen")
+	}
+	first := func(classic bool) int {
+		e, keys := newDemoEnv(t, func(c *Config) { c.ClassicKex = classic })
+		c, err := e.openCounted(keys["keisha"], "xterm-256color", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.close()
+		landing(t, c.client, "capacity")
+		return int(c.wire.read.Load())
+	}
+	classic, pq := first(true), first(false)
+	t.Logf("connect to first frame, wire bytes received: classic %d, default (mlkem768x25519) %d", classic, pq)
+	if classic > 4096 {
+		t.Errorf("--classic-kex: %d bytes from connect to first frame => want <= 4096", classic)
+	}
+	// The screens' own bytes vary by a few dozen with how frames coalesce.
+	if d := pq - classic; d < 900 || d > 1400 {
+		t.Errorf("the hybrid exchange costs %d bytes more => want about its ciphertext's 1,088 plus framing", d)
 	}
 }
