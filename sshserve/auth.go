@@ -36,18 +36,30 @@ const lookupBanner = "owg: cannot check your key right now; try again later.\n"
 // connection's context.
 func (s *Server) serverConfig(ctx ssh.Context) *gossh.ServerConfig {
 	c := &gossh.ServerConfig{}
-	c.KeyExchanges = kexAlgorithms(s.cfg.PostQuantumKex)
+	c.KeyExchanges = kexAlgorithms(s.cfg.ClassicKex)
 	c.Ciphers = cipherAlgorithms()
 	c.MACs = macAlgorithms()
 	c.VerifiedPublicKeyCallback = s.verifiedKey
-	c.AuthLogCallback = func(_ gossh.ConnMetadata, _ string, err error) {
+	c.AuthLogCallback = func(m gossh.ConnMetadata, _ string, err error) {
 		if err == nil {
 			if st := stateOf(ctx); st != nil {
 				st.authenticated()
 			}
+			if a, ok := m.(gossh.AlgorithmsConnMetadata); ok {
+				ctx.SetValue(kexKey{}, a.Algorithms().KeyExchange)
+			}
 		}
 	}
 	return c
+}
+
+// kexKey holds, in a connection's context, the key exchange its client
+// chose (logged on connect: which clients still use the classic one).
+type kexKey struct{}
+
+func kexOf(ctx ssh.Context) string {
+	k, _ := ctx.Value(kexKey{}).(string)
+	return k
 }
 
 // verifiedKey runs once the client has proved it holds key (its signature

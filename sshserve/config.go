@@ -75,13 +75,13 @@ type Config struct {
 	TrueColor bool
 	// FPS caps each session's frame rate (DefaultFPS).
 	FPS int
-	// PostQuantumKex also offers the hybrid post-quantum key exchange
-	// mlkem768x25519-sha256, which OpenSSH 10 clients then prefer. It
-	// protects recorded sessions against a future quantum computer, at
+	// ClassicKex offers only curve25519-sha256 (owg serve --classic-kex).
+	// By default the hybrid post-quantum mlkem768x25519-sha256 comes first,
+	// which protects recorded sessions against a future quantum computer at
 	// about 1.1 KB more per connection (its reply carries an ML-KEM
-	// ciphertext): over issue 6's 4 KB budget for the first screen, so it
-	// is off by default. curve25519-sha256 is always offered.
-	PostQuantumKex bool
+	// ciphertext); ClassicKex keeps issue 6's 4 KB budget from connect to
+	// the first screen, for links where every byte counts.
+	ClassicKex bool
 
 	// Store is the open store; the caller owns it (Shutdown does not close it).
 	Store store.Store

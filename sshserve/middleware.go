@@ -198,7 +198,7 @@ func (s *Server) logConnections(next ssh.Handler) ssh.Handler {
 		start := time.Now()
 		pty, _, _ := sess.Pty()
 		s.log.Info("connect", "addr", sess.RemoteAddr().String(), "term", pty.Term,
-			"width", pty.Window.Width, "height", pty.Window.Height, "client", sess.Context().ClientVersion())
+			"width", pty.Window.Width, "height", pty.Window.Height, "client", sess.Context().ClientVersion(), "kex", kexOf(sess.Context()))
 		defer func() {
 			s.log.Info("disconnect", "addr", sess.RemoteAddr().String(), "duration", time.Since(start).Round(time.Millisecond))
 		}()

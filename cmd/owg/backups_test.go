@@ -174,3 +174,26 @@ func TestHostedPaths(t *testing.T) {
 		t.Errorf("over ssh -: %q %v", p, err)
 	}
 }
+
+// --classic-kex has its row (flag, env, key); --pq-kex is still accepted
+// (a no-op: the post-quantum exchange is the default) but contradicts
+// --classic-kex, from whatever sources the two come.
+func TestKexSettings(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "d")
+	os.MkdirAll(dir, 0o700)
+	r := owg(t, nil, "--data", dir, "config", "show")
+	want(t, r, 0, "classic_kex", "--classic-kex / OWG_CLASSIC_KEX", "pq_kex")
+	os.WriteFile(filepath.Join(dir, configFileName), []byte("classic_kex = true\n"), 0o600)
+	want(t, owg(t, nil, "--data", dir, "config", "show"), 0, "classic_kex", "true", "file "+filepath.Join(dir, configFileName))
+	r = owg(t, nil, "--data", dir, "serve", "--listen", "127.0.0.1:0", "--pq-kex")
+	want(t, r, 2, "classic_kex (from file "+filepath.Join(dir, configFileName)+") and pq_kex (from flag --pq-kex) contradict", "drop pq_kex")
+	os.Remove(filepath.Join(dir, configFileName))
+	var out, errb strings.Builder
+	a := newApp(strings.NewReader(""), &out, &errb)
+	a.Getenv = func(k string) string {
+		return map[string]string{"OWG_DATA": dir, "OWG_CLASSIC_KEX": "1", "OWG_PQ_KEX": "true"}[k]
+	}
+	if code := run(t.Context(), a, []string{"config", "show"}); code != 1 || !strings.Contains(errb.String(), "from env OWG_CLASSIC_KEX") {
+		t.Errorf("env classic + env pq => %d %s", code, errb.String())
+	}
+}

@@ -58,8 +58,10 @@ var serveSettings = []setting{
 		usage: "close a connection that has not signed in this long after connecting", check: positiveDuration("e.g. 30s")},
 	{flag: "max-sessions", env: "OWG_MAX_SESSIONS", key: "max_sessions", kind: kindInt, def: strconv.Itoa(sshserve.DefaultMaxSessions),
 		usage: "most concurrent sessions", check: atLeast(1)},
+	{flag: "classic-kex", env: "OWG_CLASSIC_KEX", key: "classic_kex", kind: kindBool, def: "false",
+		usage: "offer only curve25519-sha256, not the default post-quantum mlkem768x25519-sha256 first (about 1.1 KB less per connection, for links where every byte counts)"},
 	{flag: "pq-kex", env: "OWG_PQ_KEX", key: "pq_kex", kind: kindBool, def: "false",
-		usage: "also offer the post-quantum key exchange mlkem768x25519-sha256 (about 1.1 KB more per connection)"},
+		usage: "no effect, kept for old scripts: the post-quantum key exchange is the default now (refused with --classic-kex)"},
 	{flag: "backup-dir", env: "OWG_BACKUP_DIR", key: "backup.dir", usage: "take continuous encrypted backups into this directory (default: off)"},
 	{flag: "backup-every", env: "OWG_BACKUP_EVERY", key: "backup.every", kind: kindDuration, def: defaultBackupEvery.String(),
 		usage: "incremental backup interval (a full backup is taken daily)", check: positiveDuration("e.g. 15m")},
@@ -191,6 +193,7 @@ func resolveServeConfig(app *App, fs *pflag.FlagSet) (serveConfig, error) {
 		}
 		cfg.values = append(cfg.values, r)
 	}
+	errs = append(errs, cfg.conflicts()...)
 	if len(errs) > 0 {
 		where := "configuration"
 		if cfg.file != "" {
@@ -202,6 +205,19 @@ func resolveServeConfig(app *App, fs *pflag.FlagSet) (serveConfig, error) {
 		return cfg, fmt.Errorf("%s: invalid configuration, %d errors:\n  %s", where, len(errs), strings.Join(errs, "\n  "))
 	}
 	return cfg, nil
+}
+
+// conflicts names the settings that contradict each other: pq_kex asked
+// for the post-quantum key exchange (the default since classic_kex came),
+// classic_kex for none of it, and owg will not guess which one is meant.
+func (c serveConfig) conflicts() []string {
+	if c.bool("classic-kex") && c.bool("pq-kex") {
+		classic, pq := c.get("classic-kex"), c.get("pq-kex")
+		return []string{fmt.Sprintf("classic_kex (from %s) and pq_kex (from %s) contradict each other: "+
+			"the post-quantum key exchange is the default now, so drop pq_kex to keep classic_kex, or drop classic_kex",
+			classic.source, pq.source)}
+	}
+	return nil
 }
 
 // checkSetting parses v by s's kind and applies s's own check.
