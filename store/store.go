@@ -60,6 +60,11 @@ type ReferralFilter struct {
 
 // ReferralDecision is an OWG decision on one referral.
 type ReferralDecision struct {
+	// Version is the referral's version the decider read: the decision is
+	// saved only if the referral is still at it, else ErrStale and nothing
+	// is saved (two people deciding at once never overwrite each other).
+	// It is required.
+	Version     int64
 	Status      ReferralStatus // accepted, waitlisted, declined, withdrawn, screened_out
 	CaseManager string         // accepted: who takes the participant
 	HardCap     int            // accepted: refuse if the case manager's active caseload is at it
@@ -85,9 +90,11 @@ type Referrals interface {
 	// ListReferrals lists by the status and received-time index, oldest first.
 	ListReferrals(ctx context.Context, f ReferralFilter) ([]Referral, error)
 	// DecideReferral records a decision in one transaction: accepting
-	// creates (or links) the participant and assigns the case manager.
+	// creates (or links) the participant and assigns the case manager. The
+	// decision is version-checked (d.Version): a stale one is ErrStale.
 	DecideReferral(ctx context.Context, a Actor, id string, d ReferralDecision) (Referral, error)
-	// AcknowledgeReferral records who takes the on-call handoff, once.
+	// AcknowledgeReferral records who takes the on-call handoff, once; the
+	// second of two acknowledgements is ErrStale naming who took it.
 	AcknowledgeReferral(ctx context.Context, a Actor, id string) (Referral, error)
 }
 

@@ -198,7 +198,7 @@ offers a slot) needs --reason and is audited as an override.`,
 					return err
 				}
 			}
-			d := store.ReferralDecision{Reason: store.CleanLine(reason), MeetingID: meeting}
+			d := store.ReferralDecision{Version: ref.Version, Reason: store.CleanLine(reason), MeetingID: meeting}
 			switch action {
 			case "accept":
 				if link != "" {

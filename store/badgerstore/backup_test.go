@@ -25,7 +25,7 @@ func fillSite(t testing.TB, db *DB) {
 	must[store.Goal](t, "progress")(db.AppendProgress(ctx, cm, g.ID, store.ProgressEntry{Date: day(2025, 2, 1), Step: store.StepForward, Author: "casey"}))
 	must[store.Contact](t, "contact")(db.CreateContact(ctx, cm, store.Contact{ParticipantID: p.ID, Date: day(2025, 3, 1), Kind: store.ContactOffice, Author: "casey", Sensitivity: store.Clinical, Note: "note"}))
 	r := must[store.Referral](t, "referral")(db.CreateReferral(ctx, pm, newReferral("Nguyễn Thị Lan", day(2025, 4, 1))))
-	must[store.Referral](t, "decide")(db.DecideReferral(ctx, pm, r.ID, store.ReferralDecision{Status: store.RefAccepted, CaseManager: "casey"}))
+	must[store.Referral](t, "decide")(db.DecideReferral(ctx, pm, r.ID, store.ReferralDecision{Version: r.Version, Status: store.RefAccepted, CaseManager: "casey"}))
 	must[store.LegalCase](t, "case")(db.CreateCase(ctx, pm, store.LegalCase{ParticipantID: p.ID, Kind: store.CaseWarrant, Status: store.CaseOpen, NextCourtDate: day(2025, 6, 1)}))
 	must[store.ROI](t, "roi")(db.CreateROI(ctx, pm, store.ROI{ParticipantID: p.ID, Covers: []string{"police"}, Signed: day(2025, 1, 1), Expires: day(2026, 1, 1)}))
 	must[store.Meeting](t, "meeting")(db.CreateMeeting(ctx, pm, store.Meeting{Date: day(2025, 5, 1), Facilitator: "pat", ActionItems: []store.ActionItem{{Text: "call", Owner: "casey"}}}))

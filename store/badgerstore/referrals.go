@@ -329,7 +329,8 @@ func (db *DB) ListReferrals(ctx context.Context, f store.ReferralFilter) ([]stor
 
 var decisionStatuses = []store.ReferralStatus{store.RefAccepted, store.RefWaitlisted, store.RefDeclined, store.RefWithdrawn, store.RefScreenedOut, store.RefNew}
 
-// DecideReferral records an OWG decision in one transaction. Accepting
+// DecideReferral records an OWG decision in one transaction, only if the
+// referral is still at d.Version (else ErrStale, nothing saved). Accepting
 // creates the participant (not yet engaged, enrolled today, with the case
 // manager) or links LinkParticipant; with HardCap > 0 it refuses when the
 // case manager's active caseload is already at the cap.
@@ -339,6 +340,12 @@ func (db *DB) DecideReferral(ctx context.Context, a store.Actor, id string, d st
 		old, err := getReferral(t.txn, id)
 		if err != nil {
 			return err
+		}
+		if d.Version == 0 {
+			return fieldErr("decision", "version", "is required (the version of the referral you read)")
+		}
+		if old.Version != d.Version {
+			return staleErr("referral", id)
 		}
 		d.CaseManager = store.CleanLine(d.CaseManager)
 		d.Reason = store.CleanLine(d.Reason)
@@ -436,7 +443,7 @@ func (db *DB) AcknowledgeReferral(ctx context.Context, a store.Actor, id string)
 		}
 		if old.AckBy != "" {
 			out = old
-			return fmt.Errorf("referral %s was already taken by %s at %s", id, old.AckBy, old.AckAt.Local().Format("2006-01-02 15:04"))
+			return fmt.Errorf("referral %s was already taken by %s at %s: %w", id, old.AckBy, old.AckAt.Local().Format("2006-01-02 15:04"), store.ErrStale)
 		}
 		user := store.CleanLine(t.actor.User)
 		if strings.TrimSpace(user) == "" {

@@ -165,12 +165,12 @@ func TestScreenLiveUpdate(t *testing.T) {
 	// the OWG decides: waitlisted, then accepted
 	ctx := context.Background()
 	owg := store.Actor{User: "pat", Role: store.RolePM}
-	if _, err := f.s.DecideReferral(ctx, owg, f.mine.ID, store.ReferralDecision{Status: store.RefWaitlisted, WaitlistPos: 3}); err != nil {
+	if _, err := f.s.DecideReferral(ctx, owg, f.mine.ID, store.ReferralDecision{Version: f.mine.Version, Status: store.RefWaitlisted, WaitlistPos: 3}); err != nil {
 		t.Fatal(err)
 	}
 	tm.Send(tui.ChangedMsg{Changes: []store.Change{{Kind: "referral", ID: f.mine.ID}}})
 	wait("waitlisted, position 3")
-	if _, err := f.s.DecideReferral(ctx, owg, f.mine.ID, store.ReferralDecision{Status: store.RefAccepted, CaseManager: "cm1"}); err != nil {
+	if _, err := f.s.DecideReferral(ctx, owg, f.mine.ID, store.ReferralDecision{Version: f.mine.Version + 1, Status: store.RefAccepted, CaseManager: "cm1"}); err != nil {
 		t.Fatal(err)
 	}
 	tm.Send(tui.ChangedMsg{Changes: []store.Change{{Kind: "referral", ID: f.mine.ID}}})

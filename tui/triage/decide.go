@@ -220,7 +220,7 @@ func (d *Decide) runCmd() tea.Cmd {
 	cm, reason := d.vals.caseManager, strings.TrimSpace(d.vals.reason)
 	return func() tea.Msg {
 		out := DecidedMsg{ID: in.Referral.ID, Verb: in.Verb, Override: in.Override(), Reason: reason, MeetingID: in.MeetingID}
-		dec := store.ReferralDecision{Reason: reason, Override: out.Override, MeetingID: in.MeetingID}
+		dec := store.ReferralDecision{Version: in.Referral.Version, Reason: reason, Override: out.Override, MeetingID: in.MeetingID}
 		switch in.Verb {
 		case Accept:
 			dec.Status = store.RefAccepted
