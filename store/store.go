@@ -169,6 +169,14 @@ type Audit interface {
 	// VerifyAudit walks the chain; it returns the seq of the first broken
 	// event and an error describing it, or 0 and nil when intact.
 	VerifyAudit(ctx context.Context) (uint64, error)
+	// VerifyAuditAnchor verifies the chain and that it still holds the
+	// anchored event unchanged (so nothing up to it was rewritten or cut).
+	VerifyAuditAnchor(ctx context.Context, anchor AuditAnchor) (uint64, error)
+	// AuditHead returns the last event's seq and hash (0 and "" when empty).
+	AuditHead(ctx context.Context) (AuditAnchor, error)
+	// AuditList records one view event for a list screen's load, naming
+	// every participant id it shows (never one event per row).
+	AuditList(ctx context.Context, a Actor, screen string, ids []string) error
 }
 
 // Store is the whole of owg's persistence.

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -58,6 +59,15 @@ type Options struct {
 	// acknowledgements and audit events, and bounds "not in the future"
 	// checks. Nil means time.Now; tests fix it.
 	Now func() time.Time
+	// AuditKey keys the audit chain with HMAC-SHA256 (at least 16 bytes;
+	// keep it outside the data directory). Nil keeps an unkeyed chain
+	// unkeyed; an unkeyed chain given a key is keyed from its next event
+	// on. A keyed chain cannot be opened without its key.
+	AuditKey []byte
+	// Warn receives plain-language notes about what Open did or found:
+	// files a crash left that it moved aside, permissions it tightened,
+	// damage it found (see Damage). Nil drops them. Never participant data.
+	Warn func(msg string)
 }
 
 // DB is the Badger-backed store.Store. It is safe for concurrent use.
@@ -83,6 +93,17 @@ type DB struct {
 	nextSub int
 
 	now func() time.Time
+
+	// auditKey keys the chain (nil: unkeyed); auditKeyID names it.
+	auditKey   []byte
+	auditKeyID string
+	// headFile is DATA/audit-head: the last committed audit event's
+	// SEQ:HASH, written after every commit, so that a store that lost
+	// committed writes (a damaged newest .mem) is caught at open.
+	headFile *os.File
+	// damage lists what Open found damaged; empty when sound.
+	damage []string
+	warn   func(string)
 }
 
 var _ store.Store = (*DB)(nil)
@@ -135,7 +156,7 @@ func badgerOptions(dir string, o Options) badger.Options {
 		WithNumLevelZeroTablesStall(8).
 		WithNumCompactors(2).
 		WithCompression(options.Snappy).
-		WithChecksumVerificationMode(options.OnBlockRead).
+		WithChecksumVerificationMode(options.OnTableAndBlockRead).
 		WithMetricsEnabled(false).
 		WithLogger(nil)
 	if o.Logger != nil {
@@ -160,6 +181,14 @@ func (w warnOnly) Debugf(string, ...any)       {}
 // process gives an error wrapping store.ErrLocked; an encrypted store
 // without its key gives ErrKeyRequired, with another key ErrWrongKey.
 func Open(dir string, o Options) (*DB, error) {
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	warn := o.Warn
+	if warn == nil {
+		warn = func(string) {}
+	}
 	if o.InMemory {
 		if dir != "" {
 			return nil, errors.New("open store: an in-memory store takes no directory")
@@ -171,23 +200,44 @@ func Open(dir string, o Options) (*DB, error) {
 		if err := checkDir(dir); err != nil {
 			return nil, err
 		}
-		if err := checkTables(dir); err != nil {
-			return nil, fmt.Errorf("cannot open the store in %s: %v", dir, err)
+		if msg, err := tightenDir(dir); err != nil {
+			return nil, err
+		} else if msg != "" {
+			warn(msg)
+		}
+		moved, err := recoverCrash(dir, now())
+		for _, m := range moved {
+			warn(m)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cannot open the store in %s: %w", dir, err)
 		}
 	}
 	if n := len(o.Key); n != 0 && n != 16 && n != 24 && n != 32 {
 		return nil, fmt.Errorf("encryption key is %d bytes: want 32", n)
 	}
+	if n := len(o.AuditKey); n != 0 && n < 16 {
+		return nil, fmt.Errorf("audit key is %d bytes: want at least 16 (owg makes 32)", n)
+	}
 	bdb, err := openBadger(badgerOptions(dir, o))
+	if err != nil && strings.Contains(err.Error(), "Create a new file") {
+		// A memtable log created just before a kill: Badger's first open
+		// writes its header and fails; the second open succeeds.
+		warn("a memtable log was being created when owg stopped: opened again")
+		bdb, err = openBadger(badgerOptions(dir, o))
+	}
 	if err != nil {
 		return nil, openError(dir, o.Key, err)
 	}
-	now := o.Now
-	if now == nil {
-		now = time.Now
+	if !o.InMemory {
+		tightenFiles(dir)
 	}
-	db := &DB{bdb: bdb, dir: dir, subs: map[int]func(store.Change){}, now: now}
+	db := &DB{bdb: bdb, dir: dir, subs: map[int]func(store.Change){}, now: now, warn: warn}
 	if err := db.checkFormat(); err != nil {
+		bdb.Close()
+		return nil, err
+	}
+	if err := db.setAuditKey(o.AuditKey); err != nil {
 		bdb.Close()
 		return nil, err
 	}
@@ -195,6 +245,15 @@ func Open(dir string, o Options) (*DB, error) {
 	if err := db.rollbackImport(context.Background(), store.SystemActor); err != nil {
 		bdb.Close()
 		return nil, fmt.Errorf("undo an unfinished referral import: %w", err)
+	}
+	if !o.InMemory {
+		if err := db.openHeadFile(); err != nil {
+			bdb.Close()
+			return nil, err
+		}
+		for _, d := range db.damage {
+			warn("DAMAGE: " + d)
+		}
 	}
 	return db, nil
 }
@@ -251,6 +310,8 @@ var ownFiles = map[string]bool{
 	"ssh_host_ed25519.pub": true,
 	"serve.addr":           true,
 	"pseudonym.key":        true,
+	headFileName:           true,
+	"store.log":            true,
 }
 
 // openError turns Badger's open errors into plain ones.
@@ -325,8 +386,20 @@ func (db *DB) Close() error {
 		return nil
 	}
 	db.closed = true
-	return db.bdb.Close()
+	err := db.bdb.Close()
+	if db.headFile != nil {
+		db.headFile.Close()
+	}
+	if db.dir != "" {
+		tightenFiles(db.dir) // files Badger made during the session
+	}
+	return err
 }
+
+// Damage lists what Open found damaged (committed audit events missing
+// from the store, a head that does not match): empty when none. A server
+// refuses to start on a damaged store; `owg check` says more.
+func (db *DB) Damage() []string { return slices.Clone(db.damage) }
 
 // testHooks inject failures in tests; zero in production.
 type testHooks struct {

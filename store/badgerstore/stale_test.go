@@ -82,7 +82,10 @@ func TestSecondOfTwoConflictingWritesIsStale(t *testing.T) {
 	{
 		r := must[store.Referral](t, "referral")(db.CreateReferral(ctx, pm, newReferral("Eli", day(2025, 5, 3))))
 		add("acknowledgement",
-			func() error { _, err := db.AcknowledgeReferral(ctx, store.Actor{User: "cora", Role: store.RoleCaseManager}, r.ID); return err },
+			func() error {
+				_, err := db.AcknowledgeReferral(ctx, store.Actor{User: "cora", Role: store.RoleCaseManager}, r.ID)
+				return err
+			},
 			func() error { _, err := db.AcknowledgeReferral(ctx, cm, r.ID); return err },
 			func() (string, error) { x, err := db.GetReferral(ctx, r.ID); return x.AckBy, err }, "cora")
 	}

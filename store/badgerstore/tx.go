@@ -27,6 +27,12 @@ type tx struct {
 
 	headLoaded bool
 	head       auditHead
+	headMoved  bool
+
+	// auditKey keys new events (nil: unkeyed chain); keyID names it.
+	auditKey []byte
+	keyID    string
+	keyDone  bool
 }
 
 type auditHead struct {
@@ -59,7 +65,7 @@ func (db *DB) update(ctx context.Context, a store.Actor, fn func(t *tx) error) e
 				time.Sleep(backoff)
 				backoff = min(2*backoff, 20*time.Millisecond)
 			}
-			t := &tx{txn: db.bdb.NewTransaction(true), actor: a, now: db.now().UTC()}
+			t := &tx{txn: db.bdb.NewTransaction(true), actor: a, now: db.now().UTC(), auditKey: db.auditKey, keyID: db.auditKeyID}
 			err := fn(t)
 			if err == nil {
 				err = t.txn.Commit()
@@ -68,6 +74,9 @@ func (db *DB) update(ctx context.Context, a store.Actor, fn func(t *tx) error) e
 			switch {
 			case err == nil:
 				changes = t.changes
+				if t.headMoved {
+					db.writeHead(t.head)
+				}
 				return nil
 			case errors.Is(err, badger.ErrConflict):
 				continue
@@ -257,7 +266,25 @@ func (t *tx) appendAudit(e store.AuditEvent) error {
 	e.Seq = t.head.Seq + 1
 	e.Time = e.Time.UTC()
 	e.PrevHash = t.head.Hash
-	e.Hash = store.AuditHash(e)
+	e.Chain = ""
+	if t.auditKey != nil {
+		if !t.keyDone {
+			// The first keyed event of a chain records where keying began.
+			var m auditKeyMeta
+			err := getJSON(t.txn, keyAuditKey, "audit key marker", &m)
+			if errors.Is(err, store.ErrNotFound) {
+				err = t.putJSON(keyAuditKey, auditKeyMeta{ID: t.keyID, From: e.Seq})
+			}
+			if err != nil {
+				return err
+			}
+			t.keyDone = true
+		}
+		e.Chain = store.AuditChainHMAC
+		e.Hash = store.AuditMAC(t.auditKey, e)
+	} else {
+		e.Hash = store.AuditHash(e)
+	}
 	if err := t.putJSON(auditKey(e.Seq), e); err != nil {
 		return err
 	}
@@ -265,6 +292,7 @@ func (t *tx) appendAudit(e store.AuditEvent) error {
 		return err
 	}
 	t.head = auditHead{Seq: e.Seq, Hash: e.Hash}
+	t.headMoved = true
 	return t.putJSON(keyAuditHead, t.head)
 }
 
