@@ -1,6 +1,7 @@
 package badgerstore
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -160,23 +161,74 @@ func recoverCrash(dir string, now time.Time) (moved []string, err error) {
 	return moved, nil
 }
 
-// Repair takes damaged tables out of the store in dir so that it opens:
-// each table the MANIFEST lists whose trailer fails its check is copied
-// into a recovered-<time>/ folder (with the MANIFEST as it was), then
-// removed from the MANIFEST and the directory. The store must not be open.
-// The records those tables held are gone from the store (the copies keep
-// them); run Check afterwards to name them, and restore a backup if you
-// have one. It returns one line per thing it did.
-func Repair(dir string, now time.Time) ([]string, error) {
-	var did []string
-	moved, err := recoverCrash(dir, now)
-	did = append(did, moved...)
-	if err == nil {
-		return append(did, "no damaged table found"), nil
+// Repair gets a store that Open refuses, or opens with Damage, past its
+// damage, keeping a copy of everything it moves in a recovered-<time>/
+// folder. The store must not be open. It
+//   - takes each table the MANIFEST lists but that is missing or fails its
+//     trailer check out of the MANIFEST (a copy of the MANIFEST as it was,
+//     and the table, are kept);
+//   - moves aside the audit-head file that says committed writes are
+//     missing, so the store goes on from the events it still holds.
+//
+// What those tables and writes held is not in the store afterwards: run
+// Check to name what is missing, and restore a backup if you have one. o
+// is what Open takes (key, audit key, clock). It returns one line per
+// thing it did.
+func Repair(dir string, o Options) ([]string, error) {
+	now := time.Now
+	if o.Now != nil {
+		now = o.Now
 	}
-	if !errors.Is(err, ErrNeedsRepair) {
+	if err := checkDir(dir); err != nil {
+		return nil, err
+	}
+	var did []string
+	moved, err := recoverCrash(dir, now())
+	did = append(did, moved...)
+	if err != nil && !errors.Is(err, ErrNeedsRepair) {
 		return did, err
 	}
+	if err != nil {
+		lines, err := repairTables(dir, now())
+		did = append(did, lines...)
+		if err != nil {
+			return did, err
+		}
+	}
+	o.Warn = nil
+	db, err := Open(dir, o)
+	if err != nil {
+		return did, fmt.Errorf("repair: the store still does not open: %w", err)
+	}
+	damage := db.Damage()
+	head, herr := db.AuditHead(context.Background())
+	db.Close()
+	if herr != nil {
+		return did, herr
+	}
+	if len(damage) > 0 {
+		into, err := recoveredDir(dir, now())
+		if err != nil {
+			return did, err
+		}
+		if err := os.Rename(filepath.Join(dir, headFileName), filepath.Join(into, headFileName)); err != nil {
+			return did, fmt.Errorf("repair: move %s aside: %w", headFileName, err)
+		}
+		for _, d := range damage {
+			did = append(did, "accepted: "+d)
+		}
+		did = append(did, fmt.Sprintf("%s moved to %s: the store goes on from audit event %d", headFileName, into, head.Seq))
+	}
+	if len(did) == 0 {
+		did = append(did, "nothing to repair")
+	}
+	return did, nil
+}
+
+// repairTables takes the missing or damaged tables the MANIFEST lists out
+// of it, keeping copies.
+func repairTables(dir string, now time.Time) ([]string, error) {
+	var did []string
 	listed, end, ok, err := readManifest(dir)
 	if err != nil || !ok {
 		return did, fmt.Errorf("repair: %v: restore the store from a backup (owg restore)", err)
@@ -204,10 +256,15 @@ func Repair(dir string, now time.Time) ([]string, error) {
 	}
 	for _, id := range bad {
 		name := fmt.Sprintf("%06d.sst", id)
-		if err := os.Rename(filepath.Join(dir, name), filepath.Join(into, name)); err != nil {
+		err := os.Rename(filepath.Join(dir, name), filepath.Join(into, name))
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			did = append(did, fmt.Sprintf("table %s was missing: taken out of the MANIFEST (a copy of the MANIFEST is in %s)", name, into))
+		case err != nil:
 			return did, fmt.Errorf("repair: move %s aside: %w", name, err)
+		default:
+			did = append(did, fmt.Sprintf("table %s is damaged: taken out of the store, moved to %s", name, into))
 		}
-		did = append(did, fmt.Sprintf("table %s is damaged: taken out of the store, moved to %s", name, into))
 	}
 	return did, nil
 }
