@@ -155,4 +155,3 @@ func TestAuditListOneEventPerLoad(t *testing.T) {
 		t.Errorf("AuditList(no ids) => %v, want no event", err)
 	}
 }
-
