@@ -164,6 +164,12 @@ func badgerOptions(dir string, o Options) badger.Options {
 		WithChecksumVerificationMode(options.OnBlockRead).
 		WithMetricsEnabled(false).
 		WithLogger(nil)
+	if tinyTables {
+		// Tests: flushes and compactions every few dozen writes, so that a
+		// kill -9 lands in the middle of them.
+		opt = opt.WithMemTableSize(64 << 10).WithBaseTableSize(32 << 10).WithBaseLevelSize(128 << 10).
+			WithLevelSizeMultiplier(2).WithNumLevelZeroTables(1).WithNumLevelZeroTablesStall(2).WithValueThreshold(1 << 10)
+	}
 	if o.Logger != nil {
 		opt = opt.WithLogger(warnOnly{o.Logger})
 	}
@@ -172,6 +178,9 @@ func badgerOptions(dir string, o Options) badger.Options {
 	}
 	return opt
 }
+
+// tinyTables shrinks memtables and tables (set by the crash test's child).
+var tinyTables = false
 
 // warnOnly forwards Badger's warnings and errors and drops the rest.
 type warnOnly struct{ l Logger }
