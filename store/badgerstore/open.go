@@ -104,6 +104,8 @@ type DB struct {
 	// damage lists what Open found damaged; empty when sound.
 	damage []string
 	warn   func(string)
+	// key is the encryption key (nil: plain): backups are sealed with it.
+	key []byte
 }
 
 var _ store.Store = (*DB)(nil)
@@ -246,7 +248,7 @@ func Open(dir string, o Options) (*DB, error) {
 	if !o.InMemory {
 		tightenFiles(dir)
 	}
-	db := &DB{bdb: bdb, dir: dir, subs: map[int]func(store.Change){}, now: now, warn: warn}
+	db := &DB{bdb: bdb, dir: dir, subs: map[int]func(store.Change){}, now: now, warn: warn, key: slices.Clone(o.Key)}
 	if err := db.checkFormat(); err != nil {
 		bdb.Close()
 		return nil, err
