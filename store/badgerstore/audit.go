@@ -109,6 +109,14 @@ var ErrAuditKeyRequired = errors.New("this store's audit trail is keyed: give --
 // one the store's chain is keyed with.
 var ErrWrongAuditKey = errors.New("the audit key given is not the one this store's audit trail is keyed with")
 
+// DeriveAuditKey derives the audit chain's key from a store's encryption
+// key, for a site that keeps one key file (outside the data directory).
+func DeriveAuditKey(encryptionKey []byte) []byte {
+	m := hmac.New(sha256.New, encryptionKey)
+	m.Write([]byte("owg audit chain key v1"))
+	return m.Sum(nil)
+}
+
 // auditKeyID names a key without revealing it.
 func auditKeyID(key []byte) string {
 	m := hmac.New(sha256.New, key)
