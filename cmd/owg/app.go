@@ -27,12 +27,12 @@ const protocolFile = "protocol.toml"
 // streams and the store, opened lazily and closed at exit.
 type App struct {
 	// Flags (persistent on the root command).
-	DataFlag     string
-	KeyFileFlag  string
+	DataFlag    string
+	KeyFileFlag string
 	// AuditKeyFileFlag is --audit-key-file: the key of the audit chain.
 	AuditKeyFileFlag string
-	ProtocolFlag string
-	AsFlag       string
+	ProtocolFlag     string
+	AsFlag           string
 	// ThemeFlag and LowBandwidthFlag set the local TUI's theme and mode
 	// (over the user's saved preference).
 	ThemeFlag        string

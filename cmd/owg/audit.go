@@ -24,7 +24,7 @@ With --anchor SEQ:HASH (printed on every backup, every exported minutes and
 the server log at start; keep them outside the store) --verify also proves
 that the trail still holds every event up to that one, unchanged: a
 rewritten event and a cut tail are both caught.`,
-		Args:  cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var f store.AuditFilter
 			f.Subject, f.User = participant, user
