@@ -18,7 +18,7 @@ import (
 	"github.com/leadtable/owg/store/demo"
 )
 
-var flips = flag.Int("flips", 0, "byte flips per store file in TestByteFlipsAreDetected (default 6; e.g. -flips 300 for a long run)")
+var flips = flag.Int("flips", 0, "byte flips per store file in TestByteFlipsAreDetected (default 2 on a small store; with -flips N the demo site, e.g. -flips 300)")
 
 // demoDir fills an on-disk store with the demo site and returns its dir, open.
 func demoStore(t *testing.T) (*DB, string) {
@@ -33,7 +33,10 @@ func demoStore(t *testing.T) (*DB, string) {
 // TestCheckDemoStoreIsClean: Check finds nothing wrong with a store owg
 // wrote itself (no false alarms), and times VerifyChecksum.
 func TestCheckDemoStoreIsClean(t *testing.T) {
-	db, _ := demoStore(t)
+	db := memDB(t)
+	if _, err := demo.Fill(ctx, db, testNow, 7); err != nil {
+		t.Fatalf("demo.Fill => %v", err)
+	}
 	rep := must[CheckReport](t, "check")(db.Check(ctx))
 	if !rep.OK() {
 		t.Fatalf("Check(demo store) => problems %q, want none", rep.Problems)
@@ -95,17 +98,18 @@ func TestCheckNamesDamage(t *testing.T) {
 
 // TestVerifyChecksumCost times Badger's VerifyChecksum at open on the demo
 // store and on a store of 2,000 participants (10 contacts each). Figures
-// only (no timing assertion); run with -v to see them.
+// only (no timing assertion): go test -run VerifyChecksumCost -v -long.
 func TestVerifyChecksumCost(t *testing.T) {
-	_, dir := demoStore(t)
+	if !*long {
+		t.Skip("a measurement: run with -long -v")
+	}
+	demoDB, dir := demoStore(t)
+	demoDB.Close()
 	big := t.TempDir()
 	if err := bulkLoad(big, 2000, 10); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ name, dir string }{{"demo", dir}, {"2000 participants", big}} {
-		if c.dir == dir {
-			continue // still open in this test: measured below
-		}
 		db, err := Open(c.dir, Options{Now: fixedClock})
 		if err != nil {
 			t.Fatal(err)
@@ -131,7 +135,7 @@ func TestVerifyChecksumCost(t *testing.T) {
 // Open's damage report or by Check, or changed no stored byte at all: no
 // flip loses or alters records silently.
 func TestByteFlipsAreDetected(t *testing.T) {
-	perFile := 3
+	perFile := 2
 	var dir string
 	if *flips > 0 { // the long run: the demo site, many offsets
 		perFile = *flips
