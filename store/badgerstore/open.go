@@ -326,7 +326,7 @@ func checkDir(dir string) error {
 		return nil
 	}
 	for _, e := range ents {
-		if !ownFiles[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
+		if !ownFiles[e.Name()] && !strings.HasPrefix(e.Name(), ".") && !firstOpenFile(e.Name()) {
 			return fmt.Errorf("data directory %s: %w: it holds other files (%s); give an empty or new directory",
 				dir, ErrNotOwgStore, e.Name())
 		}
@@ -346,6 +346,22 @@ var ownFiles = map[string]bool{
 	"pseudonym.key":        true,
 	headFileName:           true,
 	"store.log":            true,
+}
+
+// firstOpenFile reports whether name is a file Badger makes while creating
+// a new store before its MANIFEST exists: a store killed during its very
+// first open holds only these, and nothing written.
+func firstOpenFile(name string) bool {
+	switch name {
+	case "MANIFEST-REWRITE", badger.KeyRegistryFileName, badger.KeyRegistryRewriteFileName, "DISCARD", "LOCK":
+		return true
+	}
+	for _, ext := range []string{".mem", ".vlog"} {
+		if n, ok := strings.CutSuffix(name, ext); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // openError turns Badger's open errors into plain ones.

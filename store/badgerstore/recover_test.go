@@ -215,3 +215,19 @@ func TestFilesArePrivate(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAfterKilledFirstOpen: a store killed while Badger was creating
+// it (no MANIFEST yet, only its first files) is still taken as a new store.
+func TestOpenAfterKilledFirstOpen(t *testing.T) {
+	dir := t.TempDir()
+	// Badger writes KEYREGISTRY and MANIFEST through a rewrite file and a
+	// rename: a kill leaves the half-made rewrite files.
+	for _, f := range []string{"REWRITE-KEYREGISTRY", "MANIFEST-REWRITE", "00001.mem"} {
+		os.WriteFile(filepath.Join(dir, f), nil, 0o600)
+	}
+	db, _, err := openWarn(t, dir)
+	if err != nil {
+		t.Fatalf("Open(killed during its first open) => %v", err)
+	}
+	mustParticipant(t, db, "First", "casey")
+}
