@@ -295,6 +295,16 @@ func RestoreWith(dir string, r io.Reader, o RestoreOptions) (info RestoreInfo, e
 		bdb.Close()
 		return info, fmt.Errorf("restore: the backup is damaged or not a backup: %v", err)
 	}
+	// Open would make an empty directory a new store: a backup that
+	// loaded nothing owg wrote is refused here instead.
+	if ok, _ := hasKey(bdb, keyFormat); !ok {
+		empty := !hasAnyKey(bdb)
+		bdb.Close()
+		if empty {
+			return info, errors.New("restore: the backup holds nothing: it is empty or not a backup")
+		}
+		return info, fmt.Errorf("restore: the backup is %w: a Badger database without owg's format marker", ErrNotOwgStore)
+	}
 	if err := bdb.Close(); err != nil {
 		return info, fmt.Errorf("restore: %w", err)
 	}
@@ -325,6 +335,27 @@ func RestoreWith(dir string, r io.Reader, o RestoreOptions) (info RestoreInfo, e
 	}
 	info.Events = info.Head.Seq + 1
 	return info, nil
+}
+
+func hasKey(bdb *badger.DB, key string) (bool, error) {
+	var ok bool
+	err := bdb.View(func(txn *badger.Txn) (err error) {
+		ok, err = exists(txn, key)
+		return err
+	})
+	return ok, err
+}
+
+func hasAnyKey(bdb *badger.DB) bool {
+	var ok bool
+	bdb.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{})
+		defer it.Close()
+		it.Rewind()
+		ok = it.Valid()
+		return nil
+	})
+	return ok
 }
 
 // removeNew removes what a failed restore wrote, keeping the files that

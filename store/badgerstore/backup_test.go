@@ -306,3 +306,21 @@ func TestBackupSealedAndChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestRestoreRefusesAnEmptyStream: a (header-less) backup stream that
+// loads nothing is refused, never restored as an empty store with
+// "0 events".
+func TestRestoreRefusesAnEmptyStream(t *testing.T) {
+	foreign, err := badger.Open(badger.DefaultOptions("").WithInMemory(true).WithLogger(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var empty bytes.Buffer
+	foreign.Backup(&empty, 0)
+	foreign.Close()
+	dir := filepath.Join(t.TempDir(), "r")
+	err = restoreAt(dir, bytes.NewReader(empty.Bytes()), nil)
+	if err == nil || !strings.Contains(err.Error(), "empty") {
+		t.Errorf("Restore(a backup of nothing, %d bytes) => %v, want refused as empty", empty.Len(), err)
+	}
+}
