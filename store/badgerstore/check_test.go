@@ -136,6 +136,10 @@ func TestVerifyChecksumCost(t *testing.T) {
 // flip loses or alters records silently.
 func TestByteFlipsAreDetected(t *testing.T) {
 	perFile := 2
+	// Tiny tables: many tables, and values over 1 KiB in the value log,
+	// so that flips land in every kind of file.
+	tinyTables = true
+	defer func() { tinyTables = false }()
 	var dir string
 	if *flips > 0 { // the long run: the demo site, many offsets
 		perFile = *flips
@@ -152,8 +156,11 @@ func TestByteFlipsAreDetected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	note := strings.Repeat("Met at the day center; talked about the housing list. ", 30) // to the value log
 	for i := 0; i < 30; i++ { // newest writes sit in the memtable log
-		mustParticipant(t, db, fmt.Sprint("Late ", i), "casey")
+		p := mustParticipant(t, db, fmt.Sprint("Late ", i), "casey")
+		must[store.Contact](t, "contact")(db.CreateContact(ctx, cm, store.Contact{ParticipantID: p.ID, Date: day(2025, 3, 1),
+			Kind: store.ContactPhone, Author: "casey", Sensitivity: store.General, Note: note}))
 	}
 	snap := t.TempDir()
 	copyDir(t, dir, snap) // what a kill -9 leaves: the store open, logs unflushed
@@ -192,7 +199,7 @@ func TestByteFlipsAreDetected(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("byte flips in %d files: %v", len(files), counts)
+	t.Logf("byte flips in %d files (%s): %v", len(files), strings.Join(files, " "), counts)
 }
 
 // flipOne flips the byte at off of file in a copy of snap and says how it
