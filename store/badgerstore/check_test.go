@@ -157,7 +157,7 @@ func TestByteFlipsAreDetected(t *testing.T) {
 		t.Fatal(err)
 	}
 	note := strings.Repeat("Met at the day center; talked about the housing list. ", 30) // to the value log
-	for i := 0; i < 30; i++ { // newest writes sit in the memtable log
+	for i := 0; i < 30; i++ {                                                            // newest writes sit in the memtable log
 		p := mustParticipant(t, db, fmt.Sprint("Late ", i), "casey")
 		must[store.Contact](t, "contact")(db.CreateContact(ctx, cm, store.Contact{ParticipantID: p.ID, Date: day(2025, 3, 1),
 			Kind: store.ContactPhone, Author: "casey", Sensitivity: store.General, Note: note}))
