@@ -39,6 +39,7 @@ func (db *DB) openHeadFile() error {
 		case perr != nil:
 			db.warn(fmt.Sprintf("%s is unreadable (%v): written again", path, perr))
 		case a.Seq > head.Seq:
+			db.lostWrites = true
 			db.damage = append(db.damage, fmt.Sprintf(
 				"committed writes are missing: the audit trail ends at event %d, but event %d was committed (%s); "+
 					"the writes after event %d were lost, most likely from a damaged write-ahead log (.mem)",
@@ -47,6 +48,7 @@ func (db *DB) openHeadFile() error {
 			var e store.AuditEvent
 			gerr := db.bdb.View(func(txn *badger.Txn) (err error) { e, err = getAudit(txn, a.Seq); return err })
 			if a.Seq > 0 && (gerr != nil || e.Hash != a.Hash) {
+				db.lostWrites = true
 				db.damage = append(db.damage, fmt.Sprintf(
 					"audit event %d is not the one committed (%s names another hash): the trail was rewritten or replaced", a.Seq, headFileName))
 			}

@@ -103,7 +103,10 @@ type DB struct {
 	headFile *os.File
 	// damage lists what Open found damaged; empty when sound.
 	damage []string
-	warn   func(string)
+	// lostWrites: the damage includes committed writes the store lost
+	// (the head file leads the trail); repair may accept it.
+	lostWrites bool
+	warn       func(string)
 	// key is the encryption key (nil: plain): backups are sealed with it.
 	key []byte
 }
@@ -283,7 +286,11 @@ func Open(dir string, o Options) (*DB, error) {
 func (db *DB) verifyTables() (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("a table's block fails its checksum (Badger could not name the table: %v): records in it cannot be read", r)
+			which := "Badger could not say which"
+			if names := db.damagedTables(); len(names) > 0 {
+				which = strings.Join(names, ", ")
+			}
+			err = fmt.Errorf("a table fails its checksum (%s): the records in its damaged blocks cannot be read", which)
 		}
 	}()
 	if err := db.bdb.VerifyChecksum(); err != nil {

@@ -188,8 +188,8 @@ func Repair(dir string, o Options) ([]string, error) {
 	if err != nil && !errors.Is(err, ErrNeedsRepair) {
 		return did, err
 	}
-	if err != nil {
-		lines, err := repairTables(dir, now())
+	if err != nil || (len(o.Key) == 0 && len(blockDamaged(dir)) > 0) {
+		lines, err := repairTables(dir, now(), len(o.Key) == 0)
 		did = append(did, lines...)
 		if err != nil {
 			return did, err
@@ -200,13 +200,19 @@ func Repair(dir string, o Options) ([]string, error) {
 	if err != nil {
 		return did, fmt.Errorf("repair: the store still does not open: %w", err)
 	}
-	damage := db.Damage()
+	damage, lost := db.Damage(), db.lostWrites
 	head, herr := db.AuditHead(context.Background())
 	db.Close()
 	if herr != nil {
 		return did, herr
 	}
-	if len(damage) > 0 {
+	if len(damage) > 0 && !lost {
+		for _, d := range damage {
+			did = append(did, "still damaged: "+d)
+		}
+		return did, errors.New("repair: owg cannot get past this damage: restore a backup (owg restore)")
+	}
+	if lost {
 		into, err := recoveredDir(dir, now())
 		if err != nil {
 			return did, err
@@ -227,7 +233,7 @@ func Repair(dir string, o Options) ([]string, error) {
 
 // repairTables takes the missing or damaged tables the MANIFEST lists out
 // of it, keeping copies.
-func repairTables(dir string, now time.Time) ([]string, error) {
+func repairTables(dir string, now time.Time, plain bool) ([]string, error) {
 	var did []string
 	listed, end, ok, err := readManifest(dir)
 	if err != nil || !ok {
@@ -235,7 +241,8 @@ func repairTables(dir string, now time.Time) ([]string, error) {
 	}
 	var bad []uint64
 	for id := range listed {
-		if checkTable(filepath.Join(dir, fmt.Sprintf("%06d.sst", id))) != nil {
+		path := filepath.Join(dir, fmt.Sprintf("%06d.sst", id))
+		if checkTable(path) != nil || (plain && verifyTableFile(path) != nil) {
 			bad = append(bad, id)
 		}
 	}
@@ -267,6 +274,19 @@ func repairTables(dir string, now time.Time) ([]string, error) {
 		}
 	}
 	return did, nil
+}
+
+// blockDamaged names the tables of a plain store in dir whose blocks fail
+// their checksums.
+func blockDamaged(dir string) []string {
+	files, _ := filepath.Glob(filepath.Join(dir, "*.sst"))
+	var bad []string
+	for _, f := range files {
+		if checkTable(f) == nil && verifyTableFile(f) != nil {
+			bad = append(bad, filepath.Base(f))
+		}
+	}
+	return bad
 }
 
 // appendManifest truncates the MANIFEST at end (dropping a half-written
