@@ -144,3 +144,28 @@ func TestBackupAnchorCheckRepairCLI(t *testing.T) {
 	want(t, r, 0, "accepted: committed writes are missing", "recovered-")
 	want(t, owg(t, nil, "--data", dst, "check"), 0, "store sound")
 }
+
+// TestAuditKeyFile: with --audit-key-file the chain is keyed; the store
+// then needs that key, and an encrypted store's chain is keyed by a key
+// derived from its encryption key.
+func TestAuditKeyFile(t *testing.T) {
+	dir := t.TempDir()
+	keys := t.TempDir()
+	akey := filepath.Join(keys, "audit.key")
+	os.WriteFile(akey, []byte(strings.Repeat("cd", 32)), 0o600)
+	want(t, owg(t, nil, "--data", dir, "--audit-key-file", akey, "demo"), 0)
+	want(t, owg(t, nil, "--data", dir, "--audit-key-file", akey, "audit", "--verify"), 0, "audit trail intact")
+	want(t, owg(t, nil, "--data", dir, "audit", "--verify"), 1, "audit trail is keyed", "--audit-key-file")
+	other := filepath.Join(keys, "other.key")
+	os.WriteFile(other, []byte(strings.Repeat("ef", 32)), 0o600)
+	want(t, owg(t, nil, "--data", dir, "--audit-key-file", other, "audit", "--verify"), 1, "not the one")
+
+	enc := t.TempDir()
+	ekey := filepath.Join(keys, "store.key")
+	os.WriteFile(ekey, []byte(strings.Repeat("01", 32)), 0o600)
+	want(t, owg(t, nil, "--data", enc, "--key-file", ekey, "demo"), 0)
+	r := owg(t, nil, "--data", enc, "--key-file", ekey, "audit", "--json")
+	if !strings.Contains(r.stdout, `"chain": "hmac-sha256"`) {
+		t.Errorf("encrypted store's events are not keyed:\n%.300s", r.stdout)
+	}
+}

@@ -141,6 +141,7 @@ func (db *DB) setAuditKey(key []byte) error {
 	}
 	if key != nil {
 		db.auditKey, db.auditKeyID = slices.Clone(key), auditKeyID(key)
+		db.keyMarked = keyed
 	}
 	return nil
 }

@@ -97,6 +97,8 @@ type DB struct {
 	// auditKey keys the chain (nil: unkeyed); auditKeyID names it.
 	auditKey   []byte
 	auditKeyID string
+	// keyMarked: the chain's key marker is written (under wmu).
+	keyMarked bool
 	// headFile is DATA/audit-head: the last committed audit event's
 	// SEQ:HASH, written after every commit, so that a store that lost
 	// committed writes (a damaged newest .mem) is caught at open.

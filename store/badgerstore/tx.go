@@ -65,7 +65,7 @@ func (db *DB) update(ctx context.Context, a store.Actor, fn func(t *tx) error) e
 				time.Sleep(backoff)
 				backoff = min(2*backoff, 20*time.Millisecond)
 			}
-			t := &tx{txn: db.bdb.NewTransaction(true), actor: a, now: db.now().UTC(), auditKey: db.auditKey, keyID: db.auditKeyID}
+			t := &tx{txn: db.bdb.NewTransaction(true), actor: a, now: db.now().UTC(), auditKey: db.auditKey, keyID: db.auditKeyID, keyDone: db.keyMarked}
 			err := fn(t)
 			if err == nil {
 				err = t.txn.Commit()
@@ -77,6 +77,7 @@ func (db *DB) update(ctx context.Context, a store.Actor, fn func(t *tx) error) e
 				if t.headMoved {
 					db.writeHead(t.head)
 				}
+				db.keyMarked = db.keyMarked || (t.keyDone && t.auditKey != nil)
 				return nil
 			case errors.Is(err, badger.ErrConflict):
 				continue
