@@ -153,7 +153,7 @@ func TestAuditKeyFile(t *testing.T) {
 	keys := t.TempDir()
 	akey := filepath.Join(keys, "audit.key")
 	os.WriteFile(akey, []byte(strings.Repeat("cd", 32)), 0o600)
-	want(t, owg(t, nil, "--data", dir, "--audit-key-file", akey, "demo"), 0)
+	want(t, owg(t, nil, "--data", dir, "--audit-key-file", akey, "backup", filepath.Join(t.TempDir(), "b")), 0) // a backup is one audited write
 	want(t, owg(t, nil, "--data", dir, "--audit-key-file", akey, "audit", "--verify"), 0, "audit trail intact")
 	want(t, owg(t, nil, "--data", dir, "audit", "--verify"), 1, "audit trail is keyed", "--audit-key-file")
 	other := filepath.Join(keys, "other.key")
@@ -163,7 +163,7 @@ func TestAuditKeyFile(t *testing.T) {
 	enc := t.TempDir()
 	ekey := filepath.Join(keys, "store.key")
 	os.WriteFile(ekey, []byte(strings.Repeat("01", 32)), 0o600)
-	want(t, owg(t, nil, "--data", enc, "--key-file", ekey, "demo"), 0)
+	want(t, owg(t, nil, "--data", enc, "--key-file", ekey, "backup", filepath.Join(t.TempDir(), "b")), 0) // a backup is one audited write
 	r := owg(t, nil, "--data", enc, "--key-file", ekey, "audit", "--json")
 	if !strings.Contains(r.stdout, `"chain": "hmac-sha256"`) {
 		t.Errorf("encrypted store's events are not keyed:\n%.300s", r.stdout)
