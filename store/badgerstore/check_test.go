@@ -162,10 +162,24 @@ func TestByteFlipsAreDetected(t *testing.T) {
 		must[store.Contact](t, "contact")(db.CreateContact(ctx, cm, store.Contact{ParticipantID: p.ID, Date: day(2025, 3, 1),
 			Kind: store.ContactPhone, Author: "casey", Sensitivity: store.General, Note: note}))
 	}
-	snap := t.TempDir()
-	copyDir(t, dir, snap) // what a kill -9 leaves: the store open, logs unflushed
-	head, _ := os.ReadFile(filepath.Join(dir, headFileName))
-	os.WriteFile(filepath.Join(snap, headFileName), head, 0o600)
+	// What a kill -9 leaves: the store open, logs unflushed. A copy of a
+	// live store is not atomic (a compaction may delete a table while it
+	// is copied): copy again until the copy opens sound.
+	var snap string
+	for try := 0; ; try++ {
+		snap = t.TempDir()
+		head, _ := os.ReadFile(filepath.Join(dir, headFileName))
+		if liveCopy(dir, snap) == nil {
+			os.WriteFile(filepath.Join(snap, headFileName), head, 0o600)
+			if soundCopy(t, snap) {
+				break
+			}
+		}
+		if try == 20 {
+			t.Fatal("no sound copy of the live store after 20 tries")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	db.Close()
 
 	pristine := dumpDir(t, snap)
@@ -272,3 +286,41 @@ func dumpDB(t *testing.T, db *DB) map[string]string {
 }
 
 func jsonBytes(v any) ([]byte, error) { return json.Marshal(v) }
+
+// liveCopy copies the files of a live store, skipping the ones it deletes meanwhile.
+func liveCopy(src, dst string) error {
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if e.IsDir() || e.Name() == "LOCK" || e.Name() == headFileName {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// soundCopy reports whether a copy of dir opens without damage and checks clean.
+func soundCopy(t *testing.T, dir string) bool {
+	tmp := t.TempDir()
+	copyDir(t, dir, tmp)
+	os.WriteFile(filepath.Join(tmp, headFileName), must[[]byte](t, "head")(os.ReadFile(filepath.Join(dir, headFileName))), 0o600)
+	db, err := Open(tmp, Options{Now: fixedClock})
+	if err != nil {
+		return false
+	}
+	defer db.Close()
+	rep, err := db.Check(ctx)
+	return err == nil && rep.OK() && len(db.Damage()) == 0
+}

@@ -169,6 +169,9 @@ func badgerOptions(dir string, o Options) badger.Options {
 		// nil block (table.go VerifyChecksum) and kills the process. owg
 		// verifies every table right after open instead (verifyTables).
 		WithChecksumVerificationMode(options.OnBlockRead).
+		// Values in the value log are checked against their CRC when read
+		// (off by default: a flipped byte there came back as a changed value).
+		WithVerifyValueChecksum(true).
 		WithMetricsEnabled(false).
 		WithLogger(nil)
 	if tinyTables {
