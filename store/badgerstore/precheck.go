@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 
 	"github.com/dgraph-io/badger/v4/options"
 	"github.com/dgraph-io/badger/v4/pb"
@@ -84,13 +85,20 @@ func (db *DB) damagedTables() []string {
 	if len(db.key) > 0 || db.dir == "" {
 		return nil
 	}
-	files, _ := filepath.Glob(filepath.Join(db.dir, "*.sst"))
+	// Only the tables the MANIFEST lists: they are complete (synced before
+	// listed). A table Badger is writing now would fault when mapped.
+	listed, _, ok, err := readManifest(db.dir)
+	if err != nil || !ok {
+		return nil
+	}
 	var bad []string
-	for _, f := range files {
-		if err := verifyTableFile(f); err != nil {
-			bad = append(bad, filepath.Base(f))
+	for id := range listed {
+		name := fmt.Sprintf("%06d.sst", id)
+		if err := verifyTableFile(filepath.Join(db.dir, name)); err != nil && !os.IsNotExist(err) {
+			bad = append(bad, name)
 		}
 	}
+	sort.Strings(bad)
 	return bad
 }
 

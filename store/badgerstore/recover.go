@@ -279,9 +279,10 @@ func repairTables(dir string, now time.Time, plain bool) ([]string, error) {
 // blockDamaged names the tables of a plain store in dir whose blocks fail
 // their checksums.
 func blockDamaged(dir string) []string {
-	files, _ := filepath.Glob(filepath.Join(dir, "*.sst"))
+	listed, _, _, _ := readManifest(dir)
 	var bad []string
-	for _, f := range files {
+	for id := range listed {
+		f := filepath.Join(dir, fmt.Sprintf("%06d.sst", id))
 		if checkTable(f) == nil && verifyTableFile(f) != nil {
 			bad = append(bad, filepath.Base(f))
 		}
