@@ -229,7 +229,7 @@ func Open(dir string, o Options) (*DB, error) {
 		} else if msg != "" {
 			warn(msg)
 		}
-		moved, err := recoverCrash(dir, now())
+		moved, err := recoverCrash(dir, now(), len(o.Key) == 0 && plainRegistry(dir))
 		for _, m := range moved {
 			warn(m)
 		}
@@ -271,8 +271,12 @@ func Open(dir string, o Options) (*DB, error) {
 		return nil, fmt.Errorf("undo an unfinished referral import: %w", err)
 	}
 	if !o.InMemory {
-		if err := db.verifyTables(); err != nil {
-			db.damage = append(db.damage, err.Error())
+		// A plain store's tables were verified block by block before
+		// Badger opened them (recoverCrash); an encrypted store's are now.
+		if len(o.Key) > 0 {
+			if err := db.verifyTables(); err != nil {
+				db.damage = append(db.damage, err.Error())
+			}
 		}
 		if err := db.openHeadFile(); err != nil {
 			bdb.Close()

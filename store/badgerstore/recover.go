@@ -106,7 +106,12 @@ func tableID(name string) (uint64, bool) {
 // recoverCrash handles what a kill -9 leaves (see above) before Badger
 // opens dir. It returns one line per file it moved aside; an error names
 // damage it cannot get past without `owg repair`.
-func recoverCrash(dir string, now time.Time) (moved []string, err error) {
+//
+// In a plain store (plain true) every block of every listed table is also
+// verified before Badger opens it: Badger reads a table's last block while
+// opening it, on a goroutine of its own, and a damaged block there crashes
+// the process (a slice out of range) instead of failing Open.
+func recoverCrash(dir string, now time.Time, plain bool) (moved []string, err error) {
 	listed, _, haveManifest, err := readManifest(dir)
 	if err != nil {
 		return nil, fmt.Errorf("damaged or not an owg store: %v; owg cannot repair that: restore a backup (owg restore)", err)
@@ -131,6 +136,10 @@ func recoverCrash(dir string, now time.Time) (moved []string, err error) {
 			}
 			if err := checkTable(path); err != nil {
 				damaged = append(damaged, fmt.Sprintf("table %s: %v", name, err))
+			} else if plain {
+				if err := verifyTableFile(path); err != nil {
+					damaged = append(damaged, fmt.Sprintf("table %s: a block fails its checksum", name))
+				}
 			}
 			continue
 		}
@@ -183,12 +192,12 @@ func Repair(dir string, o Options) ([]string, error) {
 		return nil, err
 	}
 	var did []string
-	moved, err := recoverCrash(dir, now())
+	moved, err := recoverCrash(dir, now(), len(o.Key) == 0 && plainRegistry(dir))
 	did = append(did, moved...)
 	if err != nil && !errors.Is(err, ErrNeedsRepair) {
 		return did, err
 	}
-	if err != nil || (len(o.Key) == 0 && len(blockDamaged(dir)) > 0) {
+	if err != nil {
 		lines, err := repairTables(dir, now(), len(o.Key) == 0)
 		did = append(did, lines...)
 		if err != nil {
@@ -274,20 +283,6 @@ func repairTables(dir string, now time.Time, plain bool) ([]string, error) {
 		}
 	}
 	return did, nil
-}
-
-// blockDamaged names the tables of a plain store in dir whose blocks fail
-// their checksums.
-func blockDamaged(dir string) []string {
-	listed, _, _, _ := readManifest(dir)
-	var bad []string
-	for id := range listed {
-		f := filepath.Join(dir, fmt.Sprintf("%06d.sst", id))
-		if checkTable(f) == nil && verifyTableFile(f) != nil {
-			bad = append(bad, filepath.Base(f))
-		}
-	}
-	return bad
 }
 
 // appendManifest truncates the MANIFEST at end (dropping a half-written
