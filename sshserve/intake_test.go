@@ -241,14 +241,14 @@ func TestOfficerReferralReachesOnCallAndClosesTheLoop(t *testing.T) {
 	ofc.out.settle(actionQuiet, 3*time.Second)
 	mark = ofc.out.len()
 	if _, err := s.e.db.DecideReferral(ctx, store.Actor{User: "pam", Role: store.RolePM}, r.ID,
-		store.ReferralDecision{Status: store.RefWaitlisted, WaitlistPos: 2}); err != nil {
+		store.ReferralDecision{Version: got.Version, Status: store.RefWaitlisted, WaitlistPos: 2}); err != nil {
 		t.Fatal(err)
 	}
 	ofc.out.waitFor(t, mark, "waitlisted, position 2", waitLong)
 	ofc.out.settle(actionQuiet, 3*time.Second)
 	mark = ofc.out.len()
 	if _, err := s.e.db.DecideReferral(ctx, store.Actor{User: "pam", Role: store.RolePM}, r.ID,
-		store.ReferralDecision{Status: store.RefAccepted, CaseManager: "cora"}); err != nil {
+		store.ReferralDecision{Version: got.Version + 1, Status: store.RefAccepted, CaseManager: "cora"}); err != nil {
 		t.Fatal(err)
 	}
 	ofc.out.waitFor(t, mark, "accepted and enrolled", waitLong)

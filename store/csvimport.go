@@ -46,8 +46,10 @@ func (e *ImportError) Error() string {
 	return b.String()
 }
 
-// maxImportErrors bounds the errors reported for one file.
-const maxImportErrors = 1000
+// maxImportErrors bounds the errors reported for one file: far above any
+// referral file (every bad row of one is named), low enough that a file
+// that is not one at all cannot fill memory with them.
+const maxImportErrors = 1_000_000
 
 // ParseReferralsCSV reads a referral import: a header row naming the
 // columns (any order; ReferralCSVColumns only, RequiredReferralColumns

@@ -60,6 +60,11 @@ type ReferralFilter struct {
 
 // ReferralDecision is an OWG decision on one referral.
 type ReferralDecision struct {
+	// Version is the referral's version the decider read: the decision is
+	// saved only if the referral is still at it, else ErrStale and nothing
+	// is saved (two people deciding at once never overwrite each other).
+	// It is required.
+	Version     int64
 	Status      ReferralStatus // accepted, waitlisted, declined, withdrawn, screened_out
 	CaseManager string         // accepted: who takes the participant
 	HardCap     int            // accepted: refuse if the case manager's active caseload is at it
@@ -107,9 +112,11 @@ type Referrals interface {
 	// ListReferrals lists by the status and received-time index, oldest first.
 	ListReferrals(ctx context.Context, f ReferralFilter) ([]Referral, error)
 	// DecideReferral records a decision in one transaction: accepting
-	// creates (or links) the participant and assigns the case manager.
+	// creates (or links) the participant and assigns the case manager. The
+	// decision is version-checked (d.Version): a stale one is ErrStale.
 	DecideReferral(ctx context.Context, a Actor, id string, d ReferralDecision) (Referral, error)
-	// AcknowledgeReferral records who takes the on-call handoff, once.
+	// AcknowledgeReferral records who takes the on-call handoff, once; the
+	// second of two acknowledgements is ErrStale naming who took it.
 	AcknowledgeReferral(ctx context.Context, a Actor, id string) (Referral, error)
 }
 
@@ -184,6 +191,14 @@ type Audit interface {
 	// VerifyAudit walks the chain; it returns the seq of the first broken
 	// event and an error describing it, or 0 and nil when intact.
 	VerifyAudit(ctx context.Context) (uint64, error)
+	// VerifyAuditAnchor verifies the chain and that it still holds the
+	// anchored event unchanged (so nothing up to it was rewritten or cut).
+	VerifyAuditAnchor(ctx context.Context, anchor AuditAnchor) (uint64, error)
+	// AuditHead returns the last event's seq and hash (0 and "" when empty).
+	AuditHead(ctx context.Context) (AuditAnchor, error)
+	// AuditList records one view event for a list screen's load, naming
+	// every participant id it shows (never one event per row).
+	AuditList(ctx context.Context, a Actor, screen string, ids []string) error
 }
 
 // Store is the whole of owg's persistence.

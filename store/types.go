@@ -566,4 +566,7 @@ type AuditEvent struct {
 	Addr     string      `json:"addr,omitempty"`
 	PrevHash string      `json:"prev_hash"`
 	Hash     string      `json:"hash"`
+	// Chain says how Hash is made: "" plain SHA-256 (events written before
+	// the chain was keyed), AuditChainHMAC keyed.
+	Chain string `json:"chain,omitempty"`
 }

@@ -60,6 +60,7 @@ func (c *caseload) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		c.site, c.err = msg.site, nil
 		c.rebuild()
+		return c, auditListCmd(c.ctx, "caseload", shownIDs(c.list.RowKeys()))
 	case ChangedMsg:
 		if !touchesSite(msg.Changes, false) {
 			return c, nil
@@ -70,7 +71,7 @@ func (c *caseload) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case tea.KeyPressMsg:
 		if !c.list.Filtering() && key.Matches(msg, c.cycle) {
 			c.nextCM()
-			return c, nil
+			return c, auditListCmd(c.ctx, "caseload", shownIDs(c.list.RowKeys()))
 		}
 		handled, open := c.list.Update(msg)
 		if open {

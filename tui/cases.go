@@ -80,7 +80,7 @@ func (c *cases) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		c.site, c.err = msg.site, nil
 		c.rebuild()
-		return c, nil
+		return c, auditListCmd(c.ctx, "cases", c.shownIDs())
 	case ChangedMsg:
 		if !touchesSite(msg.Changes, false) {
 			return c, nil
@@ -234,6 +234,23 @@ func (c *cases) rebuild() {
 		rows = append(rows, common.Row{Key: lc.ID, Text: b.String(), Filter: filter})
 	}
 	c.list.SetRows(rows)
+}
+
+// shownIDs returns the participants whose cases the docket shows.
+func (c *cases) shownIDs() []string {
+	owner := make(map[string]string, len(c.site.cases))
+	for _, lc := range c.site.cases {
+		owner[lc.ID] = lc.ParticipantID
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, k := range c.list.RowKeys() {
+		if pid := owner[k]; pid != "" && !seen[pid] {
+			seen[pid] = true
+			out = append(out, pid)
+		}
+	}
+	return out
 }
 
 func (c *cases) SetSize(w, h int) {

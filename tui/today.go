@@ -114,6 +114,7 @@ func (t *today) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		t.site, t.err = msg.site, nil
 		t.rebuild()
+		return t, auditListCmd(t.ctx, "today", shownIDs(t.list.RowKeys()))
 	case ChangedMsg:
 		if !touchesSite(msg.Changes, true) {
 			return t, nil

@@ -27,10 +27,12 @@ const protocolFile = "protocol.toml"
 // streams and the store, opened lazily and closed at exit.
 type App struct {
 	// Flags (persistent on the root command).
-	DataFlag     string
-	KeyFileFlag  string
-	ProtocolFlag string
-	AsFlag       string
+	DataFlag    string
+	KeyFileFlag string
+	// AuditKeyFileFlag is --audit-key-file: the key of the audit chain.
+	AuditKeyFileFlag string
+	ProtocolFlag     string
+	AsFlag           string
 	// ThemeFlag and LowBandwidthFlag set the local TUI's theme and mode
 	// (over the user's saved preference).
 	ThemeFlag        string
@@ -45,6 +47,10 @@ type App struct {
 	Now func() time.Time
 	// Interactive reports whether stdin and stdout are a terminal.
 	Interactive func() bool
+
+	// storeLog receives Badger's warnings and errors (serve: the server
+	// log; the TUI: DATA/store.log); nil writes them to Stderr.
+	storeLog badgerstore.Logger
 
 	st       store.Store
 	protocol *store.Protocol
@@ -148,6 +154,60 @@ func (a *App) Key() ([]byte, error) {
 	return badgerstore.ReadKeyFile(path)
 }
 
+// AuditKey returns the key of the audit chain: --audit-key-file, else
+// $OWG_AUDIT_KEY_FILE, else one derived from the encryption key (an
+// encrypted store's chain is always keyed), else nil (the chain stays
+// unkeyed: owg never makes a key on its own, since a key only one account
+// can read would lock every other account, and a lost one the trail).
+func (a *App) AuditKey() ([]byte, error) {
+	path := a.AuditKeyFileFlag
+	if path == "" {
+		path = a.Getenv("OWG_AUDIT_KEY_FILE")
+	}
+	if path != "" {
+		k, err := badgerstore.ReadKeyFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("audit %w", err)
+		}
+		return k, nil
+	}
+	key, err := a.Key()
+	if err != nil || key == nil {
+		return nil, err
+	}
+	return badgerstore.DeriveAuditKey(key), nil
+}
+
+// storeOptions are the options every command opens the store with.
+func (a *App) storeOptions() (badgerstore.Options, error) {
+	key, err := a.Key()
+	if err != nil {
+		return badgerstore.Options{}, err
+	}
+	akey, err := a.AuditKey()
+	if err != nil {
+		return badgerstore.Options{}, err
+	}
+	o := badgerstore.Options{Key: key, AuditKey: akey, Now: a.Now, Logger: a.storeLog}
+	if o.Logger == nil {
+		o.Logger = stderrLogger{a.Stderr}
+	}
+	o.Warn = func(msg string) { fmt.Fprintf(a.Stderr, "owg: note: %s\n", msg) }
+	return o, nil
+}
+
+// stderrLogger writes Badger's warnings and errors to w, one line each.
+type stderrLogger struct{ w io.Writer }
+
+func (l stderrLogger) Errorf(f string, v ...any) {
+	fmt.Fprintf(l.w, "owg: store error: %s\n", strings.TrimSpace(fmt.Sprintf(f, v...)))
+}
+func (l stderrLogger) Warningf(f string, v ...any) {
+	fmt.Fprintf(l.w, "owg: store warning: %s\n", strings.TrimSpace(fmt.Sprintf(f, v...)))
+}
+func (stderrLogger) Infof(string, ...any)  {}
+func (stderrLogger) Debugf(string, ...any) {}
+
 // Open opens the store once and returns it; later calls return the same one.
 func (a *App) Open() (store.Store, error) {
 	if a.st != nil {
@@ -157,16 +217,19 @@ func (a *App) Open() (store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	key, err := a.Key()
+	o, err := a.storeOptions()
 	if err != nil {
 		return nil, err
 	}
-	db, err := badgerstore.Open(dir, badgerstore.Options{Key: key, Now: a.Now})
+	db, err := badgerstore.Open(dir, o)
 	if err != nil {
 		if errors.Is(err, store.ErrLocked) {
 			return nil, lockedError(dir)
 		}
 		return nil, err
+	}
+	if len(db.Damage()) > 0 {
+		fmt.Fprintf(a.Stderr, "owg: the store in %s is damaged: run `owg check` for the details and `owg repair` to go on (it keeps a copy of what it moves)\n", dir)
 	}
 	a.st = db
 	if err := a.recordProtocol(db); err != nil {

@@ -15,12 +15,18 @@ import (
 )
 
 func newBackupCmd(app *App) *cobra.Command {
-	return &cobra.Command{
-		Use:   "backup FILE",
+	var backupKeyFile string
+	cmd := &cobra.Command{
+		Use:   "backup FILE [--backup-key-file KEYFILE]",
 		Short: `Write a consistent backup of the whole store to FILE ("-" for standard output)`,
 		Long: `Write a consistent backup of the whole store to FILE ("-" for standard output).
 The backup is a snapshot: it can be taken while owg is in use by this process.
-An encrypted store's backup is not encrypted: keep it as safe as the key.`,
+It starts with a header naming the audit head it holds (SEQ:HASH: keep it as
+an anchor for "owg audit --verify --anchor") and the SHA-256 of what follows;
+"owg restore" checks both before writing anything. An encrypted store's
+backup is encrypted with the store's key (AES-GCM). --backup-key-file
+encrypts the backup with that key instead (a plain store's backup too); it
+is needed again to restore. The backup is recorded in the audit trail.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, a, err := app.openAs(cmd.Context())
@@ -30,16 +36,43 @@ An encrypted store's backup is not encrypted: keep it as safe as the key.`,
 			if a.Role != store.RolePM {
 				return fmt.Errorf("backups are for the pm: %w", store.ErrDenied)
 			}
-			if args[0] == "-" {
-				return st.Backup(app.Stdout)
-			}
-			path, err := app.path(args[0])
+			db, err := storeDB(st)
 			if err != nil {
 				return err
 			}
-			return writeFileAtomic(path, st.Backup)
+			o := badgerstore.BackupOptions{Actor: a}
+			if backupKeyFile != "" {
+				if o.Key, err = badgerstore.ReadKeyFile(backupKeyFile); err != nil {
+					return fmt.Errorf("--backup-key-file: %w", err)
+				}
+			}
+			var info badgerstore.BackupInfo
+			write := func(w io.Writer) (err error) {
+				info, err = db.BackupWith(w, o)
+				return err
+			}
+			if args[0] == "-" {
+				err = write(app.Stdout)
+			} else {
+				path, perr := app.path(args[0])
+				if perr != nil {
+					return perr
+				}
+				err = writeFileAtomic(path, write)
+			}
+			if err != nil {
+				return err
+			}
+			how := "not encrypted: keep it as safe as the store"
+			if info.Encrypted {
+				how = "encrypted"
+			}
+			fmt.Fprintf(app.Stderr, "backup written (%d bytes, %s); audit anchor %s\n", info.Size, how, info.Head)
+			return nil
 		},
 	}
+	cmd.Flags().StringVar(&backupKeyFile, "backup-key-file", "", "encrypt the backup with this key file (32 bytes) instead of the store's key")
+	return cmd
 }
 
 // writeFileAtomic writes a file through a temporary file in the same
@@ -78,11 +111,16 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 func newRestoreCmd(app *App) *cobra.Command {
 	var backupKeyFile string
 	cmd := &cobra.Command{
-		Use:   `restore FILE|DIR`,
+		Use:   `restore FILE|DIR [--backup-key-file KEYFILE]`,
 		Short: `Restore a backup file, or a directory of continuous backups, into an empty data directory ("-" reads standard input)`,
-		Long: `Restore a backup into an empty (or new) data directory, then verify it: it
-must be an owg store with an intact audit trail. On failure nothing is left
-behind. With --key-file / $OWG_KEY_FILE the restored store is encrypted.
+		Long: `Restore a backup into an empty (or new) data directory. The whole backup is
+read and checked first (its checksum, and its seal when encrypted): an empty,
+damaged or cut-short backup is refused before anything is written. Then it
+is loaded and verified: it must be an owg store with an intact audit trail
+ending at the head its header names. The restore is recorded in the restored
+store's audit trail. On failure nothing is left behind. With --key-file /
+$OWG_KEY_FILE the restored store is encrypted (and an encrypted backup is
+decrypted with that key unless --backup-key-file names its own).
 
 Given a directory of continuous backups ("owg serve --backup-dir"), restore
 verifies every file's checksum and rebuilds from the newest full backup plus
@@ -94,12 +132,21 @@ its increments, and says up to when. The backups are decrypted with
 			if err != nil {
 				return err
 			}
-			key, err := app.Key()
+			so, err := app.storeOptions()
 			if err != nil {
 				return err
 			}
 			if fi, err := os.Stat(args[0]); err == nil && fi.IsDir() {
-				return restoreFromDir(cmd, app, dir, args[0], key, backupKeyFile)
+				return restoreFromDir(cmd, app, dir, args[0], so.Key, backupKeyFile)
+			}
+			o := badgerstore.RestoreOptions{Key: so.Key, AuditKey: so.AuditKey, Now: app.Now, Actor: store.SystemActor}
+			if app.AsFlag != "" {
+				o.Actor = store.Actor{User: app.AsFlag}
+			}
+			if backupKeyFile != "" {
+				if o.BackupKey, err = badgerstore.ReadKeyFile(backupKeyFile); err != nil {
+					return fmt.Errorf("--backup-key-file: %w", err)
+				}
 			}
 			var r io.Reader = app.Stdin
 			if args[0] != "-" {
@@ -110,7 +157,8 @@ its increments, and says up to when. The backups are decrypted with
 				defer f.Close()
 				r = f
 			}
-			if err := badgerstore.Restore(dir, r, key); err != nil {
+			info, err := badgerstore.RestoreWith(dir, r, o)
+			if err != nil {
 				if errors.Is(err, store.ErrLocked) {
 					return lockedError(dir)
 				}
@@ -124,11 +172,14 @@ its increments, and says up to when. The backups are decrypted with
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(app.Stdout, "restored %s into %s; audit trail intact: %d events\n", args[0], dir, len(events))
+			fmt.Fprintf(app.Stdout, "restored %s into %s; audit trail intact: %d events; the backup's audit anchor %s\n", args[0], dir, len(events), info.Head)
+			if info.Legacy {
+				fmt.Fprintln(app.Stderr, "owg: note: an older backup without a header or checksum: verified by its audit trail only")
+			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&backupKeyFile, "backup-key-file", "", "key file the continuous backups were encrypted with (default: --key-file)")
+	cmd.Flags().StringVar(&backupKeyFile, "backup-key-file", "", "the key file the backup (or the continuous backups) were encrypted with, if not the store's --key-file")
 	return annotate(cmd, annotLocal, "stop the server first: owg restore rebuilds an empty data directory")
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -143,6 +144,13 @@ them, for circulating to all; --format text gives plain text for an email.`,
 			if err != nil {
 				return err
 			}
+			// The audit head after this export's own event: an anchor kept
+			// with the minutes, outside the store.
+			head, err := st.AuditHead(ctx)
+			if err != nil {
+				return err
+			}
+			md = strings.TrimRight(md, "\n") + fmt.Sprintf("\n\n---\nAudit anchor: `%s` (check it with `owg audit --verify --anchor %s`)\n", head, head)
 			return writeOutput(app, output, []byte(md))
 		},
 	}

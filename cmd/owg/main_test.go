@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -96,6 +97,19 @@ func demoDir(t *testing.T) string {
 	}
 	dst := filepath.Join(t.TempDir(), "data")
 	if err := os.CopyFS(dst, os.DirFS(demoTmpl)); err != nil {
+		t.Fatal(err)
+	}
+	// as owg leaves its files: directories 0700, files 0600 (CopyFS widens them)
+	err := filepath.WalkDir(dst, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return os.Chmod(path, 0o700)
+		}
+		return os.Chmod(path, 0o600)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return dst

@@ -45,7 +45,7 @@ func TestProtocolHistoryAndRankAsOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.DecideReferral(ctx, store.SystemActor, gone.ID, store.ReferralDecision{Status: store.RefWithdrawn}); err != nil {
+	if _, err := db.DecideReferral(ctx, store.SystemActor, gone.ID, store.ReferralDecision{Version: gone.Version, Status: store.RefWithdrawn}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -227,7 +228,7 @@ waitlisting one it offers a slot) needs a reason and is audited as an override.`
 					return err
 				}
 			}
-			d := store.ReferralDecision{Note: strings.TrimSpace(store.CleanLine(reason)), MeetingID: meeting}
+			d := store.ReferralDecision{Version: ref.Version, Note: strings.TrimSpace(store.CleanLine(reason)), MeetingID: meeting}
 			code = strings.ToLower(strings.TrimSpace(code))
 			if code != "" && action == "accept" {
 				return usagef("--code: accept takes no code (give --reason for an override)")
@@ -377,10 +378,7 @@ their case manager.`,
 				// errors, so that one run names every bad row.
 				errs := append(slices.Clone(ie.Errs), takenIDsInFile(cmd.Context(), app, data)...)
 				slices.SortStableFunc(errs, func(a, b store.RowError) int { return a.Line - b.Line })
-				for _, e := range errs {
-					fmt.Fprintln(app.Stderr, e.Error())
-				}
-				return exitError{code: 1, msg: fmt.Sprintf("%s: %d error(s); nothing imported", args[0], len(errs))}
+				return reportRowErrors(app, args[0], errs)
 			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
@@ -395,10 +393,7 @@ their case manager.`,
 				return err
 			}
 			if errs := takenIDs(ctx, st, data, rs); len(errs) > 0 {
-				for _, e := range errs {
-					fmt.Fprintln(app.Stderr, e.Error())
-				}
-				return exitError{code: 1, msg: fmt.Sprintf("%s: %d error(s); nothing imported", args[0], len(errs))}
+				return reportRowErrors(app, args[0], errs)
 			}
 			active, err := st.ListParticipants(ctx, store.ParticipantFilter{ActiveOnly: true})
 			if err != nil {
@@ -425,6 +420,44 @@ their case manager.`,
 			return nil
 		},
 	}
+}
+
+// screenfulOfErrors is how many bad rows an import prints; past it every
+// one goes to a report file next to the input instead.
+const screenfulOfErrors = 50
+
+// reportRowErrors names every bad row of an import that stored nothing:
+// on stderr when they fit a screen, else all of them in FILE.errors.txt
+// next to the input (0600), with the first ones on stderr and where the
+// rest are. Row errors hold line numbers, columns and the file's own
+// values: the report stays beside the file it describes.
+func reportRowErrors(app *App, path string, errs []store.RowError) error {
+	msg := fmt.Sprintf("%s: %d error(s); nothing imported", path, len(errs))
+	if len(errs) <= screenfulOfErrors {
+		for _, e := range errs {
+			fmt.Fprintln(app.Stderr, e.Error())
+		}
+		return exitError{code: 1, msg: msg}
+	}
+	report := path + ".errors.txt"
+	err := writeFileAtomic(report, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		for _, e := range errs {
+			fmt.Fprintln(bw, e.Error())
+		}
+		return bw.Flush()
+	})
+	if err != nil {
+		for _, e := range errs {
+			fmt.Fprintln(app.Stderr, e.Error())
+		}
+		return exitError{code: 1, msg: msg + fmt.Sprintf(" (the report file could not be written: %v)", err)}
+	}
+	for _, e := range errs[:screenfulOfErrors/2] {
+		fmt.Fprintln(app.Stderr, e.Error())
+	}
+	fmt.Fprintf(app.Stderr, "... and %d more: every bad row is listed in %s\n", len(errs)-screenfulOfErrors/2, report)
+	return exitError{code: 1, msg: msg + "; every bad row is listed in " + report}
 }
 
 // screenReferral applies the protocol before a referral is stored: a

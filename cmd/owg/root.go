@@ -45,6 +45,7 @@ and over SSH. Run it with no command to open the TUI on the local store.`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&app.DataFlag, "data", "", "data directory (default $OWG_DATA, else $XDG_DATA_HOME/owg or ~/.local/share/owg)")
 	pf.StringVar(&app.KeyFileFlag, "key-file", "", "encryption key file, 32 bytes (default $OWG_KEY_FILE)")
+	pf.StringVar(&app.AuditKeyFileFlag, "audit-key-file", "", "audit chain key file, 32 bytes, kept outside the data directory (default $OWG_AUDIT_KEY_FILE, else derived from the encryption key)")
 	pf.StringVar(&app.ProtocolFlag, "protocol", "", "protocol file (default DATA/protocol.toml if present, else the built-in one)")
 	pf.StringVar(&app.AsFlag, "as", "", "act as this registered user (default: the local operator, as pm)")
 	pf.StringVar(&app.ThemeFlag, "theme", "", "TUI theme: "+strings.Join(themes.Names(), ", ")+" (default: your saved choice, else default)")
@@ -63,6 +64,8 @@ and over SSH. Run it with no command to open the TUI on the local store.`,
 		newMeetingCmd(app),
 		newWhoCmd(app),
 		newConfigCmd(app),
+		newCheckCmd(app),
+		newRepairCmd(app),
 	)
 	addReportCommands(root, app)
 	addExportCommands(root, app)

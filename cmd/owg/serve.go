@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -19,6 +20,14 @@ import (
 	"github.com/leadtable/owg/store/badgerstore"
 	"github.com/leadtable/owg/tui"
 )
+
+// charmLogger routes Badger's warnings and errors to the server log.
+type charmLogger struct{ l *log.Logger }
+
+func (c charmLogger) Errorf(f string, v ...any)   { c.l.Errorf("store: "+strings.TrimSpace(f), v...) }
+func (c charmLogger) Warningf(f string, v ...any) { c.l.Warnf("store: "+strings.TrimSpace(f), v...) }
+func (charmLogger) Infof(string, ...any)          {}
+func (charmLogger) Debugf(string, ...any)         {}
 
 // shutdownTimeout bounds how long `owg serve` waits for sessions to end.
 const shutdownTimeout = 10 * time.Second
@@ -67,6 +76,8 @@ func serve(ctx context.Context, app *App, cfg serveConfig) error {
 	if err != nil {
 		return err
 	}
+	logger := log.NewWithOptions(app.Stderr, log.Options{ReportTimestamp: true, Prefix: "owg serve"})
+	app.storeLog = charmLogger{logger}
 	st, err := app.Open()
 	if err != nil {
 		return err
@@ -75,7 +86,26 @@ func serve(ctx context.Context, app *App, cfg serveConfig) error {
 	if err != nil {
 		return err
 	}
-	logger := log.NewWithOptions(app.Stderr, log.Options{ReportTimestamp: true, Prefix: "owg serve"})
+	// A damaged store is not served: the damage is named and the server
+	// does not start until it is repaired.
+	db, err := storeDB(st)
+	if err != nil {
+		return err
+	}
+	rep, err := db.Check(ctx)
+	if err != nil {
+		return fmt.Errorf("check the store before serving it: %w", err)
+	}
+	if !rep.OK() {
+		for _, p := range rep.Problems {
+			logger.Error("store damaged", "damage", p)
+		}
+		return exitError{code: 1, msg: fmt.Sprintf("not serving a damaged store (%d problems, listed above): run `owg check`, then `owg repair` (it keeps a copy of what it moves) or restore a backup", len(rep.Problems))}
+	}
+	if akey, _ := app.AuditKey(); akey == nil {
+		logger.Warn("the audit trail is not keyed: anyone with the data files could rewrite it; give --audit-key-file (a key kept outside the data directory) or an encryption key")
+	}
+	logger.Info("store checked", "records", rep.Records, "audit_anchor", rep.Head.String())
 	state := &serverState{st: st, dataDir: dir, log: logger, now: app.Now, proto: proto, protoText: app.protocolText}
 
 	var backups *backupRunner

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
@@ -17,6 +19,22 @@ const emptyHint = "empty store: run `owg demo` to load the demo site"
 // runTUI opens the TUI on the local store. Without a terminal it prints a
 // summary of the store instead.
 func runTUI(ctx context.Context, app *App) error {
+	if app.Interactive() && app.storeLog == nil {
+		// Badger's warnings would draw over the screen: they go to DATA/store.log.
+		dir, err := app.DataDir()
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+		f, err := os.OpenFile(filepath.Join(dir, "store.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		app.storeLog = stderrLogger{f}
+	}
 	st, err := app.Open()
 	if err != nil {
 		return err

@@ -1,58 +1,283 @@
 package badgerstore
 
 import (
+	"bytes"
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/leadtable/owg/store"
 )
 
-// Backup writes a consistent full backup of the store to w (Badger's
-// backup format, readable by Restore). Writers may go on meanwhile: the
-// backup is a snapshot.
-func (db *DB) Backup(w io.Writer) error {
-	release, err := db.acquire()
-	if err != nil {
-		return err
-	}
-	defer release()
-	// One snapshot: Badger's DB.Backup can tear a transaction committed
-	// while it runs (see BackupSince).
-	_, err = db.snapshotBackup(w, 0)
-	if err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	return nil
+// backupMagic starts every backup owg writes; older backups (Badger's
+// format as is, no header) are still restored.
+const backupMagic = "OWG-BACKUP 1\n"
+
+// backupHeader is the backup's second line: what it is, the audit head it
+// holds (an anchor), and the checksum of the payload that follows.
+type backupHeader struct {
+	Created   time.Time `json:"created"`
+	AuditHead string    `json:"audit_head"`
+	Encrypted bool      `json:"encrypted"`
+	KeyID     string    `json:"key_id,omitempty"`
+	Nonce     string    `json:"nonce,omitempty"`
+	Size      int64     `json:"size"`
+	SHA256    string    `json:"sha256"`
 }
 
-// Restore loads a backup from r into dir, which must be missing or empty
-// (owg's own files such as protocol.toml and the SSH host key may be
-// there), then verifies the result: an owg store whose audit
-// chain is intact. key encrypts the restored store (nil: not encrypted).
-// On any failure the files it wrote are removed again.
-func Restore(dir string, r io.Reader, key []byte) (err error) {
+// BackupOptions configures BackupWith.
+type BackupOptions struct {
+	// Key encrypts the backup (16, 24 or 32 bytes). Nil uses the store's
+	// own key: an encrypted store's backup is always encrypted.
+	Key []byte
+	// Actor is who takes it, for the audit trail (zero: the system).
+	Actor store.Actor
+}
+
+// BackupInfo says what a backup holds.
+type BackupInfo struct {
+	Head      store.AuditAnchor // the audit head in the backup (its anchor)
+	Encrypted bool
+	Size      int64
+}
+
+// Backup writes a consistent full backup of the store to w, encrypted
+// with the store's key when it has one (see BackupWith).
+func (db *DB) Backup(w io.Writer) error {
+	_, err := db.BackupWith(w, BackupOptions{})
+	return err
+}
+
+// BackupWith records the backup in the audit trail, then writes a
+// consistent snapshot to w: a header line with the audit head it holds
+// (SEQ:HASH, an anchor to keep elsewhere) and the SHA-256 and size of the
+// payload, then the payload (Badger's backup format), sealed with
+// AES-GCM when there is a key. Writers may go on meanwhile.
+func (db *DB) BackupWith(w io.Writer, o BackupOptions) (BackupInfo, error) {
+	key := o.Key
+	if key == nil {
+		key = db.key
+	}
+	if n := len(key); n != 0 && n != 16 && n != 24 && n != 32 {
+		return BackupInfo{}, fmt.Errorf("backup key is %d bytes: want 32", n)
+	}
+	a := o.Actor
+	if a.User == "" {
+		a = store.SystemActor
+	}
+	var payload bytes.Buffer
+	var head store.AuditAnchor
+	err := db.update(context.Background(), a, func(t *tx) error {
+		return t.audit(store.AuditExport, "backup", "backup")
+	})
+	if err != nil {
+		return BackupInfo{}, fmt.Errorf("backup: record it in the audit trail: %w", err)
+	}
+	release, err := db.acquire()
+	if err != nil {
+		return BackupInfo{}, err
+	}
+	// The snapshot and the head it holds, read with writers held off (a
+	// backup of a site's store takes well under a second) so the header
+	// names exactly what the payload holds.
+	db.wmu.Lock()
+	err = db.bdb.View(func(txn *badger.Txn) error {
+		var h auditHead
+		if err := getJSON(txn, keyAuditHead, "audit head", &h); err != nil {
+			return err
+		}
+		head = store.AuditAnchor{Seq: h.Seq, Hash: h.Hash}
+		return nil
+	})
+	if err == nil {
+		_, err = db.snapshotBackup(&payload, 0) // one read timestamp: no transaction torn
+	}
+	db.wmu.Unlock()
+	release()
+	if err != nil {
+		return BackupInfo{}, fmt.Errorf("backup: %w", err)
+	}
+	hdr := backupHeader{Created: db.now().UTC(), AuditHead: head.String()}
+	body := payload.Bytes()
+	if len(key) > 0 {
+		sealed, nonce, err := seal(key, body, []byte(backupMagic+hdr.AuditHead))
+		if err != nil {
+			return BackupInfo{}, fmt.Errorf("backup: encrypt: %w", err)
+		}
+		body = sealed
+		hdr.Encrypted, hdr.KeyID, hdr.Nonce = true, backupKeyID(key), hex.EncodeToString(nonce)
+	}
+	sum := sha256.Sum256(body)
+	hdr.Size, hdr.SHA256 = int64(len(body)), hex.EncodeToString(sum[:])
+	line, err := json.Marshal(hdr)
+	if err != nil {
+		return BackupInfo{}, err
+	}
+	if _, err := io.WriteString(w, backupMagic+string(line)+"\n"); err != nil {
+		return BackupInfo{}, fmt.Errorf("backup: %w", err)
+	}
+	if _, err := w.Write(body); err != nil {
+		return BackupInfo{}, fmt.Errorf("backup: %w", err)
+	}
+	return BackupInfo{Head: head, Encrypted: hdr.Encrypted, Size: hdr.Size}, nil
+}
+
+// backupKeyID names a backup key without revealing it.
+func backupKeyID(key []byte) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("owg backup key id"))
+	return hex.EncodeToString(m.Sum(nil))[:16]
+}
+
+func seal(key, plain, aad []byte) (sealed, nonce []byte, err error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, nil, err
+	}
+	nonce = make([]byte, gcm.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, nil, err
+	}
+	return gcm.Seal(nil, nonce, plain, aad), nonce, nil
+}
+
+func open(key, sealed, nonce, aad []byte) ([]byte, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	if len(nonce) != gcm.NonceSize() {
+		return nil, errors.New("bad nonce")
+	}
+	return gcm.Open(nil, nonce, sealed, aad)
+}
+
+// RestoreOptions configures RestoreWith.
+type RestoreOptions struct {
+	// Key encrypts the restored store (nil: not encrypted).
+	Key []byte
+	// BackupKey decrypts an encrypted backup (nil: Key is tried).
+	BackupKey []byte
+	// AuditKey is the audit key of the backup's chain, if it is keyed.
+	AuditKey []byte
+	// Actor is who restores, for the restored store's audit trail.
+	Actor store.Actor
+	// Now is the restored store's clock (nil: time.Now).
+	Now func() time.Time
+}
+
+// RestoreInfo says what was restored.
+type RestoreInfo struct {
+	Head   store.AuditAnchor // the backup's audit head (before the restore's own event)
+	Events uint64            // audit events in the restored store, the restore's included
+	Legacy bool              // an older backup without header or checksum
+}
+
+// Restore loads a backup from r into dir (see RestoreWith); key encrypts
+// the restored store and decrypts an encrypted backup.
+func Restore(dir string, r io.Reader, key []byte) error {
+	_, err := RestoreWith(dir, r, RestoreOptions{Key: key})
+	return err
+}
+
+// RestoreWith reads the whole backup and verifies it before writing
+// anything: its checksum (and, if encrypted, its seal) must hold; an empty
+// or damaged backup is refused. Then it loads it into dir, which must be
+// missing or empty (owg's own files such as protocol.toml and the SSH host
+// key may be there), verifies the result (an owg store whose audit chain is
+// intact and ends at the head its header names) and records the restore
+// in the restored store's audit trail. On any failure the files it wrote
+// are removed again.
+func RestoreWith(dir string, r io.Reader, o RestoreOptions) (info RestoreInfo, err error) {
 	if dir == "" {
-		return errors.New("restore: no data directory given")
+		return info, errors.New("restore: no data directory given")
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return info, fmt.Errorf("restore: read the backup: %w", err)
+	}
+	if len(data) == 0 {
+		return info, errors.New("restore: the backup is empty")
+	}
+	var hdr backupHeader
+	payload := data
+	if bytes.HasPrefix(data, []byte(backupMagic)) {
+		rest := data[len(backupMagic):]
+		nl := bytes.IndexByte(rest, '\n')
+		if nl < 0 || json.Unmarshal(rest[:nl], &hdr) != nil {
+			return info, errors.New("restore: the backup is damaged: its header is unreadable")
+		}
+		payload = rest[nl+1:]
+		sum := sha256.Sum256(payload)
+		if int64(len(payload)) != hdr.Size || hex.EncodeToString(sum[:]) != hdr.SHA256 {
+			return info, fmt.Errorf("restore: the backup is damaged or cut short: its checksum does not match (%d bytes after the header, %d expected); nothing was written",
+				len(payload), hdr.Size)
+		}
+		if hdr.Encrypted {
+			key := o.BackupKey
+			if key == nil {
+				key = o.Key
+			}
+			if key == nil {
+				return info, errors.New("restore: the backup is encrypted: give the key it was made with (--backup-key-file, or --key-file)")
+			}
+			if backupKeyID(key) != hdr.KeyID {
+				return info, errors.New("restore: the key given is not the one this backup was encrypted with")
+			}
+			nonce, _ := hex.DecodeString(hdr.Nonce)
+			plain, err := open(key, payload, nonce, []byte(backupMagic+hdr.AuditHead))
+			if err != nil {
+				return info, errors.New("restore: the backup is damaged: it fails its seal")
+			}
+			payload = plain
+		}
+		if info.Head, err = store.ParseAuditAnchor(hdr.AuditHead); err != nil {
+			return info, fmt.Errorf("restore: the backup's header is damaged: %v", err)
+		}
+	} else {
+		info.Legacy = true
 	}
 	ents, rerr := os.ReadDir(dir)
 	if rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
-		return fmt.Errorf("restore: %w", rerr)
+		return info, fmt.Errorf("restore: %w", rerr)
 	}
 	created := errors.Is(rerr, os.ErrNotExist)
 	had := map[string]bool{}
 	for _, e := range ents {
 		if !ownFiles[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
-			return fmt.Errorf("restore: %s is not empty (%s): restore only into an empty or new data directory", dir, e.Name())
+			return info, fmt.Errorf("restore: %s is not empty (%s): restore only into an empty or new data directory", dir, e.Name())
 		}
 		had[e.Name()] = true
 	}
+	// A head file left beside an old store is not this store's.
+	if had[headFileName] {
+		os.Remove(filepath.Join(dir, headFileName))
+		delete(had, headFileName)
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return info, fmt.Errorf("restore: %w", err)
 	}
 	defer func() {
 		if err != nil {
@@ -62,26 +287,80 @@ func Restore(dir string, r io.Reader, key []byte) (err error) {
 			}
 		}
 	}()
-	bdb, err := openBadger(badgerOptions(dir, Options{Key: key}))
+	bdb, err := openBadger(badgerOptions(dir, Options{Key: o.Key}))
 	if err != nil {
-		return fmt.Errorf("restore: %w", openError(dir, key, err))
+		return info, fmt.Errorf("restore: %w", openError(dir, o.Key, err))
 	}
-	if err := load(bdb, r); err != nil {
+	if err := load(bdb, bytes.NewReader(payload)); err != nil {
 		bdb.Close()
-		return fmt.Errorf("restore: the backup is damaged or not a backup: %v", err)
+		return info, fmt.Errorf("restore: the backup is damaged or not a backup: %v", err)
+	}
+	// Open would make an empty directory a new store: a backup that
+	// loaded nothing owg wrote is refused here instead.
+	if ok, _ := hasKey(bdb, keyFormat); !ok {
+		empty := !hasAnyKey(bdb)
+		bdb.Close()
+		if empty {
+			return info, errors.New("restore: the backup holds nothing: it is empty or not a backup")
+		}
+		return info, fmt.Errorf("restore: the backup is %w: a Badger database without owg's format marker", ErrNotOwgStore)
 	}
 	if err := bdb.Close(); err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return info, fmt.Errorf("restore: %w", err)
 	}
-	db, err := Open(dir, Options{Key: key})
+	db, err := Open(dir, Options{Key: o.Key, AuditKey: o.AuditKey, Now: o.Now})
 	if err != nil {
-		return fmt.Errorf("restore: the backup is not a usable owg store: %w", err)
+		return info, fmt.Errorf("restore: the backup is not a usable owg store: %w", err)
 	}
 	defer db.Close()
 	if seq, verr := db.VerifyAudit(context.Background()); verr != nil {
-		return fmt.Errorf("restore: the backup's audit trail is broken at event %d: %w", seq, verr)
+		return info, fmt.Errorf("restore: the backup's audit trail is broken at event %d: %w", seq, verr)
 	}
-	return nil
+	head, err := db.AuditHead(context.Background())
+	if err != nil {
+		return info, err
+	}
+	// Opening the restored store may have migrated it (scoped ROIs, first
+	// history events), auditing each step after the backup's head: the
+	// trail must hold the header's head unchanged, and may go on after it.
+	if info.Legacy {
+		info.Head = head
+	} else if head.Seq < info.Head.Seq {
+		return info, fmt.Errorf("restore: the backup holds audit head %s, but its header names %s: it is not the backup it says", head, info.Head)
+	} else if _, err := db.VerifyAuditAnchor(context.Background(), info.Head); err != nil {
+		return info, fmt.Errorf("restore: the backup does not hold the audit head its header names (%s): it is not the backup it says: %w", info.Head, err)
+	}
+	a := o.Actor
+	if a.User == "" {
+		a = store.SystemActor
+	}
+	if err := db.Record(context.Background(), store.AuditEvent{User: a.User, Role: a.Role, Addr: a.Addr,
+		Action: store.AuditUpdate, Subject: "restore", Detail: "restore:" + info.Head.String()}); err != nil {
+		return info, fmt.Errorf("restore: record it in the audit trail: %w", err)
+	}
+	info.Events = head.Seq + 1
+	return info, nil
+}
+
+func hasKey(bdb *badger.DB, key string) (bool, error) {
+	var ok bool
+	err := bdb.View(func(txn *badger.Txn) (err error) {
+		ok, err = exists(txn, key)
+		return err
+	})
+	return ok, err
+}
+
+func hasAnyKey(bdb *badger.DB) bool {
+	var ok bool
+	bdb.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{})
+		defer it.Close()
+		it.Rewind()
+		ok = it.Valid()
+		return nil
+	})
+	return ok
 }
 
 // removeNew removes what a failed restore wrote, keeping the files that

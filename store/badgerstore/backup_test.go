@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,7 +26,7 @@ func fillSite(t testing.TB, db *DB) {
 	must[store.Goal](t, "progress")(db.AppendProgress(ctx, cm, g.ID, store.ProgressEntry{Date: day(2025, 2, 1), Step: store.StepForward, Author: "casey"}))
 	must[store.Contact](t, "contact")(db.CreateContact(ctx, cm, store.Contact{ParticipantID: p.ID, Date: day(2025, 3, 1), Kind: store.ContactOffice, Author: "casey", Sensitivity: store.Clinical, Note: "note"}))
 	r := must[store.Referral](t, "referral")(db.CreateReferral(ctx, pm, newReferral("Nguyễn Thị Lan", day(2025, 4, 1))))
-	must[store.Referral](t, "decide")(db.DecideReferral(ctx, pm, r.ID, store.ReferralDecision{Status: store.RefAccepted, CaseManager: "casey"}))
+	must[store.Referral](t, "decide")(db.DecideReferral(ctx, pm, r.ID, store.ReferralDecision{Version: r.Version, Status: store.RefAccepted, CaseManager: "casey"}))
 	must[store.LegalCase](t, "case")(db.CreateCase(ctx, pm, store.LegalCase{ParticipantID: p.ID, Kind: store.CaseWarrant, Status: store.CaseOpen, NextCourtDate: day(2025, 6, 1)}))
 	must[store.ROI](t, "roi")(db.CreateROI(ctx, pm, store.ROI{ParticipantID: p.ID, Covers: []string{"police"}, Signed: day(2025, 1, 1), Expires: day(2026, 1, 1)}))
 	must[store.Meeting](t, "meeting")(db.CreateMeeting(ctx, pm, store.Meeting{Date: day(2025, 5, 1), Facilitator: "pat", ActionItems: []store.ActionItem{{Text: "call", Owner: "casey"}}}))
@@ -83,7 +84,7 @@ func TestBackupRestoreIdentical(t *testing.T) {
 				t.Fatalf("Backup => %v", err)
 			}
 			dir := filepath.Join(t.TempDir(), "restored")
-			if err := Restore(dir, bytes.NewReader(buf.Bytes()), tc.restoreWith); err != nil {
+			if err := restoreAt(dir, bytes.NewReader(buf.Bytes()), tc.restoreWith); err != nil {
 				t.Fatalf("Restore => %v", err)
 			}
 			dst, err := Open(dir, Options{Key: tc.restoreWith, Now: fixedClock})
@@ -95,6 +96,19 @@ func TestBackupRestoreIdentical(t *testing.T) {
 			if len(want) < 30 {
 				t.Fatalf("source has %d keys, want a real store", len(want))
 			}
+			// The restored store adds one event: the restore, naming the backup's head.
+			head := must[store.AuditAnchor](t, "head")(src.AuditHead(ctx))
+			evs := must[[]store.AuditEvent](t, "audit")(dst.ListAudit(ctx, store.AuditFilter{}))
+			last := evs[len(evs)-1]
+			if last.Seq != head.Seq+1 || last.Subject != "restore" || last.Detail != "restore:"+head.String() {
+				t.Errorf("restored store's last event => %+v, want the restore of %s", last, head)
+			}
+			if b := must[[]store.AuditEvent](t, "backup events")(src.ListAudit(ctx, store.AuditFilter{Subject: "backup"})); len(b) != 1 || b[0].Action != store.AuditExport {
+				t.Errorf("backup events in the source => %+v, want one export", b)
+			}
+			delete(got, auditKey(last.Seq))
+			delete(got, ixAuditTime+timeKey(last.Time)+sep+seqKey(last.Seq))
+			got[keyAuditHead] = want[keyAuditHead]
 			for k, v := range want {
 				if got[k] != v {
 					t.Errorf("restored key %q => %q, want %q", k, got[k], v)
@@ -161,7 +175,7 @@ func TestRestoreRefuses(t *testing.T) {
 		if dir == "" {
 			dir = filepath.Join(t.TempDir(), "r")
 		}
-		err := Restore(dir, bytes.NewReader(tc.data), nil)
+		err := restoreAt(dir, bytes.NewReader(tc.data), nil)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: Restore => %v, want %q", tc.name, err, tc.want)
 			continue
@@ -190,16 +204,123 @@ func TestRestoreBesideOwnFiles(t *testing.T) {
 	dir := t.TempDir()
 	proto := filepath.Join(dir, "protocol.toml")
 	os.WriteFile(proto, []byte("site = 'x'"), 0o600)
-	if err := Restore(dir, strings.NewReader("garbage"), nil); err == nil {
+	if err := restoreAt(dir, strings.NewReader("garbage"), nil); err == nil {
 		t.Fatalf("Restore(garbage) => nil, want an error")
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Errorf("after a failed restore => %d files, want protocol.toml only", len(ents))
 	}
-	if err := Restore(dir, &good, nil); err != nil {
+	if err := restoreAt(dir, &good, nil); err != nil {
 		t.Fatalf("Restore(beside protocol.toml) => %v", err)
 	}
 	if b, _ := os.ReadFile(proto); string(b) != "site = 'x'" {
 		t.Errorf("protocol.toml => %q, want it untouched", b)
+	}
+}
+
+// restoreAt restores with the test clock.
+func restoreAt(dir string, r io.Reader, key []byte) error {
+	_, err := RestoreWith(dir, r, RestoreOptions{Key: key, Now: fixedClock})
+	return err
+}
+
+// TestBackupSealedAndChecked: an encrypted store's backup is encrypted
+// (no participant name in it), a plain store's backup can be sealed with
+// a key of its own, every backup names its audit head, and a backup that
+// is damaged, cut short, empty or sealed with another key is refused
+// before anything is written.
+func TestBackupSealedAndChecked(t *testing.T) {
+	storeKey, backupKey := make([]byte, 32), make([]byte, 32)
+	rand.Read(storeKey)
+	rand.Read(backupKey)
+	enc, err := Open(t.TempDir(), Options{Key: storeKey, Now: fixedClock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Close()
+	fillSite(t, enc)
+	var sealed bytes.Buffer
+	info, err := enc.BackupWith(&sealed, BackupOptions{Actor: pm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := must[store.AuditAnchor](t, "head")(enc.AuditHead(ctx))
+	if !info.Encrypted || info.Head != head || !bytes.Contains(sealed.Bytes(), []byte(head.String())) {
+		t.Errorf("BackupWith(encrypted store) => %+v, want encrypted with head %s in its header", info, head)
+	}
+	for _, secret := range []string{"José Núñez", "Nguyễn Thị Lan", "casey"} {
+		if bytes.Contains(sealed.Bytes(), []byte(secret)) {
+			t.Errorf("the encrypted store's backup holds %q in plain text", secret)
+		}
+	}
+
+	plain := memDB(t)
+	fillSite(t, plain)
+	var own bytes.Buffer
+	if info, err := plain.BackupWith(&own, BackupOptions{Key: backupKey}); err != nil || !info.Encrypted || bytes.Contains(own.Bytes(), []byte("José")) {
+		t.Errorf("BackupWith(plain store, backup key) => %+v, %v; want sealed", info, err)
+	}
+	var open bytes.Buffer
+	if err := plain.Backup(&open); err != nil {
+		t.Fatal(err)
+	}
+
+	flip := func(b []byte, off int) []byte { c := bytes.Clone(b); c[off] ^= 1; return c }
+	for _, tc := range []struct {
+		name string
+		data []byte
+		o    RestoreOptions
+		want string
+	}{
+		{"empty", nil, RestoreOptions{}, "empty"},
+		{"payload byte flipped", flip(open.Bytes(), open.Len()-10), RestoreOptions{}, "checksum does not match"},
+		{"cut short", open.Bytes()[:open.Len()-100], RestoreOptions{}, "cut short"},
+		{"sealed byte flipped (checksum fixed up is still caught by the seal)", flip(sealed.Bytes(), sealed.Len()-5), RestoreOptions{Key: storeKey}, "checksum does not match"},
+		{"sealed, no key", sealed.Bytes(), RestoreOptions{}, "encrypted: give the key"},
+		{"sealed, wrong key", sealed.Bytes(), RestoreOptions{Key: backupKey}, "not the one this backup was encrypted with"},
+		{"header damaged", bytes.Replace(open.Bytes(), []byte(`"size"`), []byte(`"siz"`), 1), RestoreOptions{}, "checksum does not match"},
+	} {
+		dir := filepath.Join(t.TempDir(), "r")
+		tc.o.Now = fixedClock
+		_, err := RestoreWith(dir, bytes.NewReader(tc.data), tc.o)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: RestoreWith => %v, want %q", tc.name, err, tc.want)
+		}
+		if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s: a refused backup wrote %s", tc.name, dir)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		o    RestoreOptions
+	}{
+		{"sealed with the store key", sealed.Bytes(), RestoreOptions{Key: storeKey}},
+		{"sealed with a backup key, restored plain", own.Bytes(), RestoreOptions{BackupKey: backupKey}},
+	} {
+		dir := filepath.Join(t.TempDir(), "r")
+		tc.o.Now = fixedClock
+		info, err := RestoreWith(dir, bytes.NewReader(tc.data), tc.o)
+		if err != nil || info.Legacy || info.Head.Seq == 0 {
+			t.Errorf("%s: RestoreWith => %+v, %v", tc.name, info, err)
+		}
+	}
+}
+
+// TestRestoreRefusesAnEmptyStream: a (header-less) backup stream that
+// loads nothing is refused, never restored as an empty store with
+// "0 events".
+func TestRestoreRefusesAnEmptyStream(t *testing.T) {
+	foreign, err := badger.Open(badger.DefaultOptions("").WithInMemory(true).WithLogger(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var empty bytes.Buffer
+	foreign.Backup(&empty, 0)
+	foreign.Close()
+	dir := filepath.Join(t.TempDir(), "r")
+	err = restoreAt(dir, bytes.NewReader(empty.Bytes()), nil)
+	if err == nil || !strings.Contains(err.Error(), "empty") {
+		t.Errorf("Restore(a backup of nothing, %d bytes) => %v, want refused as empty", empty.Len(), err)
 	}
 }

@@ -231,11 +231,11 @@ func TestReferrals(t *testing.T) {
 	wantIs(t, "UpdateReferral(stale)", err, store.ErrStale)
 
 	// decisions
-	dec := must[store.Referral](t, "decide waitlist")(db.DecideReferral(ctx, pm, "R-0041", store.ReferralDecision{Status: store.RefWaitlisted, WaitlistPos: 1, MeetingID: "M-0001"}))
+	dec := must[store.Referral](t, "decide waitlist")(db.DecideReferral(ctx, pm, "R-0041", store.ReferralDecision{Version: 1, Status: store.RefWaitlisted, WaitlistPos: 1, MeetingID: "M-0001"}))
 	if dec.Status != store.RefWaitlisted || dec.WaitlistPos != 1 || dec.DecidedBy != "pat" || dec.DecidedAt.IsZero() || dec.MeetingID != "M-0001" {
 		t.Errorf("DecideReferral(waitlisted) => %+v", dec)
 	}
-	acc := must[store.Referral](t, "decide accept")(db.DecideReferral(ctx, pm, r1.ID, store.ReferralDecision{Status: store.RefAccepted, CaseManager: "casey", HardCap: 2}))
+	acc := must[store.Referral](t, "decide accept")(db.DecideReferral(ctx, pm, r1.ID, store.ReferralDecision{Version: r1b.Version, Status: store.RefAccepted, CaseManager: "casey", HardCap: 2}))
 	if acc.ParticipantID != "P-0001" || acc.Status != store.RefAccepted || acc.Version != r1b.Version+1 {
 		t.Errorf("DecideReferral(accepted) => participant %q %s v%d, want P-0001 accepted v%d", acc.ParticipantID, acc.Status, acc.Version, r1b.Version+1)
 	}
@@ -243,22 +243,22 @@ func TestReferrals(t *testing.T) {
 	if p.Name != "Sam Ortiz" || p.Status != store.StatusNotYetEngaged || p.CaseManager != "casey" || p.ReferralID != r1.ID || !p.EnrolledOn.Equal(store.Today(testNow)) {
 		t.Errorf("accepted participant => %+v", p)
 	}
-	_, err = db.DecideReferral(ctx, pm, r1.ID, store.ReferralDecision{Status: store.RefAccepted, CaseManager: "casey"})
+	_, err = db.DecideReferral(ctx, pm, r1.ID, store.ReferralDecision{Version: acc.Version, Status: store.RefAccepted, CaseManager: "casey"})
 	if err == nil || !strings.Contains(err.Error(), "already accepted") {
 		t.Errorf("DecideReferral(accept twice) => %v, want already accepted", err)
 	}
 	mustParticipant(t, db, "Other", "casey") // casey now has 2 active
-	_, err = db.DecideReferral(ctx, pm, "R-0040", store.ReferralDecision{Status: store.RefAccepted, CaseManager: "casey", HardCap: 2})
+	_, err = db.DecideReferral(ctx, pm, "R-0040", store.ReferralDecision{Version: 1, Status: store.RefAccepted, CaseManager: "casey", HardCap: 2})
 	if err == nil || !strings.Contains(err.Error(), "caseload is full") {
 		t.Errorf("DecideReferral(over hard cap) => %v, want caseload is full", err)
 	}
-	linked := must[store.Referral](t, "link")(db.DecideReferral(ctx, pm, "R-0040", store.ReferralDecision{Status: store.RefAccepted, LinkParticipant: "P-0002", HardCap: 2}))
+	linked := must[store.Referral](t, "link")(db.DecideReferral(ctx, pm, "R-0040", store.ReferralDecision{Version: 1, Status: store.RefAccepted, LinkParticipant: "P-0002", HardCap: 2}))
 	if linked.ParticipantID != "P-0002" {
 		t.Errorf("DecideReferral(link) => participant %q, want P-0002", linked.ParticipantID)
 	}
-	_, err = db.DecideReferral(ctx, pm, "R-0042", store.ReferralDecision{Status: store.RefDeclined, Override: true})
+	_, err = db.DecideReferral(ctx, pm, "R-0042", store.ReferralDecision{Version: 1, Status: store.RefDeclined, Override: true})
 	wantFields(t, "DecideReferral(override without reason)", err, "reason")
-	ov := must[store.Referral](t, "override")(db.DecideReferral(ctx, pm, "R-0042", store.ReferralDecision{Status: store.RefDeclined, Override: true, Code: "outside_area", Note: "moved out of area"}))
+	ov := must[store.Referral](t, "override")(db.DecideReferral(ctx, pm, "R-0042", store.ReferralDecision{Version: 1, Status: store.RefDeclined, Override: true, Code: "outside_area", Note: "moved out of area"}))
 	if !ov.Override || ov.Reason != "outside_area" || ov.DecisionNote != "moved out of area" {
 		t.Errorf("DecideReferral(override) => %+v", ov)
 	}

@@ -91,7 +91,7 @@ func TestHistoryOfDecisionsAndScores(t *testing.T) {
 	if n, err := db.RecordScores(ctx, store.Actor{User: "o", Role: store.RolePolice}, []store.ScoreRecord{{ReferralID: r.ID, Score: 1}}); n != 0 || err != nil {
 		t.Errorf("police RecordScores => %d, %v; want 0, nil", n, err)
 	}
-	d := must[store.Referral](t, "decide")(db.DecideReferral(ctx, pm, r.ID, store.ReferralDecision{Status: store.RefAccepted, CaseManager: "casey",
+	d := must[store.Referral](t, "decide")(db.DecideReferral(ctx, pm, r.ID, store.ReferralDecision{Version: r.Version, Status: store.RefAccepted, CaseManager: "casey",
 		Override: true, Note: "court date tomorrow", Score: &sc, OverriddenRank: "rank 4 (waitlist)"}))
 	if d.OverriddenRank != "rank 4 (waitlist)" || d.DecisionScore == nil || d.DecisionScore.ProtocolVersion != "abc123abc123" {
 		t.Errorf("decided referral = %+v / %+v => want the overridden rank and the decision score", d.OverriddenRank, d.DecisionScore)

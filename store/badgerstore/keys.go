@@ -16,6 +16,8 @@ import (
 //
 //	meta/format                       "owg/1"
 //	meta/audithead                    {"seq":N,"hash":"..."} of the last audit event
+//	meta/auditkey                     {"id":"...","from":N}: the chain is HMAC-keyed from event N
+//	imp/<import id>/<8-byte chunk>    {"ids":[...]}: the referrals one import created (a chunk)
 //	seq/<P|R|G|C|L|I|M|A>             8-byte big-endian counter of the last id handed out
 //	p/<P-id>  g/<G-id>  c/<C-id>  r/<R-id>  l/<L-id>  i/<I-id>  m/<M-id>  u/<name>
 //	a/<8-byte seq>                    audit event
@@ -35,6 +37,8 @@ import (
 const (
 	keyFormat    = "meta/format"
 	keyAuditHead = "meta/audithead"
+	keyAuditKey  = "meta/auditkey"
+	pfxImport    = "imp/"
 
 	pfxParticipant = "p/"
 	pfxGoal        = "g/"

@@ -96,7 +96,7 @@ func TestPoliceWritesRefused(t *testing.T) {
 	_, err = db.ImportReferrals(ctx, police, []store.Referral{mine})
 	refused(t, db, "police ImportReferrals", err, store.WriteImportReferrals, n)
 	n = auditLen(t, db)
-	_, err = db.DecideReferral(ctx, police, "R-0001", store.ReferralDecision{Status: store.RefAccepted, CaseManager: "casey"})
+	_, err = db.DecideReferral(ctx, police, "R-0001", store.ReferralDecision{Version: 1, Status: store.RefAccepted, CaseManager: "casey"})
 	refused(t, db, "police DecideReferral", err, store.WriteDecideReferral, n)
 }
 

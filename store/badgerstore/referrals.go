@@ -2,6 +2,8 @@ package badgerstore
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -48,8 +50,14 @@ func getReferral(txn *badger.Txn, id string) (store.Referral, error) {
 	return r, err
 }
 
-// createReferral cleans, validates and saves a new referral.
+// createReferral cleans, validates and saves a new referral, audited.
 func (t *tx) createReferral(r store.Referral) (store.Referral, error) {
+	return t.createReferralAs(r, true)
+}
+
+// createReferralAs is createReferral; an import's rows (audit false) are
+// covered by the import's one event instead of one each.
+func (t *tx) createReferralAs(r store.Referral, audit bool) (store.Referral, error) {
 	r = cleanReferral(r)
 	if r.Status == "" {
 		r.Status = store.RefNew
@@ -71,6 +79,9 @@ func (t *tx) createReferral(r store.Referral) (store.Referral, error) {
 		return r, err
 	}
 	t.change("referral", r.ID, r.ParticipantID)
+	if !audit {
+		return r, nil
+	}
 	return r, t.audit(store.AuditCreate, r.ID, "referral")
 }
 
@@ -109,19 +120,58 @@ func (db *DB) CreateReferral(ctx context.Context, a store.Actor, r store.Referra
 // under what a transaction of this store's small memtables can hold.
 const importChunk = 300
 
-// keyImportJournal lists the referrals an import in progress has committed,
-// so an import that fails half-way (or a process killed during one) is
-// rolled back: all or nothing, however large the file.
+// keyImportJournal marks an import in progress: which one and how many
+// chunks it has committed, so an import that fails half-way (or a process
+// killed during one) is rolled back: all or nothing, however large the file.
 const keyImportJournal = "meta/import-journal"
 
+// kindImport is the counter of import ids.
+const kindImport = "imp"
+
 type importJournal struct {
+	Import string `json:"import,omitempty"`
+	Chunks int    `json:"chunks,omitempty"`
+	// IDs is the journal of stores written before imports had ids (one
+	// list of every referral made): still rolled back.
+	IDs []string `json:"ids,omitempty"`
+}
+
+// importChunkList is one chunk's referral ids, kept under
+// imp/<import id>/<chunk> for as long as the store: the import's one
+// audit event carries the hash of all of them.
+type importChunkList struct {
 	IDs []string `json:"ids"`
+}
+
+func importChunkKey(imp string, chunk int) string {
+	return pfxImport + imp + "/" + seqKey(uint64(chunk))
+}
+
+// importList reads the referral ids an import made, in order.
+func importList(txn *badger.Txn, imp string) ([]string, error) {
+	var ids []string
+	err := scanJSON(txn, pfxImport+imp+"/", func(c importChunkList) error {
+		ids = append(ids, c.IDs...)
+		return nil
+	})
+	return ids, err
+}
+
+// importHash is the hash of an import's ids that its audit event carries.
+func importHash(ids []string) string {
+	h := sha256.New()
+	for _, id := range ids {
+		h.Write([]byte(id))
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // ImportReferrals creates all of rs, or none. Every row is checked first
 // (validation, ids duplicated in rs or already taken), and every bad row is
 // reported; then the referrals are written in chunks under a journal that
-// a failure, or the next Open after a crash, rolls back.
+// a failure, or the next Open after a crash, rolls back. The import is one
+// audit event ("import:<id>:<rows>:<hash of the ids>"), not one per row.
 func (db *DB) ImportReferrals(ctx context.Context, a store.Actor, rs []store.Referral) ([]store.Referral, error) {
 	db.importMu.Lock()
 	defer db.importMu.Unlock()
@@ -137,9 +187,15 @@ func (db *DB) ImportReferrals(ctx context.Context, a store.Actor, rs []store.Ref
 	if err := db.precheckImport(ctx, rs); err != nil {
 		return nil, err
 	}
+	if len(rs) == 0 {
+		return nil, nil
+	}
 	out := make([]store.Referral, 0, len(rs))
+	ids := make([]string, 0, len(rs))
+	var imp string
 	for start := 0; start < len(rs); start += importChunk {
 		chunk := rs[start:min(start+importChunk, len(rs))]
+		n := start / importChunk
 		var made []store.Referral
 		err := db.update(ctx, a, func(t *tx) error {
 			made = made[:0]
@@ -147,19 +203,28 @@ func (db *DB) ImportReferrals(ctx context.Context, a store.Actor, rs []store.Ref
 				return err
 			}
 			var j importJournal
-			if start > 0 {
-				if err := getJSON(t.txn, keyImportJournal, "import journal", &j); err != nil {
+			if start == 0 {
+				c, err := readCounter(t.txn, kindImport)
+				if err != nil {
 					return err
 				}
+				imp = fmt.Sprint(c + 1)
+				if err := t.writeCounter(kindImport, c+1); err != nil {
+					return err
+				}
+				j.Import = imp
+			} else if err := getJSON(t.txn, keyImportJournal, "import journal", &j); err != nil {
+				return err
 			}
 			if db.hooks.importFail != nil {
-				if err := db.hooks.importFail(start / importChunk); err != nil {
+				if err := db.hooks.importFail(n); err != nil {
 					return err
 				}
 			}
 			var errs []error
+			list := importChunkList{IDs: make([]string, 0, len(chunk))}
 			for i, r := range chunk {
-				c, err := t.createReferral(r)
+				c, err := t.createReferralAs(r, false)
 				if err != nil {
 					if isUserError(err) {
 						errs = append(errs, fmt.Errorf("row %d: %w", start+i+1, err))
@@ -168,14 +233,22 @@ func (db *DB) ImportReferrals(ctx context.Context, a store.Actor, rs []store.Ref
 					return err
 				}
 				made = append(made, c)
-				j.IDs = append(j.IDs, c.ID)
+				list.IDs = append(list.IDs, c.ID)
 			}
 			if err := errors.Join(errs...); err != nil {
 				return err
 			}
-			if start+len(chunk) >= len(rs) {
-				return t.delete(keyImportJournal) // the last chunk: the import is whole
+			if err := t.putJSON(importChunkKey(imp, n), list); err != nil {
+				return err
 			}
+			if start+len(chunk) >= len(rs) { // the last chunk: the import is whole
+				if err := t.delete(keyImportJournal); err != nil {
+					return err
+				}
+				all := append(slices.Clone(ids), list.IDs...)
+				return t.audit(store.AuditCreate, "import:"+imp, fmt.Sprintf("import:%s:%d:%s", imp, len(all), importHash(all)))
+			}
+			j.Chunks = n + 1
 			return t.putJSON(keyImportJournal, j)
 		})
 		if err != nil {
@@ -187,6 +260,9 @@ func (db *DB) ImportReferrals(ctx context.Context, a store.Actor, rs []store.Ref
 			return nil, err
 		}
 		out = append(out, made...)
+		for _, r := range made {
+			ids = append(ids, r.ID)
+		}
 	}
 	return out, nil
 }
@@ -231,7 +307,7 @@ func (db *DB) precheckImport(ctx context.Context, rs []store.Referral) error {
 }
 
 // rollbackImport deletes the referrals of an unfinished import, newest
-// chunk first, each deletion audited, then the journal.
+// chunk first, then the journal, and records one audit event for it.
 func (db *DB) rollbackImport(ctx context.Context, a store.Actor) error {
 	for {
 		done := false
@@ -244,8 +320,23 @@ func (db *DB) rollbackImport(ctx context.Context, a store.Actor) error {
 				}
 				return err
 			}
-			cut := max(0, len(j.IDs)-importChunk)
-			for _, id := range j.IDs[cut:] {
+			var ids []string
+			if j.Import == "" { // a journal of the older format
+				cut := max(0, len(j.IDs)-importChunk)
+				ids = j.IDs[cut:]
+				j.IDs = j.IDs[:cut]
+			} else if j.Chunks > 0 {
+				j.Chunks--
+				var list importChunkList
+				if err := getJSON(t.txn, importChunkKey(j.Import, j.Chunks), "import chunk", &list); err != nil && !errors.Is(err, store.ErrNotFound) {
+					return err
+				}
+				ids = list.IDs
+				if err := t.delete(importChunkKey(j.Import, j.Chunks)); err != nil {
+					return err
+				}
+			}
+			for _, id := range ids {
 				old, err := getReferral(t.txn, id)
 				if errors.Is(err, store.ErrNotFound) {
 					continue
@@ -260,13 +351,19 @@ func (db *DB) rollbackImport(ctx context.Context, a store.Actor) error {
 					return err
 				}
 				t.change("referral", id, old.ParticipantID)
-				if err := t.audit(store.AuditDelete, id, "import-rollback"); err != nil {
-					return err
+				if j.Import == "" {
+					if err := t.audit(store.AuditDelete, id, "import-rollback"); err != nil {
+						return err
+					}
 				}
 			}
-			j.IDs = j.IDs[:cut]
-			if len(j.IDs) == 0 {
+			if len(j.IDs) == 0 && j.Chunks == 0 {
 				done = true
+				if j.Import != "" {
+					if err := t.audit(store.AuditDelete, "import:"+j.Import, "import-rollback:"+j.Import); err != nil {
+						return err
+					}
+				}
 				return t.delete(keyImportJournal)
 			}
 			return t.putJSON(keyImportJournal, j)
@@ -354,7 +451,8 @@ func (db *DB) ListReferrals(ctx context.Context, f store.ReferralFilter) ([]stor
 
 var decisionStatuses = []store.ReferralStatus{store.RefAccepted, store.RefWaitlisted, store.RefDeclined, store.RefWithdrawn, store.RefScreenedOut, store.RefNew}
 
-// DecideReferral records an OWG decision in one transaction. Accepting
+// DecideReferral records an OWG decision in one transaction, only if the
+// referral is still at d.Version (else ErrStale, nothing saved). Accepting
 // creates the participant (not yet engaged, enrolled today, with the case
 // manager) or links LinkParticipant; with HardCap > 0 it refuses when the
 // case manager's active caseload is already at the cap.
@@ -367,6 +465,12 @@ func (db *DB) DecideReferral(ctx context.Context, a store.Actor, id string, d st
 		}
 		if err := t.may(store.WriteDecideReferral, id, store.Relation{OwnReferral: old.ReferrerUser != "" && old.ReferrerUser == t.actor.User}); err != nil {
 			return err
+		}
+		if d.Version == 0 {
+			return fieldErr("decision", "version", "is required (the version of the referral you read)")
+		}
+		if old.Version != d.Version {
+			return staleErr("referral", id)
 		}
 		d.CaseManager = store.CleanLine(d.CaseManager)
 		d.Code = strings.ToLower(strings.TrimSpace(store.CleanLine(d.Code)))
@@ -484,7 +588,7 @@ func (db *DB) AcknowledgeReferral(ctx context.Context, a store.Actor, id string)
 		}
 		if old.AckBy != "" {
 			out = old
-			return fmt.Errorf("referral %s was already taken by %s at %s", id, old.AckBy, old.AckAt.Local().Format("2006-01-02 15:04"))
+			return fmt.Errorf("referral %s was already taken by %s at %s: %w", id, old.AckBy, old.AckAt.Local().Format("2006-01-02 15:04"), store.ErrStale)
 		}
 		user := store.CleanLine(t.actor.User)
 		if strings.TrimSpace(user) == "" {

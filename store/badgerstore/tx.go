@@ -29,6 +29,12 @@ type tx struct {
 
 	headLoaded bool
 	head       auditHead
+	headMoved  bool
+
+	// auditKey keys new events (nil: unkeyed chain); keyID names it.
+	auditKey []byte
+	keyID    string
+	keyDone  bool
 }
 
 type auditHead struct {
@@ -62,7 +68,7 @@ func (db *DB) update(ctx context.Context, a store.Actor, fn func(t *tx) error) e
 				backoff = min(2*backoff, 20*time.Millisecond)
 			}
 			clock := db.now()
-			t := &tx{txn: db.bdb.NewTransaction(true), actor: a, now: clock.UTC(), today: store.Today(clock)}
+			t := &tx{txn: db.bdb.NewTransaction(true), actor: a, now: clock.UTC(), today: store.Today(clock), auditKey: db.auditKey, keyID: db.auditKeyID, keyDone: db.keyMarked}
 			err := fn(t)
 			if err == nil {
 				err = t.txn.Commit()
@@ -71,6 +77,10 @@ func (db *DB) update(ctx context.Context, a store.Actor, fn func(t *tx) error) e
 			switch {
 			case err == nil:
 				changes = t.changes
+				if t.headMoved {
+					db.writeHead(t.head)
+				}
+				db.keyMarked = db.keyMarked || (t.keyDone && t.auditKey != nil)
 				return nil
 			case errors.Is(err, badger.ErrConflict):
 				continue
@@ -266,7 +276,25 @@ func (t *tx) appendAudit(e store.AuditEvent) error {
 	e.Seq = t.head.Seq + 1
 	e.Time = e.Time.UTC()
 	e.PrevHash = t.head.Hash
-	e.Hash = store.AuditHash(e)
+	e.Chain = ""
+	if t.auditKey != nil {
+		if !t.keyDone {
+			// The first keyed event of a chain records where keying began.
+			var m auditKeyMeta
+			err := getJSON(t.txn, keyAuditKey, "audit key marker", &m)
+			if errors.Is(err, store.ErrNotFound) {
+				err = t.putJSON(keyAuditKey, auditKeyMeta{ID: t.keyID, From: e.Seq})
+			}
+			if err != nil {
+				return err
+			}
+			t.keyDone = true
+		}
+		e.Chain = store.AuditChainHMAC
+		e.Hash = store.AuditMAC(t.auditKey, e)
+	} else {
+		e.Hash = store.AuditHash(e)
+	}
 	if err := t.putJSON(auditKey(e.Seq), e); err != nil {
 		return err
 	}
@@ -274,6 +302,7 @@ func (t *tx) appendAudit(e store.AuditEvent) error {
 		return err
 	}
 	t.head = auditHead{Seq: e.Seq, Hash: e.Hash}
+	t.headMoved = true
 	return t.putJSON(keyAuditHead, t.head)
 }
 

@@ -3,6 +3,7 @@ package badgerstore
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
@@ -70,10 +71,18 @@ func TestLargeImport(t *testing.T) {
 	if seq, err := db.VerifyAudit(ctx); err != nil {
 		t.Errorf("audit after a chunked import => broken at %d: %v", seq, err)
 	}
+	evs := must[[]store.AuditEvent](t, "audit")(db.ListAudit(ctx, store.AuditFilter{}))
+	if len(evs) != 1 || !strings.HasPrefix(evs[0].Detail, "import:1:5000:") {
+		t.Errorf("audit events of one import => %d (first %+v), want 1 import:1:5000:<hash>", len(evs), evs[0])
+	}
+	rep := must[CheckReport](t, "check")(db.Check(ctx))
+	if !rep.OK() || rep.ByKind["referral"] != 5000 {
+		t.Errorf("Check after an import => %d referrals, problems %q; want 5000 and none", rep.ByKind["referral"], rep.Problems)
+	}
 }
 
 // TestImportFailureRollsBack: a failure after some chunks committed undoes
-// them (audited as deletions), so an import is all or nothing; a process
+// them (one audit event for the rollback), so an import is all or nothing; a process
 // killed half-way is undone at the next Open.
 func TestImportFailureRollsBack(t *testing.T) {
 	rs := make([]store.Referral, 2*importChunk+10)
@@ -113,8 +122,11 @@ func TestImportFailureRollsBack(t *testing.T) {
 			t.Errorf("crash=%v: audit broken at %d: %v", crash, seq, err)
 		}
 		dels, _ := db.ListAudit(ctx, store.AuditFilter{Action: store.AuditDelete})
-		if len(dels) != 2*importChunk {
-			t.Errorf("crash=%v: %d deletions audited, want %d", crash, len(dels), 2*importChunk)
+		if len(dels) != 1 || dels[0].Subject != "import:1" || dels[0].Detail != "import-rollback:1" {
+			t.Errorf("crash=%v: deletions audited => %+v, want one import-rollback:1", crash, dels)
+		}
+		if all := must[[]store.AuditEvent](t, "audit")(db.ListAudit(ctx, store.AuditFilter{})); len(all) != 1 {
+			t.Errorf("crash=%v: %d audit events after a failed import, want 1 (the rollback)", crash, len(all))
 		}
 		// ids are never reused: the next referral gets a new number
 		r, err := db.CreateReferral(ctx, pm, newReferral("After", day(2025, 4, 2)))

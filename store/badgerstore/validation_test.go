@@ -126,15 +126,15 @@ func TestBadInputNamesField(t *testing.T) {
 			return err
 		}, "name"},
 		{"decision status", func() error {
-			_, err := db.DecideReferral(ctx, pm, r.ID, store.ReferralDecision{Status: "maybe"})
+			_, err := db.DecideReferral(ctx, pm, r.ID, store.ReferralDecision{Version: r.Version, Status: "maybe"})
 			return err
 		}, "status"},
 		{"decision case manager", func() error {
-			_, err := db.DecideReferral(ctx, pm, r.ID, store.ReferralDecision{Status: store.RefAccepted})
+			_, err := db.DecideReferral(ctx, pm, r.ID, store.ReferralDecision{Version: r.Version, Status: store.RefAccepted})
 			return err
 		}, "case_manager"},
 		{"decision link", func() error {
-			_, err := db.DecideReferral(ctx, pm, r.ID, store.ReferralDecision{Status: store.RefAccepted, LinkParticipant: "P-0404"})
+			_, err := db.DecideReferral(ctx, pm, r.ID, store.ReferralDecision{Version: r.Version, Status: store.RefAccepted, LinkParticipant: "P-0404"})
 			return err
 		}, "link_participant"},
 		{"case kind", func() error {

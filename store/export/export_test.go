@@ -86,7 +86,7 @@ func seed(t *testing.T) seeded {
 		Status: store.RefNew,
 	})
 	must(err)
-	_, err = db.DecideReferral(ctx, pm, r1.ID, store.ReferralDecision{Status: store.RefAccepted, CaseManager: "alice", HardCap: 20})
+	_, err = db.DecideReferral(ctx, pm, r1.ID, store.ReferralDecision{Version: r1.Version, Status: store.RefAccepted, CaseManager: "alice", HardCap: 20})
 	must(err)
 	r1, err = db.GetReferral(ctx, r1.ID)
 	must(err)

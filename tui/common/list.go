@@ -69,6 +69,17 @@ func (l *List) SetRows(rows []Row) {
 	l.Select(keep)
 }
 
+// RowKeys returns the key of every row that has one, filter or not.
+func (l *List) RowKeys() []string {
+	out := make([]string, 0, len(l.rows))
+	for _, r := range l.rows {
+		if r.Key != "" {
+			out = append(out, r.Key)
+		}
+	}
+	return out
+}
+
 // Select moves the cursor to the row with key k (no-op when absent).
 func (l *List) Select(k string) {
 	if k == "" {

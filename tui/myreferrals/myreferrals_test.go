@@ -171,12 +171,12 @@ func TestScreenLiveUpdate(t *testing.T) {
 	// the OWG decides: waitlisted, then accepted
 	ctx := context.Background()
 	owg := store.Actor{User: "pat", Role: store.RolePM}
-	if _, err := f.s.DecideReferral(ctx, owg, f.mine.ID, store.ReferralDecision{Status: store.RefWaitlisted, WaitlistPos: 3}); err != nil {
+	if _, err := f.s.DecideReferral(ctx, owg, f.mine.ID, store.ReferralDecision{Version: f.mine.Version, Status: store.RefWaitlisted, WaitlistPos: 3}); err != nil {
 		t.Fatal(err)
 	}
 	tm.Send(tui.ChangedMsg{Changes: []store.Change{{Kind: "referral", ID: f.mine.ID}}})
 	wait("waitlisted, position 3")
-	if _, err := f.s.DecideReferral(ctx, owg, f.mine.ID, store.ReferralDecision{Status: store.RefAccepted, CaseManager: "cm1"}); err != nil {
+	if _, err := f.s.DecideReferral(ctx, owg, f.mine.ID, store.ReferralDecision{Version: f.mine.Version + 1, Status: store.RefAccepted, CaseManager: "cm1"}); err != nil {
 		t.Fatal(err)
 	}
 	tm.Send(tui.ChangedMsg{Changes: []store.Change{{Kind: "referral", ID: f.mine.ID}}})
@@ -202,7 +202,7 @@ func TestDeclineNoteNeverReachesReferrer(t *testing.T) {
 	f := seed(t)
 	ctx := context.Background()
 	const note = "active psychosis, referred to inpatient psych"
-	if _, err := f.s.DecideReferral(ctx, pm, f.mine.ID, store.ReferralDecision{Status: store.RefDeclined, Code: "capacity", Note: note}); err != nil {
+	if _, err := f.s.DecideReferral(ctx, pm, f.mine.ID, store.ReferralDecision{Version: f.mine.Version, Status: store.RefDeclined, Code: "capacity", Note: note}); err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range []store.Actor{officer, {User: "officer1", Role: store.RoleCommunity}} {

@@ -257,7 +257,7 @@ func (d *Decide) runCmd() tea.Cmd {
 	label, _ := c.Protocol.ReasonLabel(in.Verb.status(), code)
 	return func() tea.Msg {
 		out := DecidedMsg{ID: in.Referral.ID, Verb: in.Verb, Override: in.Override(), Code: code, Label: label, Note: note, MeetingID: in.MeetingID}
-		dec := store.ReferralDecision{Code: code, Note: note, Override: out.Override, MeetingID: in.MeetingID}
+		dec := store.ReferralDecision{Version: in.Referral.Version, Code: code, Note: note, Override: out.Override, MeetingID: in.MeetingID}
 		switch in.Verb {
 		case Accept:
 			dec.Status = store.RefAccepted
