@@ -13,8 +13,9 @@ import (
 
 func newDemoCmd(app *App) *cobra.Command {
 	var (
-		seed uint64
-		asOf string
+		seed         uint64
+		asOf         string
+		participants int
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -25,6 +26,9 @@ and progress, contacts, legal cases, ROIs, a referral queue larger than the open
 slots, users for every role and one past meeting. Refuses a non-empty store.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if participants < 0 {
+				return usagef("--participants: must be 0 or more")
+			}
 			day := store.Today(app.Now())
 			if asOf != "" {
 				d, err := store.ParseDate(asOf)
@@ -38,7 +42,7 @@ slots, users for every role and one past meeting. Refuses a non-empty store.`,
 				return err
 			}
 			start := time.Now()
-			sum, err := demo.Fill(cmd.Context(), st, day, seed)
+			sum, err := demo.FillN(cmd.Context(), st, day, seed, participants)
 			if errors.Is(err, demo.ErrNotEmpty) {
 				dir, _ := app.DataDir()
 				return fmt.Errorf("the store in %s is not empty: owg demo only fills an empty store (use another --data DIR)", dir)
@@ -55,6 +59,7 @@ slots, users for every role and one past meeting. Refuses a non-empty store.`,
 		},
 	}
 	cmd.Flags().Uint64Var(&seed, "seed", demo.DefaultSeed, "random seed (the same seed gives the same site)")
+	cmd.Flags().IntVar(&participants, "participants", 0, "active participants (default about 70; a larger site keeps the same shape, with case managers to hold it)")
 	cmd.Flags().StringVar(&asOf, "as-of", "", "date the site is current as of, YYYY-MM-DD (default today)")
 	return cmd
 }
