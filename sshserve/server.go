@@ -1,4 +1,4 @@
-// Package sshserve serves owg's TUI over SSH with wish: public-key sign-in
+// Package sshserve serves owg's TUI over SSH with charmbracelet/ssh: public-key sign-in
 // against the store's users, one bubbletea v2 program per session, and a
 // hub that fans store changes, meeting presence and server notices out to
 // every session without letting a slow client delay the others.
@@ -14,7 +14,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/log/v2"
 	"github.com/charmbracelet/ssh"
-	"github.com/charmbracelet/wish"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/leadtable/owg/store"
@@ -63,24 +62,24 @@ func New(cfg Config) (*Server, error) {
 		hub:     newHub(),
 		limiter: newRateLimiter(cfg.RatePerSecond, cfg.RateBurst),
 	}
-	// wish.WithMiddleware(a, b, c): c runs first. Recovery is last so it
-	// wraps everything; identity and the pty check run just before the
-	// program, never in the public-key handler.
-	srv, err := wish.NewServer(
-		wish.WithAddress(cfg.Listen),
-		wish.WithVersion("owg"),
-		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
-		func(srv *ssh.Server) error { srv.ServerConfigCallback = serverConfig(cfg.PostQuantumKex); return nil },
-		wish.WithPublicKeyAuth(publicKeyHandler),
-		wish.WithMiddleware(
+	// chain(a, b, c): c runs first (as wish.WithMiddleware). Recovery is
+	// last so it wraps everything; identity and the pty check run just
+	// before the program, never in the public-key handler. The server is
+	// built on charmbracelet/ssh directly: see sshchain.go.
+	srv := &ssh.Server{
+		Addr:    cfg.Listen,
+		Version: "owg",
+		Handler: chain(
 			s.program(),
 			s.sessionCap,
 			s.rateLimit,
 			s.logConnections,
 			s.recoverPanics,
 		),
-	)
-	if err != nil {
+		ServerConfigCallback: serverConfig(cfg.PostQuantumKex),
+	}
+	srv.AddHostKey(signer)
+	if err := srv.SetOption(ssh.PublicKeyAuth(publicKeyHandler)); err != nil {
 		return nil, err
 	}
 	srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
