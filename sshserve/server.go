@@ -17,6 +17,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/store/snapshot"
 	"github.com/leadtable/owg/tui"
 )
 
@@ -36,6 +37,7 @@ type Server struct {
 	hub     *hub
 	limiter *rateLimiter
 	unsub   func()
+	snap    *snapshot.Snapshot // the site every session reads (nil: sessions read the store)
 
 	mu       sync.Mutex
 	ln       net.Listener
@@ -86,7 +88,8 @@ func New(cfg Config) (*Server, error) {
 		s.log.Debug("connection failed", "addr", conn.RemoteAddr().String(), "err", err)
 	}
 	s.ssh = srv
-	s.unsub = cfg.Store.Subscribe(s.hub.publish)
+	s.snap = newSiteSnapshot(cfg.Store)
+	s.unsub = cfg.Store.Subscribe(s.observeAndPublish)
 	return s, nil
 }
 

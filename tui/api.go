@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/store/snapshot"
 	"github.com/leadtable/owg/themes"
 	"github.com/leadtable/owg/tui/common"
 )
@@ -39,6 +40,11 @@ type Options struct {
 	// Remote is true for SSH sessions (changes quit wording and the
 	// "join over SSH" hints).
 	Remote bool
+	// Snapshot is the process's shared site snapshot, kept current by the
+	// caller from the store's changes (sshserve makes one per server). Nil:
+	// the program makes its own from Store when the store can read one,
+	// kept current from the ChangedMsgs it receives.
+	Snapshot *snapshot.Snapshot
 }
 
 // Presence is one session's place in a live meeting.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/leadtable/owg/store/snapshot"
 	"github.com/leadtable/owg/themes"
 	"github.com/leadtable/owg/tui/common"
 	"github.com/leadtable/owg/tui/intake"
@@ -62,6 +63,9 @@ type model struct {
 	showHelp    bool
 	confirmQuit bool
 	announced   string // the open meeting already announced on the status line
+	// ownSnapshot: the program made its own snapshot (no shared one was
+	// given) and keeps it current from the changes it is told about.
+	ownSnapshot bool
 }
 
 // New returns the root model of one session.
@@ -85,6 +89,14 @@ func New(opts Options) tea.Model {
 		LowBandwidth: opts.LowBandwidth,
 		Remote:       opts.Remote,
 		Now:          opts.Now,
+		Snapshot:     opts.Snapshot,
+		SiteMemo:     &common.Memo{},
+	}
+	ownSnapshot := false
+	if ctx.Snapshot == nil {
+		if r, ok := opts.Store.(snapshot.Reader); ok {
+			ctx.Snapshot, ownSnapshot = snapshot.New(r), true
+		}
 	}
 	if on := opts.OnPresence; on != nil {
 		actor := opts.Actor
@@ -92,7 +104,7 @@ func New(opts Options) tea.Model {
 			on(Presence{User: actor.User, Role: actor.Role, MeetingID: meetingID, Following: following})
 		}
 	}
-	m := &model{ctx: ctx, opts: opts, help: help.New(), width: 80, height: 24,
+	m := &model{ctx: ctx, opts: opts, ownSnapshot: ownSnapshot, help: help.New(), width: 80, height: 24,
 		prefs: Prefs{Theme: opts.Theme.Name, LowBandwidth: opts.LowBandwidth}}
 	m.applyStyles()
 	m.names = tabNamesFor(opts.Actor.Role)
@@ -149,6 +161,9 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case PresenceMsg:
 		return m, m.sendTo(TabMeeting, msg)
 	case ChangedMsg:
+		if m.ownSnapshot {
+			observeChanges(m.ctx.Snapshot, msg.Changes)
+		}
 		cmd := m.broadcast(msg)
 		if touchesNotices(msg.Changes) {
 			cmd = tea.Batch(cmd, m.loadNoticesCmd())

@@ -13,6 +13,7 @@ import (
 // site is one read of what the list screens show: every participant with
 // the viewer's access to them, their cases and ROIs, users and meetings.
 type site struct {
+	version  uint64 // the snapshot version projected (0: read from the store)
 	today    time.Time
 	proto    store.Protocol
 	parts    []pinfo
@@ -55,8 +56,19 @@ func protocolOf(c *common.Ctx) store.Protocol {
 	return p
 }
 
-// loadSite reads the store once for the list screens.
+// loadSite is the viewer's read of the site for the list screens: the
+// projection of the shared snapshot when the session has one (built once
+// per snapshot version and day for all its panes), else a read of the
+// store.
 func loadSite(c *common.Ctx) (*site, error) {
+	if c.Snapshot != nil && c.SiteMemo != nil {
+		return projectSite(c)
+	}
+	return readSite(c)
+}
+
+// readSite reads the store once for the list screens.
+func readSite(c *common.Ctx) (*site, error) {
 	ctx, s, now := c.Context(), c.Store, c.Time()
 	if s == nil {
 		return nil, fmt.Errorf("no store")

@@ -110,6 +110,9 @@ func (t *today) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			t.err = msg.err
 			return t, common.StatusCmd("today: "+msg.err.Error(), true)
 		}
+		if stale(t.site, msg.site) {
+			return t, nil
+		}
 		t.site, t.err = msg.site, nil
 		t.rebuild()
 	case ChangedMsg:
