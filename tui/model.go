@@ -318,7 +318,7 @@ func (m *model) switchTab(i int) tea.Cmd {
 		m.setStatus("", false) // a message belongs to the screen it came from
 	}
 	m.active = i
-	return nil
+	return m.sendTo(i, common.ShownMsg{})
 }
 
 func (m *model) openOverlay(c common.Component) tea.Cmd {

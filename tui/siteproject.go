@@ -55,6 +55,11 @@ func projectFrom(c *common.Ctx, snap *snapshot.Site, old *site, now time.Time) *
 		}
 		return casesOf[id]
 	}
+	if old != nil && len(snap.Changed) == 0 && len(old.parts) == len(snap.Participants) {
+		// users or meetings changed (a meeting step): every row stands
+		st.parts, st.byID = old.parts, old.byID
+		return st
+	}
 	st.parts = make([]pinfo, 0, len(snap.Participants))
 	for _, p := range snap.Participants {
 		if old != nil && !snap.Changed[p.ID] {

@@ -101,7 +101,11 @@ type lastView struct {
 	s  string
 }
 
-func (h harness) Init() tea.Cmd { return h.c.Init() }
+// Init shows the tab, as the root does when the user opens it: Reports
+// reads its input only then.
+func (h harness) Init() tea.Cmd {
+	return tea.Batch(h.c.Init(), func() tea.Msg { return common.ShownMsg{} })
+}
 
 func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if ws, ok := msg.(tea.WindowSizeMsg); ok {
@@ -204,4 +208,16 @@ func TestPeriodKeysAndScroll(t *testing.T) {
 	lv.wait(t, "last 30 days")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyPgDown})
 	lv.wait(t, "WAITLIST")
+}
+
+// TestNoLoadAtSignIn: the Reports tab reads nothing (and audits nothing)
+// until it is shown.
+func TestNoLoadAtSignIn(t *testing.T) {
+	m := reports.New(&common.Ctx{})
+	if cmd := m.Init(); cmd != nil {
+		t.Errorf("Init => a command, want none before the tab is shown")
+	}
+	if _, cmd := m.Update(common.ShownMsg{}); cmd == nil {
+		t.Errorf("ShownMsg => no load, want the report input read")
+	}
 }

@@ -1,0 +1,87 @@
+package tui
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/store/badgerstore"
+	"github.com/leadtable/owg/store/demo"
+	"github.com/leadtable/owg/store/snapshot"
+	"github.com/leadtable/owg/tui/common"
+)
+
+// TestProjectionMatchesRead: for every role, the projection of the shared
+// snapshot (whole, then incrementally after a contact and a revoked ROI)
+// gives each row exactly what a direct read of the store gives.
+func TestProjectionMatchesRead(t *testing.T) {
+	bg := context.Background()
+	db, err := badgerstore.OpenMemoryAt(func() time.Time { return fixedNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := demo.Fill(bg, db, fixedNow, demo.DefaultSeed); err != nil {
+		t.Fatal(err)
+	}
+	snap := snapshot.New(db)
+	defer db.Subscribe(snap.Observe)()
+	actors := []store.Actor{
+		{User: "dana", Role: store.RolePM}, {User: "tomas", Role: store.RoleCaseManager},
+		{User: "ellen", Role: store.RoleProsecutor, Agency: "City Attorney"}, {User: "raj", Role: store.RoleDefender, Agency: "Public Defender"},
+		{User: "reyes", Role: store.RolePolice, Agency: "Metro PD"}, {User: "harbor", Role: store.RoleProvider, Agency: "Harbor Housing"},
+		{User: "pastor.james", Role: store.RoleCommunity}, {User: "uw.eval", Role: store.RoleEvaluator},
+	}
+	ctxs := make([]*common.Ctx, len(actors))
+	for i, a := range actors {
+		ctxs[i] = &common.Ctx{Store: db, Actor: a, Now: func() time.Time { return fixedNow }, Snapshot: snap, SiteMemo: &common.Memo{}}
+	}
+	compare := func(step string) {
+		t.Helper()
+		for i, c := range ctxs {
+			got, err := loadSite(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := readSite(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got.parts, want.parts) || !reflect.DeepEqual(got.byID, want.byID) {
+				t.Errorf("%s, %s: projected rows differ from a direct read", step, actors[i].Role)
+			}
+			if got.capacity() != want.capacity() || len(got.cases) != len(want.cases) || len(got.meetings) != len(want.meetings) {
+				t.Errorf("%s, %s: capacity %d, cases %d, meetings %d => want %d, %d, %d", step, actors[i].Role,
+					got.capacity(), len(got.cases), len(got.meetings), want.capacity(), len(want.cases), len(want.meetings))
+			}
+		}
+	}
+	compare("first read")
+	s0, _ := loadSite(ctxs[0])
+	p := s0.parts[0].P
+	if _, err := db.CreateContact(bg, store.SystemActor, store.Contact{ParticipantID: p.ID, Date: fixedNow.Add(-time.Hour), Kind: store.ContactPhone,
+		Note: "called", Author: p.CaseManager, Sensitivity: store.General}); err != nil {
+		t.Fatal(err)
+	}
+	compare("after a contact")
+	for _, pi := range s0.parts {
+		if len(pi.ROIs) > 0 && pi.ROIs[0].Revoked.IsZero() {
+			r := pi.ROIs[0]
+			r.Revoked = store.DateOf(fixedNow)
+			if _, err := db.UpdateROI(bg, store.SystemActor, r); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	compare("after a revoked ROI")
+	s1, _ := loadSite(ctxs[0])
+	if s1.version <= s0.version {
+		t.Errorf("version %d after changes => want more than %d", s1.version, s0.version)
+	}
+	if !stale(s1, s0) || stale(s0, s1) {
+		t.Errorf("stale: an older version must never replace a newer one")
+	}
+}
