@@ -66,6 +66,8 @@ type model struct {
 	// ownSnapshot: the program made its own snapshot (no shared one was
 	// given) and keeps it current from the changes it is told about.
 	ownSnapshot bool
+	// pending holds the store changes hidden tabs get when shown (deferred.go).
+	pending [tabCount]pendingChanges
 }
 
 // New returns the root model of one session.
@@ -164,7 +166,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.ownSnapshot {
 			observeChanges(m.ctx.Snapshot, msg.Changes)
 		}
-		cmd := m.broadcast(msg)
+		cmd := m.deliverChanged(msg)
 		if touchesNotices(msg.Changes) {
 			cmd = tea.Batch(cmd, m.loadNoticesCmd())
 		}
@@ -318,7 +320,7 @@ func (m *model) switchTab(i int) tea.Cmd {
 		m.setStatus("", false) // a message belongs to the screen it came from
 	}
 	m.active = i
-	return m.sendTo(i, common.ShownMsg{})
+	return tea.Batch(m.flushPending(i), m.sendTo(i, common.ShownMsg{}))
 }
 
 func (m *model) openOverlay(c common.Component) tea.Cmd {
