@@ -64,9 +64,14 @@ type Snapshot struct {
 
 	refresh sync.Mutex // one refresh at a time
 
-	mu    sync.Mutex // guards cur and dirty
+	mu    sync.Mutex // guards cur, dirty and the two counts
 	cur   *Site
 	dirty dirty
+	// observed counts Observe and Invalidate calls; applied is the count
+	// cur reflects. A caller may use cur only when they are equal, so a
+	// change observed before a call is in what the call returns even while
+	// another caller's refresh is under way.
+	observed, applied uint64
 }
 
 type dirty struct {
@@ -90,6 +95,7 @@ func New(src Reader) *Snapshot {
 func (s *Snapshot) Observe(c store.Change) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.observed++
 	d := &s.dirty
 	switch c.Kind {
 	case "participant", "roi", "case":
@@ -126,6 +132,7 @@ func (s *Snapshot) Observe(c store.Change) {
 func (s *Snapshot) Invalidate() {
 	s.mu.Lock()
 	s.dirty.all = true
+	s.observed++
 	s.mu.Unlock()
 }
 
@@ -143,30 +150,35 @@ func (s *Snapshot) Version() uint64 {
 // last call. Concurrent callers share one refresh.
 func (s *Snapshot) Site(ctx context.Context) (*Site, error) {
 	s.mu.Lock()
-	cur, d := s.cur, s.dirty
+	cur, fresh := s.cur, s.cur != nil && s.observed == s.applied
 	s.mu.Unlock()
-	if cur != nil && d.empty() {
+	if fresh {
 		return cur, nil
 	}
 	s.refresh.Lock()
 	defer s.refresh.Unlock()
 	s.mu.Lock()
-	cur, d = s.cur, s.dirty
-	s.dirty = dirty{}
-	s.mu.Unlock()
-	if cur != nil && d.empty() {
+	cur, d, seen := s.cur, s.dirty, s.observed
+	if cur != nil && seen == s.applied {
+		s.mu.Unlock()
 		return cur, nil // refreshed while we waited
 	}
-	next, err := s.apply(ctx, cur, d)
-	if err != nil {
-		// keep what is dirty for the next try
-		s.mu.Lock()
-		s.dirty = merge(s.dirty, d)
-		s.mu.Unlock()
-		return nil, err
+	s.dirty = dirty{}
+	s.mu.Unlock()
+	next := cur
+	if cur == nil || !d.empty() {
+		var err error
+		next, err = s.apply(ctx, cur, d)
+		if err != nil {
+			// keep what is dirty for the next try
+			s.mu.Lock()
+			s.dirty = merge(s.dirty, d)
+			s.mu.Unlock()
+			return nil, err
+		}
 	}
 	s.mu.Lock()
-	s.cur = next
+	s.cur, s.applied = next, seen
 	s.mu.Unlock()
 	return next, nil
 }

@@ -111,3 +111,58 @@ func (c *countingReader) ReadPart(ctx context.Context, id string) (snapshot.Part
 	c.parts++
 	return c.Reader.ReadPart(ctx, id)
 }
+
+// gateReader blocks ReadPart until released.
+type gateReader struct {
+	snapshot.Reader
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (g *gateReader) ReadPart(ctx context.Context, id string) (snapshot.Part, error) {
+	g.entered <- struct{}{}
+	<-g.release
+	return g.Reader.ReadPart(ctx, id)
+}
+
+// TestSiteDuringRefresh: a change observed while another caller's refresh
+// is under way is in what the next caller gets; it never gets the site
+// from before the change.
+func TestSiteDuringRefresh(t *testing.T) {
+	ctx := context.Background()
+	db, err := badgerstore.OpenMemoryAt(func() time.Time { return asOf.Add(10 * time.Hour) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := demo.Fill(ctx, db, asOf, demo.DefaultSeed); err != nil {
+		t.Fatal(err)
+	}
+	g := &gateReader{Reader: db, entered: make(chan struct{}, 4), release: make(chan struct{}, 4)}
+	snap := snapshot.New(g)
+	first, err := snap.Site(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := first.Participants
+	snap.Observe(store.Change{Kind: "participant", ID: ps[0].ID, Subject: ps[0].ID})
+	done := make(chan *snapshot.Site)
+	go func() { s, _ := snap.Site(ctx); done <- s }()
+	<-g.entered // the first refresh is reading
+	snap.Observe(store.Change{Kind: "participant", ID: ps[1].ID, Subject: ps[1].ID})
+	second := make(chan *snapshot.Site)
+	go func() { s, _ := snap.Site(ctx); second <- s }()
+	select {
+	case s := <-second:
+		t.Fatalf("Site returned version %d during another refresh => want it to wait and include the newer change", s.Version)
+	case <-time.After(50 * time.Millisecond):
+	}
+	g.release <- struct{}{}
+	<-done
+	<-g.entered
+	g.release <- struct{}{}
+	s := <-second
+	if !s.Changed[ps[1].ID] {
+		t.Errorf("second caller's site changed %v => want %s in it", s.Changed, ps[1].ID)
+	}
+}
