@@ -55,6 +55,9 @@ func projectFrom(c *common.Ctx, snap *snapshot.Site, old *site, now time.Time) *
 		}
 		return casesOf[id]
 	}
+	if old != nil {
+		st.prev, st.changed = old.version, snap.Changed
+	}
 	if old != nil && len(snap.Changed) == 0 && len(old.parts) == len(snap.Participants) {
 		// users or meetings changed (a meeting step): every row stands
 		st.parts, st.byID = old.parts, old.byID

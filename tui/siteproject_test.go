@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,5 +84,66 @@ func TestProjectionMatchesRead(t *testing.T) {
 	}
 	if !stale(s1, s0) || stale(s0, s1) {
 		t.Errorf("stale: an older version must never replace a newer one")
+	}
+}
+
+// TestTodayRowCache: Today's rows after a contact, built from the cached
+// rows of the participants that did not change, equal the rows a fresh
+// pane builds from the same site.
+func TestTodayRowCache(t *testing.T) {
+	bg := context.Background()
+	db, err := badgerstore.OpenMemoryAt(func() time.Time { return fixedNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := demo.Fill(bg, db, fixedNow, demo.DefaultSeed); err != nil {
+		t.Fatal(err)
+	}
+	snap := snapshot.New(db)
+	defer db.Subscribe(snap.Observe)()
+	c := &common.Ctx{Store: db, Actor: store.Actor{User: "keisha", Role: store.RoleSupervisor}, Now: func() time.Time { return fixedNow },
+		Snapshot: snap, SiteMemo: &common.Memo{}}
+	pane := newToday(c)
+	pane.SetSize(80, 200)
+	s0, err := loadSite(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pane.Update(todayLoadedMsg{site: s0})
+	var p store.Participant
+	for _, pi := range s0.parts {
+		if store.DaysBetween(lastContactDay(pi.P), s0.today) > s0.proto.OverdueContactDays {
+			p = pi.P
+			break
+		}
+	}
+	if p.ID == "" {
+		t.Fatal("no overdue participant in the demo site")
+	}
+	if _, err := db.CreateContact(bg, store.SystemActor, store.Contact{ParticipantID: p.ID, Date: fixedNow.Add(-time.Hour), Kind: store.ContactPhone,
+		Note: "called", Author: p.CaseManager, Sensitivity: store.General}); err != nil {
+		t.Fatal(err)
+	}
+	s1, err := loadSite(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s1.prev != s0.version || !s1.changed[p.ID] {
+		t.Fatalf("projection not chained: prev %d changed %v => want %d and %s", s1.prev, s1.changed, s0.version, p.ID)
+	}
+	pane.Update(todayLoadedMsg{site: s1})
+	fresh := newToday(c)
+	fresh.SetSize(80, 200)
+	fresh.Update(todayLoadedMsg{site: s1})
+	if got, want := pane.View(), fresh.View(); got != want {
+		t.Errorf("cached Today differs from a fresh one:\n%s\n---\n%s", got, want)
+	}
+	if strings.Contains(pane.View(), p.ID) && strings.Contains(pane.View(), "no contact for") {
+		for _, line := range strings.Split(pane.View(), "\n") {
+			if strings.Contains(line, p.ID) && strings.Contains(line, "no contact for") {
+				t.Errorf("%s still overdue after a contact: %q", p.ID, line)
+			}
+		}
 	}
 }
