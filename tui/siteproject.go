@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"time"
 
 	"github.com/leadtable/owg/store"
@@ -63,6 +64,17 @@ func projectFrom(c *common.Ctx, snap *snapshot.Site, old *site, now time.Time) *
 		st.parts, st.byID = old.parts, old.byID
 		return st
 	}
+	if old != nil && len(old.parts) == len(snap.Participants) && sameRows(old, snap) {
+		// the same participants in the same order: copy the rows and
+		// project again only the changed ones
+		st.parts, st.byID = slices.Clone(old.parts), old.byID
+		for id := range snap.Changed {
+			if i, ok := st.byID[id]; ok {
+				st.parts[i] = projectRow(c, snap, snap.Participants[i], st, now, openCases)
+			}
+		}
+		return st
+	}
 	st.parts = make([]pinfo, 0, len(snap.Participants))
 	for _, p := range snap.Participants {
 		if old != nil && !snap.Changed[p.ID] {
@@ -72,16 +84,33 @@ func projectFrom(c *common.Ctx, snap *snapshot.Site, old *site, now time.Time) *
 				continue
 			}
 		}
-		rois := snap.ROIs[p.ID]
-		label, access := store.ParticipantLabel(p, rois, c.Actor, now)
-		covers := store.ROICoverage(rois, c.Actor, now)
-		pi := pinfo{P: p, ROIs: rois, Cases: openCases(p.ID), Label: label, Access: access, Coverage: covers,
-			CaseAccess: store.Visible(c.Actor.Role, covers, store.DataLegalCases)}
-		pi.Urg = urgencyOf(pi, st.proto, st.today)
 		st.byID[p.ID] = len(st.parts)
-		st.parts = append(st.parts, pi)
+		st.parts = append(st.parts, projectRow(c, snap, p, st, now, openCases))
 	}
 	return st
+}
+
+// projectRow is one participant as the viewer may list them.
+func projectRow(c *common.Ctx, snap *snapshot.Site, p store.Participant, st *site, now time.Time, openCases func(string) []store.LegalCase) pinfo {
+	rois := snap.ROIs[p.ID]
+	label, access := store.ParticipantLabel(p, rois, c.Actor, now)
+	covers := store.ROICoverage(rois, c.Actor, now)
+	pi := pinfo{P: p, ROIs: rois, Cases: openCases(p.ID), Label: label, Access: access, Coverage: covers,
+		CaseAccess: store.Visible(c.Actor.Role, covers, store.DataLegalCases)}
+	pi.Urg = urgencyOf(pi, st.proto, st.today)
+	return pi
+}
+
+// sameRows reports whether every changed participant of snap sits at the
+// same index in old (none added or removed).
+func sameRows(old *site, snap *snapshot.Site) bool {
+	for id := range snap.Changed {
+		i, ok := old.byID[id]
+		if !ok || i >= len(snap.Participants) || snap.Participants[i].ID != id {
+			return false
+		}
+	}
+	return true
 }
 
 // observeChanges tells snap about a batch of changes (empty: anything may

@@ -78,6 +78,15 @@ func TestProjectionMatchesRead(t *testing.T) {
 		}
 	}
 	compare("after a revoked ROI")
+	q, err := db.GetParticipant(bg, s0.parts[1].P.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.Status, q.ExitReason = store.StatusExited, "moved out of the area"
+	if _, err := db.UpdateParticipant(bg, store.SystemActor, q); err != nil {
+		t.Fatal(err)
+	}
+	compare("after an exit")
 	s1, _ := loadSite(ctxs[0])
 	if s1.version <= s0.version {
 		t.Errorf("version %d after changes => want more than %d", s1.version, s0.version)
