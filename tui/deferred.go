@@ -61,3 +61,16 @@ func (m *model) flushPending(i int) tea.Cmd {
 	}
 	return m.sendTo(i, msg)
 }
+
+// initTabs starts the tab the session opens on and the meeting tab; the
+// others start when first shown (switchTab).
+func (m *model) initTabs() []tea.Cmd {
+	var cmds []tea.Cmd
+	for i, t := range m.tabs {
+		if i == m.active || i == TabMeeting {
+			m.started[i] = true
+			cmds = append(cmds, t.Init())
+		}
+	}
+	return cmds
+}

@@ -68,6 +68,10 @@ type model struct {
 	ownSnapshot bool
 	// pending holds the store changes hidden tabs get when shown (deferred.go).
 	pending [tabCount]pendingChanges
+	// started marks the tabs whose Init has run: the one the session opens
+	// on and the meeting (it follows a live meeting); the others start when
+	// first shown, so signing in reads only what the first screen shows.
+	started [tabCount]bool
 }
 
 // New returns the root model of one session.
@@ -127,9 +131,7 @@ func New(opts Options) tea.Model {
 // and asks the terminal for its background colour.
 func (m *model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.form.Init(), m.loadNoticesCmd(), loadPrefsCmd(m.ctx), loadOpenMeetingCmd(m.ctx)}
-	for _, t := range m.tabs {
-		cmds = append(cmds, t.Init())
-	}
+	cmds = append(cmds, m.initTabs()...)
 	return tea.Batch(cmds...)
 }
 
@@ -320,6 +322,11 @@ func (m *model) switchTab(i int) tea.Cmd {
 		m.setStatus("", false) // a message belongs to the screen it came from
 	}
 	m.active = i
+	if !m.started[i] {
+		// first shown: its first load covers the changes it missed
+		m.started[i], m.pending[i] = true, pendingChanges{}
+		return tea.Batch(m.tabs[i].Init(), m.sendTo(i, common.ShownMsg{}))
+	}
 	return tea.Batch(m.flushPending(i), m.sendTo(i, common.ShownMsg{}))
 }
 
