@@ -118,6 +118,7 @@ func BenchmarkKeystrokeRepaint50Followers(b *testing.B) {
 
 	var local, all []time.Duration
 	next := true
+	audit0 := e.db.RecordStats()
 	for b.Loop() {
 		key := "n"
 		if !next {
@@ -143,6 +144,11 @@ func BenchmarkKeystrokeRepaint50Followers(b *testing.B) {
 		all = append(all, time.Since(start))
 		pam.out.settle(settleQuiet, time.Second) // followers settle meanwhile
 	}
+	audit := e.db.RecordStats()
+	b.ReportMetric(float64(audit.Transactions-audit0.Transactions)/float64(len(local)), "audit-txns/advance")
+	b.ReportMetric(float64(audit.Events-audit0.Events)/float64(len(local)), "audit-events/advance")
+	b.ReportMetric(percentile(local, 0.99).Seconds()*1000, "p99-ms-to-own-repaint")
+	b.ReportMetric(percentile(all, 0.99).Seconds()*1000, "p99-ms-to-all-50-followers")
 	b.ReportMetric(median(local).Seconds()*1000, "ms-to-own-repaint")
 	b.ReportMetric(median(all).Seconds()*1000, "ms-to-all-50-followers")
 }

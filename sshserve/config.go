@@ -21,7 +21,13 @@ const (
 	DefaultMaxSessions   = 100
 	DefaultRatePerSecond = 1.0
 	DefaultRateBurst     = 30
-	DefaultFPS           = 20
+	// DefaultFPS is bubbletea v2's highest rate (it caps WithFPS at 120).
+	// v2 flushes frames only on its ticker (Program.flush and the
+	// renderer's flush are unexported), so frames on demand are a fast tick:
+	// a key or a change reaches the wire within 8.3 ms of Update, bursts in
+	// between coalesce into one frame, and an idle tick sends nothing (the
+	// renderer skips a frame equal to the last one).
+	DefaultFPS = 120
 	// DefaultHandshakeTimeout closes a connection that has not finished
 	// signing in this long after it connected. OpenSSH asks for a key's
 	// passphrase (and a security key waits for its touch) inside
@@ -73,7 +79,7 @@ type Config struct {
 	// also ask for it per session with the environment variable
 	// OWG_TRUECOLOR=1 (ssh -o SendEnv=OWG_TRUECOLOR).
 	TrueColor bool
-	// FPS caps each session's frame rate (DefaultFPS).
+	// FPS is each session's frame tick (DefaultFPS); at most 120.
 	FPS int
 	// ClassicKex offers only curve25519-sha256 (owg serve --classic-kex).
 	// By default the hybrid post-quantum mlkem768x25519-sha256 comes first,

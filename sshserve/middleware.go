@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/ssh"
-	"github.com/charmbracelet/wish"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/leadtable/owg/store"
@@ -55,7 +54,7 @@ func publicKeyHandler(ctx ssh.Context, key ssh.PublicKey) bool {
 
 // program is the innermost middleware: identity, the pty check, then one
 // program for the session.
-func (s *Server) program() wish.Middleware {
+func (s *Server) program() middleware {
 	h := s.identify(s.requirePty(s.runSession))
 	return func(next ssh.Handler) ssh.Handler {
 		return func(sess ssh.Session) {

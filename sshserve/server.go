@@ -1,4 +1,4 @@
-// Package sshserve serves owg's TUI over SSH with wish: public-key sign-in
+// Package sshserve serves owg's TUI over SSH with charmbracelet/ssh: public-key sign-in
 // against the store's users, one bubbletea v2 program per session, and a
 // hub that fans store changes, meeting presence and server notices out to
 // every session without letting a slow client delay the others.
@@ -14,10 +14,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/log/v2"
 	"github.com/charmbracelet/ssh"
-	"github.com/charmbracelet/wish"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/store/snapshot"
 	"github.com/leadtable/owg/tui"
 )
 
@@ -38,6 +38,7 @@ type Server struct {
 	limiter *rateLimiter
 	preAuth *preAuthLimiter
 	unsub   func()
+	snap    *snapshot.Snapshot // the site every session reads (nil: sessions read the store)
 
 	mu       sync.Mutex
 	proto    store.Protocol // the protocol new sessions get (SetProtocol)
@@ -67,39 +68,38 @@ func New(cfg Config) (*Server, error) {
 		limiter: newRateLimiter(cfg.RatePerSecond, cfg.RateBurst),
 		preAuth: newPreAuthLimiter(cfg.MaxPreAuth, cfg.MaxPreAuthPerAddr),
 	}
-	// wish.WithMiddleware(a, b, c): c runs first. Recovery is last so it
-	// wraps everything; identity and the pty check run just before the
-	// program, never in the public-key handler.
-	srv, err := wish.NewServer(
-		wish.WithAddress(cfg.Listen),
-		wish.WithVersion("owg"),
-		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
-		func(srv *ssh.Server) error {
-			srv.ServerConfigCallback = s.serverConfig
-			srv.ConnCallback = s.acceptConn
-			// Only session channels, screened; no global requests
-			// (tcpip-forward and the like are answered false), no port
-			// forwarding channels.
-			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel}
-			srv.RequestHandlers = map[string]ssh.RequestHandler{}
-			return nil
-		},
-		wish.WithPublicKeyAuth(publicKeyHandler),
-		wish.WithMiddleware(
+	// chain(a, b, c): c runs first (as wish.WithMiddleware did). Recovery
+	// is last so it wraps everything; identity and the pty check run just
+	// before the program, never in the public-key handler. The server is
+	// built on charmbracelet/ssh directly (sshchain.go), so wish's root
+	// package, and bubbletea v1 with it, stays out of the binary.
+	srv := &ssh.Server{
+		Addr:    cfg.Listen,
+		Version: "owg",
+		Handler: chain(
 			s.program(),
 			s.sessionCap,
 			s.rateLimit,
 			s.logConnections,
 			s.recoverPanics,
 		),
-	)
-	if err != nil {
+		ServerConfigCallback: s.serverConfig,
+		ConnCallback:         s.acceptConn,
+		// Only session channels, screened; no global requests
+		// (tcpip-forward and the like are answered false), no port
+		// forwarding channels.
+		ChannelHandlers: map[string]ssh.ChannelHandler{"session": s.sessionChannel},
+		RequestHandlers: map[string]ssh.RequestHandler{},
+	}
+	srv.AddHostKey(signer)
+	if err := srv.SetOption(ssh.PublicKeyAuth(publicKeyHandler)); err != nil {
 		return nil, err
 	}
 	srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
 		s.log.Debug("connection failed", "addr", conn.RemoteAddr().String(), "err", err)
 	}
 	s.ssh = srv
+	s.snap = newSiteSnapshot(cfg.Store)
 	s.unsub = cfg.Store.Subscribe(s.onChange)
 	return s, nil
 }

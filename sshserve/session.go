@@ -74,6 +74,7 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 			Now:          s.cfg.Now,
 			OnPresence:   func(p tui.Presence) { s.hub.setPresence(m, p) },
 			Remote:       true,
+			Snapshot:     s.snap,
 		}),
 		onPanic: func(r any, stack []byte) {
 			s.logPanic(addr, r, stack)

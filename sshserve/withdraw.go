@@ -22,7 +22,7 @@ const DetailWithdrawn = "access_withdrawn"
 // sessions and, for a change to a user, ends that user's sessions whose
 // access is gone. It never blocks the writer.
 func (s *Server) onChange(c store.Change) {
-	s.hub.publish(c)
+	s.observeAndPublish(c) // the shared snapshot first, then the sessions
 	if c.Kind == "user" {
 		go s.checkAccess(c.ID)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/store/snapshot"
 	"github.com/leadtable/owg/themes"
 	"github.com/leadtable/owg/tui/common"
 )
@@ -51,6 +52,11 @@ type Options struct {
 	// OnTab, when set, is told the name of the tab the session shows, at
 	// start and on every switch (the server's session list shows it).
 	OnTab func(tab string)
+	// Snapshot is the process's shared site snapshot, kept current by the
+	// caller from the store's changes (sshserve makes one per server). Nil:
+	// the program makes its own from Store when the store can read one,
+	// kept current from the ChangedMsgs it receives.
+	Snapshot *snapshot.Snapshot
 }
 
 // SessionRow is one live session on the pm's Sessions screen.

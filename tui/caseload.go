@@ -58,6 +58,9 @@ func (c *caseload) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			c.err = msg.err
 			return c, common.StatusCmd("caseload: "+msg.err.Error(), true)
 		}
+		if stale(c.site, msg.site) {
+			return c, nil
+		}
 		c.site, c.err = msg.site, nil
 		c.rebuild()
 		return c, auditListCmd(c.ctx, "caseload", shownIDs(c.list.RowKeys()))

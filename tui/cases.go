@@ -78,6 +78,9 @@ func (c *cases) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			c.err = msg.err
 			return c, common.StatusCmd("cases: "+msg.err.Error(), true)
 		}
+		if stale(c.site, msg.site) {
+			return c, nil
+		}
 		c.site, c.err = msg.site, nil
 		c.rebuild()
 		return c, auditListCmd(c.ctx, "cases", c.shownIDs())

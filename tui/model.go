@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/store/snapshot"
 	"github.com/leadtable/owg/themes"
 	"github.com/leadtable/owg/tui/common"
 	"github.com/leadtable/owg/tui/intake"
@@ -64,6 +65,15 @@ type model struct {
 	showHelp    bool
 	confirmQuit bool
 	announced   string // the open meeting already announced on the status line
+	// ownSnapshot: the program made its own snapshot (no shared one was
+	// given) and keeps it current from the changes it is told about.
+	ownSnapshot bool
+	// pending holds the store changes hidden tabs get when shown (deferred.go).
+	pending [tabCount]pendingChanges
+	// started marks the tabs whose Init has run: the one the session opens
+	// on and the meeting (it follows a live meeting); the others start when
+	// first shown, so signing in reads only what the first screen shows.
+	started [tabCount]bool
 }
 
 // New returns the root model of one session.
@@ -90,6 +100,14 @@ func New(opts Options) tea.Model {
 		DisplayName:  opts.DisplayName,
 		LastBackup:   opts.LastBackup,
 		Sessions:     opts.Sessions,
+		Snapshot:     opts.Snapshot,
+		SiteMemo:     &common.Memo{},
+	}
+	ownSnapshot := false
+	if ctx.Snapshot == nil {
+		if r, ok := opts.Store.(snapshot.Reader); ok {
+			ctx.Snapshot, ownSnapshot = snapshot.New(r), true
+		}
 	}
 	if on := opts.OnPresence; on != nil {
 		actor := opts.Actor
@@ -97,7 +115,7 @@ func New(opts Options) tea.Model {
 			on(Presence{User: actor.User, Role: actor.Role, Agency: actor.Agency, MeetingID: meetingID, Following: following})
 		}
 	}
-	m := &model{ctx: ctx, opts: opts, help: help.New(), width: 80, height: 24,
+	m := &model{ctx: ctx, opts: opts, ownSnapshot: ownSnapshot, help: help.New(), width: 80, height: 24,
 		prefs: Prefs{Theme: opts.Theme.Name, LowBandwidth: opts.LowBandwidth}}
 	m.applyStyles()
 	m.names = tabNamesFor(opts.Actor.Role)
@@ -123,9 +141,7 @@ func New(opts Options) tea.Model {
 // and asks the terminal for its background colour.
 func (m *model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.form.Init(), m.loadNoticesCmd(), loadPrefsCmd(m.ctx), loadOpenMeetingCmd(m.ctx)}
-	for _, t := range m.tabs {
-		cmds = append(cmds, t.Init())
-	}
+	cmds = append(cmds, m.initTabs()...)
 	return tea.Batch(cmds...)
 }
 
@@ -159,7 +175,10 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case PresenceMsg:
 		return m, m.sendTo(TabMeeting, msg)
 	case ChangedMsg:
-		cmd := m.broadcast(msg)
+		if m.ownSnapshot {
+			observeChanges(m.ctx.Snapshot, msg.Changes)
+		}
+		cmd := m.deliverChanged(msg)
 		if touchesNotices(msg.Changes) {
 			cmd = tea.Batch(cmd, m.loadNoticesCmd())
 		}
@@ -318,7 +337,12 @@ func (m *model) switchTab(i int) tea.Cmd {
 		m.setStatus("", false) // a message belongs to the screen it came from
 	}
 	m.active = i
-	return nil
+	if !m.started[i] {
+		// first shown: its first load covers the changes it missed
+		m.started[i], m.pending[i] = true, pendingChanges{}
+		return tea.Batch(m.tabs[i].Init(), m.sendTo(i, common.ShownMsg{}))
+	}
+	return tea.Batch(m.flushPending(i), m.sendTo(i, common.ShownMsg{}))
 }
 
 func (m *model) openOverlay(c common.Component) tea.Cmd {

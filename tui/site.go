@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/leadtable/owg/store"
@@ -13,6 +14,7 @@ import (
 // site is one read of what the list screens show: every participant with
 // the viewer's access to them, their cases and ROIs, users and meetings.
 type site struct {
+	version  uint64 // the snapshot version projected (0: read from the store)
 	today    time.Time
 	proto    store.Protocol
 	parts    []pinfo
@@ -20,6 +22,12 @@ type site struct {
 	cases    []store.LegalCase
 	users    []store.User
 	meetings []store.Meeting
+	der      derived // computed on first use
+	// prev and changed chain a projection to the one before it: the rows
+	// of participants not in changed are as in version prev (changed nil:
+	// no chain, anything may differ).
+	prev    uint64
+	changed map[string]bool
 }
 
 // pinfo is one participant as a viewer may list them.
@@ -55,8 +63,19 @@ func protocolOf(c *common.Ctx) store.Protocol {
 	return p
 }
 
-// loadSite reads the store once for the list screens.
+// loadSite is the viewer's read of the site for the list screens: the
+// projection of the shared snapshot when the session has one (built once
+// per snapshot version and day for all its panes), else a read of the
+// store.
 func loadSite(c *common.Ctx) (*site, error) {
+	if c.Snapshot != nil && c.SiteMemo != nil {
+		return projectSite(c)
+	}
+	return readSite(c)
+}
+
+// readSite reads the store once for the list screens.
+func readSite(c *common.Ctx) (*site, error) {
 	ctx, s, now := c.Context(), c.Store, c.Time()
 	if s == nil {
 		return nil, fmt.Errorf("no store")
@@ -189,40 +208,49 @@ func sortByUrgency(ps []pinfo) {
 	})
 }
 
-// caseManagers returns the active case managers, by name.
-func (s *site) caseManagers() []store.User {
-	var out []store.User
-	for _, u := range s.users {
-		if u.Active && u.Role == store.RoleCaseManager {
-			out = append(out, u)
-		}
-	}
-	slices.SortFunc(out, func(a, b store.User) int { return cmp.Compare(a.Name, b.Name) })
-	return out
+// derived holds what the screens compute from a site on every frame
+// (capacity, case managers, their loads), computed once per site: a site
+// is never changed once loaded.
+type derived struct {
+	once     sync.Once
+	capacity int
+	cms      []store.User
+	loads    map[string]int
 }
 
-// load counts a case manager's active caseload.
-func (s *site) load(cm string) int {
-	n := 0
-	for _, p := range s.parts {
-		if p.P.CaseManager == cm && p.P.Status.Active() {
-			n++
+func (s *site) derive() *derived {
+	s.der.once.Do(func() {
+		d := &s.der
+		for _, u := range s.users {
+			if u.Active && u.Role == store.RoleCaseManager {
+				d.cms = append(d.cms, u)
+			}
 		}
-	}
-	return n
+		slices.SortFunc(d.cms, func(a, b store.User) int { return cmp.Compare(a.Name, b.Name) })
+		d.loads = map[string]int{}
+		ps := make([]store.Participant, len(s.parts))
+		for i, p := range s.parts {
+			ps[i] = p.P
+			if p.P.Status.Active() {
+				d.loads[p.P.CaseManager]++
+			}
+		}
+		d.capacity = store.Capacity(s.proto, s.users, ps)
+	})
+	return &s.der
 }
+
+// caseManagers returns the active case managers, by name.
+func (s *site) caseManagers() []store.User { return s.derive().cms }
+
+// load counts a case manager's active caseload.
+func (s *site) load(cm string) int { return s.derive().loads[cm] }
 
 // softCap is a case manager's soft cap (store.CaseloadLimit).
 func (s *site) softCap(u store.User) int { return store.CaseloadLimit(s.proto, u) }
 
 // capacity is the open slots (store.Capacity).
-func (s *site) capacity() int {
-	ps := make([]store.Participant, len(s.parts))
-	for i, p := range s.parts {
-		ps[i] = p.P
-	}
-	return store.Capacity(s.proto, s.users, ps)
-}
+func (s *site) capacity() int { return s.derive().capacity }
 
 // mine reports whether the participant is on the viewer's caseload for
 // the Today screen: their own for case managers, all for pm and supervisors.

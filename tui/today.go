@@ -34,6 +34,7 @@ type today struct {
 	noticesOn bool
 	ack       key.Binding
 	done      key.Binding // marks the selected action item done
+	cache     rowCache    // rendered rows of the last site shown
 }
 
 func newToday(ctx *common.Ctx) *today {
@@ -112,6 +113,9 @@ func (t *today) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			t.err = msg.err
 			return t, common.StatusCmd("today: "+msg.err.Error(), true)
 		}
+		if stale(t.site, msg.site) {
+			return t, nil
+		}
 		t.site, t.err = msg.site, nil
 		t.rebuild()
 		return t, auditListCmd(t.ctx, "today", shownIDs(t.list.RowKeys()))
@@ -161,48 +165,15 @@ func (t *today) rebuild() {
 	if s == nil {
 		return
 	}
-	labelW := 22
 	var overdue, court, rois, intake, actions []common.Row
-	type dated struct {
-		day time.Time
-		row common.Row
-	}
 	var courtD, intakeD, roiD []dated
+	rowsOf := t.rowCacheFor(s, st)
 	for _, p := range s.parts {
-		name := common.Pad(p.Label, labelW)
-		id := common.Pad(p.P.ID, 7)
-		if !p.Shown() {
-			id = strings.Repeat(" ", 7)
-		}
-		if mine(c, p.P) && p.Shown() {
-			if d := store.DaysBetween(lastContactDay(p.P), s.today); d > s.proto.OverdueContactDays {
-				overdue = append(overdue, common.Row{Key: "overdue:" + p.P.ID,
-					Text: id + " " + name + " " + st.Warn.Render(fmt.Sprintf("no contact for %dd", d)), Filter: p.P.ID + " " + p.Label})
-			}
-			if day, ok := roiExpiring(p.ROIs, s.today, s.proto.ROIExpiringDays); ok {
-				roiD = append(roiD, dated{day, common.Row{Key: "roi:" + p.P.ID,
-					Text: store.FormatDate(day) + " " + common.Pad(daysText(s.today, day), 8) + id + " " + name, Filter: p.P.ID + " " + p.Label}})
-			}
-		}
-		if !p.CaseAccess.Allowed() || (c.Actor.Role == store.RoleCaseManager && !mine(c, p.P)) {
-			continue
-		}
-		for _, lc := range p.Cases {
-			if !lc.NextCourtDate.IsZero() {
-				if d := store.DaysBetween(s.today, lc.NextCourtDate); d >= 0 && d <= s.proto.CourtWindowDays {
-					courtD = append(courtD, dated{lc.NextCourtDate, common.Row{Key: "court:" + p.P.ID + ":" + lc.ID,
-						Text:   store.FormatDate(lc.NextCourtDate) + " " + common.Pad(daysText(s.today, lc.NextCourtDate), 8) + id + " " + name + " " + kindText(lc.Kind),
-						Filter: p.P.ID + " " + p.Label}})
-				}
-			}
-			if lc.Kind == store.CaseDivertedArrest && lc.IntakeCompleted.IsZero() && !lc.IntakeDeadline.IsZero() && p.CaseAccess == store.Shown {
-				if d := store.DaysBetween(s.today, lc.IntakeDeadline); d <= s.proto.DeadlineNearDays {
-					intakeD = append(intakeD, dated{lc.IntakeDeadline, common.Row{Key: "intake:" + p.P.ID + ":" + lc.ID,
-						Text:   store.FormatDate(lc.IntakeDeadline) + " " + common.Pad(daysText(s.today, lc.IntakeDeadline), 8) + id + " " + name,
-						Filter: p.P.ID + " " + p.Label}})
-				}
-			}
-		}
+		r := rowsOf(p)
+		overdue = append(overdue, r.overdue...)
+		roiD = append(roiD, r.roiD...)
+		courtD = append(courtD, r.courtD...)
+		intakeD = append(intakeD, r.intakeD...)
 	}
 	byDay := func(a, b dated) int { return cmp.Compare(a.day.Unix(), b.day.Unix()) }
 	for _, set := range []struct {
@@ -279,6 +250,98 @@ func (t *today) backupLine() string {
 		return st.Bad.Render(text + " · the last backup FAILED (see the server log)")
 	}
 	return st.Muted.Render(text)
+}
+
+// dated is a Today row with the day it sorts by.
+type dated struct {
+	day time.Time
+	row common.Row
+}
+
+// partRows are the Today rows of one participant.
+type partRows struct {
+	overdue               []common.Row
+	roiD, courtD, intakeD []dated
+}
+
+// todayRowsOf builds one participant's Today rows.
+func todayRowsOf(c *common.Ctx, st *common.Styles, s *site, p pinfo) partRows {
+	const labelW = 22
+	var r partRows
+	name := common.Pad(p.Label, labelW)
+	id := common.Pad(p.P.ID, 7)
+	if !p.Shown() {
+		id = strings.Repeat(" ", 7)
+	}
+	if mine(c, p.P) && p.Shown() {
+		if d := store.DaysBetween(lastContactDay(p.P), s.today); d > s.proto.OverdueContactDays {
+			r.overdue = append(r.overdue, common.Row{Key: "overdue:" + p.P.ID,
+				Text: id + " " + name + " " + st.Warn.Render(fmt.Sprintf("no contact for %dd", d)), Filter: p.P.ID + " " + p.Label})
+		}
+		if day, ok := roiExpiring(p.ROIs, s.today, s.proto.ROIExpiringDays); ok {
+			r.roiD = append(r.roiD, dated{day, common.Row{Key: "roi:" + p.P.ID,
+				Text: store.FormatDate(day) + " " + common.Pad(daysText(s.today, day), 8) + id + " " + name, Filter: p.P.ID + " " + p.Label}})
+		}
+	}
+	if !p.CaseAccess.Allowed() || (c.Actor.Role == store.RoleCaseManager && !mine(c, p.P)) {
+		return r
+	}
+	for _, lc := range p.Cases {
+		if !lc.NextCourtDate.IsZero() {
+			if d := store.DaysBetween(s.today, lc.NextCourtDate); d >= 0 && d <= s.proto.CourtWindowDays {
+				r.courtD = append(r.courtD, dated{lc.NextCourtDate, common.Row{Key: "court:" + p.P.ID + ":" + lc.ID,
+					Text:   store.FormatDate(lc.NextCourtDate) + " " + common.Pad(daysText(s.today, lc.NextCourtDate), 8) + id + " " + name + " " + kindText(lc.Kind),
+					Filter: p.P.ID + " " + p.Label}})
+			}
+		}
+		if lc.Kind == store.CaseDivertedArrest && lc.IntakeCompleted.IsZero() && !lc.IntakeDeadline.IsZero() && p.CaseAccess == store.Shown {
+			if d := store.DaysBetween(s.today, lc.IntakeDeadline); d <= s.proto.DeadlineNearDays {
+				r.intakeD = append(r.intakeD, dated{lc.IntakeDeadline, common.Row{Key: "intake:" + p.P.ID + ":" + lc.ID,
+					Text:   store.FormatDate(lc.IntakeDeadline) + " " + common.Pad(daysText(s.today, lc.IntakeDeadline), 8) + id + " " + name,
+					Filter: p.P.ID + " " + p.Label}})
+			}
+		}
+	}
+	return r
+}
+
+// rowCache keeps each participant's rendered Today rows between loads.
+type rowCache struct {
+	version uint64
+	today   time.Time
+	styles  *common.Styles
+	rows    map[string]partRows
+}
+
+// rowCacheFor returns a row builder for s that reuses the rows of the
+// participants that did not change since the site shown last (the site's
+// snapshot says which did), so a contact re-renders one participant's
+// rows, not everyone's.
+func (t *today) rowCacheFor(s *site, st *common.Styles) func(pinfo) partRows {
+	old := t.cache
+	sameView := old.rows != nil && s.version != 0 && old.today.Equal(s.today) && old.styles == st
+	unchanged := sameView && old.version == s.version // a restyle-free rebuild of the same site
+	reuse := unchanged || (sameView && s.changed != nil && old.version == s.prev)
+	next := rowCache{version: s.version, today: s.today, styles: st, rows: make(map[string]partRows, len(s.parts))}
+	if s.version == 0 {
+		next.rows = nil // read from the store: nothing to chain on
+	}
+	t.cache = next
+	return func(p pinfo) partRows {
+		if reuse && (unchanged || !s.changed[p.P.ID]) {
+			if r, ok := old.rows[p.P.ID]; ok {
+				if next.rows != nil {
+					next.rows[p.P.ID] = r
+				}
+				return r
+			}
+		}
+		r := todayRowsOf(t.ctx, st, s, p)
+		if next.rows != nil {
+			next.rows[p.P.ID] = r
+		}
+		return r
+	}
 }
 
 func kindText(k store.CaseKind) string { return strings.ReplaceAll(string(k), "_", " ") }

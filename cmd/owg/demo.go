@@ -17,8 +17,9 @@ import (
 
 func newDemoCmd(app *App) *cobra.Command {
 	var (
-		seed uint64
-		asOf string
+		seed         uint64
+		asOf         string
+		participants int
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -29,6 +30,9 @@ and progress, contacts, legal cases, ROIs, a referral queue larger than the open
 slots, users for every role and one past meeting. Refuses a non-empty store.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if participants < 0 {
+				return usagef("--participants: must be 0 or more")
+			}
 			day := store.Today(app.Now())
 			if asOf != "" {
 				d, err := store.ParseDate(asOf)
@@ -45,7 +49,7 @@ slots, users for every role and one past meeting. Refuses a non-empty store.`,
 				return err
 			}
 			start := time.Now()
-			sum, err := demo.Fill(cmd.Context(), st, day, seed)
+			sum, err := demo.FillN(cmd.Context(), st, day, seed, participants)
 			if errors.Is(err, demo.ErrNotEmpty) {
 				dir, _ := app.DataDir()
 				return fmt.Errorf("the store in %s is not empty: owg demo only fills an empty store (use another --data DIR)", dir)
@@ -63,6 +67,7 @@ slots, users for every role and one past meeting. Refuses a non-empty store.`,
 	}
 	annotate(cmd, annotNoSSH, "owg demo fills an empty store on the server's machine: not over ssh")
 	cmd.Flags().Uint64Var(&seed, "seed", demo.DefaultSeed, "random seed (the same seed gives the same site)")
+	cmd.Flags().IntVar(&participants, "participants", 0, "active participants (default about 70; a larger site keeps the same shape, with case managers to hold it)")
 	cmd.Flags().StringVar(&asOf, "as-of", "", "date the site is current as of, YYYY-MM-DD (default today)")
 	return cmd
 }

@@ -75,7 +75,7 @@ func runTUI(ctx context.Context, app *App) error {
 		LowBandwidth: low,
 		Env:          env,
 		Now:          app.Now,
-	}), tea.WithContext(ctx), tea.WithFPS(30))
+	}), tea.WithContext(ctx), tea.WithFPS(120))
 	stop := forwardChanges(st, p)
 	defer stop()
 	_, err = p.Run()

@@ -37,14 +37,10 @@ func (db *DB) Record(ctx context.Context, e store.AuditEvent) error {
 	if len(bad) > 0 {
 		return &store.ValidationError{Entity: "audit event", Errs: bad}
 	}
-	a := store.Actor{User: e.User, Role: e.Role, Addr: e.Addr}
-	return db.update(ctx, a, func(t *tx) error {
-		ev := e
-		if ev.Time.IsZero() {
-			ev.Time = t.now
-		}
-		return t.appendAudit(ev)
-	})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.groupRecord(ctx, e) // group commit: groupcommit.go
 }
 
 func getAudit(txn *badger.Txn, seq uint64) (store.AuditEvent, error) {

@@ -88,6 +88,9 @@ type DB struct {
 	// wmu serializes writers: the audit chain needs one order.
 	wmu sync.Mutex
 
+	// group batches Record's events into shared transactions (groupcommit.go).
+	group recordQueue
+
 	subMu   sync.Mutex
 	subs    map[int]func(store.Change)
 	nextSub int

@@ -97,11 +97,23 @@ type gen struct {
 	cms   []string
 	// participants created, active ones first in creation order
 	parts []store.Participant
+	// size is the number of active participants asked for (0: the
+	// default site of about seventy); scale multiplies the rest to match.
+	size, scale int
 }
 
 // Fill fills the empty store s with the demo site as of asOf (its date is
 // used), deterministically for seed. It refuses a store holding site data.
 func Fill(ctx context.Context, s store.Store, asOf time.Time, seed uint64) (Summary, error) {
+	return FillN(ctx, s, asOf, seed, 0)
+}
+
+// FillN is Fill with a site of participants active participants (0 or
+// less: the default size, exactly what Fill makes). A larger site keeps the
+// same seed and shape: goals, contacts and ROIs for each participant, legal
+// cases and new referrals in proportion, and enough case managers near
+// their caps to hold everyone.
+func FillN(ctx context.Context, s store.Store, asOf time.Time, seed uint64, participants int) (Summary, error) {
 	empty, err := s.Empty(ctx)
 	if err != nil {
 		return Summary{}, err
@@ -115,6 +127,11 @@ func Fill(ctx context.Context, s store.Store, asOf time.Time, seed uint64) (Summ
 		r:     rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		asOf:  store.DateOf(asOf),
 		names: map[string]bool{},
+		size:  max(participants, 0),
+		scale: 1,
+	}
+	if g.size > 0 {
+		g.scale = max(1, (g.size+defaultActive-1)/defaultActive)
 	}
 	steps := []func() error{g.users, g.participants, g.cases, g.referrals, g.meeting, g.history, g.timelines}
 	for _, step := range steps {
@@ -149,8 +166,12 @@ func (g *gen) name() string {
 			return n
 		}
 	}
-	for {
+	for tries := 0; ; tries++ {
 		n := pick(g.r, firstNames) + " " + pick(g.r, lastNames)
+		if tries > 20 { // a large site runs out of pairs: add a middle initial
+			f, l, _ := strings.Cut(n, " ")
+			n = f + " " + string(rune('A'+g.r.IntN(26))) + ". " + l
+		}
 		if !g.names[n] {
 			g.names[n] = true
 			return n
@@ -163,8 +184,23 @@ func (g *gen) dob() time.Time {
 	return g.day(-(19*365 + g.r.IntN(47*365)))
 }
 
+// defaultActive is about the default site's active participants.
+const defaultActive = 67
+
+// extraCaseManagers returns how many case managers beyond the four a site
+// of size active participants needs to keep its caseloads near 85% of the
+// caps, as the default site is.
+func extraCaseManagers(size int) int {
+	need := (size*100 + CaseManagerCap*85 - 1) / (CaseManagerCap * 85)
+	return max(0, need-4)
+}
+
 func (g *gen) users() error {
-	for _, u := range users {
+	all := slices.Clone(users)
+	for i := range extraCaseManagers(g.size) {
+		all = append(all, user{fmt.Sprintf("cm%03d", i+1), "LEAD Case Management", store.RoleCaseManager})
+	}
+	for _, u := range all {
 		su := store.User{Name: u.name, Role: u.role, Agency: u.agency, Active: true}
 		if u.role == store.RoleCaseManager {
 			su.Cap = CaseManagerCap
@@ -183,6 +219,9 @@ func (g *gen) users() error {
 func (g *gen) participants() error {
 	active := 64 + g.r.IntN(7) // 64..70 of 80 slots
 	exited := 3 + g.r.IntN(3)
+	if g.size > 0 {
+		active, exited = g.size, max(exited, g.size/20)
+	}
 	for i := range active + exited {
 		cm := g.cms[i%len(g.cms)]
 		enrolledDays := 20 + g.r.IntN(500)
@@ -426,10 +465,12 @@ func (g *gen) cases() error {
 		}
 	}
 	order := g.r.Perm(len(active))
-	n := 18 + g.r.IntN(5)
+	base := 18 + g.r.IntN(5)
+	n := base * g.scale
 	caseNo := 24000 + g.r.IntN(5000)
-	for i := range n {
-		p := active[order[i%len(active)]]
+	for j := range n {
+		i := j % base
+		p := active[order[j%len(active)]]
 		caseNo += 1 + g.r.IntN(300)
 		c := store.LegalCase{
 			ParticipantID: p.ID,
@@ -496,7 +537,10 @@ var referralMix = []refOffense{
 
 // referrals creates about 25 new referrals: more than the open slots.
 func (g *gen) referrals() error {
-	mix := slices.Clone(referralMix)
+	var mix []refOffense
+	for range g.scale {
+		mix = append(mix, referralMix...)
+	}
 	g.r.Shuffle(len(mix), func(i, j int) { mix[i], mix[j] = mix[j], mix[i] })
 	var refs []store.Referral
 	for _, m := range mix {
@@ -708,7 +752,7 @@ func (g *gen) history() error {
 		}
 	}
 	// Past referrals that did not become enrollments, over the last 80 days.
-	for i := range 14 {
+	for i := range 14 * g.scale {
 		received := g.day(-(10 + r.IntN(70))).Add(time.Duration(6+r.IntN(16)) * time.Hour)
 		rf := store.Referral{
 			Received: received, Kind: pick(r, kinds[:3]),

@@ -327,3 +327,43 @@ func TestFixedNamesPresent(t *testing.T) {
 		}
 	}
 }
+
+// TestFillNLarger: a larger site keeps the shape: every asked-for
+// participant active, case managers to hold them with slots open, and
+// cases, referrals and ROIs in proportion.
+func TestFillNLarger(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fills a site of 300")
+	}
+	db, err := badgerstore.OpenMemoryAt(func() time.Time { return asOf })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	sum, err := demo.FillN(context.Background(), db, asOf, demo.DefaultSeed, 300)
+	if err != nil {
+		t.Fatalf("FillN: %v", err)
+	}
+	if sum.Active != 300 {
+		t.Errorf("active = %d => want 300", sum.Active)
+	}
+	if sum.OpenSlots <= 0 || sum.Capacity < sum.Active {
+		t.Errorf("capacity %d, open %d for %d active => want room for everyone", sum.Capacity, sum.OpenSlots, sum.Active)
+	}
+	if sum.LegalCases < 4*18 || sum.Referrals < 4*20 || sum.ROIs < 250 || sum.Goals < 300 || sum.Contacts < 300 {
+		t.Errorf("summary %+v => want cases, referrals, ROIs, goals and contacts in proportion", sum)
+	}
+	users, err := db.ListUsers(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cms := 0
+	for _, u := range users {
+		if u.Role == store.RoleCaseManager {
+			cms++
+		}
+	}
+	if cms != sum.CaseManagers || cms*demo.CaseManagerCap != sum.Capacity {
+		t.Errorf("%d case managers stored, summary says %d (capacity %d)", cms, sum.CaseManagers, sum.Capacity)
+	}
+}

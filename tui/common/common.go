@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/store/snapshot"
 	"github.com/leadtable/owg/themes"
 )
 
@@ -32,6 +33,13 @@ type Ctx struct {
 	// facilitator. The meeting pane calls it; the root forwards it to the
 	// live hub.
 	OnPresence func(meetingID string, following bool)
+	// Snapshot is the process's shared read of the site (sshserve makes one
+	// per server; tui.New one per program when none is given). Nil: the
+	// list screens read the store themselves.
+	Snapshot *snapshot.Snapshot
+	// SiteMemo holds this session's projection of the latest snapshot
+	// version, shared by its panes.
+	SiteMemo *Memo
 	// DisplayName is the signed-in user's full name ("" when none).
 	DisplayName string
 	// LastBackup reports the server's last backup (nil: not served, or no

@@ -61,9 +61,11 @@ type Model struct {
 	days   int
 	gen    int
 	loaded bool
-	in     report.Input
-	rep    report.Report
-	err    error
+	// loading: a load is on its way (the first one starts when shown)
+	loading bool
+	in      report.Input
+	rep     report.Report
+	err     error
 	// measures is on when the screen shows the LEAD measures (e).
 	measures bool
 	meas     report.Measures
@@ -80,8 +82,9 @@ func New(ctx *common.Ctx) common.Component {
 	return m
 }
 
-// Init loads the report input.
-func (m *Model) Init() tea.Cmd { return m.loadCmd() }
+// Init loads nothing: the report input is read when the tab is first
+// shown (common.ShownMsg), not at sign-in in every session.
+func (m *Model) Init() tea.Cmd { return nil }
 
 // SetSize sets the screen's size in cells.
 func (m *Model) SetSize(width, height int) {
@@ -117,7 +120,14 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case common.RestyleMsg:
 		m.render()
 		return m, nil
+	case common.ShownMsg:
+		if !m.loaded && !m.loading {
+			m.loading = true
+			return m, m.loadCmd()
+		}
+		return m, nil
 	case loadedMsg:
+		m.loading = false
 		if msg.gen != m.gen {
 			return m, nil
 		}

@@ -111,7 +111,11 @@ type lastView struct {
 	s  string
 }
 
-func (h harness) Init() tea.Cmd { return h.c.Init() }
+// Init shows the tab, as the root does when the user opens it: Reports
+// reads its input only then.
+func (h harness) Init() tea.Cmd {
+	return tea.Batch(h.c.Init(), func() tea.Msg { return common.ShownMsg{} })
+}
 
 func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if ws, ok := msg.(tea.WindowSizeMsg); ok {
@@ -226,4 +230,16 @@ func TestMeasuresKey(t *testing.T) {
 	lv.wait(t, "Counts of 1 to 4 people are shown as <5")
 	tm.Send(tea.KeyPressMsg{Code: 'e', Text: "e"})
 	lv.wait(t, "REFERRALS PER WEEK")
+}
+
+// TestNoLoadAtSignIn: the Reports tab reads nothing (and audits nothing)
+// until it is shown.
+func TestNoLoadAtSignIn(t *testing.T) {
+	m := reports.New(&common.Ctx{})
+	if cmd := m.Init(); cmd != nil {
+		t.Errorf("Init => a command, want none before the tab is shown")
+	}
+	if _, cmd := m.Update(common.ShownMsg{}); cmd == nil {
+		t.Errorf("ShownMsg => no load, want the report input read")
+	}
 }

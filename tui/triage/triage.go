@@ -139,11 +139,7 @@ func load(c *common.Ctx, md mode) (data, error) {
 		}
 		return d, nil
 	}
-	users, err := s.ListUsers(ctx)
-	if err != nil {
-		return d, err
-	}
-	parts, err := s.ListParticipants(ctx, store.ParticipantFilter{ActiveOnly: true})
+	users, parts, err := usersAndParticipants(c)
 	if err != nil {
 		return d, err
 	}
@@ -178,13 +174,21 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	if cs, ok := changesOf(msg); ok {
 		for _, c := range cs {
 			switch c.Kind {
-			case "referral", "participant", "user":
+			case "referral", "user":
 				return m, m.loadCmd()
 			}
+		}
+		if ids := participantChanges(cs); len(ids) > 0 {
+			if m.ctx.Snapshot == nil || !m.loaded {
+				return m, m.loadCmd()
+			}
+			return m, relevantCmd(m.ctx, m.d.parts, ids) // a contact alone changes nothing here
 		}
 		return m, nil
 	}
 	switch msg := msg.(type) {
+	case reloadMsg:
+		return m, m.loadCmd()
 	case common.RestyleMsg:
 		m.list.SetRows(m.rows())
 		return m, nil

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/creack/pty"
+
+	"github.com/leadtable/owg/store/badgerstore"
+	"github.com/leadtable/owg/store/demo"
+)
+
+// BenchmarkLocalStart: from starting the owg binary in a pty that never
+// answers the terminal's queries to the full Today frame, on the demo
+// site and (without -short) on one of 2,000 participants. Goals (issue
+// 16): demo <= 30 ms, 2,000 <= 60 ms, and never a stall on an unanswered
+// query (bubbletea v1's init waited 5 s).
+func BenchmarkLocalStart(b *testing.B) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		b.Skip("no go tool")
+	}
+	bin := filepath.Join(b.TempDir(), "owg")
+	if out, err := exec.Command(goBin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	sizes := []int{0}
+	if !testing.Short() {
+		sizes = append(sizes, 2000)
+	}
+	asOf := time.Now().UTC().Truncate(24 * time.Hour)
+	for _, n := range sizes {
+		name := "demo"
+		if n > 0 {
+			name = fmt.Sprintf("participants=%d", n)
+		}
+		b.Run(name, func(b *testing.B) {
+			mem, err := badgerstore.OpenMemoryAt(func() time.Time { return asOf.Add(9 * time.Hour) })
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := demo.FillN(context.Background(), mem, asOf, demo.DefaultSeed, n); err != nil {
+				b.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := mem.Backup(&buf); err != nil {
+				b.Fatal(err)
+			}
+			mem.Close()
+			dir := filepath.Join(b.TempDir(), "data")
+			if err := badgerstore.Restore(dir, &buf, nil); err != nil {
+				b.Fatal(err)
+			}
+			var ds []time.Duration
+			for b.Loop() {
+				ds = append(ds, startOnce(b, bin, dir))
+			}
+			slices.Sort(ds)
+			b.ReportMetric(float64(ds[len(ds)/2].Microseconds())/1000, "ms-to-frame")
+			b.ReportMetric(float64(ds[len(ds)-1].Microseconds())/1000, "max-ms-to-frame")
+		})
+	}
+}
+
+// startOnce starts owg on dir in an 80x24 pty and returns the time to the
+// Today frame (its "Overdue" section). Nothing answers the queries.
+func startOnce(b *testing.B, bin, dir string) time.Duration {
+	cmd := exec.Command(bin, "--data", dir)
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+	start := time.Now()
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		f.Close()
+	}()
+	var got []byte
+	chunk := make([]byte, 32<<10)
+	_ = f.SetReadDeadline(time.Now().Add(15 * time.Second))
+	for {
+		n, err := f.Read(chunk)
+		got = append(got, chunk[:n]...)
+		if strings.Contains(ansi.Strip(string(got)), "Overdue") {
+			return time.Since(start)
+		}
+		if err != nil {
+			b.Fatalf("no Today frame: %v; got %q", err, ansi.Strip(string(got)))
+		}
+	}
+}
