@@ -79,6 +79,21 @@ func TestKilledMidBackupRestores(t *testing.T) {
 		imported++
 		time.Sleep(time.Duration(5+i*3) * time.Millisecond)
 	}
+	// Backups go on every 15ms; under load (-race, a busy machine) the
+	// first full one can take longer than the imports: wait for two files
+	// (a full and an increment) before the kill, which then lands while
+	// later increments are being written.
+	// One more backup file after the imports, so the restore holds them.
+	before, _ := backupset.List(bdir)
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		if list, err := backupset.List(bdir); err == nil && len(list) >= max(2, len(before)+1) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no two backups within a minute:\n%s", logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
