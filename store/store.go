@@ -105,6 +105,10 @@ type Referrals interface {
 	DecideReferral(ctx context.Context, a Actor, id string, d ReferralDecision) (Referral, error)
 	// AcknowledgeReferral records who takes the on-call handoff, once.
 	AcknowledgeReferral(ctx context.Context, a Actor, id string) (Referral, error)
+	// AdvanceHandoff moves a field referral's handoff one step (take,
+	// arrived, done, not-located; HandoffNext), with an optional note, in
+	// one transaction. Take is AcknowledgeReferral.
+	AdvanceHandoff(ctx context.Context, a Actor, id string, step HandoffStep, note string) (Referral, error)
 }
 
 // LegalCases stores legal cases.
