@@ -63,7 +63,7 @@ func HandoffOf(r Referral) HandoffState {
 	switch {
 	case r.HandoffState != "":
 		return r.HandoffState
-	case r.AckBy != "":
+	case r.AckBy != "" || !r.AckAt.IsZero():
 		return HandoffTaken
 	}
 	return HandoffReceived
