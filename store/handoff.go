@@ -89,7 +89,14 @@ func HandoffNext(r Referral, step HandoffStep) (HandoffState, error) {
 		return "", fmt.Errorf("referral %s is a %s referral: it has no on-call handoff", r.ID, KindLabel(r.Kind))
 	}
 	bad := func() (HandoffState, error) {
-		return "", fmt.Errorf("referral %s: cannot %s a handoff that is %s", r.ID, step, HandoffLabel(cur))
+		hint := ""
+		switch {
+		case cur == HandoffReceived:
+			hint = ": take it first"
+		case cur == HandoffCompleted || cur == HandoffNotLocated:
+			hint = ": it is over"
+		}
+		return "", fmt.Errorf("referral %s: %s does not apply to a handoff that is %s%s", r.ID, step, HandoffLabel(cur), hint)
 	}
 	switch step {
 	case StepTake:
@@ -205,4 +212,14 @@ func HandoffEscalation(p Protocol, r Referral, now time.Time, users []User) Esca
 	}
 	slices.Sort(e.To)
 	return e
+}
+
+// Took says how long a handoff step took, in whole minutes up to two
+// hours, then hours and minutes ("0 min", "14 min", "2 h 5 min").
+func Took(d time.Duration) string {
+	m := int(max(d, 0) / time.Minute)
+	if m < 120 {
+		return fmt.Sprintf("%d min", m)
+	}
+	return fmt.Sprintf("%d h %d min", m/60, m%60)
 }

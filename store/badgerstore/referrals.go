@@ -516,13 +516,17 @@ func (db *DB) AdvanceHandoff(ctx context.Context, a store.Actor, id string, step
 		if err != nil {
 			return err
 		}
+		next, stepErr := store.HandoffNext(old, step)
+		if stepErr != nil && store.HandoffOf(old) == store.HandoffReceived {
+			out = old
+			return stepErr // no one has taken it: that is what to say
+		}
 		if err := t.may(store.WriteHandoff, id, store.Relation{HandoffTaker: old.AckBy != "" && old.AckBy == t.actor.User}); err != nil {
 			return err
 		}
-		next, err := store.HandoffNext(old, step)
-		if err != nil {
+		if stepErr != nil {
 			out = old
-			return err
+			return stepErr
 		}
 		r := old
 		r.HandoffState = next
