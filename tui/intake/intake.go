@@ -167,6 +167,7 @@ func (m *Model) buildForm() {
 		in("court", fieldCourt, &v.court, 10, "YYYY-MM-DD", func(s string) error { _, err := parseCourtDate(s); return err }),
 		in("contacts", fieldContacts, &v.contacts, 4, "0", func(s string) error { _, err := parseContacts(s); return err }),
 		in("note", fieldNote, &v.note, maxNoteLen, "short, general: no clinical detail", nil),
+		in("callback", fieldCallback, &v.callback, maxCallbackLen, "optional, for the handoff", nil),
 	)
 	m.fields, m.labels = fields, labels
 	km := huh.NewDefaultKeyMap()
@@ -583,6 +584,7 @@ func (m *Model) summary() []string {
 		{fieldCourt, court},
 		{fieldContacts, fmt.Sprint(r.Indicators.Contacts12m)},
 		{fieldNote, r.Notes},
+		{fieldCallback, r.Callback},
 	}
 	out := make([]string, len(rows))
 	st := m.ctx.St()
