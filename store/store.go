@@ -195,6 +195,7 @@ type Store interface {
 	Meetings
 	Users
 	Audit
+	Drafts
 	// GetSetting reads a small setting (theme, last seen) by name.
 	GetSetting(ctx context.Context, key string) (string, error)
 	// SetSetting saves a small setting by name.
