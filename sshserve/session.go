@@ -107,8 +107,16 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 
 	s.log.Info("session start", "user", u.Name, "role", u.Role, "addr", addr, "profile", profile.String())
 	start := time.Now()
-	_, err := p.Run()
+	final, err := p.Run()
 	cancel()
+	// a dropped connection or a quit keeps unsent form input as a draft
+	if f, ok := final.(interface{ FlushDrafts(context.Context) error }); ok {
+		fctx, fcancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if ferr := f.FlushDrafts(fctx); ferr != nil {
+			s.log.Warn("draft not kept", "user", u.Name, "err", ferr)
+		}
+		fcancel()
+	}
 
 	code := 0
 	why := "client"

@@ -122,7 +122,7 @@ func New(opts Options) tea.Model {
 // Init loads every tab, the on-call notices and the user's preferences,
 // and asks the terminal for its background colour.
 func (m *model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.form.Init(), m.loadNoticesCmd(), loadPrefsCmd(m.ctx), loadOpenMeetingCmd(m.ctx)}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.form.Init(), m.loadNoticesCmd(), loadPrefsCmd(m.ctx), loadOpenMeetingCmd(m.ctx), intake.LoadDraftCmd(m.ctx)}
 	for _, t := range m.tabs {
 		cmds = append(cmds, t.Init())
 	}
@@ -176,6 +176,8 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.on.ticking = false
 		m.on.remind = true
 		return m, m.loadNoticesCmd()
+	case intake.DraftMsg:
+		return m, m.onDraft(msg)
 	case intake.AcknowledgedMsg:
 		text, isErr := msg.StatusLine()
 		m.setStatus(text, isErr)

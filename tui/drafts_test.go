@@ -1,0 +1,61 @@
+package tui
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/leadtable/owg/store"
+)
+
+// TestDraftSurvivesADroppedProgram is issue 18's "drafts survive": an
+// officer types half a referral, the program is dropped (what a lost SSH
+// connection does: the session flushes the draft after the program
+// ends); a new program for the same officer opens on the form, filled
+// in, with "restored your unsent referral from 12:00"; esc twice discards
+// it, and the next program starts clean.
+func TestDraftSurvivesADroppedProgram(t *testing.T) {
+	s := seed(t)
+	tm := startTUI(t, testOptions(s, actorPolice), 100, 30)
+	waitFor(t, tm, "My referrals")
+	press(tm, "N")
+	waitFor(t, tm, "New referral by ofc")
+	press(tm, "\tRiver Halfway\t\t4th and Main")
+	waitFor(t, tm, "4th and Main")
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(screenProbe).Model
+	if err := final.(interface{ FlushDrafts(context.Context) error }).FlushDrafts(context.Background()); err != nil {
+		t.Fatalf("FlushDrafts => %v", err)
+	}
+	// the draft is the officer's alone
+	if ds, _ := s.Drafts(context.Background(), actorPM, 0); len(ds) != 0 {
+		t.Errorf("the pm sees drafts %+v, want none", ds)
+	}
+	for _, r := range must2(s.ListReferrals(context.Background(), store.ReferralFilter{})) {
+		if r.Person.Name == "River Halfway" {
+			t.Errorf("an unsent draft became referral %s", r.ID)
+		}
+	}
+
+	tm = startTUI(t, testOptions(s, actorPolice), 100, 30)
+	waitFor(t, tm, "restored your unsent referral from 12:00", "River Halfway", "4th and Main")
+	press(tm, "\x1b")
+	waitFor(t, tm, "discard the restored draft")
+	press(tm, "\x1b")
+	waitFor(t, tm, "restored draft discarded")
+	finalScreen(t, tm)
+	if ds, _ := s.Drafts(context.Background(), actorPolice, 0); len(ds) != 0 {
+		t.Errorf("after discarding: drafts %+v, want none", ds)
+	}
+}
+
+func must2[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
