@@ -107,10 +107,11 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 
 	s.log.Info("session start", "user", u.Name, "role", u.Role, "addr", addr, "profile", profile.String())
 	start := time.Now()
-	final, err := p.Run()
+	_, err := p.Run()
 	cancel()
 	// a dropped connection or a quit keeps unsent form input as a draft
-	if f, ok := final.(interface{ FlushDrafts(context.Context) error }); ok {
+	// (the program has ended: its model is ours to read)
+	if f, ok := model.inner.(interface{ FlushDrafts(context.Context) error }); ok && !model.dead {
 		fctx, fcancel := context.WithTimeout(context.Background(), 5*time.Second)
 		if ferr := f.FlushDrafts(fctx); ferr != nil {
 			s.log.Warn("draft not kept", "user", u.Name, "err", ferr)
