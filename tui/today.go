@@ -43,7 +43,7 @@ type today struct {
 
 func newToday(ctx *common.Ctx) *today {
 	t := &today{ctx: ctx, list: common.NewList(),
-		ack:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "take handoff")),
+		ack:        key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "take handoff")),
 		done:       key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "action item done")),
 		arrived:    key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "on scene")),
 		completed:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "handoff completed")),
