@@ -50,3 +50,32 @@ func TestHandoffStepsOnToday(t *testing.T) {
 			store.HandoffOf(stored), stored.AckBy, stored.OnSceneAt, stored.HandoffDoneAt)
 	}
 }
+
+// TestEscalationReachesTheNextOnTheRota: ben is on call; ana is next on
+// the rota (her shift is Sundays). A field referral untaken for 29
+// minutes is not ana's; at 31 minutes it escalates to her, and she gets
+// the notice (a pure function of the fixed clock).
+func TestEscalationReachesTheNextOnTheRota(t *testing.T) {
+	s := seed(t)
+	ctx := context.Background()
+	proto := store.DefaultProtocol()
+	proto.OnCall = []store.OnCallShift{{From: 0, To: 24, Users: []string{"ben"}}, {Days: []string{"sun"}, From: 0, To: 24, Users: []string{"ana"}}}
+	for _, ago := range []time.Duration{29 * time.Minute, 31 * time.Minute} {
+		if _, err := s.CreateReferral(ctx, actorPolice, store.Referral{Received: fixedNow.Add(-ago), Kind: store.KindArrestDiversion,
+			Agency: "City PD", ReferrerUser: "ofc", Person: store.Person{Name: "Pat Hidden"}, Status: store.RefNew}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts := testOptions(s, actorCM)
+	opts.Protocol = proto
+	m := New(opts).(*model)
+	msg := m.loadNoticesCmd()().(noticesMsg)
+	if !msg.shown || len(msg.list) != 1 || !msg.list[0].Escalation.Due || !fixedNow.Add(-31*time.Minute).Equal(msg.list[0].Received) {
+		t.Errorf("ana (next on the rota) => shown %v, notices %+v; want only the one past 30 minutes, escalated", msg.shown, msg.list)
+	}
+	opts.Actor = store.Actor{User: "ben", Role: store.RoleCaseManager}
+	m = New(opts).(*model)
+	if msg := m.loadNoticesCmd()().(noticesMsg); len(msg.list) != 2 {
+		t.Errorf("ben (on call) => %d notices, want both", len(msg.list))
+	}
+}
