@@ -59,3 +59,28 @@ func must2[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestContactDraftSurvives: a case manager half-writes a contact note on
+// a participant, the program is dropped; the next program opens that
+// participant's contact form with the note filled in.
+func TestContactDraftSurvives(t *testing.T) {
+	s := seed(t)
+	tm := startTUI(t, testOptions(s, actorCM), 100, 30)
+	waitFor(t, tm, "Overdue contacts")
+	press(tm, "\r")
+	waitFor(t, tm, "Nguyễn Thị Lan", "Contacts (0)")
+	press(tm, "c")
+	waitFor(t, tm, "Log a contact")
+	press(tm, "\t\t\tmet at the library, talked housing")
+	waitFor(t, tm, "talked housing")
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(screenProbe).Model
+	if err := final.(interface{ FlushDrafts(context.Context) error }).FlushDrafts(context.Background()); err != nil {
+		t.Fatalf("FlushDrafts => %v", err)
+	}
+	tm = startTUI(t, testOptions(s, actorCM), 100, 30)
+	waitFor(t, tm, "restored your unsent contact from 12:00", "Log a contact · P-0002", "at the library, talked housing")
+	finalScreen(t, tm)
+}

@@ -76,13 +76,15 @@ func (p *participant) contactForm() tea.Cmd {
 		))
 	}
 	ctx, actor, id := p.ctx, p.ctx.Actor, p.id
-	return p.form.open("Log a contact · "+id, build, func() tea.Cmd {
+	cmd := p.form.open("Log a contact · "+id, build, func() tea.Cmd {
 		return p.save("contact", func() error {
 			_, err := ctx.Store.CreateContact(ctx.Context(), actor, store.Contact{ParticipantID: id, Date: optDate(v.Date),
 				Kind: v.Kind, Note: store.Clean(v.Note, true), Author: actor.User, Sensitivity: v.Sensitivity})
 			return err
 		})
 	})
+	p.form.draftable("contact", id, v)
+	return cmd
 }
 
 type goalValues struct {
