@@ -2,12 +2,14 @@ package tui
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui/common"
 	"github.com/leadtable/owg/tui/intake"
 )
 
@@ -28,7 +30,7 @@ func (m *model) onDraft(msg intake.DraftMsg) tea.Cmd {
 		m.setStatus(text, false)
 		return cmd
 	}
-	if d.Form == "contact" && strings.HasPrefix(d.Screen, "P-") {
+	if store.DraftForms[d.Form] != "" && d.Form != intake.DraftForm && strings.HasPrefix(d.Screen, "P-") {
 		open := m.openParticipant(d.Screen)
 		p, ok := m.participant.(*participant)
 		if !ok {
@@ -58,8 +60,38 @@ func (m *model) FlushDrafts(ctx context.Context) error {
 func (p *participant) restoreDraft(d store.Draft) tea.Cmd {
 	switch d.Form {
 	case "contact":
-		open := p.contactForm()
-		return tea.Batch(open, p.form.restore(d))
+		return tea.Batch(p.contactForm(), p.form.restore(d))
+	case "roi":
+		return tea.Batch(p.roiForm(), p.form.restore(d))
+	case "progress", "court":
+		p.pending = &d // needs the goal or case: once the record is loaded
 	}
 	return nil
+}
+
+// restorePending reopens a draft that needs the loaded record: the goal
+// of a progress entry, the case of a court date.
+func (p *participant) restorePending() tea.Cmd {
+	d := p.pending
+	if d == nil {
+		return nil
+	}
+	p.pending = nil
+	var ref struct{ Goal, Case string }
+	_ = json.Unmarshal([]byte(d.Fields["json"]), &ref)
+	switch d.Form {
+	case "progress":
+		for _, g := range p.activeGoals() {
+			if g.ID == ref.Goal {
+				return tea.Batch(p.progressFormFor(g), p.form.restore(*d))
+			}
+		}
+	case "court":
+		for _, c := range p.view.Cases {
+			if c.ID == ref.Case {
+				return tea.Batch(p.courtFormFor(c), p.form.restore(*d))
+			}
+		}
+	}
+	return common.StatusCmd("your unsent "+store.DraftNoun(d.Form)+" is for a record you can no longer edit", true)
 }

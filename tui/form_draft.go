@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -23,6 +24,7 @@ type formDraftDueMsg struct{ owner *formHost }
 type hostDraft struct {
 	form, screen string
 	values       any
+	base         int64 // the version of the record the form edits, when it edits one
 	dirty, armed bool
 }
 
@@ -36,7 +38,11 @@ func (h *formHost) snapshot() (store.Draft, bool) {
 	if err != nil {
 		return store.Draft{}, false
 	}
-	return store.Draft{Form: h.draft.form, Screen: h.draft.screen, Fields: map[string]string{"json": string(b)}}, true
+	f := map[string]string{"json": string(b)}
+	if h.draft.base > 0 {
+		f["version"] = strconv.FormatInt(h.draft.base, 10)
+	}
+	return store.Draft{Form: h.draft.form, Screen: h.draft.screen, Fields: f}, true
 }
 
 // touched arms the draft timer after a keystroke in a draftable form.
@@ -121,6 +127,12 @@ func (h *formHost) restore(d store.Draft) tea.Cmd {
 	}
 	if err := json.Unmarshal([]byte(d.Fields["json"]), h.draft.values); err != nil {
 		return common.StatusCmd("draft not restored: "+err.Error(), true)
+	}
+	if v := d.Fields["version"]; v != "" && v != strconv.FormatInt(h.draft.base, 10) {
+		// someone changed the record since: the draft never overwrites
+		// it silently
+		return tea.Batch(h.start(), common.StatusCmd("restored your draft, but the record changed since "+
+			d.Saved.In(h.ctx.Time().Location()).Format("15:04")+": check every field before saving", true))
 	}
 	return h.start()
 }

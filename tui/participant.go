@@ -38,9 +38,11 @@ type participant struct {
 	loaded bool
 	err    error
 	form   *formHost
-	offset int
-	width  int
-	height int
+	// pending is a draft to reopen once the record is loaded
+	pending *store.Draft
+	offset  int
+	width   int
+	height  int
 }
 
 func newParticipant(ctx *common.Ctx, id string) *participant {
@@ -120,7 +122,7 @@ func (p *participant) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		p.view, p.loaded, p.err = msg.view, true, nil
 		p.enableKeys()
-		return p, nil
+		return p, p.restorePending()
 	case ChangedMsg:
 		for _, ch := range msg.Changes {
 			if ch.Subject == p.id || ch.ID == p.id {
