@@ -84,3 +84,40 @@ func TestContactDraftSurvives(t *testing.T) {
 	waitFor(t, tm, "restored your unsent contact from 12:00", "Log a contact · P-0002", "at the library, talked housing")
 	finalScreen(t, tm)
 }
+
+// TestCourtDraftOfAChangedCase: a court-date draft restored after someone
+// else changed the case says so; saving then goes through the store's
+// version check against the case as it is now.
+func TestCourtDraftOfAChangedCase(t *testing.T) {
+	s := seed(t)
+	ctx := context.Background()
+	tm := startTUI(t, testOptions(s, actorCM), 100, 30)
+	waitFor(t, tm, "Overdue contacts")
+	press(tm, "\r")
+	waitFor(t, tm, "Nguyễn Thị Lan", "Legal cases (1)")
+	press(tm, "d")
+	waitFor(t, tm, "Court date and status")
+	press(tm, "\t")
+	waitFor(t, tm, "┃ court date")
+	press(tm, "2026-03-20")
+	waitFor(t, tm, "2026-03-20")
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(screenProbe).Model
+	if err := final.(interface{ FlushDrafts(context.Context) error }).FlushDrafts(ctx); err != nil {
+		t.Fatalf("FlushDrafts => %v", err)
+	}
+	cases, err := s.ListCases(ctx, "P-0002")
+	if err != nil || len(cases) != 1 {
+		t.Fatalf("cases %v %v", cases, err)
+	}
+	c := cases[0]
+	c.Court = "Municipal Court, room 2"
+	if _, err := s.UpdateCase(ctx, store.Actor{User: "sam", Role: store.RoleSupervisor}, c); err != nil {
+		t.Fatal(err)
+	}
+	tm = startTUI(t, testOptions(s, actorCM), 100, 30)
+	waitFor(t, tm, "Court date and status · P-0002", "2026-03-20", "the record changed since 12:00")
+	finalScreen(t, tm)
+}
