@@ -2,6 +2,7 @@ package sshserve
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,4 +30,28 @@ func TestDraftSurvivesAKilledClient(t *testing.T) {
 	again := s.open(t, "ofc", "restored your unsent referral")
 	defer again.close()
 	again.out.waitFor(t, 0, "Under the 5th St bridge", waitLong)
+}
+
+// TestReconnectWhereYouWere: a session on the Caseload tab drops; the
+// user's next session within the idle timeout opens on Caseload and says
+// "reconnected". A session that quits leaves nothing to resume.
+func TestReconnectWhereYouWere(t *testing.T) {
+	s := newIntakeSite(t)
+	cora := s.open(t, "cora", "Today")
+	mark := cora.out.len()
+	cora.send("2")
+	cora.out.waitFor(t, mark, "Caseload", waitLong)
+	cora.out.settle(actionQuiet, 3*time.Second)
+	cora.close()
+	eventually(t, 5*time.Second, "the drop is noted", func() bool {
+		s.e.srv.mu.Lock()
+		defer s.e.srv.mu.Unlock()
+		_, ok := s.e.srv.dropped["cora"]
+		return ok
+	})
+	again := s.open(t, "cora", "reconnected")
+	defer again.close()
+	if got := again.out.text(); !strings.Contains(got, "[2 Caseload]") {
+		t.Errorf("reconnected session is not on Caseload:\n%s", got)
+	}
 }

@@ -74,6 +74,7 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 			Now:          s.cfg.Now,
 			OnPresence:   func(p tui.Presence) { s.hub.setPresence(m, p) },
 			Remote:       true,
+			Resume:       s.takeResume(u.Name, s.cfg.Now()),
 		}),
 		onPanic: func(r any, stack []byte) {
 			s.logPanic(addr, r, stack)
@@ -108,7 +109,12 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 	s.log.Info("session start", "user", u.Name, "role", u.Role, "addr", addr, "profile", profile.String())
 	start := time.Now()
 	_, err := p.Run()
+	// the connection went (input ended or the session closed), not a quit
+	dropped := ctx.Err() != nil && reason.Load() == nil
 	cancel()
+	if dropped {
+		s.keepDropped(u.Name, s.hub.tabOf(m), s.cfg.Now())
+	}
 	// a dropped connection or a quit keeps unsent form input as a draft
 	// (the program has ended: its model is ours to read)
 	if f, ok := model.inner.(interface{ FlushDrafts(context.Context) error }); ok && !model.dead {

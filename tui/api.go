@@ -51,6 +51,14 @@ type Options struct {
 	// OnTab, when set, is told the name of the tab the session shows, at
 	// start and on every switch (the server's session list shows it).
 	OnTab func(tab string)
+	// Resume, when set, is where a dropped session of this user was: the
+	// new one opens there and says "reconnected".
+	Resume *Resume
+}
+
+// Resume is where a session was when its connection dropped.
+type Resume struct {
+	Tab string // the tab's name, as OnTab reported it
 }
 
 // SessionRow is one live session on the pm's Sessions screen.

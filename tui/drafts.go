@@ -24,10 +24,14 @@ func (m *model) onDraft(msg intake.DraftMsg) tea.Cmd {
 		return nil
 	}
 	d := msg.Draft
+	pre := ""
+	if m.resumed {
+		pre = "reconnected; "
+	}
 	if f, ok := m.form.(*intake.Model); ok && d.Form == intake.DraftForm {
 		text := f.Restore(d)
 		cmd := m.openOverlay(m.form)
-		m.setStatus(text, false)
+		m.setStatus(pre+text, false)
 		return cmd
 	}
 	if store.DraftForms[d.Form] != "" && d.Form != intake.DraftForm && strings.HasPrefix(d.Screen, "P-") {
@@ -36,7 +40,7 @@ func (m *model) onDraft(msg intake.DraftMsg) tea.Cmd {
 		if !ok {
 			return open
 		}
-		m.setStatus("restored your unsent "+store.DraftNoun(d.Form)+" from "+d.Saved.In(m.ctx.Time().Location()).Format("15:04")+" (esc to discard it)", false)
+		m.setStatus(pre+"restored your unsent "+store.DraftNoun(d.Form)+" from "+d.Saved.In(m.ctx.Time().Location()).Format("15:04")+" (esc to discard it)", false)
 		return tea.Batch(open, p.restoreDraft(d))
 	}
 	return nil
@@ -94,4 +98,18 @@ func (p *participant) restorePending() tea.Cmd {
 		}
 	}
 	return common.StatusCmd("your unsent "+store.DraftNoun(d.Form)+" is for a record you can no longer edit", true)
+}
+
+// resume opens the tab a dropped session was on (Options.Resume).
+func (m *model) resume(r *Resume) bool {
+	if r == nil {
+		return false
+	}
+	for i, name := range m.names {
+		if name == r.Tab {
+			m.active, m.resumed = i, true
+			return true
+		}
+	}
+	return false
 }

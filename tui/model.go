@@ -50,6 +50,7 @@ type model struct {
 	participant common.Component // open Participant screen, or nil
 	overlay     common.Component // New referral form or Settings over the tabs, or nil
 	form        common.Component // the session's New referral form, kept while closed
+	resumed     bool             // opened where a dropped session was (Options.Resume)
 	settings    *settings
 	sessions    *sessionsPane // the pm's Sessions screen
 	prefs       Prefs
@@ -109,10 +110,11 @@ func New(opts Options) tea.Model {
 	m.form = intake.New(ctx)
 	m.settings = newSettings(ctx, func() Prefs { return m.prefs }, m.setPrefs)
 	m.active = TabToday
+	resumed := m.resume(opts.Resume)
 	if opts.OnTab != nil {
 		opts.OnTab(m.names[m.active])
 	}
-	if opensOnForm(opts.Actor.Role) {
+	if opensOnForm(opts.Actor.Role) && !resumed {
 		m.overlay = m.form
 	}
 	m.layout()
@@ -123,6 +125,9 @@ func New(opts Options) tea.Model {
 // and asks the terminal for its background colour.
 func (m *model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.form.Init(), m.loadNoticesCmd(), loadPrefsCmd(m.ctx), loadOpenMeetingCmd(m.ctx), intake.LoadDraftCmd(m.ctx)}
+	if m.resumed {
+		m.setStatus("reconnected", false)
+	}
 	for _, t := range m.tabs {
 		cmds = append(cmds, t.Init())
 	}
