@@ -43,6 +43,8 @@ func TestDraftSurvivesADroppedProgram(t *testing.T) {
 
 	tm = startTUI(t, testOptions(s, actorPolice), 100, 30)
 	waitFor(t, tm, "restored your unsent referral from 12:00", "River Halfway", "4th and Main")
+	press(tm, ", bench") // the focus is back in the location field
+	waitFor(t, tm, "4th and Main, bench")
 	press(tm, "\x1b")
 	waitFor(t, tm, "discard the restored draft")
 	press(tm, "\x1b")

@@ -82,7 +82,7 @@ func (m *Model) touched() tea.Cmd {
 // saveDraftCmd saves the current input as the draft.
 func (m *Model) saveDraftCmd() tea.Cmd {
 	m.dirty = false
-	d := store.Draft{Form: DraftForm, Screen: "new_referral", Fields: m.v.draftFields()}
+	d := store.Draft{Form: DraftForm, Screen: "new_referral", Fields: m.fieldsWithFocus()}
 	owner, c := m, m.ctx
 	return func() tea.Msg {
 		_, err := c.Store.SaveDraft(c.Context(), c.Actor, d)
@@ -109,8 +109,30 @@ func (m *Model) FlushDraft(ctx context.Context) error {
 		return nil
 	}
 	m.dirty = false
-	_, err := m.ctx.Store.SaveDraft(ctx, m.ctx.Actor, store.Draft{Form: DraftForm, Screen: "new_referral", Fields: m.v.draftFields()})
+	_, err := m.ctx.Store.SaveDraft(ctx, m.ctx.Actor, store.Draft{Form: DraftForm, Screen: "new_referral", Fields: m.fieldsWithFocus()})
 	return err
+}
+
+// fieldsWithFocus is the draft with the field being typed in, so a
+// restored form goes on where the officer was.
+func (m *Model) fieldsWithFocus() map[string]string {
+	f := m.v.draftFields()
+	if ff := m.form.GetFocusedField(); ff != nil {
+		f["focus"] = ff.GetKey()
+	}
+	return f
+}
+
+// focus moves the form's focus to the field keyed k (tabbing, so a field
+// that does not validate stops it there).
+func (m *Model) focus(k string) {
+	for range m.fields {
+		ff := m.form.GetFocusedField()
+		if k == "" || ff == nil || ff.GetKey() == k {
+			return
+		}
+		m.updateForm(tea.KeyPressMsg{Code: tea.KeyTab})
+	}
 }
 
 // Restore fills the form from d and returns the status line that says so:
@@ -120,6 +142,7 @@ func (m *Model) Restore(d store.Draft) string {
 	m.v.restoreFields(d.Fields, m.kinds())
 	m.restored = d.Saved
 	m.buildForm()
+	m.focus(d.Fields["focus"])
 	return "restored your unsent " + store.DraftNoun(d.Form) + " from " + d.Saved.In(m.ctx.Time().Location()).Format("15:04") +
 		" (esc to discard it)"
 }
