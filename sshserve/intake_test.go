@@ -265,6 +265,15 @@ func TestReReferralTellsTheOfficerOnlyWhatTheROIAllows(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			before := len(s.officerReferrals(t))
+			if before > 0 { // the last session dropped: this is a new sign-in, not a reconnect (issue 18)
+				eventually(t, 5*time.Second, "the drop is noted", func() bool {
+					s.e.srv.mu.Lock()
+					defer s.e.srv.mu.Unlock()
+					_, ok := s.e.srv.dropped["ofc"]
+					return ok
+				})
+				s.e.srv.takeResume("ofc", testNow)
+			}
 			ofc := s.open(t, "ofc", "New referral")
 			defer ofc.close()
 			fill(ofc.client, draft{socialContact: true, name: tt.alias, dob: tt.dob, location: "library steps"})

@@ -46,6 +46,9 @@ type Server struct {
 	active   int  // sessions holding a slot
 	closing  bool // Shutdown or Close began
 	sessions sync.WaitGroup
+	// dropped is where each user's last dropped session was, for a
+	// reconnect within the idle timeout (session.go)
+	dropped map[string]droppedAt
 }
 
 // New builds a server from cfg: it loads (or creates) the host key and

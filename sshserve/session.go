@@ -75,6 +75,7 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 			OnPresence:   func(p tui.Presence) { s.hub.setPresence(m, p) },
 			Remote:       true,
 			Snapshot:     s.snap,
+			Resume:       s.takeResume(u.Name, s.cfg.Now()),
 		}),
 		onPanic: func(r any, stack []byte) {
 			s.logPanic(addr, r, stack)
@@ -109,7 +110,22 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 	s.log.Info("session start", "user", u.Name, "role", u.Role, "addr", addr, "profile", profile.String())
 	start := time.Now()
 	_, err := p.Run()
+	// the connection went (input ended or the session closed), not a quit
+	dropped := ctx.Err() != nil && reason.Load() == nil
 	cancel()
+	// a dropped connection or a quit keeps unsent form input as a draft
+	// (the program has ended: its model is ours to read), before the drop
+	// is noted for a reconnect
+	if f, ok := model.inner.(interface{ FlushDrafts(context.Context) error }); ok && !model.dead {
+		fctx, fcancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if ferr := f.FlushDrafts(fctx); ferr != nil {
+			s.log.Warn("draft not kept", "user", u.Name, "err", ferr)
+		}
+		fcancel()
+	}
+	if dropped {
+		s.keepDropped(u.Name, s.hub.tabOf(m), s.cfg.Now())
+	}
 
 	code := 0
 	why := "client"

@@ -23,6 +23,11 @@ type Protocol struct {
 	MeetingEveryDays   int            `toml:"meeting_every_days"`
 	AckLimitMinutes    int            `toml:"ack_limit_minutes"` // on-call: flag unacknowledged after N minutes (30)
 	OnCall             []OnCallShift  `toml:"on_call"`
+	// HandoffMinutes: a field referral's handoff not taken within N
+	// minutes escalates to the next on the rota and to supervisors (30).
+	HandoffMinutes int `toml:"handoff_minutes"`
+	// DraftDays: unsent form drafts expire after N days (7).
+	DraftDays int `toml:"draft_days"`
 	// SensitiveGoalDomains are the goal domains whose goals (and all their
 	// progress) are sensitive data (default substance_use, health): never
 	// shown to police or prosecutors, and to others only by an ROI listing

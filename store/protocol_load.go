@@ -255,7 +255,7 @@ var protocolKeys = []string{
 	"site", "kinds_accepted", "minimum_age", "divertible_offenses", "excluded_offenses",
 	"intake_deadline_days", "deadline_near_days", "caseload_cap", "hard_cap",
 	"overdue_contact_days", "review_rotation_days", "court_window_days", "roi_expiring_days",
-	"meeting_every_days", "ack_limit_minutes", "on_call", "weights", "sensitive_goal_domains",
+	"meeting_every_days", "ack_limit_minutes", "handoff_minutes", "draft_days", "on_call", "weights", "sensitive_goal_domains",
 	"decline_reasons", "waitlist_reasons", "meeting", "hmis_agency",
 }
 
@@ -320,6 +320,8 @@ func (d *protoDecoder) protocol(m map[string]any, p *Protocol) {
 		"roi_expiring_days":    &p.ROIExpiringDays,
 		"meeting_every_days":   &p.MeetingEveryDays,
 		"ack_limit_minutes":    &p.AckLimitMinutes,
+		"handoff_minutes":      &p.HandoffMinutes,
+		"draft_days":           &p.DraftDays,
 	}
 	for _, key := range protocolKeys {
 		v, ok := m[key]
@@ -644,6 +646,8 @@ func (p Protocol) Validate() error {
 	v.rangeInt("roi_expiring_days", p.ROIExpiringDays, 1, maxDays)
 	v.rangeInt("meeting_every_days", p.MeetingEveryDays, 1, maxDays)
 	v.rangeInt("ack_limit_minutes", p.AckLimitMinutes, 1, 7*24*60)
+	v.rangeInt("handoff_minutes", p.HandoffMinutes, 1, 7*24*60)
+	v.rangeInt("draft_days", p.DraftDays, 1, 365)
 
 	for i, s := range p.OnCall {
 		key := fmt.Sprintf("on_call[%d]", i)

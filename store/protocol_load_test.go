@@ -30,6 +30,8 @@ func TestDefaultProtocolValues(t *testing.T) {
 		ROIExpiringDays:      30,
 		MeetingEveryDays:     14,
 		AckLimitMinutes:      30,
+		HandoffMinutes:       30,
+		DraftDays:            7,
 		OnCall:               []OnCallShift{{Days: []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}, From: 0, To: 24, Users: []string{}}},
 		SensitiveGoalDomains: []GoalDomain{DomainSubstanceUse, DomainHealth},
 		Weights: Weights{
@@ -184,6 +186,8 @@ func TestParseProtocolErrorsNameTheirKeys(t *testing.T) {
 		{"roi days", "roi_expiring_days = 0", "roi_expiring_days", "must be >= 1"},
 		{"meeting days", "meeting_every_days = 0", "meeting_every_days", "must be >= 1"},
 		{"ack minutes", "ack_limit_minutes = 0", "ack_limit_minutes", "must be >= 1"},
+		{"handoff minutes", "handoff_minutes = 0", "handoff_minutes", "must be >= 1"},
+		{"draft days", "draft_days = 400", "draft_days", "must be <= 365"},
 		{"day name", "[[on_call]]\ndays = [\"mo\"]", "on_call[0].days[0]", `"mo" is not a day`},
 		{"from hour", "[[on_call]]\nfrom = 24", "on_call[0].from", "must be <= 23"},
 		{"to hour", "[[on_call]]\nfrom = 0\nto = 25", "on_call[0].to", "must be <= 24"},

@@ -26,7 +26,7 @@ var RequiredReferralColumns = []string{"id", "received", "kind", "name"}
 // ReferralFieldNames are the fields ParseReferralFields accepts: the CSV
 // columns plus location and approx_age, which field intake (the form and
 // `owg referral add`) also collects.
-var ReferralFieldNames = append(slices.Clone(ReferralCSVColumns), "location", "approx_age")
+var ReferralFieldNames = append(slices.Clone(ReferralCSVColumns), "location", "approx_age", "callback")
 
 // Longest accepted values, in characters.
 const (
@@ -185,7 +185,7 @@ func ParseReferralFields(fields map[string]string, now time.Time) (Referral, []F
 				continue
 			}
 			r.Offense = NormalizeOffense(line)
-		case "referrer", "agency", "location", "race_ethnicity":
+		case "referrer", "agency", "location", "race_ethnicity", "callback":
 			if utf8.RuneCountInString(line) > maxLineField {
 				add(k, "is longer than %d characters", maxLineField)
 				continue
@@ -197,6 +197,8 @@ func ParseReferralFields(fields map[string]string, now time.Time) (Referral, []F
 				r.Agency = line
 			case "location":
 				r.Location = line
+			case "callback":
+				r.Callback = line
 			default:
 				r.RaceEthnicity = line
 			}

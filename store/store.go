@@ -118,6 +118,10 @@ type Referrals interface {
 	// AcknowledgeReferral records who takes the on-call handoff, once; the
 	// second of two acknowledgements is ErrStale naming who took it.
 	AcknowledgeReferral(ctx context.Context, a Actor, id string) (Referral, error)
+	// AdvanceHandoff moves a field referral's handoff one step (take,
+	// arrived, done, not-located; HandoffNext), with an optional note, in
+	// one transaction. Take is AcknowledgeReferral.
+	AdvanceHandoff(ctx context.Context, a Actor, id string, step HandoffStep, note string) (Referral, error)
 }
 
 // LegalCases stores legal cases.
@@ -218,6 +222,7 @@ type Store interface {
 	// (every bad row named by its label): a caseload seeded from another
 	// system, with each one's enrolment (and exit) dated in history.
 	ImportParticipants(ctx context.Context, a Actor, rows []ParticipantImport) ([]Participant, error)
+	Drafts
 	// GetSetting reads a small setting (theme, last seen) by name.
 	GetSetting(ctx context.Context, key string) (string, error)
 	// SetSetting saves a small setting by name.

@@ -265,9 +265,26 @@ type Referral struct {
 	WaitlistPos   int          `json:"waitlist_position,omitempty"`
 	AckBy         string       `json:"ack_by,omitempty"` // on-call acknowledgement ("I'm taking the handoff")
 	AckAt         time.Time    `json:"ack_at,omitempty"`
-	Created       time.Time    `json:"created"`
-	Updated       time.Time    `json:"updated"`
-	Version       int64        `json:"version"`
+	// Callback is the number the officer chose to give the person taking
+	// the handoff (optional).
+	Callback      string       `json:"callback,omitempty"`
+	HandoffState  HandoffState `json:"handoff_state,omitempty"` // past taken (HandoffOf derives received/taken)
+	OnSceneAt     time.Time    `json:"on_scene_at,omitempty"`
+	HandoffDoneAt time.Time    `json:"handoff_done_at,omitempty"` // completed or could not locate
+	HandoffNote   string       `json:"handoff_note,omitempty"`    // the taker's note: never the referrer's
+	// Entered is what the referrer typed, kept as typed: My referrals shows
+	// it, never anything LEAD recorded about the person since.
+	Entered *Entered  `json:"entered,omitempty"`
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
+	Version int64     `json:"version"`
+}
+
+// Entered is what a referrer typed when they made a referral in owg.
+type Entered struct {
+	Name     string    `json:"name,omitempty"`
+	Location string    `json:"location,omitempty"`
+	At       time.Time `json:"at"`
 }
 
 // IntakeDeadline is the date by which intake must be complete for an

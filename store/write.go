@@ -44,6 +44,13 @@ const (
 	WriteDecideReferral WriteAction = "referral.decide"
 	// WriteAckReferral takes the on-call handoff of a referral.
 	WriteAckReferral WriteAction = "referral.ack"
+	// WriteHandoff moves a taken handoff on (on scene, completed, could
+	// not locate): the person who took it (Relation.HandoffTaker), the pm
+	// or a supervisor.
+	WriteHandoff WriteAction = "referral.handoff"
+	// WriteDraft saves or discards the actor's own unsent form draft
+	// (Relation.Self): everyone, for themselves only.
+	WriteDraft WriteAction = "draft"
 	// WriteRunMeeting opens, facilitates (agenda, current item,
 	// decisions) and ends a meeting.
 	WriteRunMeeting WriteAction = "meeting.run"
@@ -66,7 +73,7 @@ const (
 // WriteActions lists every write action, for tables and tests.
 var WriteActions = []WriteAction{
 	WriteParticipant, WriteFlag, WriteReview, WriteGoal, WriteContact, WriteCase, WritePosition, WriteCaseNote, WriteROI,
-	WriteAddReferral, WriteImportReferrals, WriteEditReferral, WriteDecideReferral, WriteAckReferral,
+	WriteAddReferral, WriteImportReferrals, WriteEditReferral, WriteDecideReferral, WriteAckReferral, WriteHandoff, WriteDraft,
 	WriteRunMeeting, WriteMeetingNote, WriteActionItem, WriteCloseAction, WriteUser, WriteUserPrefs, WriteProtocol,
 }
 
@@ -82,6 +89,8 @@ type Relation struct {
 	OwnAgency bool
 	// Self: the user record written is the actor's own.
 	Self bool
+	// HandoffTaker: the actor took the referral's on-call handoff.
+	HandoffTaker bool
 	// Covered: the actor may see the participant (a valid ROI covers them,
 	// or their role needs none).
 	Covered bool
@@ -192,6 +201,19 @@ func MayWrite(actor Actor, action WriteAction, rel Relation) error {
 			return nil
 		}
 		return deny("the on-call handoff is taken by case management, not the %s role", r)
+	case WriteHandoff:
+		switch {
+		case r == RolePM || r == RoleSupervisor:
+			return nil
+		case r == RoleCaseManager && rel.HandoffTaker:
+			return nil
+		}
+		return deny("a handoff is moved on by the person who took it, the pm or a supervisor")
+	case WriteDraft:
+		if rel.Self {
+			return nil
+		}
+		return deny("a draft is its author's own")
 	case WritePosition:
 		if r == RoleProsecutor {
 			return nil

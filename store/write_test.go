@@ -16,6 +16,7 @@ func TestMayWriteEveryRoleAndAction(t *testing.T) {
 		referral = Relation{OwnReferral: true}
 		covered  = Relation{Covered: true}
 		self     = Relation{Self: true}
+		taker    = Relation{HandoffTaker: true}
 	)
 	staff := []Role{RolePM, RoleSupervisor}
 	tests := []struct {
@@ -44,6 +45,10 @@ func TestMayWriteEveryRoleAndAction(t *testing.T) {
 		{WriteEditReferral, referral, staff},
 		{WriteDecideReferral, referral, staff},
 		{WriteAckReferral, none, []Role{RolePM, RoleSupervisor, RoleCaseManager}},
+		{WriteHandoff, none, staff},
+		{WriteHandoff, taker, []Role{RolePM, RoleSupervisor, RoleCaseManager}},
+		{WriteDraft, none, nil},
+		{WriteDraft, self, Roles},
 		{WriteRunMeeting, none, staff},
 		{WriteMeetingNote, none, []Role{RolePM, RoleSupervisor, RoleCaseManager, RoleProsecutor, RoleDefender, RoleProvider}},
 		{WriteActionItem, none, []Role{RolePM, RoleSupervisor, RoleCaseManager, RoleProvider}},

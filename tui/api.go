@@ -57,6 +57,14 @@ type Options struct {
 	// the program makes its own from Store when the store can read one,
 	// kept current from the ChangedMsgs it receives.
 	Snapshot *snapshot.Snapshot
+	// Resume, when set, is where a dropped session of this user was: the
+	// new one opens there and says "reconnected".
+	Resume *Resume
+}
+
+// Resume is where a session was when its connection dropped.
+type Resume struct {
+	Tab string // the tab's name, as OnTab reported it
 }
 
 // SessionRow is one live session on the pm's Sessions screen.

@@ -43,6 +43,8 @@ type formHost struct {
 	// shownErr is the field error put on the status line, so a form's
 	// error never falls below the fold at 80x24
 	shownErr string
+	// draft is the open form's draft, when it keeps one (form_draft.go)
+	draft *hostDraft
 }
 
 // formKeys are huh's default keys with esc to cancel and no external
@@ -66,7 +68,7 @@ func (h *formHost) active() bool { return h.form != nil || h.saving }
 // open shows a new form. build makes the form (reusing its values on every
 // call); save starts the store write when the form completes.
 func (h *formHost) open(title string, build func() *huh.Form, save func() tea.Cmd) tea.Cmd {
-	h.title, h.build, h.save, h.saving = title, build, save, false
+	h.title, h.build, h.save, h.saving, h.draft = title, build, save, false, nil
 	return h.start()
 }
 
@@ -104,20 +106,32 @@ func (h *formHost) close() { h.form, h.saving, h.shownErr = nil, false, "" }
 // update feeds the form; when it completes the save starts, when it is
 // cancelled the form closes.
 func (h *formHost) update(msg tea.Msg) tea.Cmd {
+	if d, ok := msg.(formDraftDueMsg); ok {
+		if d.owner != h {
+			return nil
+		}
+		return h.draftDue()
+	}
 	if h.form == nil {
 		return nil
 	}
 	if _, ok := msg.(tea.WindowSizeMsg); ok {
 		return nil // sized by setSize
 	}
+	var touched tea.Cmd
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.PasteMsg:
+		touched = h.touched()
+	}
 	m, cmd := h.form.Update(msg)
+	cmd = tea.Batch(cmd, touched)
 	if f, ok := m.(*huh.Form); ok {
 		h.form = f
 	}
 	switch h.form.State {
 	case huh.StateAborted:
 		h.close()
-		return common.StatusCmd("cancelled: nothing saved", false)
+		return tea.Batch(common.StatusCmd("cancelled: nothing saved", false), h.dropDraft())
 	case huh.StateCompleted:
 		h.form = nil
 		h.saving = true
@@ -146,7 +160,7 @@ func (h *formHost) done(msg savedMsg) (cmd tea.Cmd, reload bool) {
 	switch {
 	case msg.err == nil:
 		h.close()
-		return common.StatusCmd("saved: "+msg.what, false), true
+		return tea.Batch(common.StatusCmd("saved: "+msg.what, false), h.dropDraft()), true
 	case errors.Is(msg.err, store.ErrStale) || errors.Is(msg.err, store.ErrConflict):
 		h.close()
 		return common.StatusCmd(store.ErrStale.Error()+": reloaded, nothing saved", true), true

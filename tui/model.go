@@ -51,6 +51,7 @@ type model struct {
 	participant common.Component // open Participant screen, or nil
 	overlay     common.Component // New referral form or Settings over the tabs, or nil
 	form        common.Component // the session's New referral form, kept while closed
+	resumed     bool             // opened where a dropped session was (Options.Resume)
 	settings    *settings
 	sessions    *sessionsPane // the pm's Sessions screen
 	prefs       Prefs
@@ -127,10 +128,11 @@ func New(opts Options) tea.Model {
 	m.form = intake.New(ctx)
 	m.settings = newSettings(ctx, func() Prefs { return m.prefs }, m.setPrefs)
 	m.active = TabToday
+	resumed := m.resume(opts.Resume)
 	if opts.OnTab != nil {
 		opts.OnTab(m.names[m.active])
 	}
-	if opensOnForm(opts.Actor.Role) {
+	if opensOnForm(opts.Actor.Role) && !resumed {
 		m.overlay = m.form
 	}
 	m.layout()
@@ -140,7 +142,10 @@ func New(opts Options) tea.Model {
 // Init loads every tab, the on-call notices and the user's preferences,
 // and asks the terminal for its background colour.
 func (m *model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.form.Init(), m.loadNoticesCmd(), loadPrefsCmd(m.ctx), loadOpenMeetingCmd(m.ctx)}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.form.Init(), m.loadNoticesCmd(), loadPrefsCmd(m.ctx), loadOpenMeetingCmd(m.ctx), intake.LoadDraftCmd(m.ctx)}
+	if m.resumed {
+		m.setStatus("reconnected", false)
+	}
 	cmds = append(cmds, m.initTabs()...)
 	return tea.Batch(cmds...)
 }
@@ -195,6 +200,8 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.on.ticking = false
 		m.on.remind = true
 		return m, m.loadNoticesCmd()
+	case intake.DraftMsg:
+		return m, m.onDraft(msg)
 	case intake.AcknowledgedMsg:
 		text, isErr := msg.StatusLine()
 		m.setStatus(text, isErr)

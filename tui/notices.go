@@ -28,6 +28,7 @@ type noticesMsg struct {
 	gen   int
 	shown bool
 	list  []intake.Notice
+	mine  []intake.Handoff // handoffs the viewer took and has not closed
 	err   error
 }
 
@@ -56,18 +57,28 @@ func (m *model) loadNoticesCmd() tea.Cmd {
 			return noticesMsg{gen: gen}
 		}
 		ctx, now := c.Context(), c.Time()
-		var users []store.User
-		if c.Actor.Role != store.RolePM && c.Actor.Role != store.RoleSupervisor {
-			var err error
-			if users, err = c.Store.ListUsers(ctx); err != nil {
-				return noticesMsg{gen: gen, err: err}
-			}
+		switch c.Actor.Role {
+		case store.RolePM, store.RoleSupervisor, store.RoleCaseManager:
+		default:
+			return noticesMsg{gen: gen} // handoffs are case management's
 		}
-		if !getsNotices(proto, c.Actor, users, now) {
-			return noticesMsg{gen: gen}
+		users, err := c.Store.ListUsers(ctx)
+		if err != nil {
+			return noticesMsg{gen: gen, err: err}
+		}
+		mine, err := intake.MyHandoffs(ctx, c.Store, c.Actor.User, now)
+		if err != nil {
+			return noticesMsg{gen: gen, err: err}
 		}
 		list, err := intake.PendingNotices(ctx, c.Store, now)
-		return noticesMsg{gen: gen, shown: true, list: list, err: err}
+		if err != nil {
+			return noticesMsg{gen: gen, err: err}
+		}
+		// on call: every notice; otherwise those escalated to the viewer
+		// (the next on the rota) past handoff_minutes
+		onCall := getsNotices(proto, c.Actor, users, now)
+		list = intake.EscalateNotices(proto, list, now, users, c.Actor.User, onCall)
+		return noticesMsg{gen: gen, shown: onCall || len(list) > 0, list: list, mine: mine}
 	}
 }
 
@@ -84,10 +95,13 @@ func (m *model) onNotices(msg noticesMsg) tea.Cmd {
 	seen := map[string]bool{}
 	for _, n := range m.on.list {
 		seen[n.ID] = true
+		if n.Escalation.Due {
+			seen["escalated:"+n.ID] = true
+		}
 	}
 	fresh := m.on.remind && len(msg.list) > 0
 	for _, n := range msg.list {
-		if !seen[n.ID] {
+		if !seen[n.ID] || (n.Escalation.Due && !seen["escalated:"+n.ID]) {
 			fresh = true
 		}
 	}
@@ -98,7 +112,7 @@ func (m *model) onNotices(msg noticesMsg) tea.Cmd {
 	}
 	m.keys.Ack.SetEnabled(len(m.on.list) > 0)
 	if t, ok := m.tabs[TabToday].(*today); ok {
-		t.setNotices(m.on.list, m.on.shown)
+		t.setNotices(m.on.list, m.on.shown, msg.mine)
 	}
 	if len(m.on.list) == 0 || m.on.ticking {
 		return nil

@@ -42,9 +42,11 @@ type participant struct {
 	// timeline is on when the screen shows the participant's history (t).
 	timeline bool
 	tl       *timelineView
-	offset   int
-	width    int
-	height   int
+	// pending is a draft to reopen once the record is loaded
+	pending *store.Draft
+	offset  int
+	width   int
+	height  int
 }
 
 func newParticipant(ctx *common.Ctx, id string) *participant {
@@ -126,7 +128,7 @@ func (p *participant) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		p.view, p.loaded, p.err = msg.view, true, nil
 		p.enableKeys()
-		return p, nil
+		return p, p.restorePending()
 	case historyLoadedMsg:
 		if msg.id != p.id {
 			return p, nil

@@ -76,13 +76,15 @@ func (p *participant) contactForm() tea.Cmd {
 		))
 	}
 	ctx, actor, id := p.ctx, p.ctx.Actor, p.id
-	return p.form.open("Log a contact · "+id, build, func() tea.Cmd {
+	cmd := p.form.open("Log a contact · "+id, build, func() tea.Cmd {
 		return p.save("contact", func() error {
 			_, err := ctx.Store.CreateContact(ctx.Context(), actor, store.Contact{ParticipantID: id, Date: optDate(v.Date),
 				Kind: v.Kind, Note: store.Clean(v.Note, true), Author: actor.User, Sensitivity: v.Sensitivity})
 			return err
 		})
 	})
+	p.form.draftable("contact", id, v)
+	return cmd
 }
 
 type goalValues struct {
@@ -185,13 +187,15 @@ func (p *participant) progressFormFor(g store.Goal) tea.Cmd {
 		))
 	}
 	ctx, actor := p.ctx, p.ctx.Actor
-	return p.form.open("Record goal progress · "+p.id+" · "+g.ID+" "+common.Fit(common.Line(g.Words), 40), build, func() tea.Cmd {
+	cmd := p.form.open("Record goal progress · "+p.id+" · "+g.ID+" "+common.Fit(common.Line(g.Words), 40), build, func() tea.Cmd {
 		return p.save("progress on "+v.Goal, func() error {
 			_, err := ctx.Store.AppendProgress(ctx.Context(), actor, v.Goal, store.ProgressEntry{Date: optDate(v.Date), Step: v.Step,
 				Note: store.Clean(v.Note, true), Author: actor.User, Sensitivity: v.Sensitivity})
 			return err
 		})
 	})
+	p.form.draftable("progress", p.id, v)
+	return cmd
 }
 
 type caseValues struct {
@@ -300,6 +304,10 @@ func (p *participant) courtFormFor(c store.LegalCase) tea.Cmd {
 		))
 	}
 	ctx, actor := p.ctx, p.ctx.Actor
+	defer func() {
+		p.form.draftable("court", p.id, v)
+		p.form.draft.base = c.Version // the case as the draft saw it
+	}()
 	return p.form.open("Court date and status · "+p.id+" · "+caseLabel(c), build, func() tea.Cmd {
 		return p.save("case "+c.ID, func() error {
 			up := c
@@ -428,6 +436,7 @@ func (p *participant) roiForm() tea.Cmd {
 		))
 	}
 	ctx, actor, id := p.ctx, p.ctx.Actor, p.id
+	defer p.form.draftable("roi", id, v)
 	return p.form.open("Record a release of information · "+id, build, func() tea.Cmd {
 		return p.save("ROI", func() error {
 			r, err := roiFromValues(id, *v, ctx.Time())

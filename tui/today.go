@@ -35,21 +35,62 @@ type today struct {
 	ack       key.Binding
 	done      key.Binding // marks the selected action item done
 	cache     rowCache    // rendered rows of the last site shown
+	// handoffs the viewer took and has not closed, one key per step
+	handoffs   []intake.Handoff
+	arrived    key.Binding
+	completed  key.Binding
+	notLocated key.Binding
 }
 
 func newToday(ctx *common.Ctx) *today {
 	t := &today{ctx: ctx, list: common.NewList(),
-		ack:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "take handoff")),
-		done: key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "action item done"))}
+		ack:        key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "take handoff")),
+		done:       key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "action item done")),
+		arrived:    key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "on scene")),
+		completed:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "handoff completed")),
+		notLocated: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "could not locate"))}
 	t.ack.SetEnabled(false)
+	t.setHandoffKeys()
 	return t
 }
 
-// setNotices shows the pending field referrals (on: the viewer gets them).
-func (t *today) setNotices(ns []intake.Notice, on bool) {
-	t.notices, t.noticesOn = ns, on
+// setNotices shows the pending field referrals (on: the viewer gets them)
+// and the handoffs the viewer took.
+func (t *today) setNotices(ns []intake.Notice, on bool, mine []intake.Handoff) {
+	t.notices, t.noticesOn, t.handoffs = ns, on, mine
 	t.ack.SetEnabled(on && len(ns) > 0)
+	t.setHandoffKeys()
 	t.rebuild()
+}
+
+func (t *today) setHandoffKeys() {
+	open := len(t.handoffs) > 0
+	taken := slices.ContainsFunc(t.handoffs, func(h intake.Handoff) bool { return h.State == store.HandoffTaken })
+	t.arrived.SetEnabled(taken)
+	t.completed.SetEnabled(open)
+	t.notLocated.SetEnabled(open)
+}
+
+// handoffTarget is the handoff a step key applies to: the selected one,
+// else the oldest.
+func (t *today) handoffTarget() string {
+	if k, ok := strings.CutPrefix(t.list.SelectedKey(), "handoff:"); ok {
+		return k
+	}
+	return t.handoffs[0].ID
+}
+
+// handoffRows lists the viewer's open handoffs with what they need to
+// find the person: state and time taken, then location, description and
+// the callback number.
+func (t *today) handoffRows(st *common.Styles, now time.Time) []common.Row {
+	rows := make([]common.Row, 0, len(t.handoffs))
+	for _, h := range t.handoffs {
+		text := common.Pad(common.Line(h.ID), 7) + " " + common.Pad(store.HandoffLabel(h.State), 9) + " " +
+			common.Pad("taken "+h.TakenAt.In(now.Location()).Format("15:04"), 12) + " " + h.Facts()
+		rows = append(rows, common.Row{Key: "handoff:" + h.ID, Text: text, Filter: h.ID})
+	}
+	return rows
 }
 
 // noticeRows lists the notices: id, kind, agency, minutes since received,
@@ -133,6 +174,16 @@ func (t *today) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 				id = k
 			}
 			return t, intake.AcknowledgeCmd(t.ctx, id)
+		}
+		if !t.list.Filtering() && len(t.handoffs) > 0 {
+			for _, b := range []struct {
+				k    key.Binding
+				step store.HandoffStep
+			}{{t.arrived, store.StepArrived}, {t.completed, store.StepDone}, {t.notLocated, store.StepNotLocated}} {
+				if key.Matches(msg, b.k) {
+					return t, intake.AdvanceCmd(t.ctx, t.handoffTarget(), b.step)
+				}
+			}
 		}
 		if id, ok := strings.CutPrefix(t.list.SelectedKey(), "action:"); ok && !t.list.Filtering() && key.Matches(msg, t.done) {
 			return t, closeActionCmd(t.ctx, id)
@@ -220,6 +271,9 @@ func (t *today) rebuild() {
 	var rows []common.Row
 	if t.noticesOn {
 		rows = t.noticeBlock(st, c.Time())
+	}
+	if len(t.handoffs) > 0 {
+		rows = section(rows, st, "Your handoffs (o on scene, c completed, x could not locate)", t.handoffRows(st, c.Time()))
 	}
 	if store.CanWrite(c.Actor.Role, store.DataGeneralContacts) {
 		rows = section(rows, st, "Overdue contacts", overdue)
@@ -378,11 +432,11 @@ func (t *today) ShortHelp() []key.Binding {
 	l := t.list.Keys
 	done := t.done
 	done.SetEnabled(strings.HasPrefix(t.list.SelectedKey(), "action:"))
-	return []key.Binding{l.Open, t.ack, done, l.Filter, l.Up, l.Down}
+	return []key.Binding{l.Open, t.ack, t.arrived, t.completed, t.notLocated, done, l.Filter, l.Up, l.Down}
 }
 
 func (t *today) FullHelp() [][]key.Binding {
-	return [][]key.Binding{t.list.FullHelp(), {t.ack, t.done}}
+	return [][]key.Binding{t.list.FullHelp(), {t.ack, t.arrived, t.completed, t.notLocated, t.done}}
 }
 
 // closeActionCmd marks action item id done (store.CloseAction: its owner

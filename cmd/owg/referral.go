@@ -20,7 +20,7 @@ import (
 
 func newReferralCmd(app *App) *cobra.Command {
 	cmd := groupCmd("referral", "Import, add, rank and decide referrals")
-	cmd.AddCommand(newReferralImportCmd(app), newReferralAddCmd(app), newReferralRankCmd(app), newReferralDecideCmd(app), newReferralListCmd(app))
+	cmd.AddCommand(newReferralImportCmd(app), newReferralAddCmd(app), newReferralRankCmd(app), newReferralDecideCmd(app), newReferralListCmd(app), newReferralHandoffCmd(app))
 	return cmd
 }
 

@@ -27,6 +27,7 @@ var referralAddFlags = []addFlag{
 	{"dob", "dob", "date of birth, YYYY-MM-DD", false},
 	{"offense", "offense", "offense category code (see owg protocol show)", false},
 	{"location", "location", "where the contact happened", false},
+	{"callback", "callback", "a number the person taking the handoff may call you on (optional)", false},
 	{"unsheltered", "unsheltered", "the person is unsheltered", true},
 	{"impairment", "impairment", "observed functional impairment: 0, 1 or 2", false},
 	{"victimization-risk", "victimization_risk", "at risk of victimization", true},
@@ -75,7 +76,7 @@ func newReferralAddCmd(app *App) *cobra.Command {
 	strs := map[string]*string{}
 	bools := map[string]*bool{}
 	cmd := &cobra.Command{
-		Use: "add --kind KIND --name NAME [--dob YYYY-MM-DD] [--offense CODE] [--location TEXT] " +
+		Use: "add --kind KIND --name NAME [--dob YYYY-MM-DD] [--offense CODE] [--location TEXT] [--callback NUMBER] " +
 			"[--unsheltered] [--impairment 0|1|2] [--victimization-risk] [--warrant] " +
 			"[--next-court-date YYYY-MM-DD] [--contacts-12m N] [--race-ethnicity TEXT] [--referrer NAME] " +
 			"[--agency NAME] [--received YYYY-MM-DD|RFC3339] [--note TEXT] [--json]",

@@ -22,6 +22,42 @@ type referralListJSON struct {
 	Status string  `json:"status"`
 	Reason string  `json:"reason"`
 	Note   *string `json:"note,omitempty"`
+	// The warm handoff of a field referral: its state and when it got to
+	// each one (received is always set).
+	Received   time.Time  `json:"received"`
+	Handoff    string     `json:"handoff,omitempty"`
+	TakenBy    string     `json:"taken_by,omitempty"`
+	TakenAt    *time.Time `json:"taken_at,omitempty"`
+	OnSceneAt  *time.Time `json:"on_scene_at,omitempty"`
+	HandoffEnd *time.Time `json:"handoff_done_at,omitempty"`
+	// Entered is what the referrer typed (their own referrals only).
+	Entered *store.Entered `json:"entered,omitempty"`
+}
+
+// handoffRow fills the handoff fields of row from r.
+func handoffRow(row *referralListJSON, r store.Referral, own bool) {
+	row.Received = r.Received
+	at := func(t time.Time) *time.Time {
+		if t.IsZero() {
+			return nil
+		}
+		return &t
+	}
+	if st := store.HandoffOf(r); st != "" {
+		row.Handoff = string(st)
+		row.TakenBy = store.CleanLine(r.AckBy)
+		row.TakenAt = at(r.AckAt)
+		row.OnSceneAt = at(r.OnSceneAt)
+		row.HandoffEnd = at(store.HandoffAt(r, st))
+		if st == store.HandoffOnScene || st == store.HandoffTaken || st == store.HandoffReceived {
+			row.HandoffEnd = nil
+		}
+	}
+	if own && r.Entered != nil {
+		e := *r.Entered
+		e.Name, e.Location = store.CleanLine(e.Name), store.CleanLine(e.Location)
+		row.Entered = &e
+	}
 }
 
 // listReferrals returns the referrals actor may see, each as they may
@@ -76,6 +112,7 @@ func listReferrals(ctx context.Context, st store.Store, proto store.Protocol, a 
 			row.Status, row.Reason = string(o.Status), o.Reason
 		}
 		row.Reason = store.CleanLine(row.Reason)
+		handoffRow(&row, r, r.ReferrerUser != "" && r.ReferrerUser == a.User)
 		out = append(out, row)
 	}
 	return out, nil
@@ -90,7 +127,10 @@ func newReferralListCmd(app *App) *cobra.Command {
 managers see every referral, with a decision's internal note; police, providers
 and community members see their own, with the outcome's plain label only;
 other roles see none. --mine keeps the referrals you made. --json prints a list
-of {"id", "status", "reason", "note"} ("note" only for the roles that may read it).`,
+of {"id", "status", "reason", "note"} ("note" only for the roles that may read it),
+with "received" and, for a field referral, "handoff" (received, taken, on_scene,
+completed, not_located), "taken_by", "taken_at", "on_scene_at" and
+"handoff_done_at"; your own referrals carry "entered", what you typed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			proto, err := app.Protocol()

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -78,7 +79,15 @@ func runTUI(ctx context.Context, app *App) error {
 	}), tea.WithContext(ctx), tea.WithFPS(120))
 	stop := forwardChanges(st, p)
 	defer stop()
-	_, err = p.Run()
+	final, err := p.Run()
+	// unsent form input is kept as a draft for the next sign-in
+	if f, ok := final.(interface{ FlushDrafts(context.Context) error }); ok {
+		fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if ferr := f.FlushDrafts(fctx); ferr != nil {
+			fmt.Fprintln(app.Stderr, "owg: draft not kept:", ferr)
+		}
+		cancel()
+	}
 	if err != nil && ctx.Err() != nil {
 		return nil // interrupted: a clean exit
 	}

@@ -50,6 +50,7 @@ const (
 	pfxUser        = "u/"
 	pfxAudit       = "a/"
 	pfxSetting     = "s/"
+	pfxDraft       = "d/" // d/<user>\x00<form>: unsent form input, its author's only
 	pfxCounter     = "seq/"
 
 	ixPartCMStatus = "ix/pcs/"

@@ -33,6 +33,13 @@ func cleanReferral(r store.Referral) store.Referral {
 	r.ParticipantID = store.CleanLine(r.ParticipantID)
 	r.ReReferralOf = store.CleanLine(r.ReReferralOf)
 	r.AckBy = store.CleanLine(r.AckBy)
+	r.Callback = store.CleanLine(r.Callback)
+	r.HandoffNote = store.CleanLine(r.HandoffNote)
+	if r.Entered != nil {
+		e := *r.Entered
+		e.Name, e.Location = store.CleanLine(e.Name), store.CleanLine(e.Location)
+		r.Entered = &e
+	}
 	return r
 }
 
@@ -69,6 +76,9 @@ func (t *tx) createReferralAs(r store.Referral, audit bool) (store.Referral, err
 		return r, err
 	}
 	r.Created, r.Updated, r.Version = t.now, t.now, 1
+	if r.ReferrerUser != "" && r.Entered == nil {
+		r.Entered = &store.Entered{Name: r.Person.Name, Location: r.Location, At: t.now}
+	}
 	if err := t.putJSON(pfxReferral+r.ID, r); err != nil {
 		return r, err
 	}
@@ -393,7 +403,12 @@ func (db *DB) UpdateReferral(ctx context.Context, a store.Actor, r store.Referra
 			if err := t.may(store.WriteEditReferral, old.ID, store.Relation{OwnReferral: old.ReferrerUser != "" && old.ReferrerUser == t.actor.User}); err != nil {
 				return store.Referral{}, err
 			}
-			return t.saveReferral(old, cleanReferral(r), "referral")
+			r = cleanReferral(r)
+			// what the referrer typed and the handoff's course are not
+			// edited: they have their own writes
+			r.Entered, r.Callback = old.Entered, old.Callback
+			r.AckBy, r.AckAt, r.HandoffState, r.OnSceneAt, r.HandoffDoneAt, r.HandoffNote = old.AckBy, old.AckAt, old.HandoffState, old.OnSceneAt, old.HandoffDoneAt, old.HandoffNote
+			return t.saveReferral(old, r, "referral")
 		})
 }
 
@@ -597,6 +612,72 @@ func (db *DB) AcknowledgeReferral(ctx context.Context, a store.Actor, id string)
 		r := old
 		r.AckBy, r.AckAt = user, t.now
 		out, err = t.saveReferral(old, r, "ack")
+		return err
+	})
+	return out, err
+}
+
+// AdvanceHandoff moves a field referral's handoff one step, with an
+// optional note (store.HandoffNext says which steps apply). Take is
+// AcknowledgeReferral (plus the note); the later steps are the taker's,
+// the pm's or a supervisor's (store.WriteHandoff).
+func (db *DB) AdvanceHandoff(ctx context.Context, a store.Actor, id string, step store.HandoffStep, note string) (store.Referral, error) {
+	note = store.CleanLine(note)
+	if step == store.StepTake {
+		r, err := db.AcknowledgeReferral(ctx, a, id)
+		if err != nil || note == "" {
+			return r, err
+		}
+		return db.handoffNote(ctx, a, id, note)
+	}
+	var out store.Referral
+	err := db.update(ctx, a, func(t *tx) error {
+		old, err := getReferral(t.txn, id)
+		if err != nil {
+			return err
+		}
+		next, stepErr := store.HandoffNext(old, step)
+		if stepErr != nil && store.HandoffOf(old) == store.HandoffReceived {
+			out = old
+			return stepErr // no one has taken it: that is what to say
+		}
+		if err := t.may(store.WriteHandoff, id, store.Relation{HandoffTaker: old.AckBy != "" && old.AckBy == t.actor.User}); err != nil {
+			return err
+		}
+		if stepErr != nil {
+			out = old
+			return stepErr
+		}
+		r := old
+		r.HandoffState = next
+		if next == store.HandoffOnScene {
+			r.OnSceneAt = t.now
+		} else {
+			r.HandoffDoneAt = t.now
+		}
+		if note != "" {
+			r.HandoffNote = note
+		}
+		out, err = t.saveReferral(old, r, "handoff "+string(next))
+		return err
+	})
+	return out, err
+}
+
+// handoffNote sets the note of a handoff the actor just took.
+func (db *DB) handoffNote(ctx context.Context, a store.Actor, id, note string) (store.Referral, error) {
+	var out store.Referral
+	err := db.update(ctx, a, func(t *tx) error {
+		old, err := getReferral(t.txn, id)
+		if err != nil {
+			return err
+		}
+		if err := t.may(store.WriteHandoff, id, store.Relation{HandoffTaker: old.AckBy != "" && old.AckBy == t.actor.User}); err != nil {
+			return err
+		}
+		r := old
+		r.HandoffNote = note
+		out, err = t.saveReferral(old, r, "handoff note")
 		return err
 	})
 	return out, err

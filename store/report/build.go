@@ -633,9 +633,13 @@ func (b *builder) intakeResponse() IntakeResponse {
 	var days [7]bucket
 	var all bucket
 	unacked := 0
+	states := make([]int, len(store.HandoffStates))
 	for _, r := range b.inP {
 		if r.Kind != store.KindArrestDiversion && r.Kind != store.KindSocialContact {
 			continue
+		}
+		if i := slices.Index(store.HandoffStates, store.HandoffOf(r)); i >= 0 {
+			states[i]++
 		}
 		local := r.Received.In(b.loc)
 		h, d := &hours[local.Hour()], &days[(int(local.Weekday())+6)%7]
@@ -662,6 +666,9 @@ func (b *builder) intakeResponse() IntakeResponse {
 		Unacknowledged: b.c.cell(unacked),
 		ToAck:          b.c.dist(all.ack),
 		ToFirstContact: b.c.dist(all.contact),
+	}
+	for i, c := range b.c.partition(states) {
+		out.Handoff = append(out.Handoff, HandoffCount{State: store.HandoffStates[i], Referrals: c})
 	}
 	hourN := make([]int, 24)
 	for i := range hours {

@@ -393,6 +393,13 @@ func (w *writer) intake(ir IntakeResponse) {
 	w.line(w.label("to acknowledgement"), w.distLine(ir.ToAck))
 	w.line(w.label("to first contact"), w.distLine(ir.ToFirstContact))
 	w.line(w.label("unacknowledged"), rpad(ir.Unacknowledged.String(), 6), w.muted(fmt.Sprintf("   of %s referrals", ir.Referrals)))
+	if len(ir.Handoff) > 0 {
+		parts := make([]string, len(ir.Handoff))
+		for i, h := range ir.Handoff {
+			parts[i] = store.HandoffLabel(h.State) + " " + h.Referrals.String()
+		}
+		w.line(w.label("handoffs"), strings.Join(parts, ", "))
+	}
 	medians := make([]Cell, len(ir.ByHour))
 	for i, h := range ir.ByHour {
 		switch {

@@ -234,12 +234,21 @@ type NetWidening struct {
 // referral's receipt to its on-call acknowledgement and to the first
 // contact, overall and by the hour and weekday it was received.
 type IntakeResponse struct {
-	Referrals      Cell             `json:"referrals"`
-	Unacknowledged Cell             `json:"unacknowledged"`
-	ToAck          Dist             `json:"to_ack_minutes"`
-	ToFirstContact Dist             `json:"to_first_contact_minutes"`
-	ByHour         []ResponseBucket `json:"by_hour"`
-	ByWeekday      []ResponseBucket `json:"by_weekday"`
+	Referrals      Cell `json:"referrals"`
+	Unacknowledged Cell `json:"unacknowledged"`
+	ToAck          Dist `json:"to_ack_minutes"`
+	ToFirstContact Dist `json:"to_first_contact_minutes"`
+	// Handoff counts the field referrals by where their warm handoff
+	// stands (store.HandoffStates order), small cells suppressed.
+	Handoff   []HandoffCount   `json:"handoff_states"`
+	ByHour    []ResponseBucket `json:"by_hour"`
+	ByWeekday []ResponseBucket `json:"by_weekday"`
+}
+
+// HandoffCount is how many field referrals are in one handoff state.
+type HandoffCount struct {
+	State     store.HandoffState `json:"state"`
+	Referrals Cell               `json:"referrals"`
 }
 
 // ResponseBucket is one hour of day ("00".."23") or weekday ("mon".."sun").

@@ -23,6 +23,8 @@ const (
 	fieldCourt      = "Next court date"
 	fieldContacts   = "Contacts, 12 months"
 	fieldNote       = "Note"
+	fieldCallback   = "Callback number"
+	maxCallbackLen  = 40
 	maxNameLen      = 100
 	maxLocationLen  = 120
 	maxNoteLen      = 280
@@ -47,6 +49,7 @@ type values struct {
 	court       string
 	contacts    string
 	note        string
+	callback    string // the officer's number for the person taking the handoff, optional
 }
 
 // empty reports whether nothing was entered beyond the defaults.
@@ -54,7 +57,8 @@ func (v *values) empty() bool {
 	return strings.TrimSpace(v.name) == "" && strings.TrimSpace(v.dobOrAge) == "" &&
 		strings.TrimSpace(v.location) == "" && v.offense == offenseNone && !v.unsheltered &&
 		v.impairment == 0 && !v.victim && !v.warrant && strings.TrimSpace(v.court) == "" &&
-		strings.TrimSpace(v.contacts) == "" && strings.TrimSpace(v.note) == ""
+		strings.TrimSpace(v.contacts) == "" && strings.TrimSpace(v.note) == "" &&
+		strings.TrimSpace(v.callback) == ""
 }
 
 // fieldErr is a validation error that names the field.
@@ -152,6 +156,7 @@ func (v *values) build(actor store.Actor, now time.Time) (store.Referral, []erro
 	contacts, err := parseContacts(v.contacts)
 	add(err)
 	add(validateLen(fieldNote, maxNoteLen)(v.note))
+	add(validateLen(fieldCallback, maxCallbackLen)(v.callback))
 	if v.impairment < 0 || v.impairment > impairmentLevel {
 		add(fieldErr(fieldImpair, "%d is not 0, 1 or 2", v.impairment))
 	}
@@ -175,8 +180,9 @@ func (v *values) build(actor store.Actor, now time.Time) (store.Referral, []erro
 			Warrant:           v.warrant,
 			NextCourtDate:     court,
 		},
-		Notes:  store.CleanLine(v.note),
-		Status: store.RefNew,
+		Notes:    store.CleanLine(v.note),
+		Callback: store.CleanLine(v.callback),
+		Status:   store.RefNew,
 	}
 	return r, errs
 }

@@ -52,6 +52,12 @@ type Model struct {
 	confirmEsc  bool // esc pressed once: the next esc discards
 	errMsg      string
 
+	// the draft: dirty input not saved yet, a save timer armed, and when
+	// the draft this form was restored from was saved
+	dirty    bool
+	armed    bool
+	restored time.Time
+
 	// review and result
 	draft    store.Referral
 	checking bool
@@ -110,6 +116,7 @@ func (m *Model) reset() {
 	m.v = &values{kind: m.kinds()[0]}
 	m.state = editing
 	m.seenOffense, m.confirmEsc, m.errMsg = false, false, ""
+	m.dirty, m.restored = false, time.Time{}
 	m.draft, m.saved, m.reMsg, m.checking = store.Referral{}, store.Referral{}, "", false
 	m.theme = leanTheme(m.ctx.St())
 	m.buildForm()
@@ -167,6 +174,7 @@ func (m *Model) buildForm() {
 		in("court", fieldCourt, &v.court, 10, "YYYY-MM-DD", func(s string) error { _, err := parseCourtDate(s); return err }),
 		in("contacts", fieldContacts, &v.contacts, 4, "0", func(s string) error { _, err := parseContacts(s); return err }),
 		in("note", fieldNote, &v.note, maxNoteLen, "short, general: no clinical detail", nil),
+		in("callback", fieldCallback, &v.callback, maxCallbackLen, "optional, for the handoff", nil),
 	)
 	m.fields, m.labels = fields, labels
 	km := huh.NewDefaultKeyMap()
@@ -314,13 +322,31 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			return m, common.StatusCmd("referral not saved: "+msg.Err.Error(), true)
 		}
 		m.state, m.saved, m.reMsg = done, msg.Referral, msg.reMsg
-		return m, common.StatusCmd(m.receivedLine(), false)
+		return m, tea.Batch(common.StatusCmd(m.receivedLine(), false), m.dropDraftCmd())
+	case draftDueMsg:
+		if msg.owner != m {
+			return m, nil
+		}
+		m.armed = false
+		if !m.dirty || m.state == done {
+			return m, nil
+		}
+		return m, m.saveDraftCmd()
+	case draftSavedMsg:
+		if msg.owner == m && msg.err != nil {
+			return m, common.StatusCmd("draft not kept: "+msg.err.Error(), true)
+		}
+		return m, nil
 	case tea.PasteMsg:
 		if m.state == editing {
-			return m, m.updateForm(msg)
+			return m, tea.Batch(m.updateForm(msg), m.touched())
 		}
 	case tea.KeyPressMsg:
-		return m, m.key(msg)
+		cmd := m.key(msg)
+		if m.state == editing || m.state == reviewing {
+			cmd = tea.Batch(cmd, m.touched())
+		}
+		return m, cmd
 	}
 	return m, nil
 }
@@ -330,8 +356,13 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case editing:
 		if key.Matches(msg, m.keys.Discard) && !m.filtering() {
 			if m.v.empty() || m.confirmEsc {
+				restored := !m.restored.IsZero()
 				m.reset()
-				return common.StatusCmd("referral discarded: nothing was saved", false)
+				text := "referral discarded: nothing was saved"
+				if restored {
+					text = "restored draft discarded: nothing was saved"
+				}
+				return tea.Batch(common.StatusCmd(text, false), m.dropDraftCmd())
 			}
 			m.confirmEsc = true
 			return nil
@@ -353,7 +384,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			m.buildForm()
 		case key.Matches(msg, m.keys.Cancel):
 			m.reset()
-			return common.StatusCmd("referral cancelled: nothing was saved", false)
+			return tea.Batch(common.StatusCmd("referral cancelled: nothing was saved", false), m.dropDraftCmd())
 		}
 	case done:
 		if key.Matches(msg, m.keys.New) {
@@ -511,7 +542,11 @@ func (m *Model) View() string {
 		}
 		switch {
 		case m.confirmEsc:
-			lines = append(lines, st.Warn.Render("Press esc again to discard this referral, any other key to keep editing."))
+			if !m.restored.IsZero() {
+				lines = append(lines, st.Warn.Render("Press esc again to discard the restored draft, any other key to keep editing."))
+			} else {
+				lines = append(lines, st.Warn.Render("Press esc again to discard this referral, any other key to keep editing."))
+			}
 		case m.errMsg != "":
 			lines = append(lines, st.Bad.Render(m.errMsg))
 		}
@@ -583,6 +618,7 @@ func (m *Model) summary() []string {
 		{fieldCourt, court},
 		{fieldContacts, fmt.Sprint(r.Indicators.Contacts12m)},
 		{fieldNote, r.Notes},
+		{fieldCallback, r.Callback},
 	}
 	out := make([]string, len(rows))
 	st := m.ctx.St()

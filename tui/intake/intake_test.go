@@ -27,6 +27,7 @@ type entry struct {
 	court       string
 	contacts    string
 	note        string
+	callback    string
 }
 
 // fill types e into a police form focused on its first field, ending with
@@ -59,6 +60,8 @@ func fill(tm *teatest.TestModel, e entry) {
 	tm.Type(e.contacts)
 	tab(tm, 1)
 	tm.Type(e.note)
+	tab(tm, 1)
+	tm.Type(e.callback)
 	tm.Send(press(tea.KeyEnter))
 }
 

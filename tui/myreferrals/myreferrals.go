@@ -30,6 +30,19 @@ type Item struct {
 	Kind     store.ReferralKind
 	Offense  string
 	Status   string // the outcome in plain words
+	// What the referrer typed (store.Referral.Entered), never anything
+	// LEAD recorded about the person since; empty for a referral made
+	// before owg kept it.
+	EnteredName     string
+	EnteredLocation string
+	EnteredAt       time.Time
+	// The warm handoff of a field referral ("" for none) and when each
+	// step happened.
+	Handoff   store.HandoffState
+	TakenBy   string
+	TakenAt   time.Time
+	OnSceneAt time.Time
+	EndedAt   time.Time // completed or could not locate
 }
 
 // Items lists actor's own referrals, newest first, each with its outcome
@@ -53,7 +66,15 @@ func Items(ctx context.Context, s store.Store, p store.Protocol, actor store.Act
 			}
 			sees = store.Sees(actor, rois, now, store.DataIdentity) == store.Shown
 		}
-		out = append(out, Item{ID: r.ID, Received: r.Received, Kind: r.Kind, Offense: r.Offense, Status: StatusText(p, r, sees)})
+		it := Item{ID: r.ID, Received: r.Received, Kind: r.Kind, Offense: r.Offense, Status: StatusText(p, r, sees),
+			Handoff: store.HandoffOf(r), TakenBy: common.Line(r.AckBy), TakenAt: r.AckAt, OnSceneAt: r.OnSceneAt}
+		if it.Handoff == store.HandoffCompleted || it.Handoff == store.HandoffNotLocated {
+			it.EndedAt = r.HandoffDoneAt
+		}
+		if e := r.Entered; e != nil {
+			it.EnteredName, it.EnteredLocation, it.EnteredAt = common.Line(e.Name), common.Line(e.Location), e.At
+		}
+		out = append(out, it)
 	}
 	slices.SortStableFunc(out, func(a, b Item) int {
 		if c := b.Received.Compare(a.Received); c != 0 {
@@ -161,14 +182,21 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		if msg.owner != m || msg.seq != m.seq {
 			return m, nil
 		}
+		was := m.loaded
 		m.loaded = true
 		if msg.err != nil {
 			m.err = "could not load your referrals: " + msg.err.Error()
 			return m, nil
 		}
+		var cmd tea.Cmd
+		if was {
+			if line := handoffNews(m.items, msg.items, m.ctx.Time()); line != "" {
+				cmd = common.StatusCmd(line, false)
+			}
+		}
 		m.err, m.items = "", msg.items
 		m.list.SetRows(m.rows())
-		return m, nil
+		return m, cmd
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.keys.Reload) && !m.Capturing() {
 			return m, m.Reload()
@@ -200,22 +228,105 @@ func touchesReferrals(cs []store.Change) bool {
 	return false
 }
 
-// columns: id, received day, kind, then the outcome; the selected row's
-// time, offense and whole outcome are repeated below the list.
+// handoffNews is the status line for the newest handoff step among
+// the referrals in now that moved on since was ("" when none did):
+// "R-0115 taken by tomas at 14:05, 3 min after you sent it".
+func handoffNews(was, now []Item, clock time.Time) string {
+	before := map[string]store.HandoffState{}
+	for _, it := range was {
+		before[it.ID] = it.Handoff
+	}
+	line, newest := "", time.Time{}
+	for _, it := range now {
+		old, ok := before[it.ID]
+		if !ok || old == it.Handoff || it.Handoff == "" || it.Handoff == store.HandoffReceived {
+			continue
+		}
+		at := it.handoffAt()
+		if line != "" && !at.After(newest) {
+			continue
+		}
+		newest = at
+		who := ""
+		if it.TakenBy != "" {
+			who = " by " + it.TakenBy
+		}
+		line = fmt.Sprintf("%s %s%s at %s, %s after you sent it", common.Line(it.ID), store.HandoffLabel(it.Handoff), who,
+			at.In(clock.Location()).Format("15:04"), store.Took(at.Sub(it.Received)))
+	}
+	return line
+}
+
+// handoffAt is when the item's handoff reached its state.
+func (it Item) handoffAt() time.Time {
+	switch it.Handoff {
+	case store.HandoffTaken:
+		return it.TakenAt
+	case store.HandoffOnScene:
+		return it.OnSceneAt
+	case store.HandoffCompleted, store.HandoffNotLocated:
+		return it.EndedAt
+	}
+	return it.Received
+}
+
+// handoffText is the handoff's course in words: "taken by tomas 14:05
+// (3 min) · on scene 14:20 (18 min)".
+func (it Item) handoffText(loc *time.Location) string {
+	if it.Handoff == "" {
+		return "no on-call handoff"
+	}
+	if it.Handoff == store.HandoffReceived {
+		return "waiting for someone on call to take it"
+	}
+	step := func(label string, at time.Time) string {
+		return label + " " + at.In(loc).Format("15:04") + " (" + store.Took(at.Sub(it.Received)) + ")"
+	}
+	var parts []string
+	if !it.TakenAt.IsZero() {
+		who := "taken"
+		if it.TakenBy != "" {
+			who += " by " + it.TakenBy
+		}
+		parts = append(parts, step(who, it.TakenAt))
+	}
+	if !it.OnSceneAt.IsZero() {
+		parts = append(parts, step("on scene", it.OnSceneAt))
+	}
+	if !it.EndedAt.IsZero() {
+		parts = append(parts, step(store.HandoffLabel(it.Handoff), it.EndedAt))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// columns: id, when it was sent, the name as the referrer typed it, the
+// handoff state, then the outcome; the selected row's location, kind,
+// offense, handoff times and whole outcome are repeated below the list.
 const (
 	colID       = 8
-	colReceived = 11
-	colKind     = 17
+	colReceived = 12
+	colName     = 17
+	colHandoff  = 11
 )
 
 func (m *Model) rows() []common.Row {
 	rows := make([]common.Row, len(m.items))
 	st := m.ctx.St()
+	loc := m.ctx.Time().Location()
 	for i, it := range m.items {
+		name := it.EnteredName
+		if name == "" {
+			name = "-"
+		}
+		handoff := store.HandoffLabel(it.Handoff)
+		if handoff == "" {
+			handoff = "-"
+		}
 		text := common.Pad(common.Line(it.ID), colID) +
-			common.Pad(it.Received.Format("2006-01-02"), colReceived) +
-			common.Pad(store.KindLabel(it.Kind), colKind) + statusStyle(st, it.Status).Render(it.Status)
-		rows[i] = common.Row{Key: it.ID, Text: text, Filter: it.ID + " " + it.Status}
+			common.Pad(it.Received.In(loc).Format("01-02 15:04"), colReceived) +
+			common.Pad(common.Fit(name, colName-1), colName) +
+			common.Pad(common.Fit(handoff, colHandoff-1), colHandoff) + statusStyle(st, it.Status).Render(it.Status)
+		rows[i] = common.Row{Key: it.ID, Text: text, Filter: it.ID + " " + it.EnteredName + " " + it.EnteredLocation + " " + it.Status}
 	}
 	return rows
 }
@@ -235,11 +346,16 @@ func (m *Model) detail() []string {
 			offense = "none"
 		}
 		st := m.ctx.St()
-		// id, day and kind are on the row: the detail adds the time, the
-		// offense and the whole status, at fixed columns, so a move
-		// repaints few cells
+		where := it.EnteredLocation
+		if where == "" {
+			where = "no location"
+		}
+		// id, time, name and handoff state are on the row: the detail adds
+		// what else the referrer typed, the handoff's times and the whole
+		// status, at fixed columns, so a move repaints few cells
 		return []string{
-			st.Muted.Render("received at "+it.Received.Format("15:04")+"  offense ") + common.Line(offense),
+			st.Muted.Render("you entered ") + common.Line(where) + st.Muted.Render(" · "+store.KindLabel(it.Kind)+" · offense ") + common.Line(offense),
+			st.Muted.Render("handoff     ") + it.handoffText(m.ctx.Time().Location()),
 			statusStyle(st, it.Status).Render(it.Status),
 		}
 	}
@@ -266,7 +382,7 @@ func (m *Model) View() string {
 	case !m.loaded:
 		lines = append(lines, st.Muted.Render("Loading…"))
 	default:
-		head := "  " + common.Pad("id", colID) + common.Pad("received", colReceived) + common.Pad("kind", colKind) + "status"
+		head := "  " + common.Pad("id", colID) + common.Pad("sent", colReceived) + common.Pad("name you typed", colName) + common.Pad("handoff", colHandoff) + "outcome"
 		lines = append(lines, st.Muted.Render(head))
 		lines = append(lines, m.list.View(st, "No referrals yet. Referrals you make appear here with their outcome.")...)
 		if f := m.list.FilterLine(st); f != "" {
@@ -282,7 +398,7 @@ func (m *Model) View() string {
 // SetSize sets the screen's size.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
-	m.list.SetSize(width, max(height-5, 1))
+	m.list.SetSize(width, max(height-6, 1))
 }
 
 // ShortHelp returns the main bindings.

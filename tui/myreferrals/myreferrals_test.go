@@ -3,6 +3,7 @@ package myreferrals_test
 import (
 	"context"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,7 +31,10 @@ var (
 	pm      = store.Actor{User: "pat", Role: store.RolePM}
 )
 
-type harness struct{ c common.Component }
+type harness struct {
+	c      common.Component
+	status []string // status lines the screen asked for
+}
 
 type quitMsg struct{}
 
@@ -45,6 +49,9 @@ func (h *harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return h, nil
 	case quitMsg:
 		return h, tea.Quit
+	case common.StatusMsg:
+		h.status = append(h.status, msg.Text)
+		return h, nil
 	}
 	c, cmd := h.c.Update(msg)
 	h.c = c
@@ -182,13 +189,35 @@ func TestScreenLiveUpdate(t *testing.T) {
 	tm.Send(tui.ChangedMsg{Changes: []store.Change{{Kind: "referral", ID: f.mine.ID}}})
 	wait("accepted and enrolled")
 
+	// the on-call case manager takes the DUI referral's handoff: the row
+	// says taken, the status line says by whom and how long it took; LEAD
+	// correcting the person's name changes nothing the officer sees
+	cm := store.Actor{User: "cm1", Role: store.RoleCaseManager}
+	if _, err := f.s.AdvanceHandoff(ctx, cm, f.dui.ID, store.StepTake, ""); err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.s.GetReferral(ctx, f.dui.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Person.Name = "Andrew LEADrecorded"
+	if _, err := f.s.UpdateReferral(ctx, owg, r); err != nil {
+		t.Fatal(err)
+	}
+	tm.Send(tui.ChangedMsg{Changes: []store.Change{{Kind: "referral", ID: f.dui.ID}}})
+	wait("taken by cm1 14:02 (2 h 0 min)")
+
 	tm.Send(quitMsg{})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*harness)
 	rest, _ := io.ReadAll(tm.Output())
 	buf.Write(rest)
 	screen := ansi.Strip(fm.c.View())
 	golden.RequireEqual(t, screen)
-	for _, bad := range []string{f.theirs.ID, "P-0", "Jordan", "Smith", "Secret", "Other Person", "cm-only", "officer2", "routed", "enrolled in LEAD"} {
+	if want := f.dui.ID + " taken by cm1 at 14:02, 2 h 0 min after you sent it"; !slices.Contains(fm.status, want) {
+		t.Errorf("status lines %q, want %q", fm.status, want)
+	}
+	// the names the officer typed are theirs to see; nothing LEAD recorded
+	for _, bad := range []string{f.theirs.ID, "P-0", "LEADrecorded", "Other Person", "cm-only", "officer2", "routed", "enrolled in LEAD"} {
 		if strings.Contains(screen, bad) || strings.Contains(squeeze(buf.String()), squeeze(bad)) {
 			t.Errorf("My referrals shows %q", bad)
 		}

@@ -1,0 +1,138 @@
+package tui
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/tui/common"
+)
+
+// formDraftEvery is the longest a keystroke in a hosted form waits
+// before its draft is saved (no timer runs while idle).
+const formDraftEvery = 2 * time.Second
+
+// formDraftDueMsg is owner's draft timer going off.
+type formDraftDueMsg struct{ owner *formHost }
+
+// hostDraft is what a hosted form keeps as a draft: its form name, the
+// screen it was open on and the values struct (exported fields, JSON).
+type hostDraft struct {
+	form, screen string
+	values       any
+	base         int64 // the version of the record the form edits, when it edits one
+	dirty, armed bool
+}
+
+// draftable makes the open form keep its input as a draft for its author.
+func (h *formHost) draftable(form, screen string, values any) {
+	h.draft = &hostDraft{form: form, screen: screen, values: values}
+}
+
+func (h *formHost) snapshot() (store.Draft, bool) {
+	b, err := json.Marshal(h.draft.values)
+	if err != nil {
+		return store.Draft{}, false
+	}
+	f := map[string]string{"json": string(b)}
+	if h.draft.base > 0 {
+		f["version"] = strconv.FormatInt(h.draft.base, 10)
+	}
+	return store.Draft{Form: h.draft.form, Screen: h.draft.screen, Fields: f}, true
+}
+
+// touched arms the draft timer after a keystroke in a draftable form.
+func (h *formHost) touched() tea.Cmd {
+	if h.draft == nil || h.form == nil || h.ctx.Store == nil {
+		return nil
+	}
+	h.draft.dirty = true
+	if h.draft.armed {
+		return nil
+	}
+	h.draft.armed = true
+	owner, ctx := h, h.ctx.Context()
+	return func() tea.Msg {
+		t := time.NewTimer(formDraftEvery)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return formDraftDueMsg{owner: owner}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// draftDue saves the draft if input changed since the last save.
+func (h *formHost) draftDue() tea.Cmd {
+	if h.draft == nil {
+		return nil
+	}
+	h.draft.armed = false
+	if !h.draft.dirty || h.form == nil {
+		return nil
+	}
+	h.draft.dirty = false
+	d, ok := h.snapshot()
+	if !ok {
+		return nil
+	}
+	c := h.ctx
+	return func() tea.Msg {
+		if _, err := c.Store.SaveDraft(c.Context(), c.Actor, d); err != nil {
+			return common.StatusMsg{Text: "draft not kept: " + err.Error(), Err: true}
+		}
+		return nil
+	}
+}
+
+// dropDraft deletes the form's draft (saved or cancelled).
+func (h *formHost) dropDraft() tea.Cmd {
+	if h.draft == nil || h.ctx.Store == nil {
+		return nil
+	}
+	form, c := h.draft.form, h.ctx
+	h.draft = nil
+	return func() tea.Msg {
+		if err := c.Store.DeleteDraft(c.Context(), c.Actor, form); err != nil {
+			return common.StatusMsg{Text: "draft not dropped: " + err.Error(), Err: true}
+		}
+		return nil
+	}
+}
+
+// flushDraft saves unsaved input now (the program has ended).
+func (h *formHost) flushDraft(ctx context.Context) error {
+	if h.draft == nil || !h.draft.dirty || h.form == nil || h.ctx.Store == nil {
+		return nil
+	}
+	h.draft.dirty = false
+	d, ok := h.snapshot()
+	if !ok {
+		return nil
+	}
+	_, err := h.ctx.Store.SaveDraft(ctx, h.ctx.Actor, d)
+	return err
+}
+
+// restore fills the open draftable form from d and rebuilds it.
+func (h *formHost) restore(d store.Draft) tea.Cmd {
+	if h.draft == nil || h.draft.form != d.Form {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(d.Fields["json"]), h.draft.values); err != nil {
+		return common.StatusCmd("draft not restored: "+err.Error(), true)
+	}
+	if v := d.Fields["version"]; v != "" && v != strconv.FormatInt(h.draft.base, 10) {
+		// someone changed the record since: the draft never overwrites
+		// it silently
+		return tea.Batch(h.start(), common.StatusCmd("restored your draft, but the record changed since "+
+			d.Saved.In(h.ctx.Time().Location()).Format("15:04")+": check every field before saving", true))
+	}
+	return h.start()
+}
