@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/leadtable/owg/store"
 )
@@ -26,9 +27,7 @@ func TestCourtFormEditsThePickedCase(t *testing.T) {
 	tm := startTUI(t, testOptions(s, actorCM), 120, 40)
 	run(t, tm, step{"2", []string{"URGENT"}}, step{"\r", []string{"Legal"}}, step{"d", []string{"26CR0001"}})
 	run(t, tm, step{"j", nil}, step{"\r", []string{"status", store.FormatDate(day(20))}})
-	press(tm, "\r")
-	time.Sleep(120 * time.Millisecond)
-	press(tm, "\r")
+	submitForm(t, tm)
 	waitFor(t, tm, "saved:")
 	finalScreen(t, tm)
 	cs, err := s.ListCases(context.Background(), "P-0001")
@@ -115,6 +114,39 @@ func TestHelpLineEllipsisWhenCut(t *testing.T) {
 		got := m.helpItems(keys, w)
 		if ansi.StringWidth(got) > w || !strings.HasSuffix(ansi.Strip(got), "…") {
 			t.Fatalf("width %d: %q (%d cells) => want at most %d cells ending in …", w, got, ansi.StringWidth(got), w)
+		}
+	}
+}
+
+// submitForm presses enter through the open form's remaining fields until
+// the status line says "saved:", waiting after each key for the focus to
+// move (huh moves between fields asynchronously: a second key sent before
+// the move lands on the same field).
+func submitForm(t *testing.T, tm *teatest.TestModel) {
+	t.Helper()
+	p, ok := probes.Load(tm)
+	if !ok {
+		t.Fatal("submitForm needs a program started by startTUI")
+	}
+	probe := p.(screenProbe)
+	focused := func() string {
+		for _, l := range strings.Split(probe.Screen(), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "┃") {
+				return l
+			}
+		}
+		return ""
+	}
+	for range 8 {
+		if strings.Contains(probe.Screen(), "saved:") {
+			return
+		}
+		before := focused()
+		press(tm, "\r")
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if strings.Contains(probe.Screen(), "saved:") || focused() != before {
+				break
+			}
 		}
 	}
 }
