@@ -18,7 +18,10 @@ import (
 	"github.com/leadtable/owg/tui"
 )
 
-const waitLong = 5 * time.Second
+// waitLong bounds a wait for something that does come (a screen, an
+// exit): generous, since CI runs the race build and the benchmarks of
+// two packages at once on two cores.
+const waitLong = 20 * time.Second
 
 func isKey(s string) func(tea.Msg) bool {
 	return func(m tea.Msg) bool {

@@ -168,7 +168,7 @@ func BenchmarkRenderBytes(b *testing.B) {
 		{"caseload", store.Actor{User: "dana", Role: store.RolePM}, "2", "URGENT", 6},
 		{"referrals", store.Actor{User: "dana", Role: store.RolePM}, "3", "score", 4},
 		{"cases", store.Actor{User: "dana", Role: store.RolePM}, "4", "POSITION", 6},
-		{"myreferrals", store.Actor{User: "reyes", Role: store.RolePolice, Agency: "Metro PD"}, "\x1b3", "status", 2},
+		{"myreferrals", store.Actor{User: "reyes", Role: store.RolePolice, Agency: "Metro PD"}, "\x1b3", "outcome", 2},
 	}
 	for _, prof := range profiles {
 		for _, l := range lists {
