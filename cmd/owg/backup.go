@@ -158,17 +158,7 @@ its increments, and says up to when. The backups are decrypted with
 				r = f
 			}
 			info, err := badgerstore.RestoreWith(dir, r, o)
-			if err != nil {
-				if errors.Is(err, store.ErrLocked) {
-					return lockedError(dir)
-				}
-				return err
-			}
-			st, err := app.Open()
-			if err != nil {
-				return err
-			}
-			events, err := st.ListAudit(cmd.Context(), store.AuditFilter{})
+			events, err := restoredEvents(cmd, app, dir, err)
 			if err != nil {
 				return err
 			}
@@ -199,17 +189,7 @@ func restoreFromDir(cmd *cobra.Command, app *App, dataDir, backupDir string, key
 	for _, s := range plan.Skipped {
 		fmt.Fprintf(app.Stderr, "owg: not restored: %s\n", s)
 	}
-	if err != nil {
-		if errors.Is(err, store.ErrLocked) {
-			return lockedError(dataDir)
-		}
-		return err
-	}
-	st, err := app.Open()
-	if err != nil {
-		return err
-	}
-	events, err := st.ListAudit(cmd.Context(), store.AuditFilter{})
+	events, err := restoredEvents(cmd, app, dataDir, err)
 	if err != nil {
 		return err
 	}
@@ -218,4 +198,21 @@ func restoreFromDir(cmd *cobra.Command, app *App, dataDir, backupDir string, key
 	fmt.Fprintf(app.Stdout, "up to %s; audit trail intact: %d events\n",
 		plan.Until().Local().Format("2006-01-02 15:04:05 MST"), len(events))
 	return nil
+}
+
+// restoredEvents finishes a restore into dir that ended with err: a store
+// held by a running server says how to stop it; otherwise it opens the
+// restored store and returns its audit events.
+func restoredEvents(cmd *cobra.Command, app *App, dir string, err error) ([]store.AuditEvent, error) {
+	if err != nil {
+		if errors.Is(err, store.ErrLocked) {
+			return nil, lockedError(dir)
+		}
+		return nil, err
+	}
+	st, err := app.Open()
+	if err != nil {
+		return nil, err
+	}
+	return st.ListAudit(cmd.Context(), store.AuditFilter{})
 }
