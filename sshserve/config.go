@@ -21,13 +21,15 @@ const (
 	DefaultMaxSessions   = 100
 	DefaultRatePerSecond = 1.0
 	DefaultRateBurst     = 30
-	// DefaultFPS is bubbletea v2's highest rate (it caps WithFPS at 120).
-	// v2 flushes frames only on its ticker (Program.flush and the
-	// renderer's flush are unexported), so frames on demand are a fast tick:
-	// a key or a change reaches the wire within 8.3 ms of Update, bursts in
-	// between coalesce into one frame, and an idle tick sends nothing (the
-	// renderer skips a frame equal to the last one).
+	// DefaultFPS is the most frames a second a session sends. A key or a
+	// change is drawn as soon as the model has handled it (frames.go); a
+	// frame that follows within 1/FPS of the one before waits out the rest
+	// of that time, so a burst coalesces into one frame, and nothing is sent
+	// while the view does not change.
 	DefaultFPS = 120
+	// programFPS is the tick of the session's bubbletea program, which now
+	// only flushes its terminal queries (frames are drawn on demand).
+	programFPS = 30
 	// DefaultHandshakeTimeout closes a connection that has not finished
 	// signing in this long after it connected. OpenSSH asks for a key's
 	// passphrase (and a security key waits for its touch) inside
@@ -79,7 +81,7 @@ type Config struct {
 	// also ask for it per session with the environment variable
 	// OWG_TRUECOLOR=1 (ssh -o SendEnv=OWG_TRUECOLOR).
 	TrueColor bool
-	// FPS is each session's frame tick (DefaultFPS); at most 120.
+	// FPS caps each session's frames per second (DefaultFPS).
 	FPS int
 	// ClassicKex offers only curve25519-sha256 (owg serve --classic-kex).
 	// By default the hybrid post-quantum mlkem768x25519-sha256 comes first,

@@ -82,20 +82,32 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 			stop(reasonPanic)
 		},
 	}
+	// Frames go out as soon as the model has handled a key or a change
+	// (frames.go), not on bubbletea's tick.
+	w0, h0 := ClampWindow(pty.Window.Width, pty.Window.Height)
+	fr := newFrames(sess, env, profile, w0, h0, time.Second/time.Duration(max(1, s.cfg.FPS)))
+	model.frames = fr
 	p := tea.NewProgram(model,
 		tea.WithInput(in),
-		tea.WithOutput(sess),
+		tea.WithOutput(fr.programOutput()),
+		tea.WithoutRenderer(),
 		tea.WithEnvironment(env),
-		tea.WithWindowSize(ClampWindow(pty.Window.Width, pty.Window.Height)),
+		tea.WithWindowSize(w0, h0),
 		tea.WithColorProfile(profile),
 		tea.WithoutSignalHandler(),
 		tea.WithContext(ctx),
-		tea.WithFPS(s.cfg.FPS),
+		tea.WithFPS(programFPS),
 	)
 
 	var wg sync.WaitGroup
 	defer wg.Wait() // after cancel (defers run last-in first-out)
 	defer cancel()
+	if q := queries(env); q != "" {
+		_, _ = fr.programOutput().Write([]byte(q))
+	}
+	frameCtx, stopFrames := context.WithCancel(context.Background())
+	defer stopFrames()
+	go fr.run(frameCtx)
 	wg.Go(func() { m.drain(ctx, p.Send) })
 	// Window changes go through the mailbox too: the pty's channel is always
 	// drained (a stuck program never stalls the connection's requests) and
@@ -113,6 +125,9 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 	// the connection went (input ended or the session closed), not a quit
 	dropped := ctx.Err() != nil && reason.Load() == nil
 	cancel()
+	// the last frame, then the client's terminal back as it was
+	stopFrames()
+	fr.close()
 	// a dropped connection or a quit keeps unsent form input as a draft
 	// (the program has ended: its model is ours to read), before the drop
 	// is noted for a reconnect
@@ -237,6 +252,7 @@ type guardModel struct {
 	inner   tea.Model
 	onPanic func(r any, stack []byte)
 	dead    bool
+	frames  *frames // where views go (nil: bubbletea's own renderer)
 }
 
 func (g *guardModel) recovered() {
@@ -256,6 +272,14 @@ func (g *guardModel) Update(msg tea.Msg) (m tea.Model, cmd tea.Cmd) {
 	if g.dead {
 		return g, nil
 	}
+	if g.frames != nil {
+		switch msg := msg.(type) {
+		case tea.WindowSizeMsg:
+			g.frames.resize(msg.Width, msg.Height)
+		case tea.ModeReportMsg:
+			g.frames.modes(msg)
+		}
+	}
 	defer g.recovered()
 	inner, cmd := g.inner.Update(msg)
 	g.inner = inner
@@ -267,5 +291,9 @@ func (g *guardModel) View() (v tea.View) {
 		return tea.View{}
 	}
 	defer g.recovered()
-	return g.inner.View()
+	v = g.inner.View()
+	if g.frames != nil {
+		g.frames.offer(v)
+	}
+	return v
 }

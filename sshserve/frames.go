@@ -1,0 +1,279 @@
+package sshserve
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// frames draws a session's screen on demand (issue 16): bubbletea v2's
+// renderer only writes on its frame tick, so a keystroke or a change waited
+// up to a tick (8 ms at its highest rate) before it was sent, and every
+// session compared its whole frame on every tick while idle. The program
+// runs without a renderer; each view it produces is handed here, and a
+// writer goroutine diffs it against what the client has (ultraviolet's
+// TerminalRenderer, the one bubbletea uses) and sends the difference at
+// once. Bursts are coalesced: after a frame goes out the next waits at
+// least gap, and only the newest view is drawn. Nothing is sent while the
+// view does not change.
+//
+// The program's own output (terminal queries) goes through the same lock,
+// so a query never lands inside a frame.
+type frames struct {
+	out io.Writer
+	gap time.Duration
+	env []string
+
+	wmu sync.Mutex // serializes writes to out
+
+	mu       sync.Mutex
+	content  string
+	title    string
+	width    int
+	height   int
+	resized  bool
+	dirty    bool
+	syncd    bool // the terminal has synchronized output (mode 2026)
+	grapheme bool // the terminal measures graphemes (mode 2027)
+	closed   bool
+	told     bool // the model is being told the window size
+	sized    bool // the model has drawn a view knowing the window size
+
+	wake chan struct{}
+	done chan struct{}
+
+	// the writer goroutine's own state
+	scr     *uv.TerminalRenderer
+	buf     bytes.Buffer
+	cells   uv.ScreenBuffer
+	drawn   string
+	dtitle  string
+	started bool
+	method  ansi.Method
+}
+
+func newFrames(out io.Writer, env []string, profile colorprofile.Profile, width, height int, gap time.Duration) *frames {
+	f := &frames{out: out, gap: gap, env: env, width: width, height: height,
+		wake: make(chan struct{}, 1), done: make(chan struct{}), method: ansi.WcWidth}
+	f.scr = uv.NewTerminalRenderer(&f.buf, env)
+	f.scr.SetColorProfile(profile)
+	f.scr.SetTabStops(-1)
+	f.scr.SetBackspace(false)
+	// The emulated pty turns every \n into \r\n (charmbracelet/ssh's
+	// ptyWriter), so a line feed also returns the carriage.
+	f.scr.SetMapNewline(true)
+	f.scr.SetScrollOptim(true)
+	f.scr.SetRelativeCursor(true)
+	f.scr.SetFullscreen(false)
+	f.cells = uv.NewScreenBuffer(width, height)
+	return f
+}
+
+// programOutput is the writer the program itself writes to (its terminal
+// queries), under the frame lock.
+func (f *frames) programOutput() io.Writer { return lockedWriter{f} }
+
+type lockedWriter struct{ f *frames }
+
+func (w lockedWriter) Write(p []byte) (int, error) {
+	w.f.wmu.Lock()
+	defer w.f.wmu.Unlock()
+	return w.f.out.Write(p)
+}
+
+// offer hands the program's newest view over; the writer sends it when it
+// differs from what the client has.
+func (f *frames) offer(v tea.View) {
+	f.mu.Lock()
+	if f.closed {
+		f.mu.Unlock()
+		return
+	}
+	// this view is the model's answer to the size it was told
+	f.sized = f.sized || f.told
+	if v.Content != f.content || v.WindowTitle != f.title || f.resized {
+		f.content, f.title, f.dirty = v.Content, v.WindowTitle, true
+	}
+	wake := f.dirty && f.sized
+	f.mu.Unlock()
+	if wake {
+		f.poke()
+	}
+}
+
+func (f *frames) poke() {
+	select {
+	case f.wake <- struct{}{}:
+	default:
+	}
+}
+
+// resize notes the window size the model is about to be told; the next
+// view offered is drawn in full at that size.
+func (f *frames) resize(width, height int) {
+	f.mu.Lock()
+	if width != f.width || height != f.height {
+		f.width, f.height, f.resized = width, height, true
+	}
+	// the view the model makes after this size is the first worth drawing
+	// (it always follows: View runs after every Update)
+	f.told = true
+	f.mu.Unlock()
+}
+
+// modes takes the terminal's answers to the mode queries sent at start.
+func (f *frames) modes(msg tea.ModeReportMsg) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch msg.Mode {
+	case ansi.ModeSynchronizedOutput:
+		if msg.Value == ansi.ModeReset {
+			f.syncd = true
+		}
+	case ansi.ModeUnicodeCore:
+		if msg.Value == ansi.ModeReset || msg.Value == ansi.ModeSet || msg.Value == ansi.ModePermanentlySet {
+			f.grapheme, f.resized = true, true
+		}
+	}
+}
+
+// queries is what to ask the terminal at start (bubbletea's renderer asks
+// the same): synchronized output and grapheme widths, where the terminal
+// is known to answer or ignore the question.
+func queries(env []string) string {
+	e := uv.Environ(env)
+	term := e.Getenv("TERM")
+	prog, hasProg := e.LookupEnv("TERM_PROGRAM")
+	_, hasTTY := e.LookupEnv("SSH_TTY")
+	_, hasWT := e.LookupEnv("WT_SESSION")
+	ask := (!hasProg && !hasTTY) || hasWT || (hasProg && !strings.Contains(prog, "Apple") && !hasTTY)
+	for _, t := range []string{"ghostty", "wezterm", "alacritty", "kitty", "rio"} {
+		ask = ask || strings.Contains(term, t)
+	}
+	if !ask || term == "dumb" {
+		return ""
+	}
+	return ansi.RequestModeSynchronizedOutput + ansi.RequestModeUnicodeCore
+}
+
+// run is the writer goroutine: it ends with ctx, and close waits for it.
+func (f *frames) run(ctx context.Context) {
+	defer close(f.done)
+	t := time.NewTimer(0)
+	if !t.Stop() {
+		<-t.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-f.wake:
+		}
+		for f.drawOnce() {
+			// coalesce what arrives within gap of the frame just sent
+			t.Reset(f.gap)
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}
+}
+
+// drawOnce sends the newest view if it changed; it reports whether it sent
+// anything.
+func (f *frames) drawOnce() bool {
+	f.mu.Lock()
+	if !f.dirty || !f.sized {
+		// (a view made before the model knows its size is not worth sending)
+		f.mu.Unlock()
+		return false
+	}
+	content, title, w, h := f.content, f.title, f.width, f.height
+	resized, syncd, grapheme := f.resized, f.syncd, f.grapheme
+	f.dirty, f.resized = false, false
+	f.mu.Unlock()
+
+	if !f.started {
+		f.started = true
+		f.scr.WriteString(ansi.SetModeBracketedPaste)
+		f.scr.WriteString(ansi.SetModifyOtherKeys2 + ansi.PushKittyKeyboard(1))
+		f.scr.EnterAltScreen()
+		f.scr.WriteString(ansi.ResetModeTextCursorEnable)
+		f.scr.Resize(w, h)
+	}
+	if grapheme && f.method != ansi.GraphemeWidth {
+		f.method = ansi.GraphemeWidth
+		f.scr.WriteString(ansi.SetModeUnicodeCore)
+		f.scr.SetGraphemeWidth(true)
+	}
+	if resized || f.cells.Width() != w || f.cells.Height() != h {
+		f.scr.Resize(w, h)
+		f.scr.Erase()
+		f.cells.Resize(w, h)
+		f.cells.Touched = nil
+	}
+	if title != f.dtitle {
+		f.dtitle = title
+		f.scr.WriteString(ansi.SetWindowTitle(title))
+	}
+	if content != f.drawn || resized {
+		f.drawn = content
+		f.cells.Method = f.method
+		f.cells.Clear()
+		uv.NewStyledString(content).Draw(f.cells, f.cells.Bounds())
+		f.scr.Render(f.cells.RenderBuffer)
+	}
+	_ = f.scr.Flush()
+	if f.buf.Len() == 0 {
+		return false
+	}
+	f.write(syncd)
+	return true
+}
+
+// write sends what the renderer queued, as one synchronized update where
+// the terminal has them.
+func (f *frames) write(syncd bool) {
+	var out []byte
+	if syncd {
+		out = make([]byte, 0, f.buf.Len()+len(ansi.SetModeSynchronizedOutput)+len(ansi.ResetModeSynchronizedOutput))
+		out = append(out, ansi.SetModeSynchronizedOutput...)
+		out = append(out, f.buf.Bytes()...)
+		out = append(out, ansi.ResetModeSynchronizedOutput...)
+	} else {
+		out = f.buf.Bytes()
+	}
+	f.wmu.Lock()
+	_, _ = f.out.Write(out)
+	f.wmu.Unlock()
+	f.buf.Reset()
+}
+
+// close stops drawing after the last view and gives the client its
+// terminal back (main screen, cursor, paste and keyboard modes).
+func (f *frames) close() {
+	f.mu.Lock()
+	f.closed = true
+	f.mu.Unlock()
+	<-f.done
+	if !f.started {
+		return
+	}
+	f.drawOnce()
+	f.scr.MoveTo(0, max(0, f.cells.Height()-1))
+	f.scr.WriteString(ansi.ResetModifyOtherKeys + ansi.PopKittyKeyboard(1))
+	f.scr.ExitAltScreen()
+	f.scr.WriteString(ansi.SetModeTextCursorEnable + ansi.ResetModeBracketedPaste)
+	_ = f.scr.Flush()
+	f.write(false)
+}

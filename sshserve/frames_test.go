@@ -1,0 +1,169 @@
+package sshserve
+
+import (
+	"bytes"
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// wire is what a client received, write by write.
+type wire struct {
+	mu     sync.Mutex
+	writes [][]byte
+}
+
+func (w *wire) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.writes = append(w.writes, bytes.Clone(p))
+	return len(p), nil
+}
+
+func (w *wire) count() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.writes)
+}
+
+func (w *wire) all() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return string(bytes.Join(w.writes, nil))
+}
+
+func (w *wire) waitWrites(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for w.count() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d writes reached the client, want %d; got %q", w.count(), n, w.all())
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func view(s string) tea.View {
+	v := tea.NewView(s)
+	v.AltScreen = true
+	v.WindowTitle = "owg"
+	return v
+}
+
+// startFrames runs a frame writer whose coalescing gap is an hour, so the
+// writes the test sees do not depend on the machine's speed: the first
+// change after quiet goes out at once, everything after it waits for close.
+func startFrames(t *testing.T) (*frames, *wire, context.CancelFunc) {
+	w := &wire{}
+	f := newFrames(w, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 5, time.Hour)
+	ctx, cancel := context.WithCancel(context.Background())
+	go f.run(ctx)
+	t.Cleanup(cancel)
+	return f, w, cancel
+}
+
+func TestFramesDrawOnDemandAndCoalesce(t *testing.T) {
+	f, w, cancel := startFrames(t)
+	// a view made before the model knows its size is not sent
+	f.offer(view("loading"))
+	f.resize(40, 5)
+	f.offer(view("Today\nOverdue contact (3)"))
+	w.waitWrites(t, 1) // no tick: the change goes out as soon as it is offered
+	first := w.all()
+	if got := ansi.Strip(first); strings.Contains(got, "loading") || !strings.Contains(got, "Overdue contact (3)") {
+		t.Fatalf("first frame %q => want the sized view only", got)
+	}
+	for _, seq := range []string{ansi.SetModeAltScreenSaveCursor, ansi.ResetModeTextCursorEnable, ansi.SetModeBracketedPaste, ansi.SetWindowTitle("owg")} {
+		if !strings.Contains(first, seq) {
+			t.Errorf("first frame lacks %q", seq)
+		}
+	}
+	// the same view again sends nothing; a burst within the gap waits
+	f.offer(view("Today\nOverdue contact (3)"))
+	for i := 4; i <= 50; i++ {
+		f.offer(view("Today\nOverdue contact (" + strconv.Itoa(i) + ")"))
+	}
+	time.Sleep(20 * time.Millisecond)
+	if n := w.count(); n != 1 {
+		t.Fatalf("%d writes within the gap => want 1 (the burst waits)", n)
+	}
+	cancel()
+	f.close()
+	all := w.all()
+	last := all[len(first):]
+	if !strings.Contains(ansi.Strip(last), "50") || strings.Contains(ansi.Strip(last), "49") {
+		t.Errorf("after close %q => want only the newest view of the burst", ansi.Strip(last))
+	}
+	if !strings.HasSuffix(all, ansi.ResetModeAltScreenSaveCursor+ansi.SetModeTextCursorEnable+ansi.ResetModeBracketedPaste) {
+		t.Errorf("close left the terminal as %q => want main screen, cursor and paste mode back", all[max(0, len(all)-60):])
+	}
+}
+
+func TestFramesIdleSendsNothing(t *testing.T) {
+	f, w, _ := startFrames(t)
+	f.resize(40, 5)
+	f.offer(view("Today"))
+	w.waitWrites(t, 1)
+	for range 100 {
+		f.offer(view("Today")) // what every message without a change offers
+	}
+	time.Sleep(20 * time.Millisecond)
+	if n := w.count(); n != 1 {
+		t.Errorf("%d writes for an unchanged view => want 1", n)
+	}
+}
+
+func TestFramesResizeRedrawsInFull(t *testing.T) {
+	w := &wire{}
+	f := newFrames(w, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 5, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go f.run(ctx)
+	f.resize(40, 5)
+	f.offer(view("Today"))
+	w.waitWrites(t, 1)
+	n := w.count()
+	f.resize(60, 8)
+	f.offer(view("Today")) // same text at a new size: drawn again in full
+	w.waitWrites(t, n+1)
+	if got := ansi.Strip(w.all()); strings.Count(got, "Today") < 2 {
+		t.Errorf("after a resize %q => want the view drawn again", got)
+	}
+}
+
+func TestFramesProgramOutputNeverSplitsAFrame(t *testing.T) {
+	f, w, _ := startFrames(t)
+	f.resize(40, 5)
+	f.offer(view(strings.Repeat("row\n", 4) + "end"))
+	_, _ = f.programOutput().Write([]byte(ansi.RequestBackgroundColor))
+	w.waitWrites(t, 2)
+	for _, wr := range w.writes {
+		s := string(wr)
+		if strings.Contains(s, ansi.RequestBackgroundColor) && s != ansi.RequestBackgroundColor {
+			t.Errorf("a query was written inside a frame: %q", s)
+		}
+	}
+}
+
+func TestQueriesFollowTheTerminal(t *testing.T) {
+	for _, tc := range []struct {
+		env  []string
+		want bool
+	}{
+		{[]string{"TERM=xterm-256color"}, true},
+		{[]string{"TERM=dumb"}, false},
+		{[]string{"TERM=xterm-256color", "TERM_PROGRAM=Apple_Terminal"}, false},
+		{[]string{"TERM=xterm-kitty", "SSH_TTY=/dev/pts/1"}, true},
+	} {
+		if got := queries(tc.env) != ""; got != tc.want {
+			t.Errorf("queries(%v) sent = %v => want %v", tc.env, got, tc.want)
+		}
+	}
+}
