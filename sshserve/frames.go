@@ -44,6 +44,7 @@ type frames struct {
 	syncd    bool // the terminal has synchronized output (mode 2026)
 	grapheme bool // the terminal measures graphemes (mode 2027)
 	closed   bool
+	changes  int  // views that differed from the one before
 	told     bool // the model is being told the window size
 	sized    bool // the model has drawn a view knowing the window size
 
@@ -101,6 +102,7 @@ func (f *frames) offer(v tea.View) {
 	f.sized = f.sized || f.told
 	if v.Content != f.content || v.WindowTitle != f.title || f.resized {
 		f.content, f.title, f.dirty = v.Content, v.WindowTitle, true
+		f.changes++
 	}
 	wake := f.dirty && f.sized
 	f.mu.Unlock()
@@ -177,6 +179,9 @@ func (f *frames) run(ctx context.Context) {
 			return
 		case <-f.wake:
 		}
+		if !f.started && !f.holdFirst(ctx, t) {
+			return
+		}
 		for f.drawOnce() {
 			// coalesce what arrives within gap of the frame just sent
 			t.Reset(f.gap)
@@ -184,6 +189,47 @@ func (f *frames) run(ctx context.Context) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
+			}
+		}
+	}
+}
+
+// A session's first view is usually its "loading…" placeholder and the
+// data follows within milliseconds: sent at once, it costs a second full
+// frame on the link. So the first frame waits until the views have been
+// quiet for firstQuiet, and at most firstHold.
+const (
+	firstQuiet = 12 * time.Millisecond
+	firstHold  = 60 * time.Millisecond
+)
+
+// holdFirst waits for the first views to settle; false when ctx ended.
+func (f *frames) holdFirst(ctx context.Context, t *time.Timer) bool {
+	deadline := time.Now().Add(firstHold)
+	f.mu.Lock()
+	seen := f.changes
+	f.mu.Unlock()
+	for {
+		t.Reset(min(firstQuiet, time.Until(deadline)))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return false
+		case <-t.C:
+			return true
+		case <-f.wake:
+			if !t.Stop() {
+				<-t.C
+			}
+			f.mu.Lock()
+			more := f.changes > seen
+			seen = f.changes
+			f.mu.Unlock()
+			if !more && time.Now().Before(deadline) {
+				continue
+			}
+			if !time.Now().Before(deadline) {
+				return true
 			}
 		}
 	}
