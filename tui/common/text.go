@@ -18,7 +18,9 @@ func Fit(s string, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	if ansi.StringWidth(s) <= width {
+	// no character is wider in cells than its UTF-8 bytes, so a string of
+	// at most width bytes fits without measuring it
+	if len(s) <= width || ansi.StringWidth(s) <= width {
 		return s
 	}
 	return ansi.Truncate(s, width, "…")
