@@ -28,9 +28,10 @@ import (
 // The program's own output (terminal queries) goes through the same lock,
 // so a query never lands inside a frame.
 type frames struct {
-	out io.Writer
-	gap time.Duration
-	env []string
+	out         io.Writer
+	gap         time.Duration
+	env         []string
+	barrierWait time.Duration
 
 	wmu sync.Mutex // serializes writes to out
 
@@ -44,9 +45,12 @@ type frames struct {
 	syncd    bool // the terminal has synchronized output (mode 2026)
 	grapheme bool // the terminal measures graphemes (mode 2027)
 	closed   bool
-	changes  int  // views that differed from the one before
-	told     bool // the model is being told the window size
-	sized    bool // the model has drawn a view knowing the window size
+	changes  int           // views that differed from the one before
+	offers   int           // views offered
+	sent     int           // the newest offer the client has (or that needed nothing)
+	sentCh   chan struct{} // closed when sent advances
+	told     bool          // the model is being told the window size
+	sized    bool          // the model has drawn a view knowing the window size
 
 	wake chan struct{}
 	done chan struct{}
@@ -63,7 +67,8 @@ type frames struct {
 
 func newFrames(out io.Writer, env []string, profile colorprofile.Profile, width, height int, gap time.Duration) *frames {
 	f := &frames{out: out, gap: gap, env: env, width: width, height: height,
-		wake: make(chan struct{}, 1), done: make(chan struct{}), method: ansi.WcWidth}
+		wake: make(chan struct{}, 1), done: make(chan struct{}), method: ansi.WcWidth,
+		sentCh: make(chan struct{}), barrierWait: barrierWait}
 	f.scr = uv.NewTerminalRenderer(&f.buf, env)
 	f.scr.SetColorProfile(profile)
 	f.scr.SetTabStops(-1)
@@ -100,14 +105,59 @@ func (f *frames) offer(v tea.View) {
 	}
 	// this view is the model's answer to the size it was told
 	f.sized = f.sized || f.told
+	f.offers++
 	if v.Content != f.content || v.WindowTitle != f.title || f.resized {
 		f.content, f.title, f.dirty = v.Content, v.WindowTitle, true
 		f.changes++
 	}
 	wake := f.dirty && f.sized
+	if !f.dirty {
+		f.markSent(f.offers) // the client already has this view
+	}
 	f.mu.Unlock()
 	if wake {
 		f.poke()
+	}
+}
+
+// markSent notes that the client has every view up to offer n; f.mu held.
+func (f *frames) markSent(n int) {
+	if n > f.sent {
+		f.sent = n
+		close(f.sentCh)
+		f.sentCh = make(chan struct{})
+	}
+}
+
+// barrierWait caps how long a write waits for its session's frame.
+const barrierWait = 50 * time.Millisecond
+
+// barrier is called while the model handles an update (the view of it is
+// the next offer); the wait it returns ends once that view has been sent,
+// the frames closed, or barrierWait passed.
+func (f *frames) barrier() func() {
+	f.mu.Lock()
+	want := f.offers + 1
+	f.mu.Unlock()
+	return func() {
+		deadline := time.NewTimer(f.barrierWait)
+		defer deadline.Stop()
+		for {
+			f.mu.Lock()
+			if f.sent >= want || f.closed {
+				f.mu.Unlock()
+				return
+			}
+			ch := f.sentCh
+			f.mu.Unlock()
+			select {
+			case <-ch:
+			case <-f.done:
+				return
+			case <-deadline.C:
+				return
+			}
+		}
 	}
 }
 
@@ -247,7 +297,13 @@ func (f *frames) drawOnce() bool {
 	content, title, w, h := f.content, f.title, f.width, f.height
 	resized, syncd, grapheme := f.resized, f.syncd, f.grapheme
 	f.dirty, f.resized = false, false
+	upTo := f.offers
 	f.mu.Unlock()
+	defer func() {
+		f.mu.Lock()
+		f.markSent(upTo)
+		f.mu.Unlock()
+	}()
 
 	if !f.started {
 		f.started = true

@@ -167,3 +167,33 @@ func TestQueriesFollowTheTerminal(t *testing.T) {
 		}
 	}
 }
+
+func TestFrameBarrierEndsWhenOwnFrameIsSent(t *testing.T) {
+	w := &wire{}
+	f := newFrames(w, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 5, 0)
+	f.barrierWait = time.Minute // only the frame ends the wait here
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go f.run(ctx)
+	f.resize(40, 5)
+	f.offer(view("item 1 of 6"))
+	w.waitWrites(t, 1)
+
+	// an update whose view changes: the wait ends once that frame is out
+	wait := f.barrier()
+	f.offer(view("item 2 of 6"))
+	wait()
+	if got := ansi.Strip(w.all()); !strings.Contains(got, "2") {
+		t.Errorf("the wait ended before the frame was sent; client has %q", got)
+	}
+	// an update whose view is unchanged: nothing to send, no wait
+	wait = f.barrier()
+	f.offer(view("item 2 of 6"))
+	done := make(chan struct{})
+	go func() { wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("an unchanged view kept the write waiting")
+	}
+}

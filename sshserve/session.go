@@ -56,8 +56,14 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 
 	guard := newInputGuard(sess)
 	in := newInputTracker(guard, cancel)
+	// Frames go out as soon as the model has handled a key or a change
+	// (frames.go), not on bubbletea's tick.
+	w0, h0 := ClampWindow(pty.Window.Width, pty.Window.Height)
+	fr := newFrames(sess, env, profile, w0, h0, time.Second/time.Duration(max(1, s.cfg.FPS)))
 	model := &guardModel{
+		frames: fr,
 		inner: s.cfg.NewModel(tui.Options{
+			FrameBarrier: fr.barrier,
 			// Store calls made for the session end with its connection (a
 			// write is one transaction: all or nothing).
 			Context:      sess.Context(),
@@ -82,11 +88,6 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 			stop(reasonPanic)
 		},
 	}
-	// Frames go out as soon as the model has handled a key or a change
-	// (frames.go), not on bubbletea's tick.
-	w0, h0 := ClampWindow(pty.Window.Width, pty.Window.Height)
-	fr := newFrames(sess, env, profile, w0, h0, time.Second/time.Duration(max(1, s.cfg.FPS)))
-	model.frames = fr
 	p := tea.NewProgram(model,
 		tea.WithInput(in),
 		tea.WithOutput(fr.programOutput()),

@@ -37,6 +37,9 @@ type Options struct {
 	// OnPresence, when set, is told which meeting this session is in and
 	// whether it follows the facilitator (sshserve's hub listens).
 	OnPresence func(Presence)
+	// FrameBarrier, when set, is common.Ctx.FrameBarrier: sshserve's frame
+	// writer tells shared writes when the session's own frame went out.
+	FrameBarrier func() func()
 	// Remote is true for SSH sessions (changes quit wording and the
 	// "join over SSH" hints).
 	Remote bool

@@ -106,6 +106,7 @@ func New(opts Options) tea.Model {
 		Sessions:     opts.Sessions,
 		Snapshot:     opts.Snapshot,
 		SiteMemo:     &common.Memo{},
+		FrameBarrier: opts.FrameBarrier,
 	}
 	ownSnapshot := false
 	if ctx.Snapshot == nil {

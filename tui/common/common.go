@@ -47,6 +47,20 @@ type Ctx struct {
 	LastBackup func() (time.Time, error)
 	// Sessions lists the server's live sessions for the pm (nil: not served).
 	Sessions func() []SessionRow
+	// FrameBarrier, when set (SSH sessions), is called during Update and
+	// returns a wait that ends once the frame showing that update has been
+	// sent (or shortly after, if it cannot be). A write that others will
+	// see (the facilitator's advance) waits for it, so the writer's own
+	// screen goes out before 50 followers start redrawing theirs.
+	FrameBarrier func() func()
+}
+
+// AfterOwnFrame is FrameBarrier's wait, or a no-op without one.
+func (c *Ctx) AfterOwnFrame() func() {
+	if c == nil || c.FrameBarrier == nil {
+		return func() {}
+	}
+	return c.FrameBarrier()
 }
 
 // SessionRow is one live SSH session, as the pm's Sessions screen shows it.

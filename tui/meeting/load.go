@@ -238,8 +238,13 @@ func loadItemCtxCmd(c *common.Ctx, it store.AgendaItem, refresh bool, room []sto
 
 // mutateCmd applies fn to the stored meeting in one transaction, so appends
 // by two people never overwrite each other.
+//
+// Everyone in the meeting redraws on the write: it waits until this
+// session's own frame of the change has gone out.
 func mutateCmd(c *common.Ctx, id, what string, fn func(*store.Meeting) error) tea.Cmd {
+	ownFrame := c.AfterOwnFrame()
 	return func() tea.Msg {
+		ownFrame()
 		mt, err := c.Store.MutateMeeting(c.Context(), c.Actor, id, fn)
 		return savedMsg{mt: mt, what: what, err: err}
 	}
