@@ -136,9 +136,6 @@ its increments, and says up to when. The backups are decrypted with
 			if err != nil {
 				return err
 			}
-			if fi, err := os.Stat(args[0]); err == nil && fi.IsDir() {
-				return restoreFromDir(cmd, app, dir, args[0], so.Key, backupKeyFile)
-			}
 			o := badgerstore.RestoreOptions{Key: so.Key, AuditKey: so.AuditKey, Now: app.Now, Actor: store.SystemActor}
 			if app.AsFlag != "" {
 				o.Actor = store.Actor{User: app.AsFlag}
@@ -147,6 +144,9 @@ its increments, and says up to when. The backups are decrypted with
 				if o.BackupKey, err = badgerstore.ReadKeyFile(backupKeyFile); err != nil {
 					return fmt.Errorf("--backup-key-file: %w", err)
 				}
+			}
+			if fi, err := os.Stat(args[0]); err == nil && fi.IsDir() {
+				return restoreFromDir(cmd, app, dir, args[0], o)
 			}
 			var r io.Reader = app.Stdin
 			if args[0] != "-" {
@@ -173,18 +173,28 @@ its increments, and says up to when. The backups are decrypted with
 	return annotate(cmd, annotLocal, "stop the server first: owg restore rebuilds an empty data directory")
 }
 
-// restoreFromDir is `owg restore DIR` for a directory of continuous backups.
-func restoreFromDir(cmd *cobra.Command, app *App, dataDir, backupDir string, key []byte, backupKeyFile string) error {
-	bkey := key
-	if backupKeyFile != "" {
-		k, err := badgerstore.ReadKeyFile(backupKeyFile)
-		if err != nil {
-			return fmt.Errorf("--backup-key-file: %w", err)
-		}
-		bkey = k
+// restoreFromDir is `owg restore DIR` for a directory of continuous backups:
+// the same options as a file's restore (keys, audit key, actor, clock), and
+// the newest file's audit anchor checked against the restored trail.
+func restoreFromDir(cmd *cobra.Command, app *App, dataDir, backupDir string, o badgerstore.RestoreOptions) error {
+	bkey := o.Key
+	if o.BackupKey != nil {
+		bkey = o.BackupKey
 	}
-	plan, err := restoreDir(dataDir, backupDir, bkey, func(r io.Reader) error {
-		return badgerstore.Restore(dataDir, r, key)
+	var info badgerstore.RestoreInfo
+	plan, err := restoreDir(dataDir, backupDir, bkey, func(r io.Reader, anchor string) error {
+		ro := o
+		ro.BackupKey = nil // the files are decoded already
+		if anchor != "" {
+			a, err := store.ParseAuditAnchor(anchor)
+			if err != nil {
+				return fmt.Errorf("restore: the newest backup's audit anchor is damaged: %v", err)
+			}
+			ro.Anchor = a
+		}
+		var err error
+		info, err = badgerstore.RestoreWith(dataDir, r, ro)
+		return err
 	})
 	for _, s := range plan.Skipped {
 		fmt.Fprintf(app.Stderr, "owg: not restored: %s\n", s)
@@ -195,8 +205,14 @@ func restoreFromDir(cmd *cobra.Command, app *App, dataDir, backupDir string, key
 	}
 	fmt.Fprintf(app.Stdout, "restored %s into %s from %d file(s): %s and %d increment(s)\n",
 		backupDir, dataDir, len(plan.Steps), plan.Steps[0].Name, len(plan.Steps)-1)
-	fmt.Fprintf(app.Stdout, "up to %s; audit trail intact: %d events\n",
-		plan.Until().Local().Format("2006-01-02 15:04:05 MST"), len(events))
+	if info.Legacy {
+		fmt.Fprintf(app.Stdout, "up to %s; audit trail intact: %d events\n",
+			plan.Until().Local().Format("2006-01-02 15:04:05 MST"), len(events))
+		fmt.Fprintln(app.Stderr, "owg: note: the newest backup predates audit anchors: verified by its audit trail only")
+	} else {
+		fmt.Fprintf(app.Stdout, "up to %s; audit trail intact: %d events; the backup's audit anchor %s\n",
+			plan.Until().Local().Format("2006-01-02 15:04:05 MST"), len(events), info.Head)
+	}
 	return nil
 }
 

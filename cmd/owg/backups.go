@@ -9,6 +9,7 @@ import (
 
 	"charm.land/log/v2"
 
+	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/store/backupset"
 )
 
@@ -19,7 +20,7 @@ const fullEvery = 24 * time.Hour
 // versionedBackup is the store method continuous backups need
 // (badgerstore.DB has it).
 type versionedBackup interface {
-	BackupSince(w io.Writer, since uint64) (uint64, error)
+	BackupSinceAnchored(w io.Writer, since uint64) (uint64, store.AuditAnchor, error)
 }
 
 // backupStatus is the state of the continuous backups, for `owg who`, the
@@ -87,8 +88,9 @@ func (b *backupRunner) once() {
 	if full {
 		h = backupset.Header{Kind: backupset.KindFull, Created: now}
 	}
-	e, tr, err := backupset.Write(b.dir, h, b.key, func(w io.Writer) (uint64, error) {
-		return b.st.BackupSince(w, h.Since)
+	e, tr, err := backupset.WriteWith(b.dir, h, b.key, func(w io.Writer) (backupset.Trailer, error) {
+		until, head, err := b.st.BackupSinceAnchored(w, h.Since)
+		return backupset.Trailer{Until: until, AuditHead: head.String()}, err
 	})
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -124,7 +126,7 @@ func (b *backupRunner) once() {
 // restoreDir rebuilds dataDir from the backups in dir: the newest full
 // backup and its increments, every one verified first. It returns the plan
 // it replayed.
-func restoreDir(dataDir, dir string, key []byte, restore func(io.Reader) error) (backupset.Plan, error) {
+func restoreDir(dataDir, dir string, key []byte, restore func(r io.Reader, anchor string) error) (backupset.Plan, error) {
 	plan, err := backupset.MakePlan(dir, key)
 	if err != nil {
 		return plan, err
@@ -141,7 +143,7 @@ func restoreDir(dataDir, dir string, key []byte, restore func(io.Reader) error) 
 			c.Close()
 		}
 	}()
-	if err := restore(io.MultiReader(readers...)); err != nil {
+	if err := restore(io.MultiReader(readers...), plan.AuditHead()); err != nil {
 		return plan, err
 	}
 	return plan, nil

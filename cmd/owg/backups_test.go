@@ -81,7 +81,7 @@ func TestContinuousBackupsRestore(t *testing.T) {
 	want(t, r, 1, "encrypted")
 	into := filepath.Join(t.TempDir(), "restored")
 	r = owg(t, nil, "--data", into, "restore", "--backup-key-file", keyFile, bdir)
-	want(t, r, 0, "restored "+bdir, "increment(s)", "up to ", "audit trail intact")
+	want(t, r, 0, "restored "+bdir, "increment(s)", "up to ", "audit trail intact", "the backup's audit anchor ")
 	want(t, r, 0, "not restored: "+last.Name)
 	rank := owg(t, nil, "--data", into, "referral", "rank", "--json")
 	want(t, rank, 0, "R-0950")
@@ -126,7 +126,9 @@ func TestConfigPrecedenceAndShow(t *testing.T) {
 // failingBackup is a store whose backups fail.
 type failingBackup struct{ err error }
 
-func (f failingBackup) BackupSince(io.Writer, uint64) (uint64, error) { return 0, f.err }
+func (f failingBackup) BackupSinceAnchored(io.Writer, uint64) (uint64, store.AuditAnchor, error) {
+	return 0, store.AuditAnchor{}, f.err
+}
 
 func TestFailedBackupIsReported(t *testing.T) {
 	dir := t.TempDir()
@@ -196,4 +198,28 @@ func TestKexSettings(t *testing.T) {
 	if code := run(t.Context(), a, []string{"config", "show"}); code != 1 || !strings.Contains(errb.String(), "from env OWG_CLASSIC_KEX") {
 		t.Errorf("env classic + env pq => %d %s", code, errb.String())
 	}
+}
+
+// TestContinuousBackupsOfAKeyedChain: a site whose audit chain is keyed
+// (--audit-key-file) restores from its backup directory with that key, the
+// newest file's anchor checked; without the key the restore is refused.
+func TestContinuousBackupsOfAKeyedChain(t *testing.T) {
+	dir := t.TempDir()
+	akey := filepath.Join(t.TempDir(), "audit.key")
+	os.WriteFile(akey, []byte(strings.Repeat("cd", 32)), 0o600)
+	want(t, owg(t, nil, "--data", dir, "--audit-key-file", akey, "demo", "--seed", "1"), 0)
+	bdir := filepath.Join(t.TempDir(), "backups")
+	s := startServe(t, dir, "--audit-key-file", akey, "--backup-dir", bdir, "--backup-every", "100ms")
+	list := waitBackups(t, bdir, 1)
+	s.stop()
+	_, tr, err := backupset.Verify(bdir, list[0], nil)
+	if err != nil || tr.AuditHead == "" {
+		t.Fatalf("first backup trailer %+v, %v => want its audit anchor", tr, err)
+	}
+	r := owg(t, nil, "--data", filepath.Join(t.TempDir(), "nokey"), "restore", bdir)
+	want(t, r, 1, "--audit-key-file")
+	into := filepath.Join(t.TempDir(), "restored")
+	r = owg(t, nil, "--data", into, "--audit-key-file", akey, "restore", bdir)
+	want(t, r, 0, "audit trail intact", "the backup's audit anchor ")
+	want(t, owg(t, nil, "--data", into, "--audit-key-file", akey, "audit", "--verify"), 0, "audit trail intact")
 }

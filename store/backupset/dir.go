@@ -94,6 +94,15 @@ func readHeader(path string) (Header, error) {
 // way, so an interrupted backup leaves only a temporary file (or a file
 // without a checksum, which restore does not trust).
 func Write(dir string, h Header, key []byte, stream func(io.Writer) (uint64, error)) (Entry, Trailer, error) {
+	return WriteWith(dir, h, key, func(w io.Writer) (Trailer, error) {
+		until, err := stream(w)
+		return Trailer{Until: until}, err
+	})
+}
+
+// WriteWith is Write whose stream also says what its trailer records (the
+// audit head it holds).
+func WriteWith(dir string, h Header, key []byte, stream func(io.Writer) (Trailer, error)) (Entry, Trailer, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return Entry{}, Trailer{}, err
 	}
@@ -129,11 +138,11 @@ func Write(dir string, h Header, key []byte, stream func(io.Writer) (uint64, err
 	if err != nil {
 		return Entry{}, Trailer{}, err
 	}
-	until, err := stream(bw)
+	tr, err := stream(bw)
 	if err != nil {
 		return Entry{}, Trailer{}, err
 	}
-	if err := bw.Close(until); err != nil {
+	if err := bw.CloseWith(tr); err != nil {
 		return Entry{}, Trailer{}, err
 	}
 	if err := f.Sync(); err != nil {
@@ -151,7 +160,8 @@ func Write(dir string, h Header, key []byte, stream func(io.Writer) (uint64, err
 	}
 	syncDir(dir)
 	e := Entry{Name: name, Seq: seq, Kind: h.Kind, Header: h}
-	return e, Trailer{Until: until, Bytes: bw.total}, nil
+	tr.Bytes = bw.total
+	return e, tr, nil
 }
 
 func writeSidecar(dir, name string, sum []byte) error {
@@ -238,6 +248,15 @@ type Plan struct {
 	// why (a restore stops at the first broken link: later increments
 	// depend on it).
 	Skipped []string
+}
+
+// AuditHead is the audit anchor of the newest backup the plan reaches
+// ("" when that backup predates anchors).
+func (p Plan) AuditHead() string {
+	if len(p.Steps) == 0 {
+		return ""
+	}
+	return p.Steps[len(p.Steps)-1].Trailer.AuditHead
 }
 
 // Until is the time of the newest backup the plan reaches.

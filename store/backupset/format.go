@@ -75,6 +75,10 @@ type Header struct {
 type Trailer struct {
 	Until uint64 `json:"until"` // the highest Badger version in the stream
 	Bytes int64  `json:"bytes"` // plaintext stream bytes
+	// AuditHead is the audit head the store held at the stream's read
+	// timestamp (SEQ:HASH, the anchor a restore checks); empty in backups
+	// made before it was recorded.
+	AuditHead string `json:"audit_head,omitempty"`
 }
 
 // deriveKey turns the store's key into the backup key, so the same bytes
@@ -178,6 +182,11 @@ func (bw *Writer) flush(typ byte, payload []byte) error {
 // Close writes what is buffered and the trailer (until: the version the
 // stream reaches). It does not close the underlying writer.
 func (bw *Writer) Close(until uint64) error {
+	return bw.CloseWith(Trailer{Until: until})
+}
+
+// CloseWith is Close with the whole trailer (its Bytes are the Writer's).
+func (bw *Writer) CloseWith(t Trailer) error {
 	if bw.closed {
 		return errors.New("backupset: writer closed twice")
 	}
@@ -187,11 +196,12 @@ func (bw *Writer) Close(until uint64) error {
 			return err
 		}
 	}
-	t, err := json.Marshal(Trailer{Until: until, Bytes: bw.total})
+	t.Bytes = bw.total
+	line, err := json.Marshal(t)
 	if err != nil {
 		return err
 	}
-	return bw.flush('t', t)
+	return bw.flush('t', line)
 }
 
 // Decode reads a backup file from r, writes its stream to w, and returns

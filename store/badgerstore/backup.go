@@ -186,6 +186,10 @@ type RestoreOptions struct {
 	Actor store.Actor
 	// Now is the restored store's clock (nil: time.Now).
 	Now func() time.Time
+	// Anchor, for a stream without owg's header (continuous backups keep
+	// theirs in each file's trailer), is an audit head the restored trail
+	// must hold; zero: none known, verified by its audit trail only.
+	Anchor store.AuditAnchor
 }
 
 // RestoreInfo says what was restored.
@@ -256,6 +260,8 @@ func RestoreWith(dir string, r io.Reader, o RestoreOptions) (info RestoreInfo, e
 		if info.Head, err = store.ParseAuditAnchor(hdr.AuditHead); err != nil {
 			return info, fmt.Errorf("restore: the backup's header is damaged: %v", err)
 		}
+	} else if o.Anchor.Hash != "" {
+		info.Head = o.Anchor
 	} else {
 		info.Legacy = true
 	}

@@ -3,6 +3,10 @@ package badgerstore
 import (
 	"fmt"
 	"io"
+
+	badger "github.com/dgraph-io/badger/v4"
+
+	"github.com/leadtable/owg/store"
 )
 
 // BackupSince writes Badger's backup stream of every version at or after
@@ -39,4 +43,33 @@ func (db *DB) snapshotBackup(w io.Writer, since uint64) (uint64, error) {
 	stream.SinceTs = since
 	stream.NumGo = 1
 	return stream.Backup(w, since)
+}
+
+// BackupSinceAnchored is BackupSince that also returns an audit head the
+// stream holds (the anchor a restore checks). The head is read just before
+// the stream starts, so the stream holds it and perhaps events after it;
+// writers are not held off.
+func (db *DB) BackupSinceAnchored(w io.Writer, since uint64) (uint64, store.AuditAnchor, error) {
+	release, err := db.acquire()
+	if err != nil {
+		return 0, store.AuditAnchor{}, err
+	}
+	defer release()
+	var head store.AuditAnchor
+	err = db.bdb.View(func(txn *badger.Txn) error {
+		var h auditHead
+		if err := getJSON(txn, keyAuditHead, "audit head", &h); err != nil {
+			return err
+		}
+		head = store.AuditAnchor{Seq: h.Seq, Hash: h.Hash}
+		return nil
+	})
+	if err != nil {
+		return 0, head, fmt.Errorf("backup: %w", err)
+	}
+	v, err := db.snapshotBackup(w, since)
+	if err != nil {
+		return 0, head, fmt.Errorf("backup: %w", err)
+	}
+	return v, head, nil
 }

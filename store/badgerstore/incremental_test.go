@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -186,4 +187,49 @@ func TestBackupSinceNeverTearsATransaction(t *testing.T) {
 		}
 	}
 	t.Logf("%d backups, no pair torn", len(streams))
+}
+
+// TestAnchoredStreamRestore: a continuous backup's stream restores with the
+// audit head it was taken at as its anchor; an anchor the stream does not
+// hold (another store's, or a forged one) is refused and leaves nothing.
+func TestAnchoredStreamRestore(t *testing.T) {
+	db, _ := diskDB(t)
+	key, _ := authorizedKey(t)
+	if _, err := db.CreateUser(ctx, pm, store.User{Name: "anchored", Role: store.RoleCaseManager, Keys: []string{key}, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	var full bytes.Buffer
+	_, head, err := db.BackupSinceAnchored(&full, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head.Seq == 0 || head.Hash == "" {
+		t.Fatalf("anchor %v => want the audit head", head)
+	}
+	for _, tc := range []struct {
+		name   string
+		anchor store.AuditAnchor
+		ok     bool
+	}{
+		{"its own head", head, true},
+		{"a forged hash", store.AuditAnchor{Seq: head.Seq, Hash: "00" + head.Hash[2:]}, false},
+		{"a head past the stream", store.AuditAnchor{Seq: head.Seq + 5, Hash: head.Hash}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "r")
+			info, err := RestoreWith(dir, bytes.NewReader(full.Bytes()), RestoreOptions{Anchor: tc.anchor, Now: fixedClock})
+			if tc.ok {
+				if err != nil || info.Legacy || info.Head != head {
+					t.Fatalf("restore = %+v, %v => want it anchored at %v", info, err, head)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("restore with anchor %v => want refused", tc.anchor)
+			}
+			if _, serr := os.Stat(filepath.Join(dir, "MANIFEST")); serr == nil {
+				t.Errorf("a refused restore left a store behind in %s", dir)
+			}
+		})
+	}
 }
