@@ -23,12 +23,13 @@ type todayLoadedMsg struct {
 
 // today is the signed-in user's day: next meeting, what is due, capacity.
 type today struct {
-	ctx    *common.Ctx
-	list   *common.List
-	site   *site
-	width  int
-	height int
-	err    error
+	audited listAudited // what the last view event named
+	ctx     *common.Ctx
+	list    *common.List
+	site    *site
+	width   int
+	height  int
+	err     error
 	// on-call notices (set by the root): field referrals waiting for a handoff
 	notices   []intake.Notice
 	noticesOn bool
@@ -159,7 +160,7 @@ func (t *today) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		t.site, t.err = msg.site, nil
 		t.rebuild()
-		return t, auditListCmd(t.ctx, "today", shownIDs(t.list.RowKeys()))
+		return t, t.audited.cmd(t.ctx, "today", shownIDs(t.list.RowKeys()))
 	case ChangedMsg:
 		if !touchesSite(msg.Changes, true) {
 			return t, nil
