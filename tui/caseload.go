@@ -118,7 +118,7 @@ func (c *caseload) rebuild() {
 	ps := make([]pinfo, 0, len(c.site.parts))
 	for _, p := range c.site.parts {
 		if c.cm == "" || p.P.CaseManager == c.cm {
-			ps = append(ps, p)
+			ps = append(ps, *p)
 		}
 	}
 	sortByUrgency(ps)

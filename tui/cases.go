@@ -164,7 +164,7 @@ func (c *cases) pinfo(lc store.LegalCase) (pinfo, bool) {
 	if !ok {
 		return pinfo{}, false
 	}
-	return c.site.parts[i], true
+	return *c.site.parts[i], true
 }
 
 // docketDate is the date a case sits at on the docket.

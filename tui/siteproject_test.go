@@ -54,6 +54,9 @@ func TestProjectionMatchesRead(t *testing.T) {
 			if !reflect.DeepEqual(got.parts, want.parts) || !reflect.DeepEqual(got.byID, want.byID) {
 				t.Errorf("%s, %s: projected rows differ from a direct read", step, actors[i].Role)
 			}
+			if !reflect.DeepEqual(got.derive().loads, want.derive().loads) || !reflect.DeepEqual(got.caseManagers(), want.caseManagers()) {
+				t.Errorf("%s, %s: caseloads %v => want %v", step, actors[i].Role, got.derive().loads, want.derive().loads)
+			}
 			if got.capacity() != want.capacity() || len(got.cases) != len(want.cases) || len(got.meetings) != len(want.meetings) {
 				t.Errorf("%s, %s: capacity %d, cases %d, meetings %d => want %d, %d, %d", step, actors[i].Role,
 					got.capacity(), len(got.cases), len(got.meetings), want.capacity(), len(want.cases), len(want.meetings))

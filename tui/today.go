@@ -442,7 +442,7 @@ func (t *today) indexFor(s *site, st *common.Styles) *todayIndex {
 			if !ok {
 				continue
 			}
-			r := todayRowsOf(t.ctx, st, s, s.parts[i])
+			r := todayRowsOf(t.ctx, st, s, *s.parts[i])
 			old.rows[id] = r
 			for _, sec := range r.sections(old) {
 				sec.s.insert(sec.ds)
@@ -456,7 +456,7 @@ func (t *today) indexFor(s *site, st *common.Styles) *todayIndex {
 		next.rows = make(map[string]partRows, len(s.parts))
 	}
 	for _, p := range s.parts {
-		r := todayRowsOf(t.ctx, st, s, p)
+		r := todayRowsOf(t.ctx, st, s, *p)
 		if next.rows != nil {
 			next.rows[p.P.ID] = r
 		}
