@@ -94,7 +94,8 @@ func (s *Site) OpenCases(participantID string) []store.LegalCase {
 // Snapshot is the process's shared Site, refreshed on demand from the
 // changes it has been told about.
 type Snapshot struct {
-	src Reader
+	src     Reader
+	records *Records // nil when src cannot read whole records
 
 	refresh sync.Mutex // one refresh at a time
 
@@ -120,13 +121,25 @@ func (d dirty) empty() bool {
 
 // New returns a snapshot of src; the first Site call reads it whole.
 func New(src Reader) *Snapshot {
-	return &Snapshot{src: src, dirty: dirty{all: true}}
+	s := &Snapshot{src: src, dirty: dirty{all: true}}
+	if rs, ok := src.(RecordSource); ok {
+		s.records = NewRecords(rs)
+	}
+	return s
 }
+
+// Records returns the process's cache of whole participant records, kept
+// current from the same changes as the Site (nil when the source cannot
+// read records).
+func (s *Snapshot) Records() *Records { return s.records }
 
 // Observe notes a committed change; it is cheap and never reads the store,
 // so it may run on the writer's goroutine (store.Subscribe). The next Site
 // call re-reads what changed.
 func (s *Snapshot) Observe(c store.Change) {
+	if s.records != nil {
+		s.records.observe(c)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.observed++
@@ -164,6 +177,9 @@ func (s *Snapshot) Observe(c store.Change) {
 
 // Invalidate makes the next Site call read everything again.
 func (s *Snapshot) Invalidate() {
+	if s.records != nil {
+		s.records.invalidate()
+	}
 	s.mu.Lock()
 	s.dirty.all = true
 	s.observed++

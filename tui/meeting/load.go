@@ -89,8 +89,7 @@ func loadLobbyCmd(c *common.Ctx, gen int) tea.Cmd {
 // the previous meeting.
 func loadMeetingCmd(c *common.Ctx, gen int, id string, withTriage, joining bool) tea.Cmd {
 	return func() tea.Msg {
-		ctx := c.Context()
-		mt, err := c.Store.GetMeeting(ctx, id)
+		mt, err := meetingOf(c, id)
 		out := meetingMsg{gen: gen, mt: mt, joining: joining, err: err}
 		if err != nil || !withTriage {
 			return out
@@ -184,7 +183,7 @@ func loadItemCtxCmd(c *common.Ctx, it store.AgendaItem, refresh bool, room []sto
 		}
 	}
 	return func() tea.Msg {
-		ctx, s, now := c.Context(), c.Store, c.Time()
+		ctx, s, now := c.Context(), storeFor(c), c.Time()
 		view := store.ViewParticipant
 		if refresh {
 			view = store.PeekParticipant
@@ -202,7 +201,7 @@ func loadItemCtxCmd(c *common.Ctx, it store.AgendaItem, refresh bool, room []sto
 			pv, err := view(ctx, s, c.Actor, subject, now, c.Protocol.SensitiveGoalDomains)
 			ic.pv, ic.err = &pv, err
 		case store.ItemCase:
-			lc, err := s.GetCase(ctx, subject)
+			lc, err := caseOf(c, subject)
 			if err != nil {
 				ic.err = err
 				break
