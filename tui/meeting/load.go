@@ -76,6 +76,13 @@ type itemCtx struct {
 
 func loadLobbyCmd(c *common.Ctx, gen int) tea.Cmd {
 	return func() tea.Msg {
+		if c.Snapshot != nil {
+			// the shared snapshot: one read of the meetings per change
+			// for the process, not one per session in the lobby
+			if site, err := c.Snapshot.Site(c.Context()); err == nil {
+				return lobbyMsg{gen: gen, meetings: site.Meetings, users: site.Users}
+			}
+		}
 		ms, err := c.Store.ListMeetings(c.Context())
 		if err != nil {
 			return lobbyMsg{gen: gen, err: err}

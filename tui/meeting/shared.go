@@ -2,6 +2,7 @@ package meeting
 
 import (
 	"context"
+	"slices"
 
 	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/store/snapshot"
@@ -68,7 +69,7 @@ func meetingOf(c *common.Ctx, id string) (store.Meeting, error) {
 		if site, err := c.Snapshot.Site(c.Context()); err == nil {
 			for _, mt := range site.Meetings {
 				if mt.ID == id {
-					return mt, nil
+					return cloneMeeting(mt), nil
 				}
 			}
 		}
@@ -89,4 +90,19 @@ func caseOf(c *common.Ctx, id string) (store.LegalCase, error) {
 		}
 	}
 	return c.Store.GetCase(c.Context(), id)
+}
+
+// cloneMeeting copies a shared meeting deep enough that the pane may
+// change its items, notes, decisions and action items in place (it marks
+// an item skipped before the write lands) without touching the snapshot
+// every session reads.
+func cloneMeeting(mt store.Meeting) store.Meeting {
+	mt.Attendees = slices.Clone(mt.Attendees)
+	mt.ActionItems = slices.Clone(mt.ActionItems)
+	mt.Items = slices.Clone(mt.Items)
+	for i := range mt.Items {
+		it := &mt.Items[i]
+		it.Notes, it.Decisions, it.More = slices.Clone(it.Notes), slices.Clone(it.Decisions), slices.Clone(it.More)
+	}
+	return mt
 }

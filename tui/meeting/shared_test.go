@@ -86,3 +86,34 @@ func TestSharedItemContextMatchesTheStore(t *testing.T) {
 	}
 	compare("after a contact, a revoked ROI and an amended case")
 }
+
+// TestSharedMeetingIsTheSessionsOwn: the meeting a session reads from the
+// shared snapshot is its own copy: marking an item in place (as skip does
+// before its write lands) changes no other session's meeting.
+func TestSharedMeetingIsTheSessionsOwn(t *testing.T) {
+	site := triagetest.New(t)
+	bg := context.Background()
+	snap := snapshot.New(site.Store.(snapshot.Reader))
+	defer site.Store.Subscribe(snap.Observe)()
+	mt, err := site.Store.CreateMeeting(bg, triagetest.Actor("ana"), store.Meeting{Date: store.DateOf(triagetest.Now), Facilitator: "ana",
+		Status: store.MeetingOpen, Items: []store.AgendaItem{{ID: "1", Kind: store.ItemOther, Title: "Other business", Status: store.ItemPending,
+			Notes: []store.Note{{Time: triagetest.Now, Author: "ana", Text: "first"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := site.Ctx(triagetest.Actor("ana"))
+	c.Snapshot = snap
+	mine, err := meetingOf(c, mt.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine.Items[0].Status = store.ItemSkipped
+	mine.Items[0].Notes[0].Text = "changed"
+	theirs, err := meetingOf(c, mt.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if theirs.Items[0].Status != store.ItemPending || theirs.Items[0].Notes[0].Text != "first" {
+		t.Errorf("another session's meeting => %+v, want it untouched", theirs.Items[0])
+	}
+}
