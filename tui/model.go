@@ -75,6 +75,8 @@ type model struct {
 	// on and the meeting (it follows a live meeting); the others start when
 	// first shown, so signing in reads only what the first screen shows.
 	started [tabCount]bool
+	// frame keeps the tab bar and help line of the last frame (viewcache.go)
+	frame frameMemo
 }
 
 // New returns the root model of one session.
@@ -476,6 +478,10 @@ func (m *model) statusLine(w int) string {
 // tabBar renders the tabs at fixed positions; the active one is bracketed
 // (visible without colour) and styled. Over an overlay no tab is active.
 func (m *model) tabBar() string {
+	return m.frame.tabBar(tabKey{active: m.active, overlay: m.overlay != nil, width: m.width, st: m.ctx.St()}, m.renderTabBar)
+}
+
+func (m *model) renderTabBar() string {
 	st := m.ctx.St()
 	var b strings.Builder
 	for i, name := range m.names {
@@ -523,6 +529,10 @@ func (m *model) helpLine(w int) string {
 	case m.overlay != nil && m.overlay == m.form:
 		global = []key.Binding{m.keys.Help, m.keys.Quit} // N is the form itself
 	}
+	return m.frame.helpLine(helpKeyOf(page, global, w), m.ctx.St(), func() string { return m.renderHelpLine(page, global, w) })
+}
+
+func (m *model) renderHelpLine(page, global []key.Binding, w int) string {
 	right := m.helpItems(global, w)
 	sep := m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator)
 	left := m.helpItems(page, w-ansi.StringWidth(right)-ansi.StringWidth(sep))
