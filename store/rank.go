@@ -170,12 +170,24 @@ func CaseloadLimit(p Protocol, u User) int {
 // case_manager role of max(0, CaseloadLimit − active caseload). Users of
 // other roles and inactive users are skipped; so are exited participants.
 func Capacity(p Protocol, caseManagers []User, participants []Participant) int {
+	return CapacityOfLoads(p, caseManagers, CaseLoads(participants))
+}
+
+// CaseLoads counts each case manager's active caseload (exited
+// participants are not counted).
+func CaseLoads(participants []Participant) map[string]int {
 	load := map[string]int{}
 	for _, pt := range participants {
 		if pt.Status.Active() {
 			load[pt.CaseManager]++
 		}
 	}
+	return load
+}
+
+// CapacityOfLoads is Capacity from caseloads already counted (CaseLoads),
+// so a caller that keeps the counts current need not count again.
+func CapacityOfLoads(p Protocol, caseManagers []User, load map[string]int) int {
 	seen := map[string]bool{}
 	total := 0
 	for _, u := range caseManagers {

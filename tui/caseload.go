@@ -19,14 +19,15 @@ type caseloadLoadedMsg struct {
 
 // caseload lists participants by urgency, for everyone or one case manager.
 type caseload struct {
-	ctx    *common.Ctx
-	list   *common.List
-	site   *site
-	cm     string // "" = all case managers
-	cycle  key.Binding
-	width  int
-	height int
-	err    error
+	audited listAudited // what the last view event named
+	ctx     *common.Ctx
+	list    *common.List
+	site    *site
+	cm      string // "" = all case managers
+	cycle   key.Binding
+	width   int
+	height  int
+	err     error
 }
 
 func newCaseload(ctx *common.Ctx) *caseload {
@@ -63,7 +64,7 @@ func (c *caseload) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		c.site, c.err = msg.site, nil
 		c.rebuild()
-		return c, auditListCmd(c.ctx, "caseload", shownIDs(c.list.RowKeys()))
+		return c, c.audited.cmd(c.ctx, "caseload", shownIDs(c.list.RowKeys()))
 	case ChangedMsg:
 		if !touchesSite(msg.Changes, false) {
 			return c, nil
@@ -74,7 +75,7 @@ func (c *caseload) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case tea.KeyPressMsg:
 		if !c.list.Filtering() && key.Matches(msg, c.cycle) {
 			c.nextCM()
-			return c, auditListCmd(c.ctx, "caseload", shownIDs(c.list.RowKeys()))
+			return c, c.audited.cmd(c.ctx, "caseload", shownIDs(c.list.RowKeys()))
 		}
 		handled, open := c.list.Update(msg)
 		if open {
@@ -117,7 +118,7 @@ func (c *caseload) rebuild() {
 	ps := make([]pinfo, 0, len(c.site.parts))
 	for _, p := range c.site.parts {
 		if c.cm == "" || p.P.CaseManager == c.cm {
-			ps = append(ps, p)
+			ps = append(ps, *p)
 		}
 	}
 	sortByUrgency(ps)

@@ -30,16 +30,17 @@ type casesKeys struct {
 // diverted arrests by date. The prosecutor records positions, the
 // defender adds notes.
 type cases struct {
-	ctx    *common.Ctx
-	list   *common.List
-	site   *site
-	keys   casesKeys
-	form   *formHost
-	detail bool
-	hidden int
-	width  int
-	height int
-	err    error
+	audited listAudited // what the last view event named
+	ctx     *common.Ctx
+	list    *common.List
+	site    *site
+	keys    casesKeys
+	form    *formHost
+	detail  bool
+	hidden  int
+	width   int
+	height  int
+	err     error
 }
 
 func newCases(ctx *common.Ctx) *cases {
@@ -83,7 +84,7 @@ func (c *cases) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		c.site, c.err = msg.site, nil
 		c.rebuild()
-		return c, auditListCmd(c.ctx, "cases", c.shownIDs())
+		return c, c.audited.cmd(c.ctx, "cases", c.shownIDs())
 	case ChangedMsg:
 		if !touchesSite(msg.Changes, false) {
 			return c, nil
@@ -163,7 +164,7 @@ func (c *cases) pinfo(lc store.LegalCase) (pinfo, bool) {
 	if !ok {
 		return pinfo{}, false
 	}
-	return c.site.parts[i], true
+	return *c.site.parts[i], true
 }
 
 // docketDate is the date a case sits at on the docket.

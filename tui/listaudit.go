@@ -1,27 +1,39 @@
 package tui
 
 import (
-	"regexp"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/tui/common"
 )
 
-// participantIDRe finds participant ids in list row keys ("P-0001",
-// "overdue:P-0001", "court:P-0001:L-0002").
-var participantIDRe = regexp.MustCompile(`P-[0-9]{4,}`)
-
-// shownIDs returns the participant ids the keys name, each once, in order.
+// shownIDs returns the participant ids the keys name ("P-0001",
+// "overdue:P-0001", "court:P-0001:L-0002": "P-" and four or more digits),
+// each once, in order.
 func shownIDs(keys []string) []string {
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(keys))
 	var out []string
 	for _, k := range keys {
-		for _, id := range participantIDRe.FindAllString(k, -1) {
-			if !seen[id] {
+		for i := 0; i+6 <= len(k); {
+			if k[i] != 'P' || k[i+1] != '-' {
+				i++
+				continue
+			}
+			j := i + 2
+			for j < len(k) && k[j] >= '0' && k[j] <= '9' {
+				j++
+			}
+			if j-i-2 < 4 {
+				i++
+				continue
+			}
+			if id := k[i:j]; !seen[id] {
 				seen[id] = true
 				out = append(out, id)
 			}
+			i = j
 		}
 	}
 	return out
@@ -40,4 +52,40 @@ func auditListCmd(c *common.Ctx, screen string, ids []string) tea.Cmd {
 		}
 		return nil
 	}
+}
+
+// listAudited is what a list pane's last view event named, so a reload
+// that shows nobody new (a contact logged elsewhere repaints every
+// supervisor's Today) does not write another event naming the same
+// participants: every participant a session was shown on a screen is in
+// an event of that screen, that session and that day.
+type listAudited struct {
+	day time.Time
+	ids map[string]bool
+}
+
+// cmd is auditListCmd for ids unless the pane's last event, today,
+// already named every one of them (then nil).
+func (a *listAudited) cmd(c *common.Ctx, screen string, ids []string) tea.Cmd {
+	day := store.Today(c.Time())
+	if a.ids != nil && a.day.Equal(day) && subsetOf(ids, a.ids) {
+		return nil
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	a.day, a.ids = day, make(map[string]bool, len(ids))
+	for _, id := range ids {
+		a.ids[id] = true
+	}
+	return auditListCmd(c, screen, ids)
+}
+
+func subsetOf(ids []string, set map[string]bool) bool {
+	for _, id := range ids {
+		if !set[id] {
+			return false
+		}
+	}
+	return true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -72,5 +73,46 @@ func TestListScreensAuditWhatTheyShow(t *testing.T) {
 				t.Errorf("%s load => event %+v, want list:%s by %s naming %v", tc.screen, e, tc.screen, actorCM.User, shown)
 			}
 		})
+	}
+}
+
+// TestShownIDsMatchesTheKeys: the id scanner finds what the keys name.
+func TestShownIDsMatchesTheKeys(t *testing.T) {
+	for _, tc := range []struct {
+		keys []string
+		want string
+	}{
+		{[]string{"overdue:P-0001", "court:P-0002:L-0003", "roi:P-0001"}, "P-0001,P-0002"},
+		{[]string{"P-12345", "intake:P-0009:L-0001"}, "P-12345,P-0009"},
+		{[]string{"P-123", "action:A-0001", "handoff:R-0002", "XP-0004P-0005"}, "P-0004,P-0005"},
+		{nil, ""},
+	} {
+		if got := strings.Join(shownIDs(tc.keys), ","); got != tc.want {
+			t.Errorf("shownIDs(%q) => %q, want %q", tc.keys, got, tc.want)
+		}
+	}
+}
+
+// TestListAuditSkipsWhatItNamed: a reload that shows nobody new writes no
+// second event; one that shows someone new, or on a new day, does.
+func TestListAuditSkipsWhatItNamed(t *testing.T) {
+	now := fixedNow
+	c := &common.Ctx{Now: func() time.Time { return now }}
+	var a listAudited
+	if a.cmd(c, "today", []string{"P-0001", "P-0002"}) == nil {
+		t.Fatal("first load => no audit, want one")
+	}
+	if a.cmd(c, "today", []string{"P-0002"}) != nil {
+		t.Error("reload showing fewer => an audit, want none")
+	}
+	if a.cmd(c, "today", []string{"P-0002", "P-0003"}) == nil {
+		t.Error("reload showing P-0003 => no audit, want one")
+	}
+	if a.cmd(c, "today", []string{"P-0001"}) == nil {
+		t.Error("P-0001 again after an event that did not name it => no audit, want one")
+	}
+	now = now.Add(24 * time.Hour)
+	if a.cmd(c, "today", []string{"P-0001"}) == nil {
+		t.Error("the same list the next day => no audit, want one")
 	}
 }

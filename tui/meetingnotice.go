@@ -21,7 +21,7 @@ func loadOpenMeetingCmd(ctx *common.Ctx) tea.Cmd {
 		return nil
 	}
 	return func() tea.Msg {
-		ms, err := ctx.Store.ListMeetings(ctx.Context())
+		ms, err := meetingsOf(ctx)
 		if err != nil {
 			return nil
 		}
@@ -32,6 +32,17 @@ func loadOpenMeetingCmd(ctx *common.Ctx) tea.Cmd {
 		}
 		return meetingOpenMsg{}
 	}
+}
+
+// meetingsOf lists the meetings from the session's shared snapshot (one
+// read of them per change for the process), else from the store.
+func meetingsOf(ctx *common.Ctx) ([]store.Meeting, error) {
+	if ctx.Snapshot != nil {
+		if site, err := ctx.Snapshot.Site(ctx.Context()); err == nil {
+			return site.Meetings, nil
+		}
+	}
+	return ctx.Store.ListMeetings(ctx.Context())
 }
 
 // touchesMeetings reports whether a batch of changes may open or end a meeting.

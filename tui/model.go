@@ -45,9 +45,6 @@ type model struct {
 	opts        Options
 	keys        globalKeys
 	help        help.Model
-	styleGen    int       // counts applyStyles: what the memos below were styled with
-	helpMemo    [2]string // the help line's key and its styled line
-	tabMemo     [2]string // the tab bar's key and its styled line
 	names       [tabCount]string
 	tabs        [tabCount]common.Component
 	active      int
@@ -78,6 +75,8 @@ type model struct {
 	// on and the meeting (it follows a live meeting); the others start when
 	// first shown, so signing in reads only what the first screen shows.
 	started [tabCount]bool
+	// frame keeps the tab bar and help line of the last frame (viewcache.go)
+	frame frameMemo
 }
 
 // New returns the root model of one session.
@@ -437,7 +436,6 @@ func (m *model) applyStyles() {
 		FullKey: st.Accent, FullDesc: st.Base, FullSeparator: st.Muted,
 	}
 	m.help.Ellipsis = st.Ellipsis
-	m.styleGen++
 }
 
 // View draws the tab bar, the page, the status line and the help line, each
@@ -481,17 +479,10 @@ func (m *model) statusLine(w int) string {
 // tabBar renders the tabs at fixed positions; the active one is bracketed
 // (visible without colour) and styled. Over an overlay no tab is active.
 func (m *model) tabBar() string {
-	k := fmt.Sprintf("%d|%d|%d|%v|%s", m.width, m.styleGen, m.active, m.overlay == nil, strings.Join(m.names[:], "\x00"))
-	if k == m.tabMemo[0] {
-		return m.tabMemo[1]
-	}
-	m.tabMemo[0], m.tabMemo[1] = k, m.drawTabBar()
-	return m.tabMemo[1]
+	return m.frame.tabBar(tabKey{active: m.active, overlay: m.overlay != nil, width: m.width, st: m.ctx.St()}, m.renderTabBar)
 }
 
-// drawTabBar is the tab bar, styled (tabBar keeps it while nothing in it
-// changes).
-func (m *model) drawTabBar() string {
+func (m *model) renderTabBar() string {
 	st := m.ctx.St()
 	var b strings.Builder
 	for i, name := range m.names {
@@ -539,32 +530,17 @@ func (m *model) helpLine(w int) string {
 	case m.overlay != nil && m.overlay == m.form:
 		global = []key.Binding{m.keys.Help, m.keys.Quit} // N is the form itself
 	}
-	// the line changes far less often than the screen is drawn: styling it
-	// is kept until the keys, their state, the width or the styles change
-	var kb strings.Builder
-	fmt.Fprintf(&kb, "%d|%d|", w, m.styleGen)
-	for _, bs := range [][]key.Binding{page, global} {
-		for _, b := range bs {
-			if b.Enabled() {
-				kb.WriteString(b.Help().Key + "\x00" + b.Help().Desc + "\x00")
-			}
-		}
-		kb.WriteString("\x01")
-	}
-	if k := kb.String(); k == m.helpMemo[0] {
-		return m.helpMemo[1]
-	} else {
-		m.helpMemo[0] = k
-	}
+	return m.frame.helpLine(helpKeyOf(page, global, w), m.ctx.St(), func() string { return m.renderHelpLine(page, global, w) })
+}
+
+func (m *model) renderHelpLine(page, global []key.Binding, w int) string {
 	right := m.helpItems(global, w)
 	sep := m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator)
 	left := m.helpItems(page, w-ansi.StringWidth(right)-ansi.StringWidth(sep))
 	if left == "" {
-		m.helpMemo[1] = common.Fit(right, w)
-	} else {
-		m.helpMemo[1] = common.Fit(left+sep+right, w)
+		return common.Fit(right, w)
 	}
-	return m.helpMemo[1]
+	return common.Fit(left+sep+right, w)
 }
 
 // helpItems renders the enabled bindings that fit in width cells whole,

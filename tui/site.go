@@ -17,7 +17,7 @@ type site struct {
 	version  uint64 // the snapshot version projected (0: read from the store)
 	today    time.Time
 	proto    store.Protocol
-	parts    []pinfo
+	parts    []*pinfo // shared between projections: never modified once built
 	byID     map[string]int
 	cases    []store.LegalCase
 	users    []store.User
@@ -105,7 +105,7 @@ func readSite(c *common.Ctx) (*site, error) {
 			CaseAccess: store.Visible(c.Actor.Role, covers, store.DataLegalCases)}
 		pi.Urg = urgencyOf(pi, st.proto, st.today)
 		st.byID[p.ID] = len(st.parts)
-		st.parts = append(st.parts, pi)
+		st.parts = append(st.parts, &pi)
 	}
 	if st.users, err = s.ListUsers(ctx); err != nil {
 		return nil, fmt.Errorf("users: %w", err)
@@ -221,23 +221,56 @@ type derived struct {
 func (s *site) derive() *derived {
 	s.der.once.Do(func() {
 		d := &s.der
-		for _, u := range s.users {
-			if u.Active && u.Role == store.RoleCaseManager {
-				d.cms = append(d.cms, u)
-			}
-		}
-		slices.SortFunc(d.cms, func(a, b store.User) int { return cmp.Compare(a.Name, b.Name) })
 		d.loads = map[string]int{}
-		ps := make([]store.Participant, len(s.parts))
-		for i, p := range s.parts {
-			ps[i] = p.P
+		for _, p := range s.parts {
 			if p.P.Status.Active() {
 				d.loads[p.P.CaseManager]++
 			}
 		}
-		d.capacity = store.Capacity(s.proto, s.users, ps)
+		s.deriveFromLoads()
 	})
 	return &s.der
+}
+
+// deriveFrom computes s's derived values from old's (the projection just
+// before it, whose rows differ only for the participants in changed):
+// each case manager's load moves by the changed participants alone.
+func (s *site) deriveFrom(old *site, changed map[string]bool) {
+	od := old.derive()
+	s.der.once.Do(func() {
+		d := &s.der
+		d.loads = make(map[string]int, len(od.loads))
+		for k, v := range od.loads {
+			d.loads[k] = v
+		}
+		for id := range changed {
+			if i, ok := old.byID[id]; ok && old.parts[i].P.Status.Active() {
+				d.loads[old.parts[i].P.CaseManager]--
+			}
+			if i, ok := s.byID[id]; ok && s.parts[i].P.Status.Active() {
+				d.loads[s.parts[i].P.CaseManager]++
+			}
+		}
+		for k, v := range d.loads {
+			if v == 0 {
+				delete(d.loads, k)
+			}
+		}
+		s.deriveFromLoads()
+	})
+}
+
+// deriveFromLoads fills the case managers and the capacity once loads
+// are counted (inside der.once).
+func (s *site) deriveFromLoads() {
+	d := &s.der
+	for _, u := range s.users {
+		if u.Active && u.Role == store.RoleCaseManager {
+			d.cms = append(d.cms, u)
+		}
+	}
+	slices.SortFunc(d.cms, func(a, b store.User) int { return cmp.Compare(a.Name, b.Name) })
+	d.capacity = store.CapacityOfLoads(s.proto, s.users, d.loads)
 }
 
 // caseManagers returns the active case managers, by name.

@@ -44,24 +44,14 @@ func projectSite(c *common.Ctx) (*site, error) {
 func projectFrom(c *common.Ctx, snap *snapshot.Site, old *site, now time.Time) *site {
 	st := &site{version: snap.Version, today: store.Today(now), proto: protocolOf(c),
 		byID: make(map[string]int, len(snap.Participants)), cases: snap.Cases, users: snap.Users, meetings: snap.Meetings}
-	var casesOf map[string][]store.LegalCase
-	openCases := func(id string) []store.LegalCase {
-		if casesOf == nil {
-			casesOf = map[string][]store.LegalCase{}
-			for _, lc := range snap.Cases {
-				if lc.Status == store.CaseOpen {
-					casesOf[lc.ParticipantID] = append(casesOf[lc.ParticipantID], lc)
-				}
-			}
-		}
-		return casesOf[id]
-	}
+	openCases := snap.OpenCases
 	if old != nil {
 		st.prev, st.changed = old.version, snap.Changed
 	}
 	if old != nil && len(snap.Changed) == 0 && len(old.parts) == len(snap.Participants) {
 		// users or meetings changed (a meeting step): every row stands
 		st.parts, st.byID = old.parts, old.byID
+		st.deriveFrom(old, nil)
 		return st
 	}
 	if old != nil && len(old.parts) == len(snap.Participants) && sameRows(old, snap) {
@@ -73,9 +63,10 @@ func projectFrom(c *common.Ctx, snap *snapshot.Site, old *site, now time.Time) *
 				st.parts[i] = projectRow(c, snap, snap.Participants[i], st, now, openCases)
 			}
 		}
+		st.deriveFrom(old, snap.Changed)
 		return st
 	}
-	st.parts = make([]pinfo, 0, len(snap.Participants))
+	st.parts = make([]*pinfo, 0, len(snap.Participants))
 	for _, p := range snap.Participants {
 		if old != nil && !snap.Changed[p.ID] {
 			if i, ok := old.byID[p.ID]; ok {
@@ -87,18 +78,21 @@ func projectFrom(c *common.Ctx, snap *snapshot.Site, old *site, now time.Time) *
 		st.byID[p.ID] = len(st.parts)
 		st.parts = append(st.parts, projectRow(c, snap, p, st, now, openCases))
 	}
+	if old != nil {
+		st.deriveFrom(old, snap.Changed)
+	}
 	return st
 }
 
 // projectRow is one participant as the viewer may list them.
-func projectRow(c *common.Ctx, snap *snapshot.Site, p store.Participant, st *site, now time.Time, openCases func(string) []store.LegalCase) pinfo {
+func projectRow(c *common.Ctx, snap *snapshot.Site, p store.Participant, st *site, now time.Time, openCases func(string) []store.LegalCase) *pinfo {
 	rois := snap.ROIs[p.ID]
 	label, access := store.ParticipantLabel(p, rois, c.Actor, now)
 	covers := store.ROICoverage(rois, c.Actor, now)
 	pi := pinfo{P: p, ROIs: rois, Cases: openCases(p.ID), Label: label, Access: access, Coverage: covers,
 		CaseAccess: store.Visible(c.Actor.Role, covers, store.DataLegalCases)}
 	pi.Urg = urgencyOf(pi, st.proto, st.today)
-	return pi
+	return &pi
 }
 
 // sameRows reports whether every changed participant of snap sits at the

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -52,6 +53,9 @@ func TestProjectionMatchesRead(t *testing.T) {
 			}
 			if !reflect.DeepEqual(got.parts, want.parts) || !reflect.DeepEqual(got.byID, want.byID) {
 				t.Errorf("%s, %s: projected rows differ from a direct read", step, actors[i].Role)
+			}
+			if !reflect.DeepEqual(got.derive().loads, want.derive().loads) || !reflect.DeepEqual(got.caseManagers(), want.caseManagers()) {
+				t.Errorf("%s, %s: caseloads %v => want %v", step, actors[i].Role, got.derive().loads, want.derive().loads)
 			}
 			if got.capacity() != want.capacity() || len(got.cases) != len(want.cases) || len(got.meetings) != len(want.meetings) {
 				t.Errorf("%s, %s: capacity %d, cases %d, meetings %d => want %d, %d, %d", step, actors[i].Role,
@@ -155,4 +159,101 @@ func TestTodayRowCache(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestTodayIndexMatchesFresh: after each kind of change (a contact, a
+// court date moved into and out of the window, a new diverted arrest, an
+// ROI expiring, an exit, a new participant), Today's rows patched from
+// the ones before equal the rows a fresh pane builds from the same site,
+// for a supervisor and a case manager.
+func TestTodayIndexMatchesFresh(t *testing.T) {
+	bg := context.Background()
+	db, err := badgerstore.OpenMemoryAt(func() time.Time { return fixedNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := demo.FillN(bg, db, fixedNow, demo.DefaultSeed, 200); err != nil {
+		t.Fatal(err)
+	}
+	snap := snapshot.New(db)
+	defer db.Subscribe(snap.Observe)()
+	s0, err := snap.Site(bg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm := s0.Participants[3].CaseManager
+	var panes []*today
+	for _, a := range []store.Actor{{User: "keisha", Role: store.RoleSupervisor}, {User: cm, Role: store.RoleCaseManager}} {
+		c := &common.Ctx{Store: db, Actor: a, Now: func() time.Time { return fixedNow }, Snapshot: snap, SiteMemo: &common.Memo{}}
+		p := newToday(c)
+		p.SetSize(80, 5000)
+		panes = append(panes, p)
+	}
+	check := func(step string) {
+		t.Helper()
+		for _, p := range panes {
+			s, err := loadSite(p.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.Update(todayLoadedMsg{site: s})
+			fresh := newToday(p.ctx)
+			fresh.SetSize(80, 5000)
+			fresh.Update(todayLoadedMsg{site: s})
+			if !reflect.DeepEqual(p.list.Rows(), fresh.list.Rows()) {
+				t.Errorf("%s, %s: patched Today (%d rows) differs from a fresh one (%d rows)", step, p.ctx.Actor.Role, len(p.list.Rows()), len(fresh.list.Rows()))
+			}
+		}
+	}
+	check("first load")
+	sys := store.SystemActor
+	ps := s0.Participants
+	if _, err := db.CreateContact(bg, sys, store.Contact{ParticipantID: ps[3].ID, Date: fixedNow.Add(-time.Hour), Kind: store.ContactPhone,
+		Note: "called", Author: ps[3].CaseManager, Sensitivity: store.General}); err != nil {
+		t.Fatal(err)
+	}
+	check("after a contact")
+	var lc store.LegalCase
+	for _, c := range s0.Cases {
+		if c.Status == store.CaseOpen {
+			lc = c
+			break
+		}
+	}
+	for _, d := range []int{2, 40, 0, 5} {
+		cur, err := db.GetCase(bg, lc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur.NextCourtDate = day(d)
+		if _, err := db.UpdateCase(bg, sys, cur); err != nil {
+			t.Fatal(err)
+		}
+		check(fmt.Sprintf("after a court date in %d days", d))
+	}
+	if _, err := db.CreateCase(bg, sys, store.LegalCase{ParticipantID: ps[3].ID, Kind: store.CaseDivertedArrest, CaseNumber: "26CR9999",
+		Court: "Municipal", Status: store.CaseOpen, NextCourtDate: day(3), IntakeDeadline: day(1)}); err != nil {
+		t.Fatal(err)
+	}
+	check("after a diverted arrest")
+	if _, err := db.CreateROI(bg, sys, store.ROI{ParticipantID: ps[5].ID, Agencies: []string{"Harbor Housing"},
+		Classes: []store.DataKind{store.DataIdentity}, Purpose: "housing", Signed: day(-300), Expires: day(4)}); err != nil {
+		t.Fatal(err)
+	}
+	check("after an expiring ROI")
+	q, err := db.GetParticipant(bg, ps[3].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.Status, q.ExitReason = store.StatusExited, "moved out of the area"
+	if _, err := db.UpdateParticipant(bg, sys, q); err != nil {
+		t.Fatal(err)
+	}
+	check("after an exit")
+	if _, err := db.CreateParticipant(bg, sys, store.Participant{Name: "New Person", CaseManager: cm, Status: store.StatusEngaging,
+		EnrolledOn: day(-60)}); err != nil {
+		t.Fatal(err)
+	}
+	check("after a new participant")
 }

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -23,18 +22,19 @@ type todayLoadedMsg struct {
 
 // today is the signed-in user's day: next meeting, what is due, capacity.
 type today struct {
-	ctx    *common.Ctx
-	list   *common.List
-	site   *site
-	width  int
-	height int
-	err    error
+	audited listAudited // what the last view event named
+	ctx     *common.Ctx
+	list    *common.List
+	site    *site
+	width   int
+	height  int
+	err     error
 	// on-call notices (set by the root): field referrals waiting for a handoff
 	notices   []intake.Notice
 	noticesOn bool
 	ack       key.Binding
 	done      key.Binding // marks the selected action item done
-	cache     rowCache    // rendered rows of the last site shown
+	index     todayIndex  // rendered rows and sections of the last site shown
 	// handoffs the viewer took and has not closed, one key per step
 	handoffs   []intake.Handoff
 	arrived    key.Binding
@@ -159,7 +159,7 @@ func (t *today) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		t.site, t.err = msg.site, nil
 		t.rebuild()
-		return t, auditListCmd(t.ctx, "today", shownIDs(t.list.RowKeys()))
+		return t, t.audited.cmd(t.ctx, "today", shownIDs(t.list.RowKeys()))
 	case ChangedMsg:
 		if !touchesSite(msg.Changes, true) {
 			return t, nil
@@ -216,26 +216,10 @@ func (t *today) rebuild() {
 	if s == nil {
 		return
 	}
-	var overdue, court, rois, intake, actions []common.Row
-	var courtD, intakeD, roiD []dated
-	rowsOf := t.rowCacheFor(s, st)
-	for _, p := range s.parts {
-		r := rowsOf(p)
-		overdue = append(overdue, r.overdue...)
-		roiD = append(roiD, r.roiD...)
-		courtD = append(courtD, r.courtD...)
-		intakeD = append(intakeD, r.intakeD...)
-	}
-	byDay := func(a, b dated) int { return cmp.Compare(a.day.Unix(), b.day.Unix()) }
-	for _, set := range []struct {
-		in  []dated
-		out *[]common.Row
-	}{{courtD, &court}, {intakeD, &intake}, {roiD, &rois}} {
-		slices.SortStableFunc(set.in, byDay)
-		for _, d := range set.in {
-			*set.out = append(*set.out, d.row)
-		}
-	}
+	idx := t.indexFor(s, st)
+	overdue := idx.overdue.rows()
+	court, intake, rois := idx.court.rows(), idx.intake.rows(), idx.roi.rows()
+	var actions []common.Row
 	for _, a := range store.OpenActions(s.meetings, s.today) {
 		if a.Owner != c.Actor.User {
 			continue
@@ -306,15 +290,16 @@ func (t *today) backupLine() string {
 	return st.Muted.Render(text)
 }
 
-// dated is a Today row with the day it sorts by.
+// dated is a Today row with the day and participant it sorts by.
 type dated struct {
 	day time.Time
+	pid string
 	row common.Row
 }
 
 // partRows are the Today rows of one participant.
 type partRows struct {
-	overdue               []common.Row
+	overdue               []dated // day unset: by participant id
 	roiD, courtD, intakeD []dated
 }
 
@@ -329,11 +314,11 @@ func todayRowsOf(c *common.Ctx, st *common.Styles, s *site, p pinfo) partRows {
 	}
 	if mine(c, p.P) && p.Shown() {
 		if d := store.DaysBetween(lastContactDay(p.P), s.today); d > s.proto.OverdueContactDays {
-			r.overdue = append(r.overdue, common.Row{Key: "overdue:" + p.P.ID,
-				Text: id + " " + name + " " + st.Warn.Render(fmt.Sprintf("no contact for %dd", d)), Filter: p.P.ID + " " + p.Label})
+			r.overdue = append(r.overdue, dated{pid: p.P.ID, row: common.Row{Key: "overdue:" + p.P.ID,
+				Text: id + " " + name + " " + st.Warn.Render(fmt.Sprintf("no contact for %dd", d)), Filter: p.P.ID + " " + p.Label}})
 		}
 		if day, ok := roiExpiring(p.ROIs, s.today, s.proto.ROIExpiringDays); ok {
-			r.roiD = append(r.roiD, dated{day, common.Row{Key: "roi:" + p.P.ID,
+			r.roiD = append(r.roiD, dated{day, p.P.ID, common.Row{Key: "roi:" + p.P.ID,
 				Text: store.FormatDate(day) + " " + common.Pad(daysText(s.today, day), 8) + id + " " + name, Filter: p.P.ID + " " + p.Label}})
 		}
 	}
@@ -343,14 +328,14 @@ func todayRowsOf(c *common.Ctx, st *common.Styles, s *site, p pinfo) partRows {
 	for _, lc := range p.Cases {
 		if !lc.NextCourtDate.IsZero() {
 			if d := store.DaysBetween(s.today, lc.NextCourtDate); d >= 0 && d <= s.proto.CourtWindowDays {
-				r.courtD = append(r.courtD, dated{lc.NextCourtDate, common.Row{Key: "court:" + p.P.ID + ":" + lc.ID,
+				r.courtD = append(r.courtD, dated{lc.NextCourtDate, p.P.ID, common.Row{Key: "court:" + p.P.ID + ":" + lc.ID,
 					Text:   store.FormatDate(lc.NextCourtDate) + " " + common.Pad(daysText(s.today, lc.NextCourtDate), 8) + id + " " + name + " " + kindText(lc.Kind),
 					Filter: p.P.ID + " " + p.Label}})
 			}
 		}
 		if lc.Kind == store.CaseDivertedArrest && lc.IntakeCompleted.IsZero() && !lc.IntakeDeadline.IsZero() && p.CaseAccess == store.Shown {
 			if d := store.DaysBetween(s.today, lc.IntakeDeadline); d <= s.proto.DeadlineNearDays {
-				r.intakeD = append(r.intakeD, dated{lc.IntakeDeadline, common.Row{Key: "intake:" + p.P.ID + ":" + lc.ID,
+				r.intakeD = append(r.intakeD, dated{lc.IntakeDeadline, p.P.ID, common.Row{Key: "intake:" + p.P.ID + ":" + lc.ID,
 					Text:   store.FormatDate(lc.IntakeDeadline) + " " + common.Pad(daysText(s.today, lc.IntakeDeadline), 8) + id + " " + name,
 					Filter: p.P.ID + " " + p.Label}})
 			}
@@ -359,43 +344,131 @@ func todayRowsOf(c *common.Ctx, st *common.Styles, s *site, p pinfo) partRows {
 	return r
 }
 
-// rowCache keeps each participant's rendered Today rows between loads.
-type rowCache struct {
-	version uint64
-	today   time.Time
-	styles  *common.Styles
-	rows    map[string]partRows
+// todayIndex keeps each participant's rendered Today rows and the
+// sections they make, in order, between loads of the site.
+type todayIndex struct {
+	version                     uint64
+	today                       time.Time
+	styles                      *common.Styles
+	rows                        map[string]partRows // nil: not chained (read from the store)
+	overdue, court, intake, roi sectionRows
 }
 
-// rowCacheFor returns a row builder for s that reuses the rows of the
-// participants that did not change since the site shown last (the site's
-// snapshot says which did), so a contact re-renders one participant's
-// rows, not everyone's.
-func (t *today) rowCacheFor(s *site, st *common.Styles) func(pinfo) partRows {
-	old := t.cache
-	sameView := old.rows != nil && s.version != 0 && old.today.Equal(s.today) && old.styles == st
-	unchanged := sameView && old.version == s.version // a restyle-free rebuild of the same site
-	reuse := unchanged || (sameView && s.changed != nil && old.version == s.prev)
-	next := rowCache{version: s.version, today: s.today, styles: st, rows: make(map[string]partRows, len(s.parts))}
-	if s.version == 0 {
-		next.rows = nil // read from the store: nothing to chain on
+// sectionRows is one section's rows in order: by day, then participant id
+// (overdue: by participant id alone).
+type sectionRows []dated
+
+func (s sectionRows) rows() []common.Row {
+	out := make([]common.Row, len(s))
+	for i, d := range s {
+		out[i] = d.row
 	}
-	t.cache = next
-	return func(p pinfo) partRows {
-		if reuse && (unchanged || !s.changed[p.P.ID]) {
-			if r, ok := old.rows[p.P.ID]; ok {
-				if next.rows != nil {
-					next.rows[p.P.ID] = r
-				}
-				return r
+	return out
+}
+
+// compareIDs orders record ids numerically (P-9999 before P-10000), as
+// the store and the snapshot list them.
+func compareIDs(a, b string) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	return strings.Compare(a, b)
+}
+
+func compareDated(a, b dated) int {
+	if c := a.day.Compare(b.day); c != 0 {
+		return c
+	}
+	return compareIDs(a.pid, b.pid)
+}
+
+// insert adds one participant's rows (in their order) where they sort.
+func (s *sectionRows) insert(ds []dated) {
+	for k, d := range ds {
+		i, _ := slices.BinarySearchFunc(*s, d, func(x, d dated) int {
+			if c := compareDated(x, d); c != 0 {
+				return c
+			}
+			return -1 // after rows of the same day and participant already in
+		})
+		*s = slices.Insert(*s, i, ds[k])
+	}
+}
+
+// remove drops one participant's rows, found where they sort.
+func (s *sectionRows) remove(ds []dated) {
+	for _, d := range ds {
+		i, _ := slices.BinarySearchFunc(*s, d, compareDated)
+		for j := i; j < len(*s) && compareDated((*s)[j], d) == 0; j++ {
+			if (*s)[j].row.Key == d.row.Key {
+				*s = slices.Delete(*s, j, j+1)
+				break
 			}
 		}
-		r := todayRowsOf(t.ctx, st, s, p)
+	}
+}
+
+func (r partRows) sections(idx *todayIndex) []struct {
+	s  *sectionRows
+	ds []dated
+} {
+	return []struct {
+		s  *sectionRows
+		ds []dated
+	}{{&idx.overdue, r.overdue}, {&idx.court, r.courtD}, {&idx.intake, r.intakeD}, {&idx.roi, r.roiD}}
+}
+
+// indexFor returns Today's sections for s. When s is the projection just
+// after the one shown (the snapshot says which participants changed),
+// only those participants' rows are built again and moved; a contact
+// re-renders one participant's rows, not everyone's, and does no work in
+// proportion to the site beyond copying the rows out.
+func (t *today) indexFor(s *site, st *common.Styles) *todayIndex {
+	old := &t.index
+	sameView := old.rows != nil && s.version != 0 && old.today.Equal(s.today) && old.styles == st
+	if sameView && old.version == s.version {
+		return old // a restyle-free rebuild of the same site
+	}
+	if sameView && s.changed != nil && old.version == s.prev {
+		for id := range s.changed {
+			prev, had := old.rows[id]
+			if had {
+				for _, sec := range prev.sections(old) {
+					sec.s.remove(sec.ds)
+				}
+				delete(old.rows, id)
+			}
+			i, ok := s.byID[id]
+			if !ok {
+				continue
+			}
+			r := todayRowsOf(t.ctx, st, s, *s.parts[i])
+			old.rows[id] = r
+			for _, sec := range r.sections(old) {
+				sec.s.insert(sec.ds)
+			}
+		}
+		old.version = s.version
+		return old
+	}
+	next := todayIndex{version: s.version, today: s.today, styles: st}
+	if s.version != 0 {
+		next.rows = make(map[string]partRows, len(s.parts))
+	}
+	for _, p := range s.parts {
+		r := todayRowsOf(t.ctx, st, s, *p)
 		if next.rows != nil {
 			next.rows[p.P.ID] = r
 		}
-		return r
+		for _, sec := range r.sections(&next) {
+			*sec.s = append(*sec.s, sec.ds...)
+		}
 	}
+	for _, sec := range []*sectionRows{&next.overdue, &next.court, &next.intake, &next.roi} {
+		slices.SortStableFunc(*sec, compareDated)
+	}
+	t.index = next
+	return &t.index
 }
 
 func kindText(k store.CaseKind) string { return strings.ReplaceAll(string(k), "_", " ") }

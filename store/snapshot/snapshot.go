@@ -55,12 +55,47 @@ type Site struct {
 	// differ from version Version-1; nil when the site was read whole
 	// (then anything may differ).
 	Changed map[string]bool
+
+	index *siteIndex // built on first use, shared by every caller
+}
+
+// siteIndex is what many sessions would otherwise each compute from a
+// Site: its open cases by participant.
+type siteIndex struct {
+	once      sync.Once
+	openCases map[string][]store.LegalCase
+}
+
+// OpenCases returns the open legal cases of a participant, in id order
+// (callers must not modify them). The index is built once per Site for
+// every caller.
+func (s *Site) OpenCases(participantID string) []store.LegalCase {
+	if s.index == nil { // a Site built by hand (tests)
+		var out []store.LegalCase
+		for _, lc := range s.Cases {
+			if lc.ParticipantID == participantID && lc.Status == store.CaseOpen {
+				out = append(out, lc)
+			}
+		}
+		return out
+	}
+	s.index.once.Do(func() {
+		m := map[string][]store.LegalCase{}
+		for _, lc := range s.Cases {
+			if lc.Status == store.CaseOpen {
+				m[lc.ParticipantID] = append(m[lc.ParticipantID], lc)
+			}
+		}
+		s.index.openCases = m
+	})
+	return s.index.openCases[participantID]
 }
 
 // Snapshot is the process's shared Site, refreshed on demand from the
 // changes it has been told about.
 type Snapshot struct {
-	src Reader
+	src     Reader
+	records *Records // nil when src cannot read whole records
 
 	refresh sync.Mutex // one refresh at a time
 
@@ -86,13 +121,25 @@ func (d dirty) empty() bool {
 
 // New returns a snapshot of src; the first Site call reads it whole.
 func New(src Reader) *Snapshot {
-	return &Snapshot{src: src, dirty: dirty{all: true}}
+	s := &Snapshot{src: src, dirty: dirty{all: true}}
+	if rs, ok := src.(RecordSource); ok {
+		s.records = NewRecords(rs)
+	}
+	return s
 }
+
+// Records returns the process's cache of whole participant records, kept
+// current from the same changes as the Site (nil when the source cannot
+// read records).
+func (s *Snapshot) Records() *Records { return s.records }
 
 // Observe notes a committed change; it is cheap and never reads the store,
 // so it may run on the writer's goroutine (store.Subscribe). The next Site
 // call re-reads what changed.
 func (s *Snapshot) Observe(c store.Change) {
+	if s.records != nil {
+		s.records.observe(c)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.observed++
@@ -130,6 +177,9 @@ func (s *Snapshot) Observe(c store.Change) {
 
 // Invalidate makes the next Site call read everything again.
 func (s *Snapshot) Invalidate() {
+	if s.records != nil {
+		s.records.invalidate()
+	}
 	s.mu.Lock()
 	s.dirty.all = true
 	s.observed++
@@ -216,6 +266,7 @@ func (s *Snapshot) apply(ctx context.Context, cur *Site, d dirty) (*Site, error)
 	}
 	next := *cur
 	next.Version = version
+	next.index = &siteIndex{}
 	next.Changed = map[string]bool{}
 	if d.users {
 		us, err := s.src.ListUsers(ctx)
@@ -294,7 +345,7 @@ func (s *Snapshot) apply(ctx context.Context, cur *Site, d dirty) (*Site, error)
 // FromData builds a Site from one read.
 func FromData(version uint64, d Data) *Site {
 	s := &Site{Version: version, Participants: d.Participants, Cases: d.Cases, Users: d.Users, Meetings: d.Meetings,
-		ROIs: make(map[string][]store.ROI, len(d.Participants))}
+		ROIs: make(map[string][]store.ROI, len(d.Participants)), index: &siteIndex{}}
 	for _, r := range d.ROIs {
 		s.ROIs[r.ParticipantID] = append(s.ROIs[r.ParticipantID], r)
 	}

@@ -69,6 +69,10 @@ func (l *List) SetRows(rows []Row) {
 	l.Select(keep)
 }
 
+// Rows returns the rows as set, filter or not (callers must not modify
+// them).
+func (l *List) Rows() []Row { return l.rows }
+
 // RowKeys returns the key of every row that has one, filter or not.
 func (l *List) RowKeys() []string {
 	out := make([]string, 0, len(l.rows))

@@ -76,6 +76,13 @@ type itemCtx struct {
 
 func loadLobbyCmd(c *common.Ctx, gen int) tea.Cmd {
 	return func() tea.Msg {
+		if c.Snapshot != nil {
+			// the shared snapshot: one read of the meetings per change
+			// for the process, not one per session in the lobby
+			if site, err := c.Snapshot.Site(c.Context()); err == nil {
+				return lobbyMsg{gen: gen, meetings: site.Meetings, users: site.Users}
+			}
+		}
 		ms, err := c.Store.ListMeetings(c.Context())
 		if err != nil {
 			return lobbyMsg{gen: gen, err: err}
@@ -89,8 +96,7 @@ func loadLobbyCmd(c *common.Ctx, gen int) tea.Cmd {
 // the previous meeting.
 func loadMeetingCmd(c *common.Ctx, gen int, id string, withTriage, joining bool) tea.Cmd {
 	return func() tea.Msg {
-		ctx := c.Context()
-		mt, err := c.Store.GetMeeting(ctx, id)
+		mt, err := meetingOf(c, id)
 		out := meetingMsg{gen: gen, mt: mt, joining: joining, err: err}
 		if err != nil || !withTriage {
 			return out
@@ -184,7 +190,7 @@ func loadItemCtxCmd(c *common.Ctx, it store.AgendaItem, refresh bool, room []sto
 		}
 	}
 	return func() tea.Msg {
-		ctx, s, now := c.Context(), c.Store, c.Time()
+		ctx, s, now := c.Context(), storeFor(c), c.Time()
 		view := store.ViewParticipant
 		if refresh {
 			view = store.PeekParticipant
@@ -202,7 +208,7 @@ func loadItemCtxCmd(c *common.Ctx, it store.AgendaItem, refresh bool, room []sto
 			pv, err := view(ctx, s, c.Actor, subject, now, c.Protocol.SensitiveGoalDomains)
 			ic.pv, ic.err = &pv, err
 		case store.ItemCase:
-			lc, err := s.GetCase(ctx, subject)
+			lc, err := caseOf(c, subject)
 			if err != nil {
 				ic.err = err
 				break
