@@ -155,7 +155,7 @@ func recoverCrash(dir string, now time.Time, plain bool) (moved []string, err er
 			}
 		}
 	}
-	damaged = append(damaged, verifyTableFiles(verify)...)
+	damaged = append(damaged, verifyTableFiles(dir, verify)...)
 	for id := range listed {
 		name := fmt.Sprintf("%06d.sst", id)
 		if _, err := os.Stat(filepath.Join(dir, name)); errors.Is(err, os.ErrNotExist) {
