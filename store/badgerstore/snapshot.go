@@ -15,7 +15,15 @@ import (
 	"github.com/leadtable/owg/store/snapshot"
 )
 
-var _ snapshot.Reader = (*DB)(nil)
+var (
+	_ snapshot.Reader            = (*DB)(nil)
+	_ snapshot.NewReferralReader = (*DB)(nil)
+)
+
+// ReadNewReferrals reads the referrals whose status is new, oldest first.
+func (db *DB) ReadNewReferrals(ctx context.Context) ([]store.Referral, error) {
+	return db.ListReferrals(ctx, store.ReferralFilter{Statuses: []store.ReferralStatus{store.RefNew}})
+}
 
 // ReadSite reads what a site snapshot holds in one read transaction, one
 // prefix scan per entity: active participants, every ROI and legal case,

@@ -72,6 +72,9 @@ type Snapshot struct {
 	// change observed before a call is in what the call returns even while
 	// another caller's refresh is under way.
 	observed, applied uint64
+
+	// refs is the shared read of the new referrals (referrals.go).
+	refs newRefs
 }
 
 type dirty struct {
@@ -93,6 +96,7 @@ func New(src Reader) *Snapshot {
 // so it may run on the writer's goroutine (store.Subscribe). The next Site
 // call re-reads what changed.
 func (s *Snapshot) Observe(c store.Change) {
+	s.refs.observe(c.Kind)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.observed++
@@ -130,6 +134,7 @@ func (s *Snapshot) Observe(c store.Change) {
 
 // Invalidate makes the next Site call read everything again.
 func (s *Snapshot) Invalidate() {
+	s.refs.changes.Add(1)
 	s.mu.Lock()
 	s.dirty.all = true
 	s.observed++
