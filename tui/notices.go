@@ -62,7 +62,7 @@ func (m *model) loadNoticesCmd() tea.Cmd {
 		default:
 			return noticesMsg{gen: gen} // handoffs are case management's
 		}
-		users, err := noticeUsers(c)
+		users, err := c.Store.ListUsers(ctx)
 		if err != nil {
 			return noticesMsg{gen: gen, err: err}
 		}
@@ -228,17 +228,4 @@ func pendingNotices(c *common.Ctx, now time.Time) ([]intake.Notice, error) {
 		}
 	}
 	return intake.PendingNotices(c.Context(), c.Store, now)
-}
-
-// noticeUsers lists the users (for the on-call rota) from the shared
-// snapshot when there is one, else from the store.
-func noticeUsers(c *common.Ctx) ([]store.User, error) {
-	if c.Snapshot != nil {
-		site, err := c.Snapshot.Site(c.Context())
-		if err != nil {
-			return nil, err
-		}
-		return site.Users, nil
-	}
-	return c.Store.ListUsers(c.Context())
 }
