@@ -20,9 +20,46 @@ var (
 	_ snapshot.NewReferralReader = (*DB)(nil)
 )
 
-// ReadNewReferrals reads the referrals whose status is new, oldest first.
+// ReadNewReferrals reads the referrals whose status is new, oldest first
+// (as ListReferrals with that status), copying them out in one read
+// transaction and decoding them on every CPU.
 func (db *DB) ReadNewReferrals(ctx context.Context) ([]store.Referral, error) {
-	return db.ListReferrals(ctx, store.ReferralFilter{Statuses: []store.ReferralStatus{store.RefNew}})
+	var raw []rawRecord
+	err := db.view(ctx, func(txn *badger.Txn) error {
+		var ids []string
+		if err := scanKeys(txn, ixRefStatus+string(store.RefNew)+sep, "", func(k string) error {
+			ids = append(ids, lastField(k))
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			item, err := txn.Get([]byte(pfxReferral + id))
+			if err != nil {
+				return fmt.Errorf("referral %s: %w", id, err)
+			}
+			v, err := item.ValueCopy(nil)
+			if err != nil {
+				return fmt.Errorf("damaged record %q: %v", item.Key(), err)
+			}
+			raw = append(raw, rawRecord{key: item.KeyCopy(nil), val: v})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out, err := decodeAll[store.Referral](raw)
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].Received.Equal(out[j].Received) {
+			return out[i].Received.Before(out[j].Received)
+		}
+		return idLess(out[i].ID, out[j].ID)
+	})
+	return out, nil
 }
 
 // ReadSite reads what a site snapshot holds in one read transaction, one
