@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -318,8 +319,12 @@ func (s *server) dial(key gossh.Signer) (*gossh.Client, error) {
 type term struct {
 	conn *gossh.Client
 	sess *gossh.Session
+	in   io.WriteCloser
 	out  *lockedBuf
 }
+
+// send types s.
+func (t *term) send(s string) { _, _ = io.WriteString(t.in, s) }
 
 // shell opens an 80x24 xterm-256color shell on conn.
 func shell(conn *gossh.Client) (*term, error) {
@@ -329,7 +334,7 @@ func shell(conn *gossh.Client) (*term, error) {
 	}
 	t := &term{conn: conn, sess: sess, out: &lockedBuf{}}
 	sess.Stdout, sess.Stderr = t.out, t.out
-	if _, err := sess.StdinPipe(); err != nil {
+	if t.in, err = sess.StdinPipe(); err != nil {
 		return nil, err
 	}
 	if err := sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}); err != nil {
@@ -629,3 +634,198 @@ func BenchmarkServeSignIn(b *testing.B) {
 		})
 	}
 }
+
+// newSigner makes a fresh ed25519 key.
+func newSigner(b *testing.B) gossh.Signer {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// openMeetingSite prepares dir (before the server holds it) for a meeting:
+// a pm "bench-pm" and case managers "bench-f00".. each with a key, and an
+// open meeting with the agenda the data gives, as the pm's start form
+// would make it.
+func openMeetingSite(b *testing.B, dir string, followers int) (gossh.Signer, []gossh.Signer) {
+	b.Helper()
+	ctx := context.Background()
+	db, err := badgerstore.Open(dir, badgerstore.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	add := func(name string, role store.Role) gossh.Signer {
+		k := newSigner(b)
+		if _, err := db.CreateUser(ctx, store.SystemActor, store.User{Name: name, Role: role, Agency: "LEAD Case Management", Active: true,
+			Keys: []string{strings.TrimSpace(string(gossh.MarshalAuthorizedKey(k.PublicKey())))}}); err != nil {
+			b.Fatal(err)
+		}
+		return k
+	}
+	pm := add("bench-pm", store.RolePM)
+	keys := make([]gossh.Signer, followers)
+	for i := range keys {
+		keys[i] = add(fmt.Sprintf("bench-f%02d", i), store.RoleCaseManager)
+	}
+	now := time.Now()
+	plan, err := store.LoadAgenda(ctx, db, store.DefaultProtocol(), store.Today(now), now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// items about a participant first (goal reviews, then legal cases):
+	// each shows every follower allowed a participant's record (an
+	// audited view each), the case the figures are about
+	rank := func(it store.AgendaItem) int {
+		switch it.Kind {
+		case store.ItemGoalReview:
+			return 0
+		case store.ItemCase:
+			return 1
+		}
+		return 2
+	}
+	items := slices.Clone(plan.Items)
+	slices.SortStableFunc(items, func(x, y store.AgendaItem) int { return rank(x) - rank(y) })
+	if len(items) <= advanceReps || rank(items[advanceReps]) == 2 {
+		b.Fatalf("the agenda has %d items, fewer than %d about a participant", len(items), advanceReps+1)
+	}
+	if _, err := db.CreateMeeting(ctx, store.Actor{User: "bench-pm", Role: store.RolePM}, store.Meeting{Date: store.Today(now),
+		Facilitator: "bench-pm", Status: store.MeetingOpen, Items: items}); err != nil {
+		b.Fatal(err)
+	}
+	return pm, keys
+}
+
+// join signs key in, opens the Meeting tab and joins the open meeting,
+// waiting for want ("facilitating" or "following").
+func (s *server) join(b *testing.B, key gossh.Signer, want string) *term {
+	b.Helper()
+	conn, err := s.dial(key)
+	if err != nil {
+		b.Fatalf("dial: %v\n%s", err, s.logs.String())
+	}
+	t, err := shell(conn)
+	if err != nil {
+		conn.Close()
+		b.Fatal(err)
+	}
+	if err := t.await("Meeting", 60*time.Second); err != nil {
+		b.Fatal(err)
+	}
+	for try := 0; ; try++ {
+		t.send("5")
+		if err := t.await("join and follow", 15*time.Second); err == nil {
+			break
+		} else if try == 3 {
+			b.Fatal(err)
+		}
+	}
+	for try := 0; ; try++ {
+		t.send("\r")
+		if err := t.await(want, 15*time.Second); err == nil {
+			return t
+		} else if try == 3 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// advanceReps is how many agenda moves one iteration of the meeting
+// benchmark makes (enough for a p99 to mean something at -benchtime 1x
+// only together with more iterations: p99 of 20 is their maximum).
+const advanceReps = 20
+
+func percentileOf(ds []time.Duration, p float64) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(float64(len(s))*p))]
+}
+
+// BenchmarkServeMeetingAdvance50Followers: with 50 followers in the
+// meeting, the facilitator's next item ("n" typed in the session; "p" on
+// the way back) until the facilitator's own screen changed and until the last
+// follower's did, p50 and p99, with the server's CPU and the synced audit
+// transactions per advance (`owg stats` before and after, less what the
+// stats command itself records).
+func BenchmarkServeMeetingAdvance50Followers(b *testing.B) {
+	const followers = 50
+	bin := owgBinary(b)
+	for _, n := range serveSizes() {
+		b.Run(fmt.Sprintf("participants=%d", n), func(b *testing.B) {
+			src, _ := pristineSite(b, bin, n)
+			dir := copySite(b, src)
+			pmKey, keys := openMeetingSite(b, dir, followers)
+			srv := startServer(b, bin, dir)
+			pm := srv.join(b, pmKey, "facilitating")
+			defer pm.close()
+			fs := make([]*term, followers)
+			for i := range fs {
+				fs[i] = srv.join(b, keys[i], "following")
+				defer fs[i].close()
+			}
+			pm.settle(200*time.Millisecond, 10*time.Second)
+			for _, f := range fs {
+				f.settle(200*time.Millisecond, 10*time.Second)
+			}
+			srv.quiet(b, 0, 3*time.Second)
+			idle := srv.idleRate(b)
+			st0 := srv.stats(b)
+			st1 := srv.stats(b) // what one stats command records itself
+			statsTxns := st1.AuditTransactions - st0.AuditTransactions
+
+			// forward through advanceReps items about participants, then
+			// back on the next iteration: each advance shows the followers
+			// a participant they were not shown just before
+			var own, last, cpu []time.Duration
+			forward := true
+			for b.Loop() {
+				k := "n"
+				if !forward {
+					k = "p"
+				}
+				forward = !forward
+				for range advanceReps {
+					before := make([]int, len(fs))
+					for i, f := range fs {
+						before[i] = f.out.Len()
+					}
+					mine := pm.out.Len()
+					srv.quiet(b, idle, 5*time.Second)
+					c0, t0 := srv.cpu(b), time.Now()
+					pm.send(k)
+					if !pm.growth(mine, 20*time.Second) {
+						b.Fatal("the facilitator's screen did not change")
+					}
+					own = append(own, time.Since(t0))
+					for i, f := range fs {
+						if !f.growth(before[i], 20*time.Second) {
+							b.Fatalf("follower %d did not repaint", i)
+						}
+					}
+					last = append(last, time.Since(t0))
+					pm.settle(100*time.Millisecond, 5*time.Second)
+					srv.quiet(b, idle, 5*time.Second)
+					cpu = append(cpu, srv.cpu(b)-c0-time.Duration(idle*float64(time.Since(t0))))
+				}
+			}
+			st2 := srv.stats(b)
+			advances := float64(len(own))
+			b.ReportMetric(float64(st2.AuditTransactions-st1.AuditTransactions-statsTxns)/advances, "audit-txns/advance")
+			b.ReportMetric(float64(st2.AuditEvents-st1.AuditEvents)/advances, "audit-events/advance")
+			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+			b.ReportMetric(ms(percentileOf(own, 0.5)), "ms-to-own-repaint")
+			b.ReportMetric(ms(percentileOf(own, 0.99)), "p99-ms-to-own-repaint")
+			b.ReportMetric(ms(percentileOf(last, 0.5)), "ms-to-last-follower")
+			b.ReportMetric(ms(percentileOf(last, 0.99)), "p99-ms-to-last-follower")
+			reportSpread(b, cpu, "cpu-ms/advance")
+			b.ReportMetric(idle*1000, "idle-cpu-ms/s")
+		})
+	}
+}
+
