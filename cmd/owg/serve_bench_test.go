@@ -828,4 +828,3 @@ func BenchmarkServeMeetingAdvance50Followers(b *testing.B) {
 		})
 	}
 }
-
