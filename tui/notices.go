@@ -70,7 +70,7 @@ func (m *model) loadNoticesCmd() tea.Cmd {
 		if err != nil {
 			return noticesMsg{gen: gen, err: err}
 		}
-		list, err := intake.PendingNotices(ctx, c.Store, now)
+		list, err := pendingNotices(c, now)
 		if err != nil {
 			return noticesMsg{gen: gen, err: err}
 		}
@@ -215,4 +215,17 @@ func prefsText(p Prefs) string {
 		s += ", low bandwidth on"
 	}
 	return s
+}
+
+// pendingNotices reads the pending field referrals from the shared
+// snapshot when there is one (read once per referral change for every
+// session), else from the store.
+func pendingNotices(c *common.Ctx, now time.Time) ([]intake.Notice, error) {
+	if c.Snapshot != nil {
+		rs, ok, err := c.Snapshot.NewReferrals(c.Context())
+		if ok {
+			return intake.NoticesOf(rs), err
+		}
+	}
+	return intake.PendingNotices(c.Context(), c.Store, now)
 }

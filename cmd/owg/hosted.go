@@ -25,6 +25,8 @@ type serverState struct {
 	sessions func() []sshserve.SessionInfo
 	// backups reports the continuous backups (nil when they are off).
 	backups func() backupStatus
+	// started is when the server started (for `owg stats`).
+	started time.Time
 
 	mu        sync.Mutex
 	proto     store.Protocol

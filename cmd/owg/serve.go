@@ -106,7 +106,7 @@ func serve(ctx context.Context, app *App, cfg serveConfig) error {
 		logger.Warn("the audit trail is not keyed: anyone with the data files could rewrite it; give --audit-key-file (a key kept outside the data directory) or an encryption key")
 	}
 	logger.Info("store checked", "records", rep.Records, "audit_anchor", rep.Head.String())
-	state := &serverState{st: st, dataDir: dir, log: logger, now: app.Now, proto: proto, protoText: app.protocolText}
+	state := &serverState{st: st, dataDir: dir, log: logger, now: app.Now, proto: proto, protoText: app.protocolText, started: time.Now()}
 
 	var backups *backupRunner
 	var srv *sshserve.Server

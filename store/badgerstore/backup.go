@@ -282,6 +282,10 @@ func RestoreWith(dir string, r io.Reader, o RestoreOptions) (info RestoreInfo, e
 		os.Remove(filepath.Join(dir, headFileName))
 		delete(had, headFileName)
 	}
+	if had[tableSumsName] {
+		os.Remove(filepath.Join(dir, tableSumsName))
+		delete(had, tableSumsName)
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return info, fmt.Errorf("restore: %w", err)
 	}

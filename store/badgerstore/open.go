@@ -376,6 +376,7 @@ var ownFiles = map[string]bool{
 	"serve.addr":           true,
 	"pseudonym.key":        true,
 	headFileName:           true,
+	tableSumsName:          true,
 	"store.log":            true,
 }
 

@@ -247,6 +247,43 @@ func TestDamagedBlockIsNamed(t *testing.T) {
 	}
 }
 
+// TestDamageAfterAVerifiedOpenIsNamed: an open that verified every table
+// remembers their sums (table-sums); a byte flipped in one of them later
+// changes its sum, so the next open verifies it block by block again and
+// refuses it, naming the table.
+func TestDamageAfterAVerifiedOpenIsNamed(t *testing.T) {
+	dir := storeWithTables(t, 20)
+	db, _, err := openWarn(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	ssts, _ := filepath.Glob(filepath.Join(dir, "*.sst"))
+	sums := readTableSums(dir)
+	for _, p := range ssts {
+		if _, ok := sums[filepath.Base(p)]; !ok {
+			t.Errorf("table-sums => %v, want an entry for %s", sums, filepath.Base(p))
+		}
+	}
+	// a sound store opens again on its sums
+	db, _, err = openWarn(t, dir)
+	if err != nil {
+		t.Fatalf("Open(verified before, unchanged) => %v", err)
+	}
+	db.Close()
+	ssts, _ = filepath.Glob(filepath.Join(dir, "*.sst"))
+	b := must[[]byte](t, "read")(os.ReadFile(ssts[0]))
+	b[40] ^= 0xff
+	os.WriteFile(ssts[0], b, 0o600)
+	_, _, err = openWarn(t, dir)
+	if !errors.Is(err, ErrNeedsRepair) || !strings.Contains(err.Error(), filepath.Base(ssts[0])+": a block fails its checksum") {
+		t.Errorf("Open(block damaged after a verified open) => %v, want ErrNeedsRepair naming %s", err, filepath.Base(ssts[0]))
+	}
+	if _, ok := readTableSums(dir)[filepath.Base(ssts[0])]; ok {
+		t.Errorf("table-sums still holds the damaged table %s", filepath.Base(ssts[0]))
+	}
+}
+
 // TestRepairTakesOutABlockDamagedTable: repair takes a table whose block
 // fails its checksum out of the store (a copy kept); the store then opens
 // without damage and Check names the records that went with it.

@@ -2,7 +2,12 @@ package badgerstore
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -10,48 +15,146 @@ import (
 	"github.com/leadtable/owg/store/snapshot"
 )
 
-var _ snapshot.Reader = (*DB)(nil)
+var (
+	_ snapshot.Reader            = (*DB)(nil)
+	_ snapshot.NewReferralReader = (*DB)(nil)
+)
+
+// ReadNewReferrals reads the referrals whose status is new, oldest first
+// (as ListReferrals with that status), copying them out in one read
+// transaction and decoding them on every CPU.
+func (db *DB) ReadNewReferrals(ctx context.Context) ([]store.Referral, error) {
+	var raw []rawRecord
+	err := db.view(ctx, func(txn *badger.Txn) error {
+		var ids []string
+		if err := scanKeys(txn, ixRefStatus+string(store.RefNew)+sep, "", func(k string) error {
+			ids = append(ids, lastField(k))
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			item, err := txn.Get([]byte(pfxReferral + id))
+			if err != nil {
+				return fmt.Errorf("referral %s: %w", id, err)
+			}
+			v, err := item.ValueCopy(nil)
+			if err != nil {
+				return fmt.Errorf("damaged record %q: %v", item.Key(), err)
+			}
+			raw = append(raw, rawRecord{key: item.KeyCopy(nil), val: v})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out, err := decodeAll[store.Referral](raw)
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].Received.Equal(out[j].Received) {
+			return out[i].Received.Before(out[j].Received)
+		}
+		return idLess(out[i].ID, out[j].ID)
+	})
+	return out, nil
+}
 
 // ReadSite reads what a site snapshot holds in one read transaction, one
 // prefix scan per entity: active participants, every ROI and legal case,
 // users and meetings.
 func (db *DB) ReadSite(ctx context.Context) (snapshot.Data, error) {
 	var d snapshot.Data
+	// The records are copied out in the transaction and decoded on every
+	// CPU while it goes on: JSON decoding is most of a site's read (about
+	// 80 ms of CPU at 2,000 participants), the iteration the rest.
+	var (
+		parts []store.Participant
+		rois  []store.ROI
+		cases []store.LegalCase
+		wg    sync.WaitGroup
+		errs  [3]error
+	)
 	err := db.view(ctx, func(txn *badger.Txn) error {
-		if err := scanJSON(txn, pfxParticipant, func(p store.Participant) error {
-			if p.Status.Active() {
-				d.Participants = append(d.Participants, p)
-			}
-			return nil
-		}); err != nil {
+		raw, err := rawScan(txn, pfxParticipant)
+		if err != nil {
 			return err
 		}
-		if err := scanJSON(txn, pfxROI, func(r store.ROI) error {
-			d.ROIs = append(d.ROIs, r)
-			return nil
-		}); err != nil {
+		wg.Go(func() { parts, errs[0] = decodeAll[store.Participant](raw) })
+		if raw, err = rawScan(txn, pfxROI); err != nil {
 			return err
 		}
-		if err := scanJSON(txn, pfxCase, func(c store.LegalCase) error {
-			d.Cases = append(d.Cases, c)
-			return nil
-		}); err != nil {
+		wg.Go(func() { rois, errs[1] = decodeAll[store.ROI](raw) })
+		if raw, err = rawScan(txn, pfxCase); err != nil {
 			return err
 		}
+		wg.Go(func() { cases, errs[2] = decodeAll[store.LegalCase](raw) })
 		if err := scanJSON(txn, pfxUser, func(u store.User) error {
 			d.Users = append(d.Users, u)
 			return nil
 		}); err != nil {
 			return err
 		}
-		var err error
 		d.Meetings, err = meetingsIn(txn)
 		return err
 	})
+	wg.Wait()
+	if err == nil {
+		err = errors.Join(errs[:]...)
+	}
+	for _, p := range parts {
+		if p.Status.Active() {
+			d.Participants = append(d.Participants, p)
+		}
+	}
+	d.ROIs, d.Cases = rois, cases
 	sortByID(d.Participants, func(p store.Participant) string { return p.ID })
 	sortByID(d.ROIs, func(r store.ROI) string { return r.ID })
 	sortByID(d.Cases, func(c store.LegalCase) string { return c.ID })
 	return d, err
+}
+
+// rawRecord is one record's key and value, copied out of a transaction.
+type rawRecord struct{ key, val []byte }
+
+// rawScan copies every record under prefix.
+func rawScan(txn *badger.Txn, prefix string) ([]rawRecord, error) {
+	it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: []byte(prefix)})
+	defer it.Close()
+	var out []rawRecord
+	for it.Rewind(); it.Valid(); it.Next() {
+		item := it.Item()
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			return nil, fmt.Errorf("damaged record %q: %v", item.Key(), err)
+		}
+		out = append(out, rawRecord{key: item.KeyCopy(nil), val: v})
+	}
+	return out, nil
+}
+
+// decodeAll decodes recs in order, on as many goroutines as there are
+// CPUs; a record that does not decode is named in the error.
+func decodeAll[T any](recs []rawRecord) ([]T, error) {
+	out := make([]T, len(recs))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(recs)/64))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(recs)/workers, (w+1)*len(recs)/workers
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				if err := json.Unmarshal(recs[i].val, &out[i]); err != nil {
+					errs[w] = fmt.Errorf("damaged record %q: %v", recs[i].key, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // ReadPart reads one participant with their ROIs and legal cases in one

@@ -107,6 +107,9 @@ type Snapshot struct {
 	// change observed before a call is in what the call returns even while
 	// another caller's refresh is under way.
 	observed, applied uint64
+
+	// refs is the shared read of the new referrals (referrals.go).
+	refs newRefs
 }
 
 type dirty struct {
@@ -140,6 +143,7 @@ func (s *Snapshot) Observe(c store.Change) {
 	if s.records != nil {
 		s.records.observe(c)
 	}
+	s.refs.observe(c.Kind)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.observed++
@@ -180,6 +184,7 @@ func (s *Snapshot) Invalidate() {
 	if s.records != nil {
 		s.records.invalidate()
 	}
+	s.refs.changes.Add(1)
 	s.mu.Lock()
 	s.dirty.all = true
 	s.observed++

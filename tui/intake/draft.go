@@ -117,6 +117,9 @@ func (m *Model) FlushDraft(ctx context.Context) error {
 // restored form goes on where the officer was.
 func (m *Model) fieldsWithFocus() map[string]string {
 	f := m.v.draftFields()
+	if m.form == nil {
+		return f // never shown: no field has the focus
+	}
 	if ff := m.form.GetFocusedField(); ff != nil {
 		f["focus"] = ff.GetKey()
 	}

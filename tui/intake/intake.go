@@ -119,7 +119,17 @@ func (m *Model) reset() {
 	m.dirty, m.restored = false, time.Time{}
 	m.draft, m.saved, m.reMsg, m.checking = store.Referral{}, store.Referral{}, "", false
 	m.theme = leanTheme(m.ctx.St())
-	m.buildForm()
+	// The huh form is built when first shown or used (ensureForm): most
+	// sessions never open it, and building it was a sixth of a
+	// supervisor's sign-in.
+	m.form, m.fields, m.labels = nil, nil, nil
+}
+
+// ensureForm builds the form over the current values if it is not built.
+func (m *Model) ensureForm() {
+	if m.form == nil {
+		m.buildForm()
+	}
 }
 
 // buildForm (re)builds the huh form over the current values, focused on
@@ -295,12 +305,15 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.RestyleMsg:
 		m.theme = leanTheme(m.ctx.St())
-		m.form.WithTheme(m.theme)
+		if m.form != nil {
+			m.form.WithTheme(m.theme)
+		}
 		return m, nil
 	case formMsg:
 		if msg.owner != m || m.state != editing {
 			return m, nil
 		}
+		m.ensureForm()
 		return m, m.updateForm(msg.msg)
 	case checkedMsg:
 		if msg.owner != m || msg.seq != m.seq || m.state != reviewing {
@@ -339,9 +352,11 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, nil
 	case tea.PasteMsg:
 		if m.state == editing {
+			m.ensureForm()
 			return m, tea.Batch(m.updateForm(msg), m.touched())
 		}
 	case tea.KeyPressMsg:
+		m.ensureForm()
 		cmd := m.key(msg)
 		if m.state == editing || m.state == reviewing {
 			cmd = tea.Batch(cmd, m.touched())
@@ -521,6 +536,7 @@ func (m *Model) receivedLine() string {
 
 // View renders the screen in at most width x height cells.
 func (m *Model) View() string {
+	m.ensureForm()
 	st := m.ctx.St()
 	who := common.Line(m.ctx.Actor.User)
 	if a := common.Line(m.ctx.Actor.Agency); a != "" {
@@ -638,7 +654,9 @@ func sentence(s string) string {
 // SetSize sets the screen's size in cells.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
-	m.form.WithWidth(m.fieldWidth()).WithHeight(m.formRows())
+	if m.form != nil {
+		m.form.WithWidth(m.fieldWidth()).WithHeight(m.formRows())
+	}
 }
 
 // ShortHelp returns the bindings of the current state.

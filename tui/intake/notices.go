@@ -129,6 +129,12 @@ func PendingNotices(ctx context.Context, s store.Store, now time.Time) ([]Notice
 	if err != nil {
 		return nil, err
 	}
+	return NoticesOf(rs), nil
+}
+
+// NoticesOf is PendingNotices over rs, the referrals whose status is new
+// (as a site snapshot holds them; rs is not modified).
+func NoticesOf(rs []store.Referral) []Notice {
 	var out []Notice
 	for _, r := range rs {
 		if r.AckBy != "" || r.Status != store.RefNew {
@@ -140,7 +146,7 @@ func PendingNotices(ctx context.Context, s store.Store, now time.Time) ([]Notice
 		out = append(out, Notice{ID: r.ID, Kind: r.Kind, Agency: r.Agency, Received: r.Received})
 	}
 	slices.SortStableFunc(out, func(a, b Notice) int { return a.Received.Compare(b.Received) })
-	return out, nil
+	return out
 }
 
 // NoticeLine renders a notice as one status line: "New referral R-0031
