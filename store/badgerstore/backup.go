@@ -95,14 +95,7 @@ func (db *DB) BackupWith(w io.Writer, o BackupOptions) (BackupInfo, error) {
 	// backup of a site's store takes well under a second) so the header
 	// names exactly what the payload holds.
 	db.wmu.Lock()
-	err = db.bdb.View(func(txn *badger.Txn) error {
-		var h auditHead
-		if err := getJSON(txn, keyAuditHead, "audit head", &h); err != nil {
-			return err
-		}
-		head = store.AuditAnchor{Seq: h.Seq, Hash: h.Hash}
-		return nil
-	})
+	head, err = db.readAnchor()
 	if err == nil {
 		_, err = db.snapshotBackup(&payload, 0) // one read timestamp: no transaction torn
 	}

@@ -55,15 +55,7 @@ func (db *DB) BackupSinceAnchored(w io.Writer, since uint64) (uint64, store.Audi
 		return 0, store.AuditAnchor{}, err
 	}
 	defer release()
-	var head store.AuditAnchor
-	err = db.bdb.View(func(txn *badger.Txn) error {
-		var h auditHead
-		if err := getJSON(txn, keyAuditHead, "audit head", &h); err != nil {
-			return err
-		}
-		head = store.AuditAnchor{Seq: h.Seq, Hash: h.Hash}
-		return nil
-	})
+	head, err := db.readAnchor()
 	if err != nil {
 		return 0, head, fmt.Errorf("backup: %w", err)
 	}
@@ -72,4 +64,18 @@ func (db *DB) BackupSinceAnchored(w io.Writer, since uint64) (uint64, store.Audi
 		return 0, head, fmt.Errorf("backup: %w", err)
 	}
 	return v, head, nil
+}
+
+// readAnchor is the store's audit head as an anchor, read now.
+func (db *DB) readAnchor() (store.AuditAnchor, error) {
+	var head store.AuditAnchor
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		var h auditHead
+		if err := getJSON(txn, keyAuditHead, "audit head", &h); err != nil {
+			return err
+		}
+		head = store.AuditAnchor{Seq: h.Seq, Hash: h.Hash}
+		return nil
+	})
+	return head, err
 }
