@@ -61,8 +61,13 @@ func view(s string) tea.View {
 // writes the test sees do not depend on the machine's speed: the first
 // change after quiet goes out at once, everything after it waits for close.
 func startFrames(t *testing.T) (*frames, *wire, context.CancelFunc) {
+	return startFramesGap(t, time.Hour)
+}
+
+// startFramesGap runs a frame writer with the given coalescing gap.
+func startFramesGap(t *testing.T, gap time.Duration) (*frames, *wire, context.CancelFunc) {
 	w := &wire{}
-	f := newFrames(w, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 5, time.Hour)
+	f := newFrames(w, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 5, gap)
 	ctx, cancel := context.WithCancel(context.Background())
 	go f.run(ctx)
 	t.Cleanup(cancel)
@@ -121,11 +126,7 @@ func TestFramesIdleSendsNothing(t *testing.T) {
 }
 
 func TestFramesResizeRedrawsInFull(t *testing.T) {
-	w := &wire{}
-	f := newFrames(w, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 5, 0)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go f.run(ctx)
+	f, w, _ := startFramesGap(t, 0)
 	f.resize(40, 5)
 	f.offer(view("Today"))
 	w.waitWrites(t, 1)
@@ -169,12 +170,8 @@ func TestQueriesFollowTheTerminal(t *testing.T) {
 }
 
 func TestFrameBarrierEndsWhenOwnFrameIsSent(t *testing.T) {
-	w := &wire{}
-	f := newFrames(w, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 5, 0)
+	f, w, _ := startFramesGap(t, 0)
 	f.barrierWait = time.Minute // only the frame ends the wait here
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go f.run(ctx)
 	f.resize(40, 5)
 	f.offer(view("item 1 of 6"))
 	w.waitWrites(t, 1)
