@@ -123,6 +123,7 @@ func TestMain(m *testing.M) {
 	if demoTmpl != "" {
 		os.RemoveAll(filepath.Dir(demoTmpl))
 	}
+	removeBenchTemps()
 	os.Exit(code)
 }
 

@@ -54,7 +54,7 @@ var benchBinary = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	dir, err := os.MkdirTemp("", "owg-bench-bin-")
+	dir, err := benchTempDir("owg-bench-bin-")
 	if err != nil {
 		return "", err
 	}
@@ -72,6 +72,32 @@ func owgBinary(b *testing.B) string {
 		b.Skip(err)
 	}
 	return bin
+}
+
+// benchTemps are the directories that outlive one benchmark (the binary,
+// the pristine sites); TestMain removes them (removeBenchTemps).
+var (
+	benchTempsMu sync.Mutex
+	benchTemps   []string
+)
+
+func benchTempDir(pattern string) (string, error) {
+	dir, err := os.MkdirTemp("", pattern)
+	if err == nil {
+		benchTempsMu.Lock()
+		benchTemps = append(benchTemps, dir)
+		benchTempsMu.Unlock()
+	}
+	return dir, err
+}
+
+func removeBenchTemps() {
+	benchTempsMu.Lock()
+	defer benchTempsMu.Unlock()
+	for _, d := range benchTemps {
+		os.RemoveAll(d)
+	}
+	benchTemps = nil
 }
 
 // benchSites holds one pristine demo site per size (made once per run,
@@ -121,7 +147,7 @@ func pristineSite(b *testing.B, bin string, n int) (string, gossh.Signer) {
 	if d, ok := benchSites.Load(n); ok {
 		return d.(string), key
 	}
-	root, err := os.MkdirTemp("", "owg-bench-site-")
+	root, err := benchTempDir("owg-bench-site-")
 	if err != nil {
 		b.Fatal(err)
 	}

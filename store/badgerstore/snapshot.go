@@ -78,19 +78,21 @@ func (db *DB) ReadSite(ctx context.Context) (snapshot.Data, error) {
 		errs  [3]error
 	)
 	err := db.view(ctx, func(txn *badger.Txn) error {
-		raw, err := rawScan(txn, pfxParticipant)
+		rawParts, err := rawScan(txn, pfxParticipant)
 		if err != nil {
 			return err
 		}
-		wg.Go(func() { parts, errs[0] = decodeAll[store.Participant](raw) })
-		if raw, err = rawScan(txn, pfxROI); err != nil {
+		wg.Go(func() { parts, errs[0] = decodeAll[store.Participant](rawParts) })
+		rawROIs, err := rawScan(txn, pfxROI)
+		if err != nil {
 			return err
 		}
-		wg.Go(func() { rois, errs[1] = decodeAll[store.ROI](raw) })
-		if raw, err = rawScan(txn, pfxCase); err != nil {
+		wg.Go(func() { rois, errs[1] = decodeAll[store.ROI](rawROIs) })
+		rawCases, err := rawScan(txn, pfxCase)
+		if err != nil {
 			return err
 		}
-		wg.Go(func() { cases, errs[2] = decodeAll[store.LegalCase](raw) })
+		wg.Go(func() { cases, errs[2] = decodeAll[store.LegalCase](rawCases) })
 		if err := scanJSON(txn, pfxUser, func(u store.User) error {
 			d.Users = append(d.Users, u)
 			return nil
