@@ -46,6 +46,7 @@ type frames struct {
 	grapheme bool // the terminal measures graphemes (mode 2027)
 	closed   bool
 	changes  int           // views that differed from the one before
+	settled  bool          // the newest view is not a placeholder
 	offers   int           // views offered
 	sent     int           // the newest offer the client has (or that needed nothing)
 	sentCh   chan struct{} // closed when sent advances
@@ -97,8 +98,13 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 
 // offer hands the program's newest view over; the writer sends it when it
 // differs from what the client has.
-func (f *frames) offer(v tea.View) {
+func (f *frames) offer(v tea.View) { f.offerSettled(v, true) }
+
+// offerSettled is offer with whether the view shows what its screen is for
+// (false: a "loading…" placeholder, which the first frame waits out).
+func (f *frames) offerSettled(v tea.View, settled bool) {
 	f.mu.Lock()
+	f.settled = settled
 	if f.closed {
 		f.mu.Unlock()
 		return
@@ -246,21 +252,22 @@ func (f *frames) run(ctx context.Context) {
 
 // A session's first view is usually its "loading…" placeholder and the
 // data follows within milliseconds: sent at once, it costs a second full
-// frame on the link. So the first frame waits until the views have been
-// quiet for firstQuiet, and at most firstHold.
-const (
-	firstQuiet = 12 * time.Millisecond
-	firstHold  = 60 * time.Millisecond
-)
+// frame on the link. So the first frame waits until the model says its
+// view is settled (tui's Settled), and at most firstHold.
+const firstHold = 250 * time.Millisecond
 
-// holdFirst waits for the first views to settle; false when ctx ended.
+// holdFirst waits for the first settled view; false when ctx ended.
 func (f *frames) holdFirst(ctx context.Context, t *time.Timer) bool {
 	deadline := time.Now().Add(firstHold)
-	f.mu.Lock()
-	seen := f.changes
-	f.mu.Unlock()
 	for {
-		t.Reset(min(firstQuiet, time.Until(deadline)))
+		f.mu.Lock()
+		settled := f.settled
+		f.mu.Unlock()
+		left := time.Until(deadline)
+		if settled || left <= 0 {
+			return true
+		}
+		t.Reset(left)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -270,16 +277,6 @@ func (f *frames) holdFirst(ctx context.Context, t *time.Timer) bool {
 		case <-f.wake:
 			if !t.Stop() {
 				<-t.C
-			}
-			f.mu.Lock()
-			more := f.changes > seen
-			seen = f.changes
-			f.mu.Unlock()
-			if !more && time.Now().Before(deadline) {
-				continue
-			}
-			if !time.Now().Before(deadline) {
-				return true
 			}
 		}
 	}

@@ -194,3 +194,15 @@ func TestFrameBarrierEndsWhenOwnFrameIsSent(t *testing.T) {
 		t.Fatal("an unchanged view kept the write waiting")
 	}
 }
+
+func TestFirstFrameWaitsForASettledView(t *testing.T) {
+	f, w, _ := startFrames(t)
+	f.resize(40, 5)
+	f.offerSettled(view("Today\n\n  loading…"), false)
+	f.offerSettled(view("Today\n\n  loading…\n! notice"), false)
+	f.offerSettled(view("Today\nOverdue contact (3)\n! notice"), true)
+	w.waitWrites(t, 1)
+	if got := ansi.Strip(w.all()); strings.Contains(got, "loading") || !strings.Contains(got, "Overdue contact (3)") {
+		t.Errorf("first frame %q => want the settled view only", got)
+	}
+}

@@ -294,7 +294,11 @@ func (g *guardModel) View() (v tea.View) {
 	defer g.recovered()
 	v = g.inner.View()
 	if g.frames != nil {
-		g.frames.offer(v)
+		settled := true
+		if s, ok := g.inner.(interface{ Settled() bool }); ok {
+			settled = s.Settled()
+		}
+		g.frames.offerSettled(v, settled)
 	}
 	return v
 }

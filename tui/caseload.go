@@ -286,3 +286,6 @@ func (c *caseload) ShortHelp() []key.Binding {
 func (c *caseload) FullHelp() [][]key.Binding {
 	return [][]key.Binding{c.list.FullHelp(), {c.cycle}}
 }
+
+// Loading reports whether Caseload still shows its placeholder.
+func (c *caseload) Loading() bool { return c.site == nil && c.err == nil }

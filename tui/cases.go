@@ -450,3 +450,6 @@ func (c *cases) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{c.list.FullHelp(), {c.keys.Detail, c.keys.Position, c.keys.Note}}
 }
+
+// Loading reports whether Cases still shows its placeholder.
+func (c *cases) Loading() bool { return c.site == nil && c.err == nil }

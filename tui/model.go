@@ -309,6 +309,16 @@ func (m *model) page() common.Component {
 	return m.tabs[m.active]
 }
 
+// Settled reports whether the screen shows what it is for, not a
+// "loading…" placeholder (sshserve holds a session's first frame until it
+// does, so the placeholder does not cost a second full frame on the link).
+func (m *model) Settled() bool {
+	if l, ok := m.page().(interface{ Loading() bool }); ok {
+		return !l.Loading()
+	}
+	return true
+}
+
 func (m *model) capturing() bool {
 	c, ok := m.page().(common.Capturing)
 	return ok && c.Capturing()

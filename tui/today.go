@@ -524,3 +524,7 @@ func closeActionCmd(c *common.Ctx, id string) tea.Cmd {
 		return common.StatusMsg{Text: a.ID + " done (from " + a.MeetingID + ")"}
 	}
 }
+
+// Loading reports whether Today still shows its placeholder (an error is
+// an answer, not loading).
+func (t *today) Loading() bool { return t.site == nil && t.err == nil }
