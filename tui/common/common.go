@@ -47,6 +47,9 @@ type Ctx struct {
 	LastBackup func() (time.Time, error)
 	// Sessions lists the server's live sessions for the pm (nil: not served).
 	Sessions func() []SessionRow
+	// DraftTimer is the timer of draft saves (nil: time.After); tests
+	// give one they fire themselves.
+	DraftTimer func(time.Duration) <-chan time.Time
 }
 
 // SessionRow is one live SSH session, as the pm's Sessions screen shows it.

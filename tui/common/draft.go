@@ -125,12 +125,18 @@ func (k *DraftKeeper) Touched() tea.Cmd {
 	case save:
 		return k.saveCmd()
 	case wait > 0:
-		owner, ctx := k, k.ctx.Context()
+		owner, ctx, after := k, k.ctx.Context(), k.ctx.DraftTimer
 		return func() tea.Msg {
-			t := time.NewTimer(wait)
-			defer t.Stop()
+			var fire <-chan time.Time
+			if after != nil {
+				fire = after(wait)
+			} else {
+				t := time.NewTimer(wait)
+				defer t.Stop()
+				fire = t.C
+			}
 			select {
-			case <-t.C:
+			case <-fire:
 				return DraftDueMsg{K: owner}
 			case <-ctx.Done():
 				return nil
