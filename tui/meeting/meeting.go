@@ -55,8 +55,8 @@ type Model struct {
 	queue []tea.Cmd
 
 	// input
-	form    *form
-	decide  *triage.Decide
+	form   *form
+	decide *triage.Decide
 	// restore is a draft to reopen once its meeting is joined
 	restore *store.Draft
 	jumping bool

@@ -323,7 +323,9 @@ func (d *Decide) Update(msg tea.Msg) (cmd tea.Cmd, done bool) {
 // Escape is esc on the form: on a restored draft the first esc asks
 // before discarding it; otherwise the form closes (done) and cmd drops
 // its draft. text is the status line either way.
-func (d *Decide) Escape() (text string, done bool, cmd tea.Cmd) { return d.keep.Escape("decision cancelled") }
+func (d *Decide) Escape() (text string, done bool, cmd tea.Cmd) {
+	return d.keep.Escape("decision cancelled")
+}
 
 // FlushDrafts saves unsaved input now (the program has ended).
 func (d *Decide) FlushDrafts(ctx context.Context) error { return d.keep.Flush(ctx) }

@@ -68,11 +68,11 @@ type Model struct {
 	width  int
 	height int
 
-	gen      int
-	loaded   bool
-	d        data
-	equity   bool // the pane shows the equity panel instead of the breakdown
-	decide   *Decide
+	gen    int
+	loaded bool
+	d      data
+	equity bool // the pane shows the equity panel instead of the breakdown
+	decide *Decide
 	// restore is a decision draft to reopen once the queue is loaded
 	restore  *store.Draft
 	status   string
