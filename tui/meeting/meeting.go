@@ -55,10 +55,8 @@ type Model struct {
 	queue []tea.Cmd
 
 	// input
-	form   *form
-	decide *triage.Decide
-	// restore is a draft to reopen once its meeting is joined
-	restore *store.Draft
+	form    *form
+	decide  *triage.Decide
 	jumping bool
 	jumpBuf string
 
@@ -75,6 +73,9 @@ type Model struct {
 
 	status   string
 	statusOK bool
+
+	// restore is a draft to reopen once its meeting is joined
+	restore *store.Draft
 }
 
 // New returns the Meeting screen for the session's actor.

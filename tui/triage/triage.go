@@ -68,15 +68,16 @@ type Model struct {
 	width  int
 	height int
 
-	gen    int
-	loaded bool
-	d      data
-	equity bool // the pane shows the equity panel instead of the breakdown
-	decide *Decide
-	// restore is a decision draft to reopen once the queue is loaded
-	restore  *store.Draft
+	gen      int
+	loaded   bool
+	d        data
+	equity   bool // the pane shows the equity panel instead of the breakdown
+	decide   *Decide
 	status   string
 	statusOK bool
+
+	// restore is a decision draft to reopen once the queue is loaded
+	restore *store.Draft
 }
 
 // New returns the Referrals screen for the session's actor.
