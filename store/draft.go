@@ -75,9 +75,9 @@ func DraftWhere(d Draft) string {
 	if it := d.Fields["item"]; it != "" {
 		parts = append(parts, "item "+it)
 	}
-	if d.Subject != "" && d.Subject != d.Fields["item"] {
+	if d.Subject != "" && d.Fields["meeting"] == "" {
 		parts = append(parts, d.Subject)
-	} else if d.Subject == "" && d.Screen != "" {
+	} else if d.Subject == "" && (strings.HasPrefix(d.Screen, "P-") || strings.HasPrefix(d.Screen, "R-") || strings.HasPrefix(d.Screen, "L-")) {
 		parts = append(parts, d.Screen)
 	}
 	return strings.Join(parts, ", ")

@@ -59,6 +59,8 @@ func (m *model) openDraft(d store.Draft) (tea.Cmd, string) {
 			text := f.Restore(d)
 			return m.openOverlay(m.form), text
 		}
+	case d.Form == triage.DraftForm && !triage.CanDecide(m.ctx.Actor.Role):
+		return m.showDraft(d, "decisions are recorded by the pm or a supervisor"), line
 	case d.Form == meeting.NoteDraftForm || d.Form == triage.DraftForm && d.Fields["meeting"] != "":
 		if r, ok := m.tabs[TabMeeting].(common.DraftRestorer); ok {
 			return tea.Batch(m.switchTab(TabMeeting), r.RestoreDraft(d)), line
@@ -95,7 +97,7 @@ func (m *model) draftMsg(msg tea.Msg) (tea.Cmd, bool) {
 	case draftDiscardedMsg:
 	case common.DraftElsewhereMsg:
 		cmd := m.showDraft(msg.Draft, msg.Why)
-		m.setStatus(common.RestoredFrom(m.ctx, msg.Draft)+": "+msg.Why+", so it is shown here to read and copy (d discards it)", true)
+		m.setStatus(common.RestoredFrom(m.ctx, msg.Draft)+": "+msg.Why, true) // the Drafts list says the rest
 		return cmd, true
 	case openDraftMsg:
 		m.overlay = nil

@@ -207,11 +207,17 @@ func (p *draftsPane) detailView() string {
 	st := p.ctx.St()
 	d := *p.detail
 	lines := []string{st.Title.Render("Unsent "+store.DraftNoun(d.Form)) + st.Muted.Render(st.Sep()+common.Line(store.DraftWhere(d))+st.Sep()+"saved "+p.clock(d.Saved))}
+	w := max(p.width-4, 20)
 	if p.why != "" {
-		lines = append(lines, st.Warn.Render(common.Line(p.why)+": it cannot go back into its form. It is kept here to read and copy until you discard it (d)."))
+		why := common.Line(p.why) + ": it cannot go back into its form. It is kept here to read and copy until you discard it (d)."
+		for _, l := range strings.Split(ansi.Wordwrap(why, w+2, ""), "\n") {
+			lines = append(lines, st.Warn.Render(l))
+		}
+	}
+	if n := len(p.drafts) - 1; n > 0 {
+		lines = append(lines, st.Muted.Render(fmt.Sprintf("%d more unsent draft%s kept: esc lists them", n, plural(n))))
 	}
 	lines = append(lines, "")
-	w := max(p.width-4, 20)
 	for _, f := range draftTexts(d) {
 		lines = append(lines, st.Muted.Render(f[0]))
 		for _, l := range strings.Split(ansi.Wordwrap(f[1], w, ""), "\n") {

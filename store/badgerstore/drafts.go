@@ -83,7 +83,12 @@ func (db *DB) Drafts(ctx context.Context, a store.Actor, maxAge time.Duration) (
 			return nil, err
 		}
 	}
-	slices.SortStableFunc(out, func(x, y store.Draft) int { return y.Saved.Compare(x.Saved) })
+	slices.SortStableFunc(out, func(x, y store.Draft) int {
+		if c := y.Saved.Compare(x.Saved); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Form+sep+x.Subject, y.Form+sep+y.Subject)
+	})
 	return out, nil
 }
 
