@@ -96,7 +96,7 @@ func TestMeetingNoteDraftOfAnEndedMeeting(t *testing.T) {
 	endTestMeeting(t, s, mt.ID)
 	tm := startTUI(t, testOptions(s, actorPM), 100, 30)
 	waitFor(t, tm, "Unsent meeting note", "call the shelter about beds",
-		"restored your unsent meeting note from 12:00: meeting "+mt.ID+" has ended", "It is kept here to", "read and copy until you discard it (d)")
+		"restored your unsent meeting note from 12:00: meeting "+mt.ID+" has ended", "it cannot go back into its form")
 	if ds, _ := s.Drafts(context.Background(), actorPM, 0); len(ds) != 1 {
 		t.Errorf("the draft of an ended meeting => %+v, want it kept", ds)
 	}
