@@ -216,3 +216,63 @@ func TestMeetingNoteRefusedIsKept(t *testing.T) {
 		t.Errorf("refused note => drafts %+v, want it kept", ds)
 	}
 }
+
+// TestMeetingDecisionDraft: a decline of the referral on the agenda,
+// half-typed in the meeting, is restored in the meeting on that item; sent
+// after someone else decided the referral meanwhile, the store refuses it
+// with "changed by someone else" and the text is kept as a draft.
+func TestMeetingDecisionDraft(t *testing.T) {
+	site := triagetest.New(t)
+	ctx := context.Background()
+	mt, err := site.Store.CreateMeeting(ctx, triagetest.Actor("ana"), store.Meeting{
+		Date: store.DateOf(triagetest.Now), Facilitator: "ana", Status: store.MeetingOpen,
+		Items: []store.AgendaItem{
+			{ID: "1", Kind: store.ItemOther, Title: "Other business", Status: store.ItemPending},
+			{ID: "2", Kind: store.ItemReferral, Subject: "R-0003", Title: "Referral R-0003", Status: store.ItemPending},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newDraftRig(t, site, "ana")
+	r.Key(keyEnter, keyRune('n'), keyRune('d')) // join, item 2, decision
+	r.Key(keyDown, keyDown, keyEnter)           // decline
+	if v := r.View(); !strings.Contains(v, "Reason to decline R-0003") {
+		t.Fatalf("decline form not open:\n%s", v)
+	}
+	r.Key(keyEnter)
+	r.Paste("lives out of county")
+	r.Flush()
+	ds := r.Drafts()
+	if len(ds) != 1 || ds[0].Form != "decision" || ds[0].Subject != "R-0003" || ds[0].Fields["meeting"] != mt.ID || ds[0].Screen != "meeting" {
+		t.Fatalf("drafts => %+v, want the decision on R-0003 in %s", ds, mt.ID)
+	}
+	d := ds[0]
+	ref, err := site.Store.GetReferral(ctx, "R-0003")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := site.Store.DecideReferral(ctx, triagetest.Actor("sam"), "R-0003",
+		store.ReferralDecision{Version: ref.Version, Status: store.RefDeclined, Code: "outside_area", Note: "sam first"}); err != nil {
+		t.Fatal(err)
+	}
+
+	r = newDraftRig(t, site, "ana")
+	r.Restore(d)
+	v := r.View()
+	for _, want := range []string{"lives out of county", "R-0003", "restored your unsent decision from 10:00"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("restored in the meeting => want %q:\n%s", want, v)
+		}
+	}
+	r.Key(keyEnter, keyEnter)
+	if v := r.View(); !strings.Contains(v, "changed by someone else") || !strings.Contains(v, "kept as a draft") {
+		t.Errorf("sent over sam's decision => want the conflict and the draft kept:\n%s", v)
+	}
+	if now, _ := site.Store.GetReferral(ctx, "R-0003"); now.DecisionNote != "sam first" {
+		t.Errorf("R-0003 note => %q, want sam's standing", now.DecisionNote)
+	}
+	if ds := r.Drafts(); len(ds) != 1 || ds[0].Fields["reason"] != "lives out of county" {
+		t.Errorf("drafts => %+v, want the text kept", ds)
+	}
+}
