@@ -75,10 +75,16 @@ func DraftWhere(d Draft) string {
 	if it := d.Fields["item"]; it != "" {
 		parts = append(parts, "item "+it)
 	}
-	if d.Subject != "" && d.Fields["meeting"] == "" {
-		parts = append(parts, d.Subject)
-	} else if d.Subject == "" && (strings.HasPrefix(d.Screen, "P-") || strings.HasPrefix(d.Screen, "R-") || strings.HasPrefix(d.Screen, "L-")) {
+	switch id := d.Subject; {
+	case id != "" && !strings.Contains(id, "/"): // a meeting's subject is meeting/item, said above
+		parts = append(parts, id)
+	case id == "" && recordID(d.Screen):
 		parts = append(parts, d.Screen)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// recordID reports whether s is a participant, referral or case id.
+func recordID(s string) bool {
+	return strings.HasPrefix(s, "P-") || strings.HasPrefix(s, "R-") || strings.HasPrefix(s, "L-")
 }
