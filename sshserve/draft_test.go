@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/leadtable/owg/store"
 )
 
@@ -81,7 +83,13 @@ func TestMeetingNoteSurvivesAKilledClient(t *testing.T) {
 		pam.out.settle(actionQuiet, 3*time.Second)
 	}
 	const note = "beds at the 5th St shelter from Friday"
-	typeField(pam.client, note)
+	mark := pam.out.len()
+	pam.send(note)
+	// the last word on the screen: every key reached the program (the
+	// renderer sends only the new cells, so the typed text arrives in order)
+	eventually(t, waitLong, "the last word on the screen", func() bool {
+		return strings.Contains(strings.ReplaceAll(ansi.Strip(string(pam.out.bytesFrom(mark))), " ", ""), "Friday")
+	})
 	pam.close() // the connection drops: no quit, no esc
 
 	pm := store.Actor{User: "pam", Role: store.RolePM}
