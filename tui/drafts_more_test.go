@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -191,4 +192,23 @@ func TestDraftsExpire(t *testing.T) {
 			t.Errorf("draft_days %d => the Drafts list holds %d", tc.days, got)
 		}
 	}
+}
+
+// TestDecisionDraftAtSignIn: a decision draft typed on the Referrals
+// screen brings the pm back there with the form filled in.
+func TestDecisionDraftAtSignIn(t *testing.T) {
+	s := seed(t)
+	ctx := context.Background()
+	r, err := s.CreateReferral(ctx, store.SystemActor, store.Referral{Received: fixedNow.Add(-time.Hour), Kind: store.KindSocialContact,
+		Referrer: "Outreach", Person: store.Person{Name: "Bea Lo"}, Status: store.RefNew})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveDraft(ctx, actorPM, store.Draft{Form: "decision", Subject: r.ID, Screen: "referrals", Fields: map[string]string{
+		"ref": r.ID, "verb": "decline", "version": strconv.FormatInt(r.Version, 10), "reason": "duplicate of an earlier referral"}}); err != nil {
+		t.Fatal(err)
+	}
+	tm := startTUI(t, testOptions(s, actorPM), 100, 30)
+	waitFor(t, tm, "[3 Referrals]", "restored your unsent decision from 12:00", "Reason to decline "+r.ID, "duplicate of an earlier referral")
+	finalScreen(t, tm)
 }
