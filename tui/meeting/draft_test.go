@@ -276,3 +276,34 @@ func TestMeetingDecisionDraft(t *testing.T) {
 		t.Errorf("drafts => %+v, want the text kept", ds)
 	}
 }
+
+// TestMeetingTextDecisionDraft: a decision in words on a general item is
+// kept and restored on its item like a note.
+func TestMeetingTextDecisionDraft(t *testing.T) {
+	site := triagetest.New(t)
+	openMeeting(t, site)
+	r := newDraftRig(t, site, "ana")
+	r.Key(keyEnter, keyRune('n'), keyRune('n'), keyRune('d')) // join, item 3, decision
+	r.Paste("move the OWG to Thursdays")
+	r.Flush()
+	ds := r.Drafts()
+	if len(ds) != 1 || ds[0].Form != "decision" || ds[0].Subject != "M-0001/3" || ds[0].Fields["text"] != "move the OWG to Thursdays" {
+		t.Fatalf("drafts => %+v, want the decision on item 3", ds)
+	}
+	r = newDraftRig(t, site, "ana")
+	r.Restore(ds[0])
+	v := r.View()
+	for _, want := range []string{"Decision on item 3", "move the OWG to Thursdays", "restored your unsent decision from 10:00"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("restored => want %q:\n%s", want, v)
+		}
+	}
+	r.Key(keyEnter)
+	mt, err := site.Store.GetMeeting(context.Background(), "M-0001")
+	if err != nil || len(mt.Items[2].Decisions) != 1 || mt.Items[2].Decisions[0].Text != "move the OWG to Thursdays" {
+		t.Errorf("sent => decisions %+v (%v), want the restored one", mt.Items[2].Decisions, err)
+	}
+	if ds := r.Drafts(); len(ds) != 0 {
+		t.Errorf("sent => drafts %+v, want none", ds)
+	}
+}
