@@ -57,8 +57,6 @@ func (t *DraftThrottle) Flush() bool {
 	return d
 }
 
-// Dirty reports whether input changed since the last save.
-func (t *DraftThrottle) Dirty() bool { return t.dirty }
 
 // DraftDueMsg is a draft keeper's timer going off; only K acts on it.
 type DraftDueMsg struct{ K *DraftKeeper }
@@ -77,8 +75,6 @@ type DraftKeeper struct {
 	Restored time.Time
 	// confirm: esc was pressed once on a restored form
 	confirm bool
-	// saves counts the saves issued (tests read it)
-	saves int
 	// io orders the keeper's store writes, which run as commands: once
 	// the draft is dropped (the form was sent) a save still in flight is
 	// skipped, so a sent form never comes back as a draft
@@ -155,7 +151,6 @@ func (k *DraftKeeper) Due(msg DraftDueMsg) tea.Cmd {
 }
 
 func (k *DraftKeeper) saveCmd() tea.Cmd {
-	k.saves++
 	d, c, io := k.snapshot(), k.ctx, k.io
 	return func() tea.Msg {
 		if err := io.write(true, func() error { _, err := c.Store.SaveDraft(c.Context(), c.Actor, d); return err }); err != nil {
@@ -164,9 +159,6 @@ func (k *DraftKeeper) saveCmd() tea.Cmd {
 		return nil
 	}
 }
-
-// Saves is the number of saves issued so far.
-func (k *DraftKeeper) Saves() int { return k.saves }
 
 // Flush saves unsaved input now, bounded by ctx: the program has ended
 // (quit or a dropped connection) and no command will run again.
@@ -202,16 +194,6 @@ func (k *DraftKeeper) DropNow(ctx context.Context) error {
 	return k.io.write(false, func() error {
 		return k.ctx.Store.DeleteDraftOf(ctx, k.ctx.Actor, k.draft.Form, k.draft.Subject)
 	})
-}
-
-// Save saves the input now whatever the throttle says (a send refused by
-// the store keeps what was typed).
-func (k *DraftKeeper) Save() tea.Cmd {
-	if k == nil || k.ctx.Store == nil {
-		return nil
-	}
-	k.throttle.Flush()
-	return k.saveCmd()
 }
 
 // Drop deletes the draft (the form was sent or discarded).
