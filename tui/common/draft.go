@@ -57,7 +57,6 @@ func (t *DraftThrottle) Flush() bool {
 	return d
 }
 
-
 // DraftDueMsg is a draft keeper's timer going off; only K acts on it.
 type DraftDueMsg struct{ K *DraftKeeper }
 
