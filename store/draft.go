@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -9,11 +10,15 @@ import (
 // author alone, never listed, reported or exported, and gone when the
 // form is sent or discarded, or after the protocol's draft_days.
 type Draft struct {
-	User   string            `json:"user"`
-	Form   string            `json:"form"`             // "referral", "contact", ...
-	Screen string            `json:"screen,omitempty"` // where the form was open (tab, participant id)
-	Fields map[string]string `json:"fields"`
-	Saved  time.Time         `json:"saved"`
+	User   string `json:"user"`
+	Form   string `json:"form"`             // "referral", "contact", ...
+	Screen string `json:"screen,omitempty"` // where the form was open (tab, participant id)
+	// Subject is what the draft is about (a participant, goal, case,
+	// agenda item or referral id): a user keeps one draft per form and
+	// subject, so a note on one item never replaces a note on another.
+	Subject string            `json:"subject,omitempty"`
+	Fields  map[string]string `json:"fields"`
+	Saved   time.Time         `json:"saved"`
 }
 
 // DraftForms names the forms that keep drafts, in the words the
@@ -49,6 +54,37 @@ type Drafts interface {
 	// Drafts lists a.User's drafts not past maxAge, newest first; older
 	// ones are deleted.
 	Drafts(ctx context.Context, a Actor, maxAge time.Duration) ([]Draft, error)
-	// DeleteDraft drops a.User's draft of form (none is no error).
+	// DeleteDraft drops a.User's draft of form with no subject (none is
+	// no error).
 	DeleteDraft(ctx context.Context, a Actor, form string) error
+	// DeleteDraftOf drops a.User's draft of form about subject (none is
+	// no error).
+	DeleteDraftOf(ctx context.Context, a Actor, form, subject string) error
+}
+
+// MaxDraftSubject bounds a draft's subject (an id, never text).
+const MaxDraftSubject = 64
+
+// DraftWhere is where a draft was typed, in ids only (never a name, never
+// its text): what the Drafts list shows beside the form and the time.
+func DraftWhere(d Draft) string {
+	var parts []string
+	if m := d.Fields["meeting"]; m != "" {
+		parts = append(parts, "meeting "+m)
+	}
+	if it := d.Fields["item"]; it != "" {
+		parts = append(parts, "item "+it)
+	}
+	switch id := d.Subject; {
+	case id != "" && !strings.Contains(id, "/"): // a meeting's subject is meeting/item, said above
+		parts = append(parts, id)
+	case id == "" && recordID(d.Screen):
+		parts = append(parts, d.Screen)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// recordID reports whether s is a participant, referral or case id.
+func recordID(s string) bool {
+	return strings.HasPrefix(s, "P-") || strings.HasPrefix(s, "R-") || strings.HasPrefix(s, "L-")
 }

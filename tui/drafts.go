@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -11,10 +12,13 @@ import (
 	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/tui/common"
 	"github.com/leadtable/owg/tui/intake"
+	"github.com/leadtable/owg/tui/meeting"
+	"github.com/leadtable/owg/tui/triage"
 )
 
 // onDraft takes the user back to the form of their newest draft, filled
-// in, and says so on the status line.
+// in, and says so on the status line, with how many more are kept (U
+// lists them).
 func (m *model) onDraft(msg intake.DraftMsg) tea.Cmd {
 	if msg.Err != nil {
 		m.setStatus("drafts: "+msg.Err.Error(), true)
@@ -23,27 +27,88 @@ func (m *model) onDraft(msg intake.DraftMsg) tea.Cmd {
 	if !msg.Found {
 		return nil
 	}
-	d := msg.Draft
+	m.draftCount = max(len(msg.All), 1)
 	pre := ""
 	if m.resumed {
 		pre = "reconnected; "
 	}
-	if f, ok := m.form.(*intake.Model); ok && d.Form == intake.DraftForm {
-		text := f.Restore(d)
-		cmd := m.openOverlay(m.form)
-		m.setStatus(pre+text, false)
-		return cmd
+	more := ""
+	if n := len(msg.All) - 1; n > 0 {
+		more = fmt.Sprintf("; %d more unsent draft%s kept (U lists them)", n, plural(n))
 	}
-	if store.DraftForms[d.Form] != "" && d.Form != intake.DraftForm && strings.HasPrefix(d.Screen, "P-") {
-		open := m.openParticipant(d.Screen)
-		p, ok := m.participant.(*participant)
-		if !ok {
-			return open
+	cmd, text := m.openDraft(msg.Draft)
+	m.setStatus(pre+text+more, false)
+	return cmd
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// openDraft reopens d on the screen it was typed on, filled in; text is
+// the status line ("restored your unsent meeting note from 14:02 ...").
+// A draft with no form to go back to is shown in the Drafts list.
+func (m *model) openDraft(d store.Draft) (tea.Cmd, string) {
+	line := common.RestoredLine(m.ctx, d)
+	switch {
+	case d.Form == intake.DraftForm:
+		if f, ok := m.form.(*intake.Model); ok {
+			text := f.Restore(d)
+			return m.openOverlay(m.form), text
 		}
-		m.setStatus(pre+"restored your unsent "+store.DraftNoun(d.Form)+" from "+d.Saved.In(m.ctx.Time().Location()).Format("15:04")+" (esc to discard it)", false)
-		return tea.Batch(open, p.restoreDraft(d))
+	case d.Form == triage.DraftForm && !triage.CanDecide(m.ctx.Actor.Role):
+		return m.showDraft(d, "decisions are recorded by the pm or a supervisor"), line
+	case d.Form == meeting.NoteDraftForm || d.Form == triage.DraftForm && d.Fields["meeting"] != "":
+		if r, ok := m.tabs[TabMeeting].(common.DraftRestorer); ok {
+			return tea.Batch(m.switchTab(TabMeeting), r.RestoreDraft(d)), line
+		}
+	case d.Form == triage.DraftForm:
+		if r, ok := m.tabs[TabReferrals].(common.DraftRestorer); ok {
+			return tea.Batch(m.switchTab(TabReferrals), r.RestoreDraft(d)), line
+		}
+	case store.DraftForms[d.Form] != "" && strings.HasPrefix(d.Screen, "P-"):
+		open := m.openParticipant(d.Screen)
+		if p, ok := m.participant.(*participant); ok {
+			return tea.Batch(open, p.restoreDraft(d)), line
+		}
+		return open, line
 	}
-	return nil
+	return m.showDraft(d, "this form is not on your screens"), line
+}
+
+// showDraft opens the Drafts list on d, whole, to read and copy.
+func (m *model) showDraft(d store.Draft, why string) tea.Cmd {
+	cmd := tea.Batch(m.openOverlay(m.drafts), m.drafts.Init())
+	m.drafts.show(d, why)
+	return cmd
+}
+
+// draftMsg handles the Drafts list's messages and a draft that cannot go
+// back into its form.
+func (m *model) draftMsg(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case draftsMsg:
+		if msg.err == nil {
+			m.draftCount = len(msg.drafts)
+		}
+	case draftDiscardedMsg:
+	case common.DraftElsewhereMsg:
+		cmd := m.showDraft(msg.Draft, msg.Why)
+		m.setStatus(common.RestoredFrom(m.ctx, msg.Draft)+": "+msg.Why, true) // the Drafts list says the rest
+		return cmd, true
+	case openDraftMsg:
+		m.overlay = nil
+		cmd, text := m.openDraft(msg.d)
+		m.setStatus(text, false)
+		return cmd, true
+	default:
+		return nil, false
+	}
+	_, cmd := m.drafts.Update(msg)
+	return cmd, true
 }
 
 // FlushDrafts saves every form's unsent input now: the program has ended
@@ -55,6 +120,11 @@ func (m *model) FlushDrafts(ctx context.Context) error {
 	}
 	if p, ok := m.participant.(*participant); ok {
 		errs = append(errs, p.form.flushDraft(ctx))
+	}
+	for _, t := range m.tabs {
+		if f, ok := t.(common.DraftFlusher); ok {
+			errs = append(errs, f.FlushDrafts(ctx))
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -118,6 +118,10 @@ func (h *formHost) update(msg tea.Msg) tea.Cmd {
 	if _, ok := msg.(tea.WindowSizeMsg); ok {
 		return nil // sized by setSize
 	}
+	if cmd, ok := h.escRestored(msg); ok {
+		return cmd
+	}
+	restored := h.draft != nil && h.draft.restored
 	var touched tea.Cmd
 	switch msg.(type) {
 	case tea.KeyPressMsg, tea.PasteMsg:
@@ -131,7 +135,11 @@ func (h *formHost) update(msg tea.Msg) tea.Cmd {
 	switch h.form.State {
 	case huh.StateAborted:
 		h.close()
-		return tea.Batch(common.StatusCmd("cancelled: nothing saved", false), h.dropDraft())
+		text := "cancelled: nothing saved"
+		if restored {
+			text = "restored draft discarded: nothing was saved"
+		}
+		return tea.Batch(common.StatusCmd(text, false), h.dropDraft())
 	case huh.StateCompleted:
 		h.form = nil
 		h.saving = true

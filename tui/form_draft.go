@@ -26,6 +26,12 @@ type hostDraft struct {
 	values       any
 	base         int64 // the version of the record the form edits, when it edits one
 	dirty, armed bool
+	// restored: the form was filled in from a saved draft, so esc asks
+	// before discarding it (confirm: asked once)
+	restored, confirm bool
+	// from is the subject of the draft restored, when it differs (a draft
+	// kept before drafts had subjects): dropped with this one
+	from *string
 }
 
 // draftable makes the open form keep its input as a draft for its author.
@@ -42,7 +48,9 @@ func (h *formHost) snapshot() (store.Draft, bool) {
 	if h.draft.base > 0 {
 		f["version"] = strconv.FormatInt(h.draft.base, 10)
 	}
-	return store.Draft{Form: h.draft.form, Screen: h.draft.screen, Fields: f}, true
+	// one draft per form and participant: a contact note on one never
+	// replaces the one half-written on another
+	return store.Draft{Form: h.draft.form, Screen: h.draft.screen, Subject: h.draft.screen, Fields: f}, true
 }
 
 // touched arms the draft timer after a keystroke in a draftable form.
@@ -96,11 +104,16 @@ func (h *formHost) dropDraft() tea.Cmd {
 	if h.draft == nil || h.ctx.Store == nil {
 		return nil
 	}
-	form, c := h.draft.form, h.ctx
+	form, subjects, c := h.draft.form, []string{h.draft.screen}, h.ctx
+	if h.draft.from != nil {
+		subjects = append(subjects, *h.draft.from)
+	}
 	h.draft = nil
 	return func() tea.Msg {
-		if err := c.Store.DeleteDraft(c.Context(), c.Actor, form); err != nil {
-			return common.StatusMsg{Text: "draft not dropped: " + err.Error(), Err: true}
+		for _, subject := range subjects {
+			if err := c.Store.DeleteDraftOf(c.Context(), c.Actor, form, subject); err != nil {
+				return common.StatusMsg{Text: "draft not dropped: " + err.Error(), Err: true}
+			}
 		}
 		return nil
 	}
@@ -128,6 +141,11 @@ func (h *formHost) restore(d store.Draft) tea.Cmd {
 	if err := json.Unmarshal([]byte(d.Fields["json"]), h.draft.values); err != nil {
 		return common.StatusCmd("draft not restored: "+err.Error(), true)
 	}
+	h.draft.restored = true
+	if d.Subject != h.draft.screen {
+		from := d.Subject
+		h.draft.from = &from
+	}
 	if v := d.Fields["version"]; v != "" && v != strconv.FormatInt(h.draft.base, 10) {
 		// someone changed the record since: the draft never overwrites
 		// it silently
@@ -135,4 +153,23 @@ func (h *formHost) restore(d store.Draft) tea.Cmd {
 			d.Saved.In(h.ctx.Time().Location()).Format("15:04")+": check every field before saving", true))
 	}
 	return h.start()
+}
+
+// escRestored handles esc on a form restored from a draft: the first esc
+// only asks (handled true); the second goes on to discard it.
+func (h *formHost) escRestored(msg tea.Msg) (cmd tea.Cmd, handled bool) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok || h.draft == nil || !h.draft.restored {
+		return nil, false
+	}
+	if k.String() != "esc" {
+		h.draft.confirm = false
+		return nil, false
+	}
+	if h.draft.confirm {
+		return nil, false
+	}
+	h.draft.confirm = true
+	return common.StatusCmd("press esc again to discard the restored "+store.DraftNoun(h.draft.form)+
+		", any other key to keep editing", true), true
 }

@@ -18,6 +18,8 @@ type globalKeys struct {
 	Settings    key.Binding
 	Ack         key.Binding
 	Sessions    key.Binding
+	// Drafts lists the user's unsent drafts (issue 18).
+	Drafts key.Binding
 }
 
 func newGlobalKeys(names [tabCount]string) globalKeys {
@@ -33,6 +35,7 @@ func newGlobalKeys(names [tabCount]string) globalKeys {
 		Settings:    key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "settings/theme")),
 		Ack:         key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "take handoff")),
 		Sessions:    key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "who is connected")),
+		Drafts:      key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "unsent drafts")),
 	}
 	for i, name := range names {
 		n := string(rune('1' + i))
@@ -51,6 +54,6 @@ func (k globalKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		k.Tabs[:],
 		{k.Next, k.Prev, k.Back, k.Help, k.Quit, k.ForceQ},
-		{k.NewReferral, k.Ack, k.Settings, k.Sessions},
+		{k.NewReferral, k.Ack, k.Settings, k.Sessions, k.Drafts},
 	}
 }

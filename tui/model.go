@@ -54,6 +54,8 @@ type model struct {
 	resumed     bool             // opened where a dropped session was (Options.Resume)
 	settings    *settings
 	sessions    *sessionsPane // the pm's Sessions screen
+	drafts      *draftsPane   // the user's unsent drafts (U)
+	draftCount  int           // drafts kept when last read: U shows in the footer
 	prefs       Prefs
 	prefsSet    bool // changed in this session: a late load must not undo it
 	on          notices
@@ -127,6 +129,7 @@ func New(opts Options) tea.Model {
 	m.keys.Ack.SetEnabled(false)
 	m.keys.Sessions.SetEnabled(opts.Sessions != nil && opts.Actor.Role == store.RolePM)
 	m.sessions = newSessionsPane(ctx)
+	m.drafts = newDraftsPane(ctx)
 	m.tabs = newTabs(ctx)
 	m.form = intake.New(ctx)
 	m.settings = newSettings(ctx, func() Prefs { return m.prefs }, m.setPrefs)
@@ -155,6 +158,9 @@ func (m *model) Init() tea.Cmd {
 
 // Update routes: global keys, resize, session messages, then the page.
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := m.draftMsg(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		if cmd, done := m.globalKey(msg); done {
@@ -278,6 +284,8 @@ func (m *model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.openOverlay(m.settings), true
 	case key.Matches(msg, m.keys.Sessions):
 		return m.openOverlay(m.sessions), true
+	case key.Matches(msg, m.keys.Drafts):
+		return tea.Batch(m.openOverlay(m.drafts), m.drafts.Init()), true
 	case key.Matches(msg, m.keys.Ack):
 		if len(m.on.list) > 0 {
 			return intake.AcknowledgeCmd(m.ctx, m.on.list[0].ID), true
@@ -429,6 +437,7 @@ func (m *model) layout() tea.Cmd {
 	m.form.SetSize(w, h)
 	m.settings.SetSize(w, h)
 	m.sessions.SetSize(w, h)
+	m.drafts.SetSize(w, h)
 	if m.participant != nil {
 		m.participant.SetSize(w, h)
 	}
@@ -530,6 +539,9 @@ func (m *model) renderTabBar() string {
 func (m *model) helpLine(w int) string {
 	page := m.page().ShortHelp()
 	global := m.keys.ShortHelp()
+	if m.draftCount > 0 && m.overlay != m.drafts {
+		global = append([]key.Binding{m.keys.Drafts}, global...) // drafts are kept: say where
+	}
 	switch {
 	case m.ctx.LowBandwidth:
 		page, global = page[:min(len(page), 2)], []key.Binding{m.keys.Help}

@@ -1,6 +1,7 @@
 package badgerstore
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -42,5 +43,37 @@ func TestDraftsAreTheirAuthors(t *testing.T) {
 	}
 	if ds := must[[]store.Draft](t, "after expiry")(db.Drafts(ctx, lee, 0)); len(ds) != 0 {
 		t.Errorf("an expired draft was kept => %+v", ds)
+	}
+}
+
+// TestDraftsPerSubject: one draft per form and subject, so a note on one
+// agenda item never replaces the note on another; each is deleted alone,
+// and a subject longer than an id is refused.
+func TestDraftsPerSubject(t *testing.T) {
+	db, err := OpenMemoryAt(func() time.Time { return testNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	pm := store.Actor{User: "pat", Role: store.RolePM}
+	for _, item := range []string{"M-0001/2", "M-0001/3"} {
+		must[store.Draft](t, "save "+item)(db.SaveDraft(ctx, pm, store.Draft{Form: "meeting_note", Subject: item, Fields: map[string]string{"text": item}}))
+	}
+	must[store.Draft](t, "no subject")(db.SaveDraft(ctx, pm, store.Draft{Form: "meeting_note", Fields: map[string]string{"text": "old"}}))
+	if ds := must[[]store.Draft](t, "list")(db.Drafts(ctx, pm, 0)); len(ds) != 3 {
+		t.Fatalf("drafts => %+v, want 3 (two subjects and the old one)", ds)
+	}
+	must[struct{}](t, "delete")(struct{}{}, db.DeleteDraftOf(ctx, pm, "meeting_note", "M-0001/2"))
+	ds := must[[]store.Draft](t, "list")(db.Drafts(ctx, pm, 0))
+	if len(ds) != 2 {
+		t.Fatalf("after deleting one => %+v, want 2", ds)
+	}
+	for _, d := range ds {
+		if d.Subject == "M-0001/2" {
+			t.Errorf("deleted draft still listed: %+v", d)
+		}
+	}
+	if _, err := db.SaveDraft(ctx, pm, store.Draft{Form: "decision", Subject: strings.Repeat("R", store.MaxDraftSubject+1)}); err == nil {
+		t.Errorf("a subject longer than an id was kept")
 	}
 }

@@ -47,6 +47,9 @@ type Ctx struct {
 	LastBackup func() (time.Time, error)
 	// Sessions lists the server's live sessions for the pm (nil: not served).
 	Sessions func() []SessionRow
+	// DraftTimer is the timer of draft saves (nil: time.After); tests
+	// give one they fire themselves.
+	DraftTimer func(time.Duration) <-chan time.Time
 	// FrameBarrier, when set (SSH sessions), is called during Update and
 	// returns a wait that ends once the frame showing that update has been
 	// sent (or shortly after, if it cannot be). A write that others will

@@ -166,7 +166,7 @@ func LoadDraftCmd(c *common.Ctx) tea.Cmd {
 		if err != nil || len(ds) == 0 {
 			return DraftMsg{Err: err}
 		}
-		return DraftMsg{Draft: ds[0], Found: true}
+		return DraftMsg{Draft: ds[0], Found: true, All: ds}
 	}
 }
 
@@ -175,4 +175,6 @@ type DraftMsg struct {
 	Draft store.Draft
 	Found bool
 	Err   error
+	// All is every unexpired draft of the user, newest (Draft) first.
+	All []store.Draft
 }

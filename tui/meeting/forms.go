@@ -42,6 +42,8 @@ type form struct {
 	f      *huh.Form
 	v      *formVals
 	itemID string
+	// keep keeps a note's or a decision's input as its author's draft
+	keep *common.DraftKeeper
 }
 
 func (f *form) setWidth(w int) { f.f.WithWidth(max(w, 20)) }
@@ -192,7 +194,11 @@ func (m *Model) startForm() *form {
 // noteForm asks for a note and, for roles that may write clinical notes,
 // its sensitivity.
 func (m *Model) noteForm(it store.AgendaItem) *form {
-	v := &formVals{sens: string(store.General)}
+	return m.noteFormWith(it, &formVals{sens: string(store.General)})
+}
+
+// noteFormWith is the note form filled in from v (a restored draft).
+func (m *Model) noteFormWith(it store.AgendaItem, v *formVals) *form {
 	check := required("a note")
 	if itemSubject(it) == "" {
 		check = m.general("a note on a general item", nil)
@@ -203,7 +209,9 @@ func (m *Model) noteForm(it store.AgendaItem) *form {
 			Options(huh.NewOption("general", string(store.General)), huh.NewOption("clinical (never shown to law enforcement)", string(store.Clinical))).
 			Value(&v.sens))
 	}
-	return m.newForm(formNote, v, it.ID, huh.NewGroup(fields...))
+	f := m.newForm(formNote, v, it.ID, huh.NewGroup(fields...))
+	m.keepDraft(f, NoteDraftForm)
+	return f
 }
 
 // actionForm asks for an action item: text, owner, due date.
@@ -257,8 +265,15 @@ func (m *Model) decisionForm(it store.AgendaItem) *form {
 				).Value(&v.verb)))
 		}
 	}
-	return m.newForm(formDecision, v, it.ID, huh.NewGroup(
+	return m.decisionTextForm(it, v)
+}
+
+// decisionTextForm asks for a decision in words, filled in from v.
+func (m *Model) decisionTextForm(it store.AgendaItem, v *formVals) *form {
+	f := m.newForm(formDecision, v, it.ID, huh.NewGroup(
 		huh.NewInput().Title("Decision on item "+it.ID).Value(&v.text).Validate(required("the decision"))))
+	m.keepDraft(f, triage.DraftForm)
+	return f
 }
 
 // itemForm asks for a new agenda item, added after the current one.
@@ -354,7 +369,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 			n.Sensitivity = store.General
 		}
 		id := f.itemID
-		return m.write("note on item "+id, func(mt *store.Meeting) error {
+		return m.writeKept("note on item "+id, f.keep, func(mt *store.Meeting) error {
 			i := indexOf(mt.Items, id)
 			if i < 0 {
 				return fmt.Errorf("item %s was removed", id)
@@ -377,7 +392,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 	case formDecision:
 		d := store.Decision{Time: now, Author: user, Text: store.CleanLine(v.text)}
 		id := f.itemID
-		return m.write("decision on item "+id, func(mt *store.Meeting) error {
+		return m.writeKept("decision on item "+id, f.keep, func(mt *store.Meeting) error {
 			i := indexOf(mt.Items, id)
 			if i < 0 {
 				return fmt.Errorf("item %s was removed", id)

@@ -39,6 +39,7 @@ type savedMsg struct {
 	what   string // status text on success
 	err    error
 	reload bool // reload the ranking and the open action items too
+	kept   bool // refused, and the form's input was kept as a draft
 }
 
 // endedMsg is the result of ending the meeting.

@@ -73,6 +73,9 @@ type Model struct {
 
 	status   string
 	statusOK bool
+
+	// restore is a draft to reopen once its meeting is joined
+	restore *store.Draft
 }
 
 // New returns the Meeting screen for the session's actor.
@@ -248,12 +251,19 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, m.join(msg.mt.ID)
 	case triage.DecidedMsg:
 		return m, m.onDecided(msg)
+	case common.DraftDueMsg:
+		if m.form != nil {
+			return m, m.form.keep.Due(msg)
+		}
 	}
 	if m.decide != nil {
 		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Cancel) {
-			m.decide = nil
-			m.setStatus("decision cancelled", true)
-			return m, nil
+			text, done, cmd := m.decide.Escape()
+			if done {
+				m.decide = nil
+			}
+			m.setStatus(text, done)
+			return m, cmd
 		}
 		cmd, done := m.decide.Update(msg)
 		if done {
@@ -266,9 +276,12 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			return m, nil // sized by SetSize to the pane, not the screen
 		}
 		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Cancel) {
-			m.form = nil
-			m.setStatus("cancelled", true)
-			return m, nil
+			text, done, cmd := m.form.keep.Escape("cancelled")
+			if done {
+				m.form = nil
+			}
+			m.setStatus(text, done)
+			return m, cmd
 		}
 		cmd, done, submit := m.form.update(msg)
 		if errs := m.form.f.Errors(); len(errs) > 0 && !done {
@@ -281,6 +294,11 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			if submit {
 				return m, m.submit(f)
 			}
+			return m, f.keep.Drop()
+		}
+		switch msg.(type) {
+		case tea.KeyPressMsg, tea.PasteMsg:
+			cmd = tea.Batch(cmd, m.form.keep.Touched())
 		}
 		return m, tea.Batch(cmd, m.reestimate())
 	}
@@ -797,7 +815,7 @@ func (m *Model) onMeeting(msg meetingMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		m.setStatus("could not load the meeting: "+msg.err.Error(), false)
-		return nil
+		return m.restoreFailed(msg.err.Error())
 	}
 	if msg.triage != nil && msg.gen >= m.trSeen {
 		m.td, m.trSeen = msg.triage, msg.gen
@@ -815,7 +833,7 @@ func (m *Model) onMeeting(msg meetingMsg) tea.Cmd {
 		m.view = m.clamp(msg.mt.Current)
 		m.presence()
 	}
-	return m.applyMeeting(msg.mt)
+	return tea.Batch(m.applyMeeting(msg.mt), m.restorePending())
 }
 
 func (m *Model) onSaved(msg savedMsg) tea.Cmd {
@@ -825,10 +843,14 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 
 func (m *Model) saved(msg savedMsg) tea.Cmd {
 	if msg.err != nil {
+		kept := ""
+		if msg.kept {
+			kept = "; what you typed is kept as a draft (U: drafts)"
+		}
 		if isStale(msg.err) {
-			m.setStatus(store.ErrStale.Error(), false)
+			m.setStatus(store.ErrStale.Error()+kept, false)
 		} else {
-			m.setStatus("not saved: "+msg.err.Error(), false)
+			m.setStatus("not saved: "+msg.err.Error()+kept, false)
 		}
 		return loadMeetingCmd(m.ctx, m.next(), m.mt.ID, false, false)
 	}
@@ -905,7 +927,11 @@ func (m *Model) onDecided(msg triage.DecidedMsg) tea.Cmd {
 		return nil // decided on the Referrals screen: not a meeting decision
 	}
 	if msg.Err != nil {
-		m.setStatus(msg.ID+": "+msg.Err.Error(), false)
+		text := msg.ID + ": " + msg.Err.Error()
+		if msg.DraftKept {
+			text += "; your decision is kept as a draft (U: drafts)"
+		}
+		m.setStatus(text, false)
 		return nil
 	}
 	itemID := ""

@@ -1,9 +1,11 @@
 package triage
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -114,6 +116,10 @@ type DecidedMsg struct {
 	// MeetingID is the meeting the decision was taken in ("" outside one).
 	MeetingID string
 	Err       error
+	// DraftKept: the store refused the decision and what was typed is
+	// kept as the user's draft (against the referral as it is now, when
+	// someone else changed it meanwhile).
+	DraftKept bool
 }
 
 // Text is the decision as one line for the meeting record and the
@@ -153,6 +159,8 @@ type Decide struct {
 	in   DecideInput
 	form *huh.Form
 	vals *decideVals
+	// keep keeps the typed input as the author's draft (issue 18)
+	keep *common.DraftKeeper
 }
 
 type decideVals struct {
@@ -165,8 +173,17 @@ type decideVals struct {
 // re-referral link) it returns a nil *Decide and the command that records
 // the decision; otherwise the form and its Init command.
 func NewDecide(ctx *common.Ctx, in DecideInput, width int) (*Decide, tea.Cmd) {
+	return newDecide(ctx, in, width, nil)
+}
+
+// newDecide builds the decision form, its fields preset from preset (a
+// restored draft) where the values are still offered.
+func newDecide(ctx *common.Ctx, in DecideInput, width int, preset *decideVals) (*Decide, tea.Cmd) {
 	if !CanDecide(ctx.Actor.Role) {
 		return nil, decidedErrCmd(in, store.ErrDenied)
+	}
+	if preset == nil {
+		preset = &decideVals{}
 	}
 	d := &Decide{ctx: ctx, in: in, vals: &decideVals{}}
 	var fields []huh.Field
@@ -184,6 +201,11 @@ func NewDecide(ctx *common.Ctx, in DecideInput, width int) (*Decide, tea.Cmd) {
 			opts = append(opts, huh.NewOption(label, cm.Name))
 		}
 		d.vals.caseManager = in.CaseManagers[0].Name
+		for _, cm := range in.CaseManagers {
+			if cm.Name == preset.caseManager {
+				d.vals.caseManager = cm.Name
+			}
+		}
 		fields = append(fields, huh.NewSelect[string]().Title("Case manager for "+in.Referral.ID).
 			Options(opts...).Value(&d.vals.caseManager))
 	}
@@ -198,10 +220,16 @@ func NewDecide(ctx *common.Ctx, in DecideInput, width int) (*Decide, tea.Cmd) {
 			opts = append(opts, huh.NewOption("Other reason", store.ReasonOther))
 		}
 		d.vals.code = opts[0].Value
+		for _, o := range opts {
+			if o.Value == preset.code {
+				d.vals.code = o.Value
+			}
+		}
 		title := "Reason to " + string(in.Verb) + " " + in.Referral.ID + " (the referrer reads this)"
 		fields = append(fields, huh.NewSelect[string]().Title(title).Options(opts...).Value(&d.vals.code))
 	}
 	if needsReason {
+		d.vals.reason = preset.reason
 		title := "Internal note (optional; never shown to the referrer)"
 		if in.Override() {
 			title = "Override reason for " + in.Referral.ID + " (audited; never shown to the referrer)"
@@ -222,12 +250,59 @@ func NewDecide(ctx *common.Ctx, in DecideInput, width int) (*Decide, tea.Cmd) {
 	}
 	d.form = huh.NewForm(huh.NewGroup(fields...)).WithWidth(max(width, 20)).WithShowHelp(false).
 		WithTheme(common.FormTheme(ctx.St()))
+	screen := "referrals"
+	if in.MeetingID != "" {
+		screen = "meeting"
+	}
+	d.keep = common.NewDraftKeeper(ctx, DraftForm, in.Referral.ID, screen, d.draftFields)
 	return d, d.form.Init()
+}
+
+// DraftForm is the draft form name of a referral decision.
+const DraftForm = "decision"
+
+// draftFields is the decision as typed, with what it was typed against:
+// the referral's version (a concurrent decision is caught when it is
+// sent) and the meeting.
+func (d *Decide) draftFields() map[string]string {
+	f := map[string]string{
+		"ref": d.in.Referral.ID, "verb": string(d.in.Verb), "version": strconv.FormatInt(d.in.Referral.Version, 10),
+		"cm": d.vals.caseManager, "code": d.vals.code, "reason": d.vals.reason,
+	}
+	if d.in.MeetingID != "" {
+		f["meeting"] = d.in.MeetingID
+	}
+	return f
+}
+
+// DraftOf reads a decision draft: the referral, the verb, the referral's
+// version the draft was typed against and the meeting ("" outside one).
+func DraftOf(dr store.Draft) (ref string, v Verb, version int64, meetingID string) {
+	version, _ = strconv.ParseInt(dr.Fields["version"], 10, 64)
+	return dr.Fields["ref"], Verb(dr.Fields["verb"]), version, dr.Fields["meeting"]
+}
+
+// RestoreDecide reopens a decision draft on in (built for the referral as
+// loaded now, its Version set back to the draft's: sending it then goes
+// through the store's version check, so a decision someone else took
+// meanwhile is never overwritten silently).
+func RestoreDecide(ctx *common.Ctx, in DecideInput, width int, dr store.Draft) (*Decide, tea.Cmd) {
+	if _, _, v, _ := DraftOf(dr); v > 0 {
+		in.Referral.Version = v
+	}
+	d, cmd := newDecide(ctx, in, width, &decideVals{caseManager: dr.Fields["cm"], code: dr.Fields["code"], reason: dr.Fields["reason"]})
+	if d != nil {
+		d.keep.Restored = dr.Saved
+	}
+	return d, cmd
 }
 
 // Update passes msg to the form. done is true once the form was submitted
 // (cmd then records the decision) or aborted.
 func (d *Decide) Update(msg tea.Msg) (cmd tea.Cmd, done bool) {
+	if due, ok := msg.(common.DraftDueMsg); ok {
+		return d.keep.Due(due), false
+	}
 	m, cmd := d.form.Update(msg)
 	if f, ok := m.(*huh.Form); ok {
 		d.form = f
@@ -236,10 +311,27 @@ func (d *Decide) Update(msg tea.Msg) (cmd tea.Cmd, done bool) {
 	case huh.StateCompleted:
 		return d.runCmd(), true
 	case huh.StateAborted:
-		return nil, true
+		return d.keep.Drop(), true
+	}
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.PasteMsg:
+		cmd = tea.Batch(cmd, d.keep.Touched())
 	}
 	return cmd, false
 }
+
+// Escape is esc on the form: on a restored draft the first esc asks
+// before discarding it; otherwise the form closes (done) and cmd drops
+// its draft. text is the status line either way.
+func (d *Decide) Escape() (text string, done bool, cmd tea.Cmd) {
+	return d.keep.Escape("decision cancelled")
+}
+
+// FlushDrafts saves unsaved input now (the program has ended).
+func (d *Decide) FlushDrafts(ctx context.Context) error { return d.keep.Flush(ctx) }
+
+// Restored reports whether the form was reopened from a draft.
+func (d *Decide) Restored() bool { return d != nil && d.keep != nil && !d.keep.Restored.IsZero() }
 
 // View renders the form.
 func (d *Decide) View() string { return d.form.View() }
@@ -252,7 +344,11 @@ func decidedErrCmd(in DecideInput, err error) tea.Cmd {
 
 // runCmd returns the command that records the decision.
 func (d *Decide) runCmd() tea.Cmd {
-	c, in := d.ctx, d.in
+	c, in, keep := d.ctx, d.in, d.keep
+	var fields map[string]string
+	if keep != nil {
+		fields = d.draftFields()
+	}
 	cm, code, note := d.vals.caseManager, d.vals.code, strings.TrimSpace(store.CleanLine(d.vals.reason))
 	label, _ := c.Protocol.ReasonLabel(in.Verb.status(), code)
 	return func() tea.Msg {
@@ -270,6 +366,9 @@ func (d *Decide) runCmd() tea.Cmd {
 				for _, l := range in.CaseManagers {
 					if l.Name == cm && c.Protocol.HardCap > 0 && l.Active >= c.Protocol.HardCap {
 						out.Err = fmt.Errorf("%s is at the hard cap (%d): choose another case manager", common.Line(cm), c.Protocol.HardCap)
+						if keep != nil {
+							out.DraftKept = keepDraft(c, keep, in.Referral.ID, fields, out.Err)
+						}
 						return out
 					}
 				}
@@ -297,10 +396,31 @@ func (d *Decide) runCmd() tea.Cmd {
 		}
 		r, err := c.Store.DecideReferral(c.Context(), c.Actor, in.Referral.ID, dec)
 		out.Referral, out.Err = r, err
+		if keep != nil {
+			out.DraftKept = keepDraft(c, keep, in.Referral.ID, fields, err)
+		}
 		if out.Verb == Accept && err == nil && out.Referral.ParticipantID == "" && in.ReReferralOf != "" {
 			out.Referral.ParticipantID = in.ReReferralOf
 		}
 		out.CaseManager = dec.CaseManager
 		return out
 	}
+}
+
+// keepDraft settles a sent decision's draft: dropped once saved; kept
+// when the store refused it. When someone else changed the referral
+// meanwhile the kept draft is set to the referral's version now, so
+// reopening it after being told is checked against what the user can see.
+func keepDraft(c *common.Ctx, keep *common.DraftKeeper, id string, fields map[string]string, err error) (kept bool) {
+	ctx := c.Context()
+	if err == nil {
+		_ = keep.DropNow(ctx) // a draft left behind expires after draft_days
+		return false
+	}
+	if errors.Is(err, store.ErrStale) || errors.Is(err, store.ErrConflict) {
+		if r, gerr := c.Store.GetReferral(ctx, id); gerr == nil {
+			fields["version"] = strconv.FormatInt(r.Version, 10)
+		}
+	}
+	return keep.Keep(ctx, fields) == nil
 }

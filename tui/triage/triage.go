@@ -75,6 +75,9 @@ type Model struct {
 	decide   *Decide
 	status   string
 	statusOK bool
+
+	// restore is a decision draft to reopen once the queue is loaded
+	restore *store.Draft
 }
 
 // New returns the Referrals screen for the session's actor.
@@ -202,13 +205,13 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		m.d, m.loaded = msg.data, true
 		m.list.SetRows(m.rows())
-		return m, nil
+		return m, m.restorePending()
 	case DecidedMsg:
 		if msg.MeetingID != "" { // taken in the meeting pane: just reload
 			return m, m.loadCmd()
 		}
 		if msg.Err != nil {
-			m.setStatus(msg.ID+": "+msg.Err.Error(), false)
+			m.setStatus(msg.ID+": "+msg.Err.Error()+keptLine(msg), false)
 			return m, m.loadCmd()
 		}
 		m.setStatus("saved: "+msg.Text(), true)
@@ -216,9 +219,12 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	}
 	if m.decide != nil {
 		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Cancel) {
-			m.decide = nil
-			m.setStatus("decision cancelled", true)
-			return m, nil
+			text, done, cmd := m.decide.Escape()
+			if done {
+				m.decide = nil
+			}
+			m.setStatus(text, done)
+			return m, cmd
 		}
 		cmd, done := m.decide.Update(msg)
 		if done {

@@ -109,7 +109,15 @@ func (s *Site) Ctx(actor store.Actor) *common.Ctx {
 	return &common.Ctx{
 		Ctx: context.Background(), Store: s.Store, Actor: actor, Protocol: store.DefaultProtocol(),
 		Theme: themes.Default, Now: func() time.Time { return Now },
+		DraftTimer: firesNow, // a draft timer goes off at once: no test waits on it
 	}
+}
+
+// firesNow is a draft timer that has gone off.
+func firesNow(time.Duration) <-chan time.Time {
+	c := make(chan time.Time, 1)
+	c <- Now
+	return c
 }
 
 // Actor returns the actor of a fixture user.
