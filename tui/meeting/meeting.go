@@ -73,6 +73,10 @@ type Model struct {
 
 	status   string
 	statusOK bool
+
+	// resume is where a dropped session of this user stood in a meeting:
+	// Init rejoins it (place.go)
+	resume *common.MeetingPlace
 }
 
 // New returns the Meeting screen for the session's actor.
@@ -81,7 +85,7 @@ func New(ctx *common.Ctx) common.Component {
 }
 
 // Init loads the meetings.
-func (m *Model) Init() tea.Cmd { return m.reloadLobby() }
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.reloadLobby(), m.rejoinCmd()) }
 
 // shared reports whether the viewer's role attends meetings at all
 // (store.SeesMeetings: not the evaluator, who gets aggregates only).
@@ -813,6 +817,11 @@ func (m *Model) onMeeting(msg meetingMsg) tea.Cmd {
 		m.ctxs = map[string]itemCtx{}
 		m.mt = msg.mt
 		m.view = m.clamp(msg.mt.Current)
+		if m.resume != nil && m.resume.ID == msg.mt.ID && !m.rejoined(msg.mt) {
+			m.joined, m.following = false, false
+			m.setStatus("meeting "+msg.mt.ID+" has ended since you were in it", true)
+			return m.reloadLobby()
+		}
 		m.presence()
 	}
 	return m.applyMeeting(msg.mt)
