@@ -85,7 +85,12 @@ func New(ctx *common.Ctx) common.Component {
 }
 
 // Init loads the meetings.
-func (m *Model) Init() tea.Cmd { return tea.Batch(m.reloadLobby(), m.rejoinCmd()) }
+func (m *Model) Init() tea.Cmd {
+	if cmd := m.rejoinCmd(); cmd != nil {
+		return cmd // a reconnect rejoins its meeting (the lobby loads if it cannot)
+	}
+	return m.reloadLobby()
+}
 
 // shared reports whether the viewer's role attends meetings at all
 // (store.SeesMeetings: not the evaluator, who gets aggregates only).
@@ -800,6 +805,9 @@ func (m *Model) onMeeting(msg meetingMsg) tea.Cmd {
 		m.joining = false
 	}
 	if msg.err != nil {
+		if msg.joining && m.resume != nil { // the reply of a failed read names no meeting
+			return m.rejoinFailed()
+		}
 		m.setStatus("could not load the meeting: "+msg.err.Error(), false)
 		return nil
 	}
@@ -818,9 +826,7 @@ func (m *Model) onMeeting(msg meetingMsg) tea.Cmd {
 		m.mt = msg.mt
 		m.view = m.clamp(msg.mt.Current)
 		if m.resume != nil && m.resume.ID == msg.mt.ID && !m.rejoined(msg.mt) {
-			m.joined, m.following = false, false
-			m.setStatus("meeting "+msg.mt.ID+" has ended since you were in it", true)
-			return m.reloadLobby()
+			return m.rejoinFailed()
 		}
 		m.presence()
 	}

@@ -51,10 +51,10 @@ func (m *Model) rejoinCmd() tea.Cmd {
 // reports false when the meeting is no longer open (back to the lobby).
 func (m *Model) rejoined(mt store.Meeting) bool {
 	p := m.resume
-	m.resume = nil
 	if mt.Status != store.MeetingOpen {
-		return false
+		return false // rejoinFailed clears it
 	}
+	m.resume = nil
 	if m.drives() || p.Following {
 		return true // following (or driving) from the current item, as a join does
 	}
@@ -64,4 +64,14 @@ func (m *Model) rejoined(mt store.Meeting) bool {
 		m.ctxItem, m.scroll, m.detail = p.Item, max(p.Scroll, 0), p.Detail
 	}
 	return true
+}
+
+// rejoinFailed leaves a restored meeting that is no longer open (or can
+// no longer be read) for the lobby.
+func (m *Model) rejoinFailed() tea.Cmd {
+	id := m.resume.ID
+	m.resume = nil
+	m.joined, m.following = false, false
+	m.setStatus("meeting "+id+" is no longer open", true)
+	return m.reloadLobby()
 }
