@@ -54,15 +54,15 @@ import (
 //
 // The typist types one character every OWG_FLAKY_EVERY (default 450ms,
 // the 280-character note fills in about two minutes) while the form is on
-// screen; from the drop until the form is back they wait (what a person
-// sees: a frozen screen, then a shell, then owg again). What a person
-// types into the frozen screen before noticing is also lost; these
-// figures do not count it.
+// screen, goes on for OWG_FLAKY_NOTICE (default 1s) after each drop
+// before noticing the screen froze or went (those keys go into the dead
+// connection, or into the terminal between two runs of ssh), then waits
+// until the form is back. Each such key counts as typed.
 func TestFlakyLinkMeasurement(t *testing.T) {
 	if os.Getenv("OWG_FLAKY") == "" {
 		t.Skip("set OWG_FLAKY=1 to run the flaky-link measurement")
 	}
-	cfg := flakyConfig{period: 10 * time.Second, rounds: 12, every: 450 * time.Millisecond, rtt: 100 * time.Millisecond, retry: time.Second}
+	cfg := flakyConfig{period: 10 * time.Second, rounds: 12, every: 450 * time.Millisecond, rtt: 100 * time.Millisecond, retry: time.Second, notice: time.Second}
 	if v, err := time.ParseDuration(os.Getenv("OWG_FLAKY_EVERY")); err == nil {
 		cfg.every = v
 	}
@@ -74,6 +74,9 @@ func TestFlakyLinkMeasurement(t *testing.T) {
 	}
 	if v, err := time.ParseDuration(os.Getenv("OWG_FLAKY_RTT")); err == nil {
 		cfg.rtt = v
+	}
+	if v, err := time.ParseDuration(os.Getenv("OWG_FLAKY_NOTICE")); err == nil {
+		cfg.notice = v
 	}
 	t.Run("loopback", func(t *testing.T) { flakyLoopback(t, cfg) })
 	t.Run("proxy", func(t *testing.T) {
@@ -88,6 +91,21 @@ func TestFlakyLinkMeasurement(t *testing.T) {
 		s := newIntakeSite(t)
 		measureFlaky(t, s, cfg, newOpenSSHLink(t, s, cfg, bin))
 	})
+	// the same, but the link goes silent instead of being reset
+	silent := cfg
+	silent.silent = true
+	t.Run("proxy-silent", func(t *testing.T) {
+		s := newIntakeSite(t)
+		measureFlaky(t, s, silent, newGoLink(t, s, silent))
+	})
+	t.Run("openssh-silent", func(t *testing.T) {
+		bin, err := exec.LookPath("ssh")
+		if err != nil {
+			t.Skip("ssh not installed (Debian package openssh-client)")
+		}
+		s := newIntakeSite(t)
+		measureFlaky(t, s, silent, newOpenSSHLink(t, s, silent, bin))
+	})
 }
 
 // flakyConfig is the measurement's shape.
@@ -97,6 +115,8 @@ type flakyConfig struct {
 	every  time.Duration // time between typed characters
 	rtt    time.Duration // the proxy's round trip
 	retry  time.Duration // the reconnect loop's pause
+	notice time.Duration // how long the typist goes on typing after a drop
+	silent bool          // the link goes silent at a drop instead of being reset
 }
 
 // maxTyped stays under the note field's 280 characters.
@@ -193,7 +213,8 @@ func measureFlaky(t *testing.T, s *intakeSite, cfg flakyConfig, link flakyLink) 
 			out.settle(actionQuiet, 3*time.Second)
 		}
 	}
-	typed, prev := 0, 0
+	typed, prev, blind, resumed := 0, 0, 0, 0
+	var base map[string]string // the draft's other fields after the first drop
 	var lost []int
 	var back []time.Duration
 	start := time.Now()
@@ -212,6 +233,17 @@ func measureFlaky(t *testing.T, s *intakeSite, cfg flakyConfig, link flakyLink) 
 		conns := link.connects()
 		cut := time.Now()
 		p.cut()
+		// the typist goes on until they notice the screen has frozen or
+		// gone: into a dead connection, or the terminal between two ssh
+		for end := cut.Add(cfg.notice); time.Now().Before(end) && typed < maxTyped; {
+			time.Sleep(min(cfg.every, time.Until(end)))
+			if time.Now().Before(end) {
+				link.send(string(rune('a' + typed%26)))
+				typed++
+				sent++
+				blind++
+			}
+		}
 		// back in the form: a new connection's screen says so
 		deadline := time.Now().Add(waitLong)
 		for !(link.connects() > conns && strings.Contains(stripped(out.bytesFrom(mark)), "restored your unsent referral")) {
@@ -221,7 +253,13 @@ func measureFlaky(t *testing.T, s *intakeSite, cfg flakyConfig, link flakyLink) 
 			time.Sleep(5 * time.Millisecond)
 		}
 		back = append(back, time.Since(cut))
+		if strings.Contains(stripped(out.bytesFrom(mark)), "reconnected") {
+			resumed++
+		}
 		out.settle(actionQuiet, 3*time.Second)
+		if round == 0 {
+			base = draftFields(s)
+		}
 		now := len(officerNote(s))
 		lost = append(lost, prev+sent-now)
 		prev = now
@@ -240,14 +278,42 @@ func measureFlaky(t *testing.T, s *intakeSite, cfg flakyConfig, link flakyLink) 
 	slices.Sort(lostAll)
 	backAll := slices.Clone(back)
 	slices.Sort(backAll)
-	t.Logf("flaky link (%s, proxy RTT %s, cut both ends every %s): %d drops over %s, %d connections; %d characters typed at one per %s; final draft holds %d (%s), %d lost in all",
-		link.name(), cfg.rtt, cfg.period, cfg.rounds, time.Since(start).Round(time.Second), link.connects(), typed, cfg.every, len(note), inOrder, typed-len(note))
+	how := "cut both ends"
+	if cfg.silent {
+		how = "link silent"
+	}
+	t.Logf("flaky link (%s, proxy RTT %s, %s every %s): %d drops over %s, %d connections; %d characters typed at one per %s (%d of them in the %s after a drop, before the typist noticed); final draft holds %d (%s), %d lost in all",
+		link.name(), cfg.rtt, how, cfg.period, cfg.rounds, time.Since(start).Round(time.Second), link.connects(), typed, cfg.every, blind, cfg.notice, len(note), inOrder, typed-len(note))
+	t.Logf("  %d of %d reconnections resumed where they were (\"reconnected\"); other draft fields typed into: %v", resumed, cfg.rounds, strayFields(s, base))
 	t.Logf("  lost per drop: min %d, median %d, max %d (each: %v)", lostAll[0], lostAll[len(lostAll)/2], lostAll[len(lostAll)-1], lost)
 	t.Logf("  drop to back in the form: min %s, median %s, max %s (each: %v)", backAll[0].Round(time.Millisecond),
 		backAll[len(backAll)/2].Round(time.Millisecond), backAll[len(backAll)-1].Round(time.Millisecond), roundAll(back))
 	if inOrder == "NOT what was typed" {
 		t.Errorf("the draft is not what was typed, in order:\n got %q\nwant %q", note, want)
 	}
+}
+
+// draftFields is ofc's referral draft's fields (nil when none).
+func draftFields(s *intakeSite) map[string]string {
+	ds, err := s.e.db.Drafts(context.Background(), store.Actor{User: "ofc", Role: store.RolePolice}, 0)
+	if err != nil || len(ds) == 0 {
+		return nil
+	}
+	return ds[0].Fields
+}
+
+// strayFields lists the fields of ofc's draft, other than the note and
+// the focus, that differ from base (the draft after the first drop):
+// where keys typed between two connections may have gone.
+func strayFields(s *intakeSite, base map[string]string) []string {
+	var out []string
+	for k, v := range draftFields(s) {
+		if k != "note" && k != "focus" && v != base[k] {
+			out = append(out, k+"="+v)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func roundAll(ds []time.Duration) []time.Duration {
@@ -280,28 +346,46 @@ func liveSessions(e *testEnv, user string) bool {
 
 // cutProxy forwards TCP connections to target on loopback, each direction
 // delayed by half the round trip, and cuts them all at once on cut: both
-// ends reset (linger 0), whatever was in flight lost.
+// ends reset (linger 0), whatever was in flight lost. A silent proxy
+// instead stops carrying anything on the connections it cuts and leaves
+// them open, as a tether that loses its signal does: neither end is told,
+// the client finds out by its keepalives and the server not at all.
 type cutProxy struct {
 	ln     net.Listener
 	target string
 	delay  time.Duration // one way
+	silent bool
 	mu     sync.Mutex
 	conns  map[net.Conn]struct{}
+	dead   map[net.Conn]struct{} // silently cut: open, carrying nothing
 	done   chan struct{}
 }
 
-func newCutProxy(t *testing.T, target string, rtt time.Duration) *cutProxy {
+func (p *cutProxy) isDead(c net.Conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, ok := p.dead[c]
+	return ok
+}
+
+func newCutProxy(t *testing.T, target string, rtt time.Duration, silent bool) *cutProxy {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &cutProxy{ln: ln, target: target, delay: rtt / 2, conns: map[net.Conn]struct{}{}, done: make(chan struct{})}
+	p := &cutProxy{ln: ln, target: target, delay: rtt / 2, silent: silent, conns: map[net.Conn]struct{}{}, dead: map[net.Conn]struct{}{}, done: make(chan struct{})}
 	go p.accept()
 	t.Cleanup(func() {
 		close(p.done)
 		ln.Close()
+		p.silent = false
 		p.cut()
+		p.mu.Lock()
+		for c := range p.dead {
+			c.Close()
+		}
+		p.mu.Unlock()
 	})
 	return p
 }
@@ -350,9 +434,16 @@ func (p *cutProxy) pipe(dst, src net.Conn) {
 	}()
 	for c := range q {
 		time.Sleep(time.Until(c.at))
+		if p.isDead(src) {
+			continue // a silent cut: nothing arrives
+		}
 		if _, err := dst.Write(c.b); err != nil {
 			break
 		}
+	}
+	if p.isDead(src) {
+		src.Close() // the end that gave up; the other is never told
+		return
 	}
 	p.drop(dst)
 	p.drop(src)
@@ -367,15 +458,22 @@ func (p *cutProxy) drop(c net.Conn) {
 	c.Close()
 }
 
-// cut resets every connection through the proxy.
+// cut resets every connection through the proxy (silent: leaves them
+// open, carrying nothing from now on).
 func (p *cutProxy) cut() {
 	p.mu.Lock()
 	conns := make([]net.Conn, 0, len(p.conns))
 	for c := range p.conns {
 		conns = append(conns, c)
+		if p.silent {
+			p.dead[c] = struct{}{}
+		}
 	}
 	clear(p.conns)
 	p.mu.Unlock()
+	if p.silent {
+		return
+	}
 	for _, c := range conns {
 		if tc, ok := c.(*net.TCPConn); ok {
 			_ = tc.SetLinger(0) // a reset: what the kernel holds is dropped too
@@ -406,7 +504,7 @@ type goLink struct {
 
 func newGoLink(t *testing.T, s *intakeSite, cfg flakyConfig) *goLink {
 	ctx, cancel := context.WithCancel(context.Background())
-	l := &goLink{p: newCutProxy(t, s.e.addr, cfg.rtt), key: s.keys["ofc"], retry: cfg.retry, screen: &screen{},
+	l := &goLink{p: newCutProxy(t, s.e.addr, cfg.rtt, cfg.silent), key: s.keys["ofc"], retry: cfg.retry, screen: &screen{},
 		ctx: ctx, cancel: cancel, ended: make(chan struct{})}
 	go l.loop()
 	t.Cleanup(l.stop)
@@ -539,7 +637,7 @@ func newOpenSSHLink(t *testing.T, s *intakeSite, cfg flakyConfig, bin string) *o
 		t.Fatal(err)
 	}
 	addKey(t, s.e, "ofc", signer)
-	p := newCutProxy(t, s.e.addr, cfg.rtt)
+	p := newCutProxy(t, s.e.addr, cfg.rtt, cfg.silent)
 	_, port, _ := net.SplitHostPort(p.addr())
 	sshCmd := strings.Join([]string{bin, "-F", "/dev/null", "-p", port, "-i", keyFile, "-o", "IdentitiesOnly=yes",
 		"-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=QUIET",

@@ -2,7 +2,11 @@ package sshserve
 
 import (
 	"context"
+	"sync"
 	"time"
+
+	"github.com/charmbracelet/ssh"
+	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/leadtable/owg/tui"
 )
@@ -24,6 +28,16 @@ const maxDroppedPerUser = 4
 // ending). A session still connected is never waited on.
 const resumeWait = 2 * time.Second
 
+// resumeProbe is how long a session of the same user has to answer a
+// keepalive when a new session starts. A phone that loses its tether
+// leaves a half-open connection the server cannot tell from a quiet one:
+// the client reconnects while its old session still looks connected, so
+// the new session asks the old one's client; no answer within this and
+// the old connection is taken as dropped (closed: its drafts are kept
+// and its place goes to the new session). A client that answers, however
+// idle, keeps its session and its place.
+const resumeProbe = 2 * time.Second
+
 // droppedAt is where a session was when its connection dropped, and when.
 type droppedAt struct {
 	place tui.Resume
@@ -32,16 +46,20 @@ type droppedAt struct {
 
 // liveSession is one running session of a user: gone reports that its
 // connection has ended, done is closed once its place has been kept (or
-// it kept none).
+// it kept none); conn is its SSH connection (nil in tests without one).
 type liveSession struct {
 	user string
 	gone func() bool
+	conn gossh.Conn
 	done chan struct{}
 }
 
 // goLive notes a running session of user whose connection ends with ctx.
-func (s *Server) goLive(user string, ctx context.Context) *liveSession {
+func (s *Server) goLive(user string, ctx context.Context, sess ssh.Session) *liveSession {
 	ls := &liveSession{user: user, gone: func() bool { return ctx.Err() != nil }, done: make(chan struct{})}
+	if c, ok := sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn); ok {
+		ls.conn = c
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.live == nil {
@@ -135,17 +153,64 @@ func (s *Server) fresh(list []droppedAt, now time.Time) []droppedAt {
 	return out
 }
 
-// awaitEnding waits, at most d, until no session of user whose
-// connection has gone is still ending.
+// answers reports whether ls's client answers a keepalive within d (a
+// session without a connection to ask always does).
+func (ls *liveSession) answers(d time.Duration) bool {
+	if ls.conn == nil {
+		return true
+	}
+	got := make(chan error, 1)
+	go func() {
+		// OpenSSH and x/crypto clients answer an unknown global request
+		// (with a refusal): any answer means the link is up
+		_, _, err := ls.conn.SendRequest("keepalive@openssh.com", true, nil)
+		got <- err
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case err := <-got:
+		return err == nil
+	case <-t.C:
+		return false
+	}
+}
+
+// awaitEnding waits, at most resumeProbe then d, until no session of user
+// whose connection has gone is still ending: first each session of user
+// still thought connected is asked for a keepalive, and one whose client
+// does not answer is closed as dropped.
 func (s *Server) awaitEnding(user string, d time.Duration) {
 	s.mu.Lock()
-	var ending []chan struct{}
+	var others []*liveSession
 	for ls := range s.live[user] {
-		if ls.gone() {
-			ending = append(ending, ls.done)
-		}
+		others = append(others, ls)
 	}
 	s.mu.Unlock()
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		ending []chan struct{}
+	)
+	for _, ls := range others {
+		if ls.gone() {
+			ending = append(ending, ls.done)
+			continue
+		}
+		wg.Go(func() {
+			if ls.answers(resumeProbe) {
+				return
+			}
+			if !ls.gone() {
+				s.log.Info("session not answering: taken as dropped", "user", user)
+				_ = ls.conn.Close()
+			}
+			mu.Lock()
+			ending = append(ending, ls.done)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
 	if len(ending) == 0 {
 		return
 	}
