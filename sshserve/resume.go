@@ -112,6 +112,31 @@ func (s *Server) keepDropped(user string, r tui.Resume, at time.Time) {
 		list = list[len(list)-maxDroppedPerUser+1:]
 	}
 	s.dropped[user] = append(list, droppedAt{place: r, at: at})
+	// not kept past the idle timeout, taken or not
+	time.AfterFunc(s.resumeLimit()+time.Second, s.pruneDropped)
+}
+
+// pruneDropped forgets every place older than the idle timeout.
+func (s *Server) pruneDropped() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.cfg.Now()
+	for user, list := range s.dropped {
+		if list = s.fresh(list, now); len(list) == 0 {
+			delete(s.dropped, user)
+		} else {
+			s.dropped[user] = list
+		}
+	}
+}
+
+// resumeLimit is how long a dropped session's place is kept: the idle
+// timeout (its default when automatic logoff is off).
+func (s *Server) resumeLimit() time.Duration {
+	if s.cfg.IdleTimeout > 0 {
+		return s.cfg.IdleTimeout
+	}
+	return DefaultIdleTimeout
 }
 
 // takeResume returns where user's most recently dropped session was, when
@@ -140,10 +165,7 @@ func (s *Server) takeResume(user string, now time.Time) *tui.Resume {
 // fresh returns the places in list that dropped within the idle timeout
 // before now (s.mu held).
 func (s *Server) fresh(list []droppedAt, now time.Time) []droppedAt {
-	limit := s.cfg.IdleTimeout
-	if limit <= 0 {
-		limit = DefaultIdleTimeout
-	}
+	limit := s.resumeLimit()
 	out := list[:0]
 	for _, d := range list {
 		if now.Sub(d.at) <= limit {

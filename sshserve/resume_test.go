@@ -2,6 +2,7 @@ package sshserve
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -150,6 +151,15 @@ func TestReconnectKeepsNothingOnQuitOrForALiveSession(t *testing.T) {
 	if got := second.out.text(); strings.Contains(got, "reconnected") || strings.Contains(got, "[2 Caseload]") {
 		t.Fatalf("a second session took the live session's place:\n%s", got)
 	}
+	n := 0
+	for _, si := range s.e.srv.Sessions() {
+		if si.User == "cora" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Fatalf("cora has %d sessions => want 2 (the live one answered the keepalive and stays)", n)
+	}
 	second.close()
 	eventually(t, waitLong, "the second session's drop is noted", func() bool { return droppedFor(s.e, "cora") })
 	// the second dropped on Today: taken by the next session
@@ -181,7 +191,7 @@ func TestTakeResumeWithinTheIdleTimeout(t *testing.T) {
 		{"newest first", []string{"Today", "Cases"}, "ana", time.Second, []string{"Cases", "Today", ""}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &Server{cfg: Config{IdleTimeout: idle}}
+			s := &Server{cfg: Config{IdleTimeout: idle, Now: func() time.Time { return t0 }}}
 			var at time.Time
 			for i, tab := range tt.keep {
 				at = t0.Add(time.Duration(i) * time.Second)
@@ -200,5 +210,63 @@ func TestTakeResumeWithinTheIdleTimeout(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDroppedPlacesAreForgotten: once the idle timeout has passed, a
+// place no session took is gone from the server's memory too.
+func TestDroppedPlacesAreForgotten(t *testing.T) {
+	t0 := time.Date(2026, 3, 3, 15, 0, 0, 0, time.UTC)
+	now := t0
+	s := &Server{cfg: Config{IdleTimeout: time.Minute, Now: func() time.Time { return now }}}
+	s.keepDropped("ana", tui.Resume{Tab: "Caseload"}, t0)
+	s.keepDropped("ben", tui.Resume{Tab: "Today"}, t0.Add(30*time.Second))
+	for _, tt := range []struct {
+		at   time.Duration
+		want []string
+	}{
+		{time.Minute, []string{"ana", "ben"}},
+		{time.Minute + time.Second, []string{"ben"}},
+		{2 * time.Minute, nil},
+	} {
+		now = t0.Add(tt.at)
+		s.pruneDropped()
+		var got []string
+		for _, u := range []string{"ana", "ben"} {
+			if len(s.dropped[u]) > 0 {
+				got = append(got, u)
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("at +%s: places kept for %v => want %v", tt.at, got, tt.want)
+		}
+	}
+}
+
+// TestHalfOpenSessionGivesUpItsPlace: a case manager's link goes silent
+// (a lost tether: the server is never told). When they sign in again, the
+// old session does not answer the new one's keepalive, is taken as
+// dropped, and the new session opens where it was, saying "reconnected".
+// A session whose client answers keeps its place (the test above).
+func TestHalfOpenSessionGivesUpItsPlace(t *testing.T) {
+	s := newIntakeSite(t)
+	p := newCutProxy(t, s.e.addr, 0, true)
+	carl, err := s.e.openCountedVia(p.addr(), s.keys["carl"], "xterm-256color", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	landing(t, carl.client, "Today")
+	mark := carl.out.len()
+	carl.send("2")
+	carl.out.waitFor(t, mark, "Caseload", waitLong)
+	carl.out.settle(actionQuiet, 3*time.Second)
+	p.cut() // silent: both ends stay open
+	again := s.open(t, "carl", "reconnected")
+	defer again.close()
+	if got := again.out.text(); !strings.Contains(got, "[2 Caseload]") {
+		t.Fatalf("reconnected session is not on Caseload:\n%s", got)
+	}
+	if droppedFor(s.e, "carl") {
+		t.Error("the place is still kept after the new session took it")
 	}
 }
