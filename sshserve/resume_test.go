@@ -270,3 +270,39 @@ func TestHalfOpenSessionGivesUpItsPlace(t *testing.T) {
 		t.Error("the place is still kept after the new session took it")
 	}
 }
+
+// TestFacilitatorReconnectsDriving: the facilitator's link is cut; signed
+// back in, they are in the meeting facilitating, and their next key moves
+// the meeting for everyone.
+func TestFacilitatorReconnectsDriving(t *testing.T) {
+	e := newRealTUIEnv(t)
+	site := newMeetingSite(t, e, 1)
+	pam, err := e.openCounted(site.keys["pam"], "xterm-256color", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := joinOn(pam.client, true, waitLong); err != nil {
+		t.Fatal(err)
+	}
+	cara := site.join(t, "cara")
+	defer cara.close()
+	pam.out.settle(actionQuiet, 3*time.Second)
+	pam.kill()
+	eventually(t, waitLong, "the drop is noted", func() bool { return droppedFor(e, "pam") })
+
+	again, err := e.openCounted(site.keys["pam"], "xterm-256color", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.close()
+	again.out.waitFor(t, 0, "reconnected", waitLong)
+	again.out.waitFor(t, 0, "facilitating", waitLong)
+	again.out.settle(actionQuiet, 3*time.Second)
+	mark := cara.out.len()
+	again.send("n")
+	cara.out.waitFor(t, mark, itemTwoTitle, waitLong)
+	eventually(t, waitLong, "the meeting moved on", func() bool {
+		mt, err := e.db.GetMeeting(context.Background(), site.meetingID)
+		return err == nil && mt.Current == 1
+	})
+}

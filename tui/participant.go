@@ -45,10 +45,11 @@ type participant struct {
 	// pending is a draft to reopen once the record is loaded
 	pending *store.Draft
 	offset  int
+	width   int
+	height  int
+
 	// wantOffset is the first line to show once loaded (a reconnect)
 	wantOffset int
-	width      int
-	height     int
 }
 
 func newParticipant(ctx *common.Ctx, id string) *participant {

@@ -17,6 +17,9 @@ func (m *model) Where() Resume {
 	}
 	if p, ok := m.participant.(*participant); ok {
 		r.Participant, r.ParticipantLine = p.id, p.offset
+		if p.timeline {
+			r.ParticipantLine = 0 // the record reopens, not its timeline
+		}
 		if p.wantOffset > 0 {
 			r.ParticipantLine = p.wantOffset // not loaded yet: still where it was
 		}
