@@ -55,7 +55,7 @@ type liveSession struct {
 }
 
 // goLive notes a running session of user whose connection ends with ctx.
-func (s *Server) goLive(user string, ctx context.Context, sess ssh.Session) *liveSession {
+func (s *Server) goLive(ctx context.Context, user string, sess ssh.Session) *liveSession {
 	ls := &liveSession{user: user, gone: func() bool { return ctx.Err() != nil }, done: make(chan struct{})}
 	if c, ok := sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn); ok {
 		ls.conn = c

@@ -82,7 +82,7 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 			stop(reasonPanic)
 		},
 	}
-	live := s.goLive(u.Name, ctx, sess) // after takeResume: a session never waits on itself
+	live := s.goLive(ctx, u.Name, sess) // after takeResume: a session never waits on itself
 	p := tea.NewProgram(model,
 		tea.WithInput(in),
 		tea.WithOutput(sess),

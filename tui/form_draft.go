@@ -82,9 +82,10 @@ func (h *formHost) draftDue() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	c := h.ctx
+	c, w := h.ctx, &h.writes
+	t := w.Ticket()
 	return func() tea.Msg {
-		if _, err := c.Store.SaveDraft(c.Context(), c.Actor, d); err != nil {
+		if err := w.Write(t, func() error { _, err := c.Store.SaveDraft(c.Context(), c.Actor, d); return err }); err != nil {
 			return common.StatusMsg{Text: "draft not kept: " + err.Error(), Err: true}
 		}
 		return nil
@@ -98,8 +99,10 @@ func (h *formHost) dropDraft() tea.Cmd {
 	}
 	form, c := h.draft.form, h.ctx
 	h.draft = nil
+	w := &h.writes
+	t := w.Ticket()
 	return func() tea.Msg {
-		if err := c.Store.DeleteDraft(c.Context(), c.Actor, form); err != nil {
+		if err := w.Write(t, func() error { return c.Store.DeleteDraft(c.Context(), c.Actor, form) }); err != nil {
 			return common.StatusMsg{Text: "draft not dropped: " + err.Error(), Err: true}
 		}
 		return nil
@@ -116,8 +119,10 @@ func (h *formHost) flushDraft(ctx context.Context) error {
 	if !ok {
 		return nil
 	}
-	_, err := h.ctx.Store.SaveDraft(ctx, h.ctx.Actor, d)
-	return err
+	return h.writes.Write(h.writes.Ticket(), func() error {
+		_, err := h.ctx.Store.SaveDraft(ctx, h.ctx.Actor, d)
+		return err
+	})
 }
 
 // restore fills the open draftable form from d and rebuilds it.
