@@ -112,8 +112,13 @@ func joinMeeting(e *testEnv, key gossh.Signer, facilitator bool, d time.Duration
 	if err != nil {
 		return nil, err
 	}
+	return c, joinOn(c, facilitator, d)
+}
+
+// joinOn goes to the Meeting tab of c's session and joins the open meeting.
+func joinOn(c *client, facilitator bool, d time.Duration) error {
 	if err := c.out.await(0, "Meeting", d); err != nil {
-		return c, err
+		return err
 	}
 	// Police, providers and community open on the New referral form: esc
 	// leaves it (a second esc if it asks to discard), then tab 5.
@@ -128,7 +133,7 @@ func joinMeeting(e *testEnv, key gossh.Signer, facilitator bool, d time.Duration
 			break
 		}
 		if try == 3 {
-			return c, err
+			return err
 		}
 	}
 	want := "following"
@@ -139,10 +144,10 @@ func joinMeeting(e *testEnv, key gossh.Signer, facilitator bool, d time.Duration
 		c.send("\r")
 		err := c.out.await(0, want, d/4)
 		if err == nil {
-			return c, nil
+			return nil
 		}
 		if try == 3 {
-			return c, err
+			return err
 		}
 	}
 }

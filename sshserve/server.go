@@ -46,9 +46,11 @@ type Server struct {
 	active   int  // sessions holding a slot
 	closing  bool // Shutdown or Close began
 	sessions sync.WaitGroup
-	// dropped is where each user's last dropped session was, for a
-	// reconnect within the idle timeout (session.go)
-	dropped map[string]droppedAt
+	// dropped is where each user's dropped sessions were, newest last, for
+	// a reconnect within the idle timeout; live is every running session
+	// by user (resume.go)
+	dropped map[string][]droppedAt
+	live    map[string]map[*liveSession]struct{}
 }
 
 // New builds a server from cfg: it loads (or creates) the host key and

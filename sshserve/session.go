@@ -88,6 +88,7 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 			stop(reasonPanic)
 		},
 	}
+	live := s.goLive(ctx, u.Name, sess) // after takeResume: a session never waits on itself
 	p := tea.NewProgram(model,
 		tea.WithInput(in),
 		tea.WithOutput(fr.programOutput()),
@@ -139,9 +140,7 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 		}
 		fcancel()
 	}
-	if dropped {
-		s.keepDropped(u.Name, s.hub.tabOf(m), s.cfg.Now())
-	}
+	s.endSession(live, model, m, dropped) // a drop keeps where it was (resume.go)
 
 	code := 0
 	why := "client"

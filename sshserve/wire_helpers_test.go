@@ -44,7 +44,12 @@ type wireClient struct {
 // shell with a pty of type term (80x24) and env. Every byte the server
 // sends from the TCP connect on is in wire.read.
 func (e *testEnv) openCounted(key gossh.Signer, term string, env map[string]string) (*wireClient, error) {
-	raw, err := net.DialTimeout("tcp", e.addr, 5*time.Second)
+	return e.openCountedVia(e.addr, key, term, env)
+}
+
+// openCountedVia is openCounted through addr (a proxy to the server).
+func (e *testEnv) openCountedVia(addr string, key gossh.Signer, term string, env map[string]string) (*wireClient, error) {
+	raw, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
 		return nil, err
 	}

@@ -65,9 +65,36 @@ type Options struct {
 	Resume *Resume
 }
 
-// Resume is where a session was when its connection dropped.
+// Resume is where a session was when its connection dropped: a small
+// value the server keeps in memory for the user's next session (it holds
+// record ids and positions, never a record's text). The model tui.New
+// returns reports it with Where once its program has ended.
 type Resume struct {
 	Tab string // the tab's name, as OnTab reported it
+	// Places is where each list tab stood, by tab name: the selected
+	// record's id and its line in the window.
+	Places map[string]Place
+	// Participant is the id of the Participant screen that was open ("":
+	// none), and ParticipantLine the first line of it shown.
+	Participant     string
+	ParticipantLine int
+	// NewReferral: the New referral form was on screen.
+	NewReferral bool
+	// Meeting is where the session stood in a live meeting.
+	Meeting MeetingPlace
+}
+
+// Place is where a list stood (common.Place).
+type Place = common.Place
+
+// MeetingPlace is where a session stood in a live meeting (common.MeetingPlace).
+type MeetingPlace = common.MeetingPlace
+
+// Resumable is implemented by the model tui.New returns: Where reports
+// where the session stands, for the server to keep when the connection
+// drops (read after the program has ended, as FlushDrafts is).
+type Resumable interface {
+	Where() Resume
 }
 
 // SessionRow is one live session on the pm's Sessions screen.

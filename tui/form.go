@@ -45,6 +45,8 @@ type formHost struct {
 	shownErr string
 	// draft is the open form's draft, when it keeps one (form_draft.go)
 	draft *hostDraft
+	// writes orders the drafts' saves and deletes (form_draft.go)
+	writes common.DraftWrites
 }
 
 // formKeys are huh's default keys with esc to cancel and no external

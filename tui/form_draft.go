@@ -90,9 +90,10 @@ func (h *formHost) draftDue() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	c := h.ctx
+	c, w := h.ctx, &h.writes
+	t := w.Ticket()
 	return func() tea.Msg {
-		if _, err := c.Store.SaveDraft(c.Context(), c.Actor, d); err != nil {
+		if err := w.Write(t, func() error { _, err := c.Store.SaveDraft(c.Context(), c.Actor, d); return err }); err != nil {
 			return common.StatusMsg{Text: "draft not kept: " + err.Error(), Err: true}
 		}
 		return nil
@@ -109,11 +110,19 @@ func (h *formHost) dropDraft() tea.Cmd {
 		subjects = append(subjects, *h.draft.from)
 	}
 	h.draft = nil
+	w := &h.writes
+	t := w.Ticket()
 	return func() tea.Msg {
-		for _, subject := range subjects {
-			if err := c.Store.DeleteDraftOf(c.Context(), c.Actor, form, subject); err != nil {
-				return common.StatusMsg{Text: "draft not dropped: " + err.Error(), Err: true}
+		err := w.Write(t, func() error {
+			for _, subject := range subjects {
+				if err := c.Store.DeleteDraftOf(c.Context(), c.Actor, form, subject); err != nil {
+					return err
+				}
 			}
+			return nil
+		})
+		if err != nil {
+			return common.StatusMsg{Text: "draft not dropped: " + err.Error(), Err: true}
 		}
 		return nil
 	}
@@ -129,8 +138,10 @@ func (h *formHost) flushDraft(ctx context.Context) error {
 	if !ok {
 		return nil
 	}
-	_, err := h.ctx.Store.SaveDraft(ctx, h.ctx.Actor, d)
-	return err
+	return h.writes.Write(h.writes.Ticket(), func() error {
+		_, err := h.ctx.Store.SaveDraft(ctx, h.ctx.Actor, d)
+		return err
+	})
 }
 
 // restore fills the open draftable form from d and rebuilds it.

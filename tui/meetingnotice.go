@@ -65,6 +65,9 @@ func (m *model) onMeetingOpen(msg meetingOpenMsg) {
 	if msg.id == "" || msg.facilitator == m.ctx.Actor.User {
 		return
 	}
+	if r := m.opts.Resume; m.resumed && r != nil && r.Meeting.ID == msg.id {
+		return // a reconnect rejoins it: "reconnected" stays on the status line
+	}
 	m.setStatus(fmt.Sprintf("meeting %s is open (facilitator %s): press 5, then enter to join",
 		common.Line(msg.id), common.Line(msg.facilitator)), false)
 }

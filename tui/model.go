@@ -135,6 +135,7 @@ func New(opts Options) tea.Model {
 	m.settings = newSettings(ctx, func() Prefs { return m.prefs }, m.setPrefs)
 	m.active = TabToday
 	resumed := m.resume(opts.Resume)
+	m.restore(opts.Resume)
 	if opts.OnTab != nil {
 		opts.OnTab(m.names[m.active])
 	}
@@ -153,6 +154,9 @@ func (m *model) Init() tea.Cmd {
 		m.setStatus("reconnected", false)
 	}
 	cmds = append(cmds, m.initTabs()...)
+	if m.participant != nil {
+		cmds = append(cmds, m.participant.Init()) // reopened by a reconnect (resume.go)
+	}
 	return tea.Batch(cmds...)
 }
 

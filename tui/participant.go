@@ -47,6 +47,9 @@ type participant struct {
 	offset  int
 	width   int
 	height  int
+
+	// wantOffset is the first line to show once loaded (a reconnect)
+	wantOffset int
 }
 
 func newParticipant(ctx *common.Ctx, id string) *participant {
@@ -127,6 +130,9 @@ func (p *participant) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			return p, common.StatusCmd("participant: "+msg.err.Error(), true)
 		}
 		p.view, p.loaded, p.err = msg.view, true, nil
+		if p.wantOffset > 0 {
+			p.offset, p.wantOffset = p.wantOffset, 0
+		}
 		p.enableKeys()
 		return p, p.restorePending()
 	case historyLoadedMsg:

@@ -49,6 +49,9 @@ type List struct {
 	height    int
 	filter    string
 	filtering bool
+	// want is a Place to go back to once its row is loaded (Restore);
+	// dropped when the user moves the selection first.
+	want *Place
 }
 
 // NewList returns an empty list.
@@ -66,12 +69,58 @@ func (l *List) SetRows(rows []Row) {
 	keep := l.SelectedKey()
 	l.rows = rows
 	l.refilter()
+	if l.want != nil && l.applyWant() {
+		return
+	}
 	l.Select(keep)
 }
 
 // Rows returns the rows as set, filter or not (callers must not modify
 // them).
 func (l *List) Rows() []Row { return l.rows }
+
+// Place returns where the list stands: the selected row's key and its
+// line in the window (the Place still to go back to, when its row has
+// not been loaded yet).
+func (l *List) Place() Place {
+	if l.want != nil {
+		return *l.want
+	}
+	k := l.SelectedKey()
+	if k == "" {
+		return Place{}
+	}
+	return Place{Key: k, Line: max(l.cursor-l.offset, 0)}
+}
+
+// Restore goes back to p: the row with p's key is selected, at p's line
+// in the window, as soon as it is loaded (now, when it is already there).
+func (l *List) Restore(p Place) {
+	if p.Key == "" {
+		l.want = nil
+		return
+	}
+	l.want = &p
+	l.applyWant()
+}
+
+// applyWant selects the wanted row when it is shown, placing it at its
+// line; it reports whether it did.
+func (l *List) applyWant() bool {
+	w := l.want
+	for i, ri := range l.visible {
+		if l.rows[ri].Key != w.Key || l.rows[ri].Header {
+			continue
+		}
+		l.want = nil
+		l.cursor = i
+		line := min(max(w.Line, 0), max(l.height-1, 0))
+		l.offset = max(i-line, 0)
+		l.clamp()
+		return true
+	}
+	return false
+}
 
 // RowKeys returns the key of every row that has one, filter or not.
 func (l *List) RowKeys() []string {
@@ -198,6 +247,11 @@ func (l *List) step(d int) {
 // Update handles list keys. It returns open=true when enter was pressed
 // on a row, and handled=false for keys the list does not use.
 func (l *List) Update(msg tea.KeyPressMsg) (handled, open bool) {
+	defer func() {
+		if handled {
+			l.want = nil // the user moved on: a late row must not pull the cursor back
+		}
+	}()
 	if l.filtering {
 		keep := l.SelectedKey()
 		switch msg.String() {

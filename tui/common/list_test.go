@@ -69,3 +69,65 @@ func TestFitMeasuresCells(t *testing.T) {
 		t.Errorf("Pad(李, 4) = %q", got)
 	}
 }
+
+// TestListRestore: a Place given before the rows load selects its row by
+// key once loaded, at its line in the window, even when rows were added
+// above it; until then Place reports it; a key the user presses first
+// drops it.
+func TestListRestore(t *testing.T) {
+	rows := func(keys ...string) []Row {
+		out := make([]Row, len(keys))
+		for i, k := range keys {
+			out[i] = Row{Key: k, Text: k}
+		}
+		return out
+	}
+	many := func(prefix string, n int) []string {
+		var out []string
+		for i := range n {
+			out = append(out, prefix+string(rune('a'+i)))
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name     string
+		place    Place
+		loads    [][]string // SetRows calls, in order
+		key      string     // a key pressed before the last load ("" none)
+		wantKey  string
+		wantLine int
+	}{
+		{"same rows", Place{Key: "rh", Line: 2}, [][]string{many("r", 12)}, "", "rh", 2},
+		{"rows added above", Place{Key: "rh", Line: 2}, [][]string{append(many("n", 5), many("r", 12)...)}, "", "rh", 2},
+		{"line past the window", Place{Key: "rh", Line: 9}, [][]string{many("r", 12)}, "", "rh", 3},
+		{"near the end: the window cannot scroll further", Place{Key: "rk", Line: 0}, [][]string{many("r", 12)}, "", "rk", 2},
+		{"loaded later: first load lacks the row", Place{Key: "rh", Line: 1}, [][]string{many("x", 3), many("r", 12)}, "", "rh", 1},
+		{"gone: the first row is selected, the place kept for its return", Place{Key: "zz", Line: 1}, [][]string{many("r", 12)}, "", "zz", 1},
+		{"the user moved first", Place{Key: "rh", Line: 1}, [][]string{many("x", 3), many("r", 12)}, "j", "rb", 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			l := NewList()
+			l.SetSize(40, 4)
+			l.Restore(tt.place)
+			if got := l.Place(); got != tt.place {
+				t.Errorf("Place before loading => %+v, want %+v (still to go back to)", got, tt.place)
+			}
+			for i, keys := range tt.loads {
+				if i == len(tt.loads)-1 && tt.key != "" {
+					l.Update(keyMsg(tt.key))
+				}
+				l.SetRows(rows(keys...))
+			}
+			if tt.key == "j" { // the user's own move stands: the selection follows the key pressed
+				tt.wantKey = l.SelectedKey()
+			}
+			if tt.wantKey == "zz" && l.SelectedKey() != "ra" {
+				t.Errorf("selected %q while the place's row is absent => want the first row", l.SelectedKey())
+			}
+			got := l.Place()
+			if got.Key != tt.wantKey || got.Line != tt.wantLine {
+				t.Errorf("after loading => %+v, want key %s at line %d", got, tt.wantKey, tt.wantLine)
+			}
+		})
+	}
+}

@@ -83,9 +83,13 @@ func (m *Model) touched() tea.Cmd {
 func (m *Model) saveDraftCmd() tea.Cmd {
 	m.dirty = false
 	d := store.Draft{Form: DraftForm, Screen: "new_referral", Fields: m.fieldsWithFocus()}
-	owner, c := m, m.ctx
+	owner, c, w := m, m.ctx, m.draftWrites()
+	t := w.Ticket()
 	return func() tea.Msg {
-		_, err := c.Store.SaveDraft(c.Context(), c.Actor, d)
+		err := w.Write(t, func() error {
+			_, err := c.Store.SaveDraft(c.Context(), c.Actor, d)
+			return err
+		})
 		return draftSavedMsg{owner: owner, err: err}
 	}
 }
@@ -96,9 +100,10 @@ func (m *Model) dropDraftCmd() tea.Cmd {
 	if m.ctx.Store == nil {
 		return nil
 	}
-	owner, c := m, m.ctx
+	owner, c, w := m, m.ctx, m.draftWrites()
+	t := w.Ticket()
 	return func() tea.Msg {
-		return draftSavedMsg{owner: owner, err: c.Store.DeleteDraft(c.Context(), c.Actor, DraftForm)}
+		return draftSavedMsg{owner: owner, err: w.Write(t, func() error { return c.Store.DeleteDraft(c.Context(), c.Actor, DraftForm) })}
 	}
 }
 
@@ -109,8 +114,21 @@ func (m *Model) FlushDraft(ctx context.Context) error {
 		return nil
 	}
 	m.dirty = false
-	_, err := m.ctx.Store.SaveDraft(ctx, m.ctx.Actor, store.Draft{Form: DraftForm, Screen: "new_referral", Fields: m.fieldsWithFocus()})
-	return err
+	d := store.Draft{Form: DraftForm, Screen: "new_referral", Fields: m.fieldsWithFocus()}
+	w := m.draftWrites()
+	return w.Write(w.Ticket(), func() error {
+		_, err := m.ctx.Store.SaveDraft(ctx, m.ctx.Actor, d)
+		return err
+	})
+}
+
+// draftWrites orders this form's draft writes (a periodic save still in
+// flight never lands after the flush or the delete decided after it).
+func (m *Model) draftWrites() *common.DraftWrites {
+	if m.writes == nil {
+		m.writes = &common.DraftWrites{}
+	}
+	return m.writes
 }
 
 // fieldsWithFocus is the draft with the field being typed in, so a

@@ -57,6 +57,7 @@ type Model struct {
 	dirty    bool
 	armed    bool
 	restored time.Time
+	writes   *common.DraftWrites // saves and deletes land in the order decided
 
 	// review and result
 	draft    store.Referral

@@ -76,6 +76,9 @@ type Model struct {
 
 	// restore is a draft to reopen once its meeting is joined
 	restore *store.Draft
+	// resume is where a dropped session of this user stood in a meeting:
+	// Init rejoins it (place.go)
+	resume *common.MeetingPlace
 }
 
 // New returns the Meeting screen for the session's actor.
@@ -84,7 +87,12 @@ func New(ctx *common.Ctx) common.Component {
 }
 
 // Init loads the meetings.
-func (m *Model) Init() tea.Cmd { return m.reloadLobby() }
+func (m *Model) Init() tea.Cmd {
+	if cmd := m.rejoinCmd(); cmd != nil {
+		return cmd // a reconnect rejoins its meeting (the lobby loads if it cannot)
+	}
+	return m.reloadLobby()
+}
 
 // shared reports whether the viewer's role attends meetings at all
 // (store.SeesMeetings: not the evaluator, who gets aggregates only).
@@ -814,6 +822,9 @@ func (m *Model) onMeeting(msg meetingMsg) tea.Cmd {
 		m.joining = false
 	}
 	if msg.err != nil {
+		if msg.joining && m.resume != nil { // the reply of a failed read names no meeting
+			return m.rejoinFailed()
+		}
 		m.setStatus("could not load the meeting: "+msg.err.Error(), false)
 		return m.restoreFailed(msg.err.Error())
 	}
@@ -831,6 +842,9 @@ func (m *Model) onMeeting(msg meetingMsg) tea.Cmd {
 		m.ctxs = map[string]itemCtx{}
 		m.mt = msg.mt
 		m.view = m.clamp(msg.mt.Current)
+		if m.resume != nil && m.resume.ID == msg.mt.ID && !m.rejoined(msg.mt) {
+			return m.rejoinFailed()
+		}
 		m.presence()
 	}
 	return tea.Batch(m.applyMeeting(msg.mt), m.restorePending())

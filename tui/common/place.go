@@ -1,0 +1,28 @@
+package common
+
+// Place is where a list stood when its session dropped: the selected
+// row's key (a record's id, never its text) and that row's line in the
+// list's window, so a reconnect lands on the same record at the same
+// height even when rows were added above it meanwhile.
+type Place struct {
+	Key  string // the selected row's Key ("" = nothing selected)
+	Line int    // the selected row's line in the window (0 = top)
+}
+
+// Placed is a pane that can say where it stands and go back there
+// (a reconnect within the idle timeout: tui.Resume).
+type Placed interface {
+	Place() Place
+	Restore(Place)
+}
+
+// MeetingPlace is where a session stood in a live meeting: which
+// meeting, whether it followed the facilitator, and the item it looked
+// at when it had stepped away (or drove, as the facilitator).
+type MeetingPlace struct {
+	ID        string // the meeting ("" = not in one)
+	Following bool
+	Item      string // the agenda item's id it showed
+	Scroll    int    // the item context's first line shown
+	Detail    bool   // the case or referral detail was open
+}
