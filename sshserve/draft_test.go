@@ -19,6 +19,10 @@ func TestDraftSurvivesAKilledClient(t *testing.T) {
 	s := newIntakeSite(t)
 	ofc := s.open(t, "ofc", "New referral")
 	fill(ofc.client, draft{name: "Halfway Through", location: "Under the 5th St bridge"})
+	// what the officer saw typed is what must survive: keys still in flight
+	// when the link drops are lost with it (the issue allows the last two
+	// seconds), so the drop comes once the screen shows the last word
+	ofc.out.waitFor(t, 0, "bridge", waitLong)
 	ofc.close() // the connection drops: no quit, no esc
 
 	ctx := context.Background()
