@@ -3,6 +3,7 @@ package sshserve
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -61,6 +62,7 @@ type frames struct {
 	buf     bytes.Buffer
 	cells   uv.ScreenBuffer
 	drawn   string
+	lines   []string // drawn, line by line
 	dtitle  string
 	started bool
 	method  ansi.Method
@@ -326,10 +328,8 @@ func (f *frames) drawOnce() bool {
 		f.scr.WriteString(ansi.SetWindowTitle(title))
 	}
 	if content != f.drawn || resized {
-		f.drawn = content
 		f.cells.Method = f.method
-		f.cells.Clear()
-		uv.NewStyledString(content).Draw(f.cells, f.cells.Bounds())
+		f.drawCells(content, resized)
 		f.scr.Render(f.cells.RenderBuffer)
 	}
 	_ = f.scr.Flush()
@@ -337,6 +337,75 @@ func (f *frames) drawOnce() bool {
 		return false
 	}
 	f.write(syncd)
+	return true
+}
+
+// drawCells puts content into the cell buffer. Only the lines that differ
+// from the last frame are parsed again (a meeting step changes a few of a
+// screen's lines), when every line of both frames stands alone: it ends
+// with its styles reset, so no style runs on into the next line. Anything
+// else is drawn whole.
+func (f *frames) drawCells(content string, resized bool) {
+	if strings.Contains(content, "\r") {
+		content = strings.ReplaceAll(content, "\r\n", "\n")
+	}
+	lines := strings.Split(content, "\n")
+	whole := resized || f.lines == nil || !linesStandAlone(lines) || !linesStandAlone(f.lines)
+	if whole {
+		f.cells.Clear()
+		uv.NewStyledString(content).Draw(f.cells, f.cells.Bounds())
+	} else {
+		w, h := f.cells.Width(), f.cells.Height()
+		for y := 0; y < h; y++ {
+			var now, was string
+			if y < len(lines) {
+				now = lines[y]
+			}
+			if y < len(f.lines) {
+				was = f.lines[y]
+			}
+			if now != was {
+				// Draw clears its area first
+				uv.NewStyledString(now).Draw(f.cells, uv.Rect(0, y, w, 1))
+			}
+		}
+	}
+	if verifyFrames && !whole {
+		full := uv.NewScreenBuffer(f.cells.Width(), f.cells.Height())
+		full.Method = f.method
+		uv.NewStyledString(content).Draw(full, full.Bounds())
+		for y := 0; y < full.Height(); y++ {
+			for x := 0; x < full.Width(); x++ {
+				a, b := full.CellAt(x, y), f.cells.CellAt(x, y)
+				if (a == nil) != (b == nil) || (a != nil && !a.Equal(b)) {
+					panic(fmt.Sprintf("frames: line-by-line drawing differs from the whole frame at %d,%d", x, y))
+				}
+			}
+		}
+	}
+	f.drawn, f.lines = content, lines
+}
+
+// verifyFrames makes every line-by-line drawing check itself against the
+// whole frame drawn afresh (tests set it).
+var verifyFrames = false
+
+// linesStandAlone reports whether no line leaves a style (or a link) set
+// for the next: each one's last control sequence, if any, is a reset.
+func linesStandAlone(lines []string) bool {
+	for _, l := range lines {
+		if strings.Contains(l, "\x1b]") { // OSC: hyperlinks and titles run on
+			return false
+		}
+		i := strings.LastIndex(l, "\x1b[")
+		if i < 0 {
+			continue
+		}
+		rest := l[i:]
+		if !strings.HasPrefix(rest, "\x1b[m") && !strings.HasPrefix(rest, "\x1b[0m") {
+			return false
+		}
+	}
 	return true
 }
 
