@@ -18,16 +18,48 @@ func Fit(s string, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	if ansi.StringWidth(s) <= width {
+	// a string never takes more cells than it has bytes: most lines are
+	// short enough to need no measuring at all
+	if len(s) <= width || Width(s) <= width {
 		return s
 	}
 	return ansi.Truncate(s, width, "…")
 }
 
+// Width is s's width in terminal cells (ansi.StringWidth), measured
+// without grapheme segmentation when s is printable ASCII and SGR/CSI
+// sequences only, as styled rows mostly are.
+func Width(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c >= 0x20 && c < 0x7f:
+			n++
+			i++
+		case c == 0x1b && i+1 < len(s) && s[i+1] == '[':
+			j := i + 2
+			for j < len(s) && s[j] >= 0x30 && s[j] <= 0x3f {
+				j++
+			}
+			for j < len(s) && s[j] >= 0x20 && s[j] <= 0x2f {
+				j++
+			}
+			if j >= len(s) || s[j] < 0x40 || s[j] > 0x7e {
+				return ansi.StringWidth(s)
+			}
+			i = j + 1
+		default:
+			return ansi.StringWidth(s)
+		}
+	}
+	return n
+}
+
 // Pad truncates or pads plain or styled s to exactly width cells.
 func Pad(s string, width int) string {
 	s = Fit(s, width)
-	if w := ansi.StringWidth(s); w < width {
+	if w := Width(s); w < width {
 		s += strings.Repeat(" ", width-w)
 	}
 	return s
@@ -36,7 +68,7 @@ func Pad(s string, width int) string {
 // PadLeft right-aligns s in width cells.
 func PadLeft(s string, width int) string {
 	s = Fit(s, width)
-	if w := ansi.StringWidth(s); w < width {
+	if w := Width(s); w < width {
 		s = strings.Repeat(" ", width-w) + s
 	}
 	return s

@@ -24,11 +24,12 @@ import (
 
 // Model is the Meeting screen.
 type Model struct {
-	ctx    *common.Ctx
-	keys   keyMap
-	width  int
-	height int
-	gen    int
+	presenceMemo renderMemo // the presence line of the last frame
+	ctx          *common.Ctx
+	keys         keyMap
+	width        int
+	height       int
+	gen          int
 
 	// lobby (not in a meeting)
 	meetings []store.Meeting

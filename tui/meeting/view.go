@@ -254,7 +254,21 @@ func (m *Model) presenceLine() string {
 	if !seen[m.ctx.Actor.User] {
 		parts = append([]string{presenceText(m.mt, person{User: m.ctx.Actor.User, Role: m.ctx.Actor.Role, MeetingID: m.mt.ID, Following: m.following})}, parts...)
 	}
-	return st.Muted.Render("In meeting: " + strings.Join(parts, ", "))
+	return m.presenceMemo.render(st, "In meeting: "+strings.Join(parts, ", "))
+}
+
+// renderMemo keeps one styled line: a frame whose line did not change
+// (fifty people in the room make it long) is not styled again.
+type renderMemo struct {
+	st      *common.Styles
+	in, out string
+}
+
+func (r *renderMemo) render(st *common.Styles, in string) string {
+	if r.st != st || r.in != in {
+		r.st, r.in, r.out = st, in, st.Muted.Render(in)
+	}
+	return r.out
 }
 
 func presenceText(mt store.Meeting, p person) string {
