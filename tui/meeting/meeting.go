@@ -25,6 +25,7 @@ import (
 // Model is the Meeting screen.
 type Model struct {
 	presenceMemo renderMemo // the presence line of the last frame
+	memo         viewMemo   // styled text of the frames before
 	ctx          *common.Ctx
 	keys         keyMap
 	width        int
