@@ -95,3 +95,18 @@ func TestWidthMatchesStringWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestNarrowRunesAreNarrow: every rune the fast width takes as one cell is
+// one cell to ansi.StringWidth, alone and between letters and styles.
+func TestNarrowRunesAreNarrow(t *testing.T) {
+	for r := rune(0x80); r < 0x3000; r++ {
+		if !narrowRune(r) {
+			continue
+		}
+		for _, s := range []string{string(r), "a" + string(r) + "b", "\x1b[1m" + string(r) + string(r) + "\x1b[m é"} {
+			if got, want := Width(s), ansi.StringWidth(s); got != want {
+				t.Errorf("Width(%q) => %d, want %d", s, got, want)
+			}
+		}
+	}
+}

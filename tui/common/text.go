@@ -2,6 +2,7 @@ package common
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -49,11 +50,34 @@ func Width(s string) int {
 				return ansi.StringWidth(s)
 			}
 			i = j + 1
+		case c >= 0x80:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !narrowRune(r) {
+				return ansi.StringWidth(s)
+			}
+			n++
+			i += size
 		default:
 			return ansi.StringWidth(s)
 		}
 	}
 	return n
+}
+
+// narrowRune reports whether r is one cell wide and a grapheme of its own
+// beside any rune Width accepts: accented Latin letters, punctuation such
+// as "…" and "·", arrows and the box drawing of rules and cursors (test:
+// every one of them against ansi.StringWidth).
+func narrowRune(r rune) bool {
+	switch {
+	case r >= 0xA1 && r <= 0x2FF:
+		return r != 0xAD // the soft hyphen takes no cell
+	case r >= 0x2010 && r <= 0x2027, r >= 0x2030 && r <= 0x205E:
+		return true
+	case r >= 0x2190 && r <= 0x21FF, r >= 0x2500 && r <= 0x259F:
+		return true
+	}
+	return false
 }
 
 // Pad truncates or pads plain or styled s to exactly width cells.
