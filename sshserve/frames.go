@@ -256,7 +256,7 @@ func (f *frames) run(ctx context.Context) {
 // data follows within milliseconds: sent at once, it costs a second full
 // frame on the link. So the first frame waits until the model says its
 // view is settled (tui's Settled), and at most firstHold.
-const firstHold = 250 * time.Millisecond
+const firstHold = time.Second
 
 // holdFirst waits for the first settled view; false when ctx ended.
 func (f *frames) holdFirst(ctx context.Context, t *time.Timer) bool {

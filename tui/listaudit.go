@@ -81,6 +81,11 @@ func (a *listAudited) cmd(c *common.Ctx, screen string, ids []string) tea.Cmd {
 	return auditListCmd(c, screen, ids)
 }
 
+// current reports whether the pane has recorded a view today.
+func (a *listAudited) current(c *common.Ctx) bool {
+	return a.ids != nil && a.day.Equal(store.Today(c.Time()))
+}
+
 func subsetOf(ids []string, set map[string]bool) bool {
 	for _, id := range ids {
 		if !set[id] {

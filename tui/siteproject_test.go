@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/store/badgerstore"
 	"github.com/leadtable/owg/store/demo"
@@ -256,4 +258,66 @@ func TestTodayIndexMatchesFresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after a new participant")
+}
+
+// TestTodayAuditsOnlyNewFaces: after a patch, Today writes a view event
+// only when a participant its last event did not name appears (a new
+// court date), never for rows that only went away (a contact).
+func TestTodayAuditsOnlyNewFaces(t *testing.T) {
+	bg := context.Background()
+	db, err := badgerstore.OpenMemoryAt(func() time.Time { return fixedNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := demo.FillN(bg, db, fixedNow, demo.DefaultSeed, 200); err != nil {
+		t.Fatal(err)
+	}
+	snap := snapshot.New(db)
+	defer db.Subscribe(snap.Observe)()
+	c := &common.Ctx{Store: db, Actor: store.Actor{User: "keisha", Role: store.RoleSupervisor}, Now: func() time.Time { return fixedNow },
+		Snapshot: snap, SiteMemo: &common.Memo{}}
+	pane := newToday(c)
+	pane.SetSize(80, 40)
+	load := func() tea.Cmd {
+		s, err := loadSite(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, cmd := pane.Update(todayLoadedMsg{site: s})
+		return cmd
+	}
+	if load() == nil {
+		t.Fatal("first load => no audit, want one")
+	}
+	s0, _ := snap.Site(bg)
+	var p store.Participant
+	for _, q := range s0.Participants {
+		if store.DaysBetween(lastContactDay(q), store.Today(fixedNow)) > store.DefaultProtocol().OverdueContactDays {
+			p = q
+			break
+		}
+	}
+	if _, err := db.CreateContact(bg, store.SystemActor, store.Contact{ParticipantID: p.ID, Date: fixedNow.Add(-time.Hour), Kind: store.ContactPhone,
+		Note: "called", Author: p.CaseManager, Sensitivity: store.General}); err != nil {
+		t.Fatal(err)
+	}
+	if load() != nil {
+		t.Error("reload after a contact (a row went away) => an audit, want none")
+	}
+	np, err := db.CreateParticipant(bg, store.SystemActor, store.Participant{Name: "New Person", CaseManager: p.CaseManager,
+		Status: store.StatusEngaging, EnrolledOn: day(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if load() != nil {
+		t.Errorf("reload after %s enrolled with nothing due => an audit, want none", np.ID)
+	}
+	if _, err := db.CreateCase(bg, store.SystemActor, store.LegalCase{ParticipantID: np.ID, Kind: store.CasePreExisting, CaseNumber: "26CR0001",
+		Court: "Municipal", Status: store.CaseOpen, NextCourtDate: day(2)}); err != nil {
+		t.Fatal(err)
+	}
+	if load() == nil {
+		t.Errorf("reload after %s got a court date in 2 days (now on Today) => no audit, want one", np.ID)
+	}
 }

@@ -159,7 +159,7 @@ func (t *today) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		t.site, t.err = msg.site, nil
 		t.rebuild()
-		return t, t.audited.cmd(t.ctx, "today", shownIDs(t.list.RowKeys()))
+		return t, t.auditShown()
 	case ChangedMsg:
 		if !touchesSite(msg.Changes, true) {
 			return t, nil
@@ -217,8 +217,6 @@ func (t *today) rebuild() {
 		return
 	}
 	idx := t.indexFor(s, st)
-	overdue := idx.overdue.rows()
-	court, intake, rois := idx.court.rows(), idx.intake.rows(), idx.roi.rows()
 	var actions []common.Row
 	for _, a := range store.OpenActions(s.meetings, s.today) {
 		if a.Owner != c.Actor.User {
@@ -252,23 +250,50 @@ func (t *today) rebuild() {
 		}
 		actions = append(actions, common.Row{Key: "action:" + a.ID, Text: common.Pad(a.ID, 7) + " " + flag + common.Pad(due, 14) + " " + text})
 	}
-	var rows []common.Row
+	rows := make([]common.Row, 0, len(idx.overdue)+len(idx.court)+len(idx.intake)+len(idx.roi)+len(actions)+len(t.handoffs)+16)
 	if t.noticesOn {
-		rows = t.noticeBlock(st, c.Time())
+		rows = append(rows, t.noticeBlock(st, c.Time())...)
 	}
 	if len(t.handoffs) > 0 {
 		rows = section(rows, st, "Your handoffs (o on scene, c completed, x could not locate)", t.handoffRows(st, c.Time()))
 	}
 	if store.CanWrite(c.Actor.Role, store.DataGeneralContacts) {
-		rows = section(rows, st, "Overdue contacts", overdue)
+		rows = datedSection(rows, st, "Overdue contacts", idx.overdue)
 	}
-	rows = section(rows, st, fmt.Sprintf("Court in the next %d days", s.proto.CourtWindowDays), court)
+	rows = datedSection(rows, st, fmt.Sprintf("Court in the next %d days", s.proto.CourtWindowDays), idx.court)
 	if store.CanWrite(c.Actor.Role, store.DataGeneralContacts) {
-		rows = section(rows, st, fmt.Sprintf("ROIs expiring within %d days", s.proto.ROIExpiringDays), rois)
+		rows = datedSection(rows, st, fmt.Sprintf("ROIs expiring within %d days", s.proto.ROIExpiringDays), idx.roi)
 	}
-	rows = section(rows, st, "Diverted arrests near the intake deadline", intake)
+	rows = datedSection(rows, st, "Diverted arrests near the intake deadline", idx.intake)
 	rows = section(rows, st, "My open action items", actions)
 	t.list.SetRows(rows)
+}
+
+// auditShown records the view of the rows shown (listAudited). After a
+// patch, only the re-rendered participants can be new on the screen: when
+// the pane's last event already named each of them, nothing is written
+// and the rows are not scanned.
+func (t *today) auditShown() tea.Cmd {
+	if ch := t.index.patched; ch != nil && t.audited.current(t.ctx) {
+		fresh := false
+		for id := range ch {
+			r, ok := t.index.rows[id]
+			if !ok {
+				continue
+			}
+			for _, sec := range r.sections(&t.index) {
+				for _, d := range sec.ds {
+					for _, pid := range shownIDs([]string{d.row.Key}) {
+						fresh = fresh || !t.audited.ids[pid]
+					}
+				}
+			}
+		}
+		if !fresh {
+			return nil
+		}
+	}
+	return t.audited.cmd(t.ctx, "today", shownIDs(t.list.RowKeys()))
 }
 
 // backupLine is the state of the server's backups for the pm and
@@ -352,18 +377,27 @@ type todayIndex struct {
 	styles                      *common.Styles
 	rows                        map[string]partRows // nil: not chained (read from the store)
 	overdue, court, intake, roi sectionRows
+	// patched names the participants the last build re-rendered when it
+	// patched the rows before (empty: the same site again); nil when it
+	// built every row
+	patched map[string]bool
 }
 
 // sectionRows is one section's rows in order: by day, then participant id
 // (overdue: by participant id alone).
 type sectionRows []dated
 
-func (s sectionRows) rows() []common.Row {
-	out := make([]common.Row, len(s))
-	for i, d := range s {
-		out[i] = d.row
+// datedSection is section for rows kept in order: they are appended
+// straight from the index, with no copy in between.
+func datedSection(rows []common.Row, st *common.Styles, title string, items sectionRows) []common.Row {
+	rows = append(rows, common.Row{Header: true, Text: st.Accent.Render(fmt.Sprintf("%s (%d)", title, len(items)))})
+	if len(items) == 0 {
+		return append(rows, common.Row{Header: true, Text: "    " + st.Muted.Render("none")})
 	}
-	return out
+	for _, d := range items {
+		rows = append(rows, d.row)
+	}
+	return rows
 }
 
 // compareIDs orders record ids numerically (P-9999 before P-10000), as
@@ -427,9 +461,11 @@ func (t *today) indexFor(s *site, st *common.Styles) *todayIndex {
 	old := &t.index
 	sameView := old.rows != nil && s.version != 0 && old.today.Equal(s.today) && old.styles == st
 	if sameView && old.version == s.version {
+		old.patched = map[string]bool{}
 		return old // a restyle-free rebuild of the same site
 	}
 	if sameView && s.changed != nil && old.version == s.prev {
+		old.patched = s.changed
 		for id := range s.changed {
 			prev, had := old.rows[id]
 			if had {

@@ -131,3 +131,44 @@ func TestListRestore(t *testing.T) {
 		})
 	}
 }
+
+// TestWidthMatchesStringWidth: the fast width equals ansi.StringWidth on
+// plain, styled, wide, combining, control and broken-escape text.
+func TestWidthMatchesStringWidth(t *testing.T) {
+	for _, s := range []string{
+		"", "P-0001  Jane Roe", "\x1b[1mOverdue contacts (17)\x1b[m", "\x1b[38;5;245mno contact for 20d\x1b[0m  x",
+		"Dmitri Sánchez", "Andrés Nguyễn", "日本語 text", "e\u0301", "tab\there", "\x1b]8;;http://x\x07link\x1b]8;;\x07",
+		"\x1b[", "\x1b[1", "\x1b[1;4;4m!\x1b[m\x1b[4m \x1b[m", "bell\x07", "\x1bM", "emoji 👍🏽 ok", "\x7f", "→ ✓ …",
+	} {
+		if got, want := Width(s), ansi.StringWidth(s); got != want {
+			t.Errorf("Width(%q) => %d, want %d", s, got, want)
+		}
+		for w := 0; w < 24; w++ {
+			want := ""
+			if w > 0 {
+				want = s
+				if ansi.StringWidth(s) > w {
+					want = ansi.Truncate(s, w, "…")
+				}
+			}
+			if got := Fit(s, w); got != want {
+				t.Errorf("Fit(%q, %d) => %q, want %q", s, w, got, want)
+			}
+		}
+	}
+}
+
+// TestNarrowRunesAreNarrow: every rune the fast width takes as one cell is
+// one cell to ansi.StringWidth, alone and between letters and styles.
+func TestNarrowRunesAreNarrow(t *testing.T) {
+	for r := rune(0x80); r < 0x3000; r++ {
+		if !narrowRune(r) {
+			continue
+		}
+		for _, s := range []string{string(r), "a" + string(r) + "b", "\x1b[1m" + string(r) + string(r) + "\x1b[m é"} {
+			if got, want := Width(s), ansi.StringWidth(s); got != want {
+				t.Errorf("Width(%q) => %d, want %d", s, got, want)
+			}
+		}
+	}
+}

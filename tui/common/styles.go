@@ -107,3 +107,27 @@ func (s *Styles) Plain(text string) string {
 	}
 	return s.ascii.Replace(text)
 }
+
+// StyleMemo keeps what one style rendered, by text, for one Styles value
+// (a restyle empties it), so a frame drawn again does not style the same
+// text again. Callers keep one memo per style they render through it.
+type StyleMemo struct {
+	st *Styles
+	m  map[string]string
+}
+
+// maxStyleMemo bounds a memo; past it, it starts again.
+const maxStyleMemo = 512
+
+// Render is style.Render(text), remembered for st.
+func (c *StyleMemo) Render(st *Styles, style lipgloss.Style, text string) string {
+	if c.st != st || c.m == nil || len(c.m) >= maxStyleMemo {
+		c.st, c.m = st, make(map[string]string, 16)
+	}
+	if out, ok := c.m[text]; ok {
+		return out
+	}
+	out := style.Render(text)
+	c.m[text] = out
+	return out
+}

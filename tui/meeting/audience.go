@@ -47,7 +47,7 @@ func (m *Model) setPeople(ps []person) {
 	}
 	if k := roomKey(m.attendees()); k != m.roomKey {
 		m.roomKey = k
-		m.ctxs = map[string]itemCtx{}
+		m.dropCtxs()
 	}
 }
 

@@ -51,6 +51,7 @@ type endedMsg struct {
 // itemCtxMsg carries the context of one agenda subject.
 type itemCtxMsg struct {
 	subject string
+	gen     int // the asking Model's number for the ask (loadCtxCmd)
 	ic      itemCtx
 }
 

@@ -24,11 +24,13 @@ import (
 
 // Model is the Meeting screen.
 type Model struct {
-	ctx    *common.Ctx
-	keys   keyMap
-	width  int
-	height int
-	gen    int
+	presenceMemo renderMemo // the presence line of the last frame
+	memo         viewMemo   // styled text of the frames before
+	ctx          *common.Ctx
+	keys         keyMap
+	width        int
+	height       int
+	gen          int
 
 	// lobby (not in a meeting)
 	meetings []store.Meeting
@@ -48,7 +50,12 @@ type Model struct {
 	following bool // the view follows mt.Current
 	joining   bool // a join is under way (its read must not be superseded by a lobby reload)
 	ctxs      map[string]itemCtx
-	people    []person
+	// ctxSeq numbers the asks for item contexts; ctxGen is the newest ask
+	// per subject and ctxFloor the last ask before the contexts were
+	// dropped: older replies are stale
+	ctxSeq, ctxFloor int
+	ctxGen           map[string]int
+	people           []person
 
 	// writes of this session go one at a time, in order
 	busy  bool
@@ -243,6 +250,12 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case endedMsg:
 		return m, m.onEnded(msg)
 	case itemCtxMsg:
+		// a reply asked for before the contexts were dropped (the room's
+		// audience changed) or before a newer ask for its subject is
+		// stale: it may have been read for another audience
+		if msg.gen <= m.ctxFloor || msg.gen < m.ctxGen[msg.subject] {
+			return m, nil
+		}
 		m.ctxs[msg.subject] = msg.ic
 		return m, nil
 	case estimateMsg:
@@ -711,7 +724,7 @@ func (m *Model) ensureCtx() tea.Cmd {
 			return
 		}
 		m.ctxs[it.Subject] = itemCtx{} // loading
-		cmds = append(cmds, loadItemCtxCmd(m.ctx, it, false, m.roomActors()))
+		cmds = append(cmds, m.loadCtxCmd(it, false))
 	}
 	load(it)
 	if it.Kind == store.ItemActionItems {
@@ -756,7 +769,7 @@ func (m *Model) roomActors() []store.Actor {
 // loaded contexts are dropped and loaded again for the new audience.
 func (m *Model) toggleRoom() tea.Cmd {
 	m.room = !m.room
-	m.ctxs = map[string]itemCtx{}
+	m.dropCtxs()
 	m.roomKey = roomKey(m.attendees())
 	if m.room {
 		m.setStatus(roomStatus, true)
@@ -839,7 +852,7 @@ func (m *Model) onMeeting(msg meetingMsg) tea.Cmd {
 			m.setStatus("", true) // a lobby hint ("press enter to join") is stale now
 		}
 		m.joined, m.following = true, true
-		m.ctxs = map[string]itemCtx{}
+		m.dropCtxs()
 		m.mt = msg.mt
 		m.view = m.clamp(msg.mt.Current)
 		if m.resume != nil && m.resume.ID == msg.mt.ID && !m.rejoined(msg.mt) {
@@ -915,7 +928,7 @@ func (m *Model) onChanges(cs []store.Change) tea.Cmd {
 			if ic, ok := m.ctxs[subj]; ok && ic.loaded && !refreshed[subj] {
 				if i := subjectIndex(m.mt.Items, subj); i >= 0 {
 					refreshed[subj] = true
-					cmds = append(cmds, loadItemCtxCmd(m.ctx, m.mt.Items[i], true, m.roomActors()))
+					cmds = append(cmds, m.loadCtxCmd(m.mt.Items[i], true))
 				}
 			}
 		}
@@ -1044,4 +1057,28 @@ func (m *Model) onEnded(msg endedMsg) tea.Cmd {
 		m.setStatus(fmt.Sprintf("meeting %s ended; minutes saved (owg export minutes --meeting %s)", msg.mt.ID, msg.mt.ID), true)
 	}
 	return m.reloadLobby()
+}
+
+// loadCtxCmd asks for an item's context, numbered so that an older reply
+// never replaces a newer one.
+func (m *Model) loadCtxCmd(it store.AgendaItem, refresh bool) tea.Cmd {
+	m.ctxSeq++
+	gen := m.ctxSeq
+	if m.ctxGen == nil {
+		m.ctxGen = map[string]int{}
+	}
+	m.ctxGen[it.Subject] = gen
+	cmd := loadItemCtxCmd(m.ctx, it, refresh, m.roomActors())
+	return func() tea.Msg {
+		msg := cmd().(itemCtxMsg)
+		msg.gen = gen
+		return msg
+	}
+}
+
+// dropCtxs forgets the loaded contexts (a new audience or meeting): the
+// replies already asked for are stale.
+func (m *Model) dropCtxs() {
+	m.ctxs = map[string]itemCtx{}
+	m.ctxFloor = m.ctxSeq
 }

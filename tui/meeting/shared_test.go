@@ -117,3 +117,33 @@ func TestSharedMeetingIsTheSessionsOwn(t *testing.T) {
 		t.Errorf("another session's meeting => %+v, want it untouched", theirs.Items[0])
 	}
 }
+
+// TestStaleItemContextDropped: a context reply older than a newer ask for
+// its subject, or asked before the contexts were dropped (the room's
+// audience changed), never lands.
+func TestStaleItemContextDropped(t *testing.T) {
+	site := triagetest.New(t)
+	m := New(site.Ctx(triagetest.Actor("ana"))).(*Model)
+	it := store.AgendaItem{ID: "1", Kind: store.ItemGoalReview, Subject: site.P1}
+	first := m.loadCtxCmd(it, false)
+	second := m.loadCtxCmd(it, true)
+	newer := second().(itemCtxMsg)
+	older := first().(itemCtxMsg)
+	m.Update(newer)
+	older.ic.err = fmt.Errorf("old reply")
+	m.Update(older)
+	if got := m.ctxs[site.P1]; got.err != nil {
+		t.Errorf("an older reply replaced a newer one: %v", got.err)
+	}
+	before := m.loadCtxCmd(it, false)
+	m.dropCtxs() // a new audience
+	m.Update(before())
+	if _, ok := m.ctxs[site.P1]; ok {
+		t.Error("a reply asked for before the audience changed landed")
+	}
+	after := m.loadCtxCmd(it, false)
+	m.Update(after())
+	if got, ok := m.ctxs[site.P1]; !ok || !got.loaded {
+		t.Error("the reply asked for the new audience did not land")
+	}
+}

@@ -128,9 +128,9 @@ func (m *Model) timeRule() string {
 	if st.Bare {
 		return st.Muted.Render(strings.TrimSpace(t))
 	}
-	lead := st.Border.Render(strings.Repeat(st.HLine, 2))
+	lead := m.memo.border.Render(st, st.Border, strings.Repeat(st.HLine, 2))
 	rest := max(m.width-2-len([]rune(t)), 1)
-	return lead + st.Muted.Render(t) + st.Border.Render(strings.Repeat(st.HLine, rest))
+	return lead + m.memo.muted.Render(st, st.Muted, t) + m.memo.border.Render(st, st.Border, strings.Repeat(st.HLine, rest))
 }
 
 // withStatus puts the status line on the screen's last line.
@@ -177,8 +177,8 @@ func (m *Model) meetingView() []string {
 	case m.following:
 		mode = "following"
 	}
-	head := st.Title.Render("Meeting "+mt.ID) + fmt.Sprintf(" %s  facilitator %s  item %d of %d  ", store.FormatDate(mt.Date),
-		common.Line(mt.Facilitator), m.view+1, len(mt.Items)) + st.Accent.Render(mode)
+	head := m.memo.title.Render(st, st.Title, "Meeting "+mt.ID) + fmt.Sprintf(" %s  facilitator %s  item %d of %d  ", store.FormatDate(mt.Date),
+		common.Line(mt.Facilitator), m.view+1, len(mt.Items)) + m.memo.accent.Render(st, st.Accent, mode)
 	out := []string{head}
 	out = append(out, m.agendaLines()...)
 	out = append(out, m.timeRule())
@@ -200,12 +200,12 @@ func (m *Model) agendaLines() []string {
 		marker := "  "
 		switch {
 		case i == m.view:
-			marker = st.Accent.Render(st.Cursor) + " "
+			marker = m.memo.accent.Render(st, st.Accent, st.Cursor) + " "
 		case i == m.mt.Current:
-			marker = st.Muted.Render(st.Bullet) + " "
+			marker = m.memo.muted.Render(st, st.Muted, st.Bullet) + " "
 		}
 		out = append(out, marker+fmt.Sprintf("%2d. %s %-8s %s", i+1, m.statusGlyph(it.Status), kindLabel(it.Kind), common.Line(m.titleFor(it)))+
-			st.Muted.Render("  "+common.Line(m.reasonFor(it))))
+			m.memo.muted.Render(st, st.Muted, "  "+common.Line(m.reasonFor(it))))
 	}
 	if len(m.mt.Items) == 0 {
 		out = append(out, st.Muted.Render("  the agenda is empty: i adds an item"))
@@ -254,7 +254,26 @@ func (m *Model) presenceLine() string {
 	if !seen[m.ctx.Actor.User] {
 		parts = append([]string{presenceText(m.mt, person{User: m.ctx.Actor.User, Role: m.ctx.Actor.Role, MeetingID: m.mt.ID, Following: m.following})}, parts...)
 	}
-	return st.Muted.Render("In meeting: " + strings.Join(parts, ", "))
+	return m.presenceMemo.render(st, "In meeting: "+strings.Join(parts, ", "))
+}
+
+// viewMemo keeps what the meeting view's styles rendered (common.StyleMemo).
+type viewMemo struct {
+	accent, muted, border, title common.StyleMemo
+}
+
+// renderMemo keeps one styled line: a frame whose line did not change
+// (fifty people in the room make it long) is not styled again.
+type renderMemo struct {
+	st      *common.Styles
+	in, out string
+}
+
+func (r *renderMemo) render(st *common.Styles, in string) string {
+	if r.st != st || r.in != in {
+		r.st, r.in, r.out = st, in, st.Muted.Render(in)
+	}
+	return r.out
 }
 
 func presenceText(mt store.Meeting, p person) string {
