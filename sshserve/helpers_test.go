@@ -72,6 +72,9 @@ func newTestEnv(tb testing.TB, mod func(*Config)) *testEnv {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// a benchmark's clients drop and sign the same users in again: each
+	// starts afresh, not where the last one was
+	_, srv.noResume = tb.(*testing.B)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)

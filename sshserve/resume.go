@@ -99,7 +99,7 @@ func (s *Server) endSession(ls *liveSession, model *guardModel, m *member, dropp
 // keepDropped remembers where user's session was when its connection
 // dropped (not when they quit).
 func (s *Server) keepDropped(user string, r tui.Resume, at time.Time) {
-	if r.Tab == "" {
+	if r.Tab == "" || s.noResume {
 		return
 	}
 	s.mu.Lock()

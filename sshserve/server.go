@@ -50,7 +50,10 @@ type Server struct {
 	// a reconnect within the idle timeout; live is every running session
 	// by user (resume.go)
 	dropped map[string][]droppedAt
-	live    map[string]map[*liveSession]struct{}
+	// noResume keeps no place for dropped sessions (benchmarks, whose
+	// clients drop their connections and sign the same users in again)
+	noResume bool
+	live     map[string]map[*liveSession]struct{}
 }
 
 // New builds a server from cfg: it loads (or creates) the host key and
