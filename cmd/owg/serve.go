@@ -179,6 +179,12 @@ func serve(ctx context.Context, app *App, cfg serveConfig) error {
 	}
 	addr := ln.Addr().String()
 	state.addr = addr
+	// SIGHUP is caught before anything says the server is up (the address
+	// file, the admin socket): a reload asked for at once is queued, not
+	// the default action (ending the process).
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	addrFile := filepath.Join(dir, serveAddrFile)
 	if err := os.WriteFile(addrFile, []byte(addr+"\n"), 0o600); err != nil {
 		ln.Close()
@@ -199,9 +205,6 @@ func serve(ctx context.Context, app *App, cfg serveConfig) error {
 	if backups != nil {
 		go backups.run(actx)
 	}
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 	go reloadOnHUP(actx, hup, app, state, srv)
 
 	fmt.Fprintf(app.Stdout, "owg serving %s on %s\nhost key %s\njoin with: %s\n",
