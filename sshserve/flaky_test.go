@@ -3,16 +3,12 @@ package sshserve
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -620,22 +616,7 @@ const linkDown = "owg-link-down"
 func newOpenSSHLink(t *testing.T, s *intakeSite, cfg flakyConfig, bin string) *opensshLink {
 	t.Helper()
 	dir := t.TempDir()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	block, err := gossh.MarshalPrivateKey(priv, "owg flaky")
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyFile := filepath.Join(dir, "id_ed25519")
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(block), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	signer, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	keyFile, signer := writeClientKey(t, dir, "owg flaky")
 	addKey(t, s.e, "ofc", signer)
 	p := newCutProxy(t, s.e.addr, cfg.rtt, cfg.silent)
 	_, port, _ := net.SplitHostPort(p.addr())
