@@ -41,8 +41,8 @@ func newContactAddCmd(app *App) *cobra.Command {
 		Long: `Log a contact with a participant: its kind (` + kindList() + `),
 an optional note, the date (default today) and whether the note is clinical
 (clinical notes never reach law enforcement or partners). The same rules as
-the TUI: a case manager logs contacts for their own caseload, a supervisor or
-the pm for anyone. The participant's last contact date moves with it, so an
+the TUI: a case manager logs contacts for their own caseload, a supervisor
+for anyone (the pm and partners log none). The participant's last contact date moves with it, so an
 overdue flag clears on every screen showing it. Audited.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
