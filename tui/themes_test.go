@@ -23,14 +23,16 @@ var themeScreens = []struct {
 	actor store.Actor
 	steps []step
 }{
-	{"today", demoPM, []step{{"", []string{"capacity"}}}},
-	{"caseload", demoPM, []step{{"", []string{"capacity"}}, {"2", []string{"URGENT"}}}},
-	{"referrals", demoPM, []step{{"", []string{"capacity"}}, {"3", []string{"Why"}}}},
-	{"cases", demoPM, []step{{"", []string{"capacity"}}, {"4", []string{"POSITION"}}}},
-	{"meeting", demoPM, []step{{"", []string{"capacity"}}, {"5", []string{"start"}}, {"n", []string{"Attendees"}},
+	// the pm's screens wait for the site (capacity), the handoff section and
+	// the on-call notice, which load apart
+	{"today", demoPM, []step{{"", []string{"capacity", "Field referrals waiting", "take handoff"}}}},
+	{"caseload", demoPM, []step{{"", []string{"capacity", "take handoff"}}, {"2", []string{"URGENT"}}}},
+	{"referrals", demoPM, []step{{"", []string{"capacity", "take handoff"}}, {"3", []string{"Why"}}}},
+	{"cases", demoPM, []step{{"", []string{"capacity", "take handoff"}}, {"4", []string{"POSITION"}}}},
+	{"meeting", demoPM, []step{{"", []string{"capacity", "take handoff"}}, {"5", []string{"start"}}, {"n", []string{"Attendees"}},
 		{"\r", nil}, {"x", nil}, {"\r", []string{"facilitating"}}}},
-	{"participant", demoPM, []step{{"", []string{"capacity"}}, {"2", []string{"URGENT"}}, {"\r", []string{"Legal"}}}},
-	{"reports", demoPM, []step{{"", []string{"capacity"}}, {"6", []string{"REFERRALS PER WEEK", "by kind, week by week"}}}}, // the report loaded, not only the tab
+	{"participant", demoPM, []step{{"", []string{"capacity", "take handoff"}}, {"2", []string{"URGENT"}}, {"\r", []string{"Legal"}}}},
+	{"reports", demoPM, []step{{"", []string{"capacity", "take handoff"}}, {"6", []string{"REFERRALS PER WEEK", "by kind, week by week"}}}}, // the report loaded, not only the tab
 	{"newreferral", demoPolice, []step{{"", []string{"referral"}}}},
 }
 

@@ -52,6 +52,10 @@ type List struct {
 	// want is a Place to go back to once its row is loaded (Restore);
 	// dropped when the user moves the selection first.
 	want *Place
+	// chosen: the user moved the selection (or the screen picked a row).
+	// Until then it stays on the first row as rows load, whatever order
+	// the sections arrive in.
+	chosen bool
 }
 
 // NewList returns an empty list.
@@ -72,7 +76,11 @@ func (l *List) SetRows(rows []Row) {
 	if l.want != nil && l.applyWant() {
 		return
 	}
-	l.Select(keep)
+	if !l.chosen && l.want == nil {
+		l.cursor, l.offset = 0, 0
+		keep = ""
+	}
+	l.selectKey(keep)
 }
 
 // Rows returns the rows as set, filter or not (callers must not modify
@@ -112,7 +120,7 @@ func (l *List) applyWant() bool {
 		if l.rows[ri].Key != w.Key || l.rows[ri].Header {
 			continue
 		}
-		l.want = nil
+		l.want, l.chosen = nil, true
 		l.cursor = i
 		line := min(max(w.Line, 0), max(l.height-1, 0))
 		l.offset = max(i-line, 0)
@@ -135,6 +143,13 @@ func (l *List) RowKeys() []string {
 
 // Select moves the cursor to the row with key k (no-op when absent).
 func (l *List) Select(k string) {
+	l.chosen = l.chosen || k != ""
+	l.selectKey(k)
+}
+
+// selectKey selects the row with key k (see Select) without counting as a
+// choice.
+func (l *List) selectKey(k string) {
 	if k == "" {
 		l.clamp()
 		return
@@ -250,6 +265,7 @@ func (l *List) Update(msg tea.KeyPressMsg) (handled, open bool) {
 	defer func() {
 		if handled {
 			l.want = nil // the user moved on: a late row must not pull the cursor back
+			l.chosen = true
 		}
 	}()
 	if l.filtering {
@@ -272,7 +288,7 @@ func (l *List) Update(msg tea.KeyPressMsg) (handled, open bool) {
 			}
 		}
 		l.cursor = 0
-		l.Select(keep)
+		l.selectKey(keep)
 		return true, false
 	}
 	switch {
@@ -303,7 +319,7 @@ func (l *List) Update(msg tea.KeyPressMsg) (handled, open bool) {
 		keep := l.SelectedKey()
 		l.filter = ""
 		l.refilter()
-		l.Select(keep)
+		l.selectKey(keep)
 	case key.Matches(msg, l.Keys.Open):
 		_, ok := l.Selected()
 		return true, ok

@@ -172,3 +172,28 @@ func TestNarrowRunesAreNarrow(t *testing.T) {
 		}
 	}
 }
+
+// TestSelectionStaysOnTheFirstRowUntilChosen: sections that load apart
+// (a later one above the first) leave the selection on the first row
+// while the user has not moved it; once moved, it stays on its row.
+func TestSelectionStaysOnTheFirstRowUntilChosen(t *testing.T) {
+	rows := func(keys ...string) []Row {
+		out := []Row{{Text: "section", Header: true}}
+		for _, k := range keys {
+			out = append(out, Row{Key: k, Text: k})
+		}
+		return out
+	}
+	l := NewList()
+	l.SetSize(40, 10)
+	l.SetRows(rows("P-0007", "P-0010"))
+	l.SetRows(append(rows("R-0025"), rows("P-0007", "P-0010")...))
+	if got := l.SelectedKey(); got != "R-0025" {
+		t.Errorf("a section loaded above, nothing pressed => %q selected, want the first row R-0025", got)
+	}
+	l.Update(keyMsg("j")) // P-0007
+	l.SetRows(append(rows("R-0026", "R-0025"), rows("P-0007", "P-0010")...))
+	if got := l.SelectedKey(); got != "P-0007" {
+		t.Errorf("after a move and a reload => %q selected, want P-0007 kept", got)
+	}
+}
