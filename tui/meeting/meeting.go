@@ -58,8 +58,8 @@ type Model struct {
 	// held is a newer read of the meeting that a follower shows only once
 	// the context of its new current item has loaded (holdForCtx): one
 	// frame of the new item, not a "loading" frame and then another.
-	held *store.Meeting
-	people           []person
+	held   *store.Meeting
+	people []person
 
 	// writes of this session go one at a time, in order
 	busy  bool
