@@ -25,12 +25,19 @@ import (
 // Model is the Meeting screen.
 type Model struct {
 	presenceMemo renderMemo // the presence line of the last frame
-	memo         viewMemo   // styled text of the frames before
-	ctx          *common.Ctx
-	keys         keyMap
-	width        int
-	height       int
-	gen          int
+	// presenceKey is what the presence line was last made of; peopleGen
+	// counts the presence lists received (setPeople).
+	presenceKey presenceKey
+	// viewGen counts what may change the screen (viewcache.go)
+	viewGen   int
+	lastView  viewCache
+	peopleGen int
+	memo      viewMemo // styled text of the frames before
+	ctx       *common.Ctx
+	keys      keyMap
+	width     int
+	height    int
+	gen       int
 
 	// lobby (not in a meeting)
 	meetings []store.Meeting
@@ -99,6 +106,7 @@ func New(ctx *common.Ctx) common.Component {
 
 // Init loads the meetings.
 func (m *Model) Init() tea.Cmd {
+	m.viewGen++
 	if cmd := m.rejoinCmd(); cmd != nil {
 		return cmd // a reconnect rejoins its meeting (the lobby loads if it cannot)
 	}
@@ -111,6 +119,7 @@ func (m *Model) shared() bool { return store.SeesMeetings(m.ctx.Actor.Role) }
 
 // SetSize sets the screen's size in cells.
 func (m *Model) SetSize(width, height int) {
+	m.viewGen++
 	m.width, m.height = width, height
 	if m.form != nil {
 		m.form.setWidth(m.width)
@@ -230,8 +239,13 @@ func (m *Model) join(id string) tea.Cmd {
 // Update routes messages: loads and saves, live changes, forms, keys.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	if cs, ok := changesOf(msg); ok {
+		if !m.joined {
+			m.viewGen++
+		}
+		// joined, a change only starts reads: their replies redraw
 		return m, m.onChanges(cs)
 	}
+	m.viewGen++
 	if ps, ok := presenceOf(msg); ok {
 		m.setPeople(ps)
 		return m, m.ensureCtx()
