@@ -105,6 +105,23 @@ func (h *hub) setPresence(m *member, p tui.Presence) {
 	h.fanoutPresence()
 }
 
+// audience returns the actors of the sessions other than except that
+// follow meeting id (the facilitator's move shows them its next item).
+func (h *hub) audience(id string, except *member) []store.Actor {
+	if id == "" {
+		return nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []store.Actor
+	for _, m := range h.members {
+		if m != except && m.info.MeetingID == id && m.info.Following {
+			out = append(out, m.actor)
+		}
+	}
+	return out
+}
+
 // setTab records which tab a session shows (for the operator only: it is
 // not fanned out to other sessions).
 func (h *hub) setTab(m *member, tab string) {

@@ -2,8 +2,11 @@ package sshserve
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"testing"
+
+	"github.com/leadtable/owg/tui/meeting"
 )
 
 // TestMain checks every line-by-line frame of every test session against
@@ -13,6 +16,12 @@ func TestMain(m *testing.M) {
 	flag.Parse()
 	if f := flag.Lookup("test.bench"); f == nil || f.Value.String() == "" {
 		verifyFrames = true
+		meeting.VerifyViewCache = true
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if s := meeting.ViewCacheMismatch(); s != "" {
+		fmt.Fprintln(os.Stderr, s)
+		code = 1
+	}
+	os.Exit(code)
 }

@@ -224,3 +224,102 @@ func TestPoliceNeverReceivesClinicalNotesOrUnsharedNames(t *testing.T) {
 		}
 	}
 }
+
+// TestAdvanceRecordsFollowersViewsInItsTransaction: the facilitator's move
+// to the next item records each follower's view of its participant in the
+// move's own transaction (view for the case manager, denied for the
+// police officer without an ROI), and the followers' own screens, showing
+// it just after, record nothing more.
+func TestAdvanceRecordsFollowersViewsInItsTransaction(t *testing.T) {
+	e := newRealTUIEnv(t)
+	site := newMeetingSite(t, e, 0)
+	pam := site.join(t, "pam")
+	defer pam.close()
+	cara := site.join(t, "cara")
+	defer cara.close()
+	pete := site.join(t, "pete")
+	defer pete.close()
+	eventually(t, waitLong, "three in the meeting, two following", func() bool {
+		n := 0
+		for _, s := range e.srv.Sessions() {
+			if s.MeetingID == site.meetingID && s.Following && s.User != "pam" {
+				n++
+			}
+		}
+		return n == 2
+	})
+	ctx := context.Background()
+	mt, err := e.db.GetMeeting(ctx, site.meetingID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject := mt.Items[1].Subject
+	// who had been recorded as shown it when the move was announced (the
+	// store calls subscribers before any session hears of the change)
+	atMove := make(chan map[string]bool, 1)
+	unsub := e.db.Subscribe(func(c store.Change) {
+		if c.Kind != "meeting" || c.ID != site.meetingID {
+			return
+		}
+		evs, err := e.db.ListAudit(ctx, store.AuditFilter{Subject: subject})
+		if err != nil {
+			return
+		}
+		users := map[string]bool{}
+		for _, ev := range evs {
+			users[ev.User] = true
+		}
+		select {
+		case atMove <- users:
+		default:
+		}
+	})
+	defer unsub()
+	markC, markP := cara.out.len(), pete.out.len()
+	pam.send("n")
+	select {
+	case users := <-atMove:
+		if !users["cara"] || !users["pete"] {
+			t.Errorf("recorded as shown %s when the move was announced: %v => want cara and pete", subject, users)
+		}
+	case <-time.After(waitLong):
+		t.Fatal("the move was not announced")
+	}
+	cara.out.waitFor(t, markC, nameNotShared, waitLong)
+	pete.out.waitFor(t, markP, itemTwoTitle, waitLong)
+	eventually(t, waitLong, "the move saved", func() bool {
+		mt, err := e.db.GetMeeting(ctx, site.meetingID)
+		return err == nil && mt.Current == 1
+	})
+	evs, err := e.db.ListAudit(ctx, store.AuditFilter{Subject: subject})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byUser := map[string][]store.AuditEvent{}
+	for _, ev := range evs {
+		byUser[ev.User] = append(byUser[ev.User], ev)
+	}
+	for user, want := range map[string]store.AuditAction{"cara": store.AuditView, "pete": store.AuditDenied} {
+		got := byUser[user]
+		if len(got) != 1 || got[0].Action != want || got[0].Detail != "participant" || got[0].Addr == "" {
+			t.Errorf("%s's events on %s: %+v => want one %s event with the session's address", user, subject, got, want)
+		}
+	}
+	// the two follower events sit right after the meeting's update, in its
+	// transaction
+	all, err := e.db.ListAudit(ctx, store.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var update uint64
+	for _, ev := range all {
+		if ev.Subject == site.meetingID && ev.Action == store.AuditUpdate && ev.User == "pam" {
+			update = ev.Seq
+		}
+	}
+	for _, user := range []string{"cara", "pete"} {
+		if s := byUser[user]; len(s) == 1 && (s[0].Seq <= update || s[0].Seq > update+2) {
+			t.Errorf("%s's view is event %d; the move is event %d => want it among the next two", user, s[0].Seq, update)
+		}
+	}
+}

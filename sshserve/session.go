@@ -64,6 +64,7 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 		frames: fr,
 		inner: s.cfg.NewModel(tui.Options{
 			FrameBarrier: fr.barrier,
+			Audience:     func(id string) []store.Actor { return s.hub.audience(id, m) },
 			// Store calls made for the session end with its connection (a
 			// write is one transaction: all or nothing).
 			Context:      sess.Context(),

@@ -58,11 +58,7 @@ func ViewParticipant(ctx context.Context, s Store, viewer Actor, id string, now 
 	if err != nil {
 		return v, err
 	}
-	action := AuditView
-	if v.Access != Shown {
-		action = AuditDenied
-	}
-	if err := s.Record(ctx, AuditEvent{User: viewer.User, Role: viewer.Role, Action: action, Subject: id, Addr: viewer.Addr, Detail: "participant"}); err != nil {
+	if err := s.Record(ctx, ViewEvent(viewer, id, v.Access)); err != nil {
 		return ParticipantView{}, err
 	}
 	return v, nil

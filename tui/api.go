@@ -40,6 +40,9 @@ type Options struct {
 	// FrameBarrier, when set, is common.Ctx.FrameBarrier: sshserve's frame
 	// writer tells shared writes when the session's own frame went out.
 	FrameBarrier func() func()
+	// Audience, when set, is common.Ctx.Audience: sshserve's hub lists the
+	// other sessions following a meeting, with their actors.
+	Audience func(meetingID string) []store.Actor
 	// Remote is true for SSH sessions (changes quit wording and the
 	// "join over SSH" hints).
 	Remote bool

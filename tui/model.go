@@ -108,6 +108,7 @@ func New(opts Options) tea.Model {
 		Snapshot:     opts.Snapshot,
 		SiteMemo:     &common.Memo{},
 		FrameBarrier: opts.FrameBarrier,
+		Audience:     opts.Audience,
 	}
 	ownSnapshot := false
 	if ctx.Snapshot == nil {

@@ -40,6 +40,9 @@ func (db *DB) Record(ctx context.Context, e store.AuditEvent) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if db.shown.take(e) {
+		return nil // a meeting's move recorded it already (meeting_shown.go)
+	}
 	return db.groupRecord(ctx, e) // group commit: groupcommit.go
 }
 

@@ -203,23 +203,7 @@ func (db *DB) UpdateMeeting(ctx context.Context, a store.Actor, m store.Meeting)
 // never overwrite each other. fn may run more than once (on a retried
 // conflict) and must not keep the *Meeting; an error from fn aborts.
 func (db *DB) MutateMeeting(ctx context.Context, a store.Actor, id string, fn func(*store.Meeting) error) (store.Meeting, error) {
-	var out store.Meeting
-	err := db.update(ctx, a, func(t *tx) error {
-		old, err := getMeeting(t.txn, id)
-		if err != nil {
-			return err
-		}
-		m, err := getMeeting(t.txn, id) // a separate copy for fn to change
-		if err != nil {
-			return err
-		}
-		if err := fn(&m); err != nil {
-			return err
-		}
-		out, err = t.saveMeeting(&old, m)
-		return err
-	})
-	return out, err
+	return db.MutateMeetingShown(ctx, a, id, fn, nil) // meeting_shown.go
 }
 
 // ListMeetings lists every meeting by date (then id).

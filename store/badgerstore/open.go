@@ -90,6 +90,9 @@ type DB struct {
 
 	// group batches Record's events into shared transactions (groupcommit.go).
 	group recordQueue
+	// shown holds the views a meeting's move recorded for its followers,
+	// each taken by that follower's own ViewParticipant (meeting_shown.go).
+	shown shownViews
 
 	subMu   sync.Mutex
 	subs    map[int]func(store.Change)

@@ -35,6 +35,10 @@ type tx struct {
 	auditKey []byte
 	keyID    string
 	keyDone  bool
+
+	// committed, when set, runs once the transaction has committed, before
+	// its changes are announced.
+	committed func()
 }
 
 type auditHead struct {
@@ -81,6 +85,9 @@ func (db *DB) update(ctx context.Context, a store.Actor, fn func(t *tx) error) e
 					db.writeHead(t.head)
 				}
 				db.keyMarked = db.keyMarked || (t.keyDone && t.auditKey != nil)
+				if t.committed != nil {
+					t.committed()
+				}
 				return nil
 			case errors.Is(err, badger.ErrConflict):
 				continue

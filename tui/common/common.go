@@ -56,6 +56,10 @@ type Ctx struct {
 	// see (the facilitator's advance) waits for it, so the writer's own
 	// screen goes out before 50 followers start redrawing theirs.
 	FrameBarrier func() func()
+	// Audience, when set (SSH sessions), returns the other sessions
+	// following meeting id: a move to the next item records, in its own
+	// transaction, that they were shown it (store.MutateMeetingShown).
+	Audience func(meetingID string) []store.Actor
 }
 
 // AfterOwnFrame is FrameBarrier's wait, or a no-op without one.

@@ -42,6 +42,7 @@ func roomKey(as []store.Actor) string {
 // new room.
 func (m *Model) setPeople(ps []person) {
 	m.people = ps
+	m.peopleGen++
 	if !m.room || !m.joined {
 		return
 	}

@@ -58,6 +58,7 @@ func (m *Model) writeKept(what string, keep *common.DraftKeeper, fn func(*store.
 // has ended (or whose item is gone) is never dropped: it goes back to the
 // root as a common.DraftElsewhereMsg, which shows it to read and copy.
 func (m *Model) RestoreDraft(d store.Draft) tea.Cmd {
+	m.viewGen++
 	mid := d.Fields["meeting"]
 	if mid == "" || !m.shared() {
 		return elsewhere(d, "it belongs to no meeting you can open")

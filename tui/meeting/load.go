@@ -248,12 +248,14 @@ func loadItemCtxCmd(c *common.Ctx, it store.AgendaItem, refresh bool, room []sto
 // by two people never overwrite each other.
 //
 // Everyone in the meeting redraws on the write: it waits until this
-// session's own frame of the change has gone out.
+// session's own frame of the change has gone out. When the write moves the
+// meeting to another item, the followers' views of it are recorded in the
+// same transaction (store.MutateMeetingShown).
 func mutateCmd(c *common.Ctx, id, what string, fn func(*store.Meeting) error) tea.Cmd {
 	ownFrame := c.AfterOwnFrame()
 	return func() tea.Msg {
 		ownFrame()
-		mt, err := c.Store.MutateMeeting(c.Context(), c.Actor, id, fn)
+		mt, err := mutateShown(c, id, fn)
 		return savedMsg{mt: mt, what: what, err: err}
 	}
 }
@@ -261,4 +263,14 @@ func mutateCmd(c *common.Ctx, id, what string, fn func(*store.Meeting) error) te
 // isStale reports whether err means someone else changed the record.
 func isStale(err error) bool {
 	return errors.Is(err, store.ErrStale) || errors.Is(err, store.ErrConflict)
+}
+
+// mutateShown is c.Store.MutateMeeting with the other sessions following
+// the meeting as its audience.
+func mutateShown(c *common.Ctx, id string, fn func(*store.Meeting) error) (store.Meeting, error) {
+	var audience []store.Actor
+	if c.Audience != nil {
+		audience = c.Audience(id)
+	}
+	return store.MutateMeetingShown(c.Context(), c.Store, c.Actor, id, fn, audience)
 }

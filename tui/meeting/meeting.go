@@ -25,12 +25,19 @@ import (
 // Model is the Meeting screen.
 type Model struct {
 	presenceMemo renderMemo // the presence line of the last frame
-	memo         viewMemo   // styled text of the frames before
-	ctx          *common.Ctx
-	keys         keyMap
-	width        int
-	height       int
-	gen          int
+	// presenceKey is what the presence line was last made of; peopleGen
+	// counts the presence lists received (setPeople).
+	presenceKey presenceKey
+	// viewGen counts what may change the screen (viewcache.go)
+	viewGen   int
+	lastView  viewCache
+	peopleGen int
+	memo      viewMemo // styled text of the frames before
+	ctx       *common.Ctx
+	keys      keyMap
+	width     int
+	height    int
+	gen       int
 
 	// lobby (not in a meeting)
 	meetings []store.Meeting
@@ -55,7 +62,11 @@ type Model struct {
 	// dropped: older replies are stale
 	ctxSeq, ctxFloor int
 	ctxGen           map[string]int
-	people           []person
+	// held is a newer read of the meeting that a follower shows only once
+	// the context of its new current item has loaded (holdForCtx): one
+	// frame of the new item, not a "loading" frame and then another.
+	held   *store.Meeting
+	people []person
 
 	// writes of this session go one at a time, in order
 	busy  bool
@@ -95,6 +106,7 @@ func New(ctx *common.Ctx) common.Component {
 
 // Init loads the meetings.
 func (m *Model) Init() tea.Cmd {
+	m.viewGen++
 	if cmd := m.rejoinCmd(); cmd != nil {
 		return cmd // a reconnect rejoins its meeting (the lobby loads if it cannot)
 	}
@@ -107,6 +119,7 @@ func (m *Model) shared() bool { return store.SeesMeetings(m.ctx.Actor.Role) }
 
 // SetSize sets the screen's size in cells.
 func (m *Model) SetSize(width, height int) {
+	m.viewGen++
 	m.width, m.height = width, height
 	if m.form != nil {
 		m.form.setWidth(m.width)
@@ -226,8 +239,13 @@ func (m *Model) join(id string) tea.Cmd {
 // Update routes messages: loads and saves, live changes, forms, keys.
 func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	if cs, ok := changesOf(msg); ok {
+		if !m.joined {
+			m.viewGen++
+		}
+		// joined, a change only starts reads: their replies redraw
 		return m, m.onChanges(cs)
 	}
+	m.viewGen++
 	if ps, ok := presenceOf(msg); ok {
 		m.setPeople(ps)
 		return m, m.ensureCtx()
@@ -257,6 +275,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			return m, nil
 		}
 		m.ctxs[msg.subject] = msg.ic
+		if h := m.held; h != nil && currentSubject(*h) == msg.subject {
+			return m, m.applyMeeting(*h)
+		}
 		return m, nil
 	case estimateMsg:
 		if msg.gen == m.estGen {
@@ -785,6 +806,7 @@ const roomStatus = "room view: as every attendee sees it"
 // applyMeeting takes a meeting as stored, keeping the view on the same
 // item (or on the current one when following).
 func (m *Model) applyMeeting(mt store.Meeting) tea.Cmd {
+	m.held = nil
 	if mt.Version < m.mt.Version {
 		return nil // an older read arrived late
 	}
@@ -860,7 +882,40 @@ func (m *Model) onMeeting(msg meetingMsg) tea.Cmd {
 		}
 		m.presence()
 	}
+	if cmd, held := m.holdForCtx(msg.mt); held {
+		return tea.Batch(cmd, m.restorePending())
+	}
 	return tea.Batch(m.applyMeeting(msg.mt), m.restorePending())
+}
+
+// currentSubject is the subject of mt's current item ("" when none).
+func currentSubject(mt store.Meeting) string {
+	if len(mt.Items) == 0 {
+		return ""
+	}
+	return mt.Items[min(max(mt.Current, 0), len(mt.Items)-1)].Subject
+}
+
+// holdForCtx: a follower told that the facilitator moved to an item whose
+// context it has not loaded keeps showing the item it shows, loads that
+// context, and shows the new item with it when it arrives (the reply's
+// handler applies m.held). Fifty followers then draw and send one frame
+// each for a move instead of two.
+func (m *Model) holdForCtx(mt store.Meeting) (tea.Cmd, bool) {
+	m.held = nil
+	if !m.joined || !m.following || mt.Facilitator == m.ctx.Actor.User || mt.Version < m.mt.Version || len(mt.Items) == 0 {
+		return nil, false
+	}
+	it := mt.Items[min(max(mt.Current, 0), len(mt.Items)-1)]
+	if it.Subject == "" || it.Kind == store.ItemActionItems {
+		return nil, false
+	}
+	if _, ok := m.ctxs[it.Subject]; ok {
+		return nil, false // loaded, or on its way
+	}
+	m.ctxs[it.Subject] = itemCtx{} // loading
+	m.held = &mt
+	return m.loadCtxCmd(it, false), true
 }
 
 func (m *Model) onSaved(msg savedMsg) tea.Cmd {
@@ -1080,5 +1135,6 @@ func (m *Model) loadCtxCmd(it store.AgendaItem, refresh bool) tea.Cmd {
 // replies already asked for are stale.
 func (m *Model) dropCtxs() {
 	m.ctxs = map[string]itemCtx{}
+	m.held = nil
 	m.ctxFloor = m.ctxSeq
 }

@@ -32,6 +32,7 @@ func (m *Model) Place() common.MeetingPlace {
 // back on the item they looked at. A meeting that has ended meanwhile
 // leaves the session in the lobby.
 func (m *Model) Restore(p common.MeetingPlace) {
+	m.viewGen++
 	if p.ID == "" || !m.shared() {
 		m.resume = nil
 		return

@@ -31,8 +31,14 @@ func (m *Model) notesRows() int {
 	return 4
 }
 
-// View renders exactly the screen's height in lines.
+// View renders exactly the screen's height in lines. A frame asked for
+// again with nothing changed (another pane's message, a change that only
+// starts a read) is the one made before: see viewcache.go.
 func (m *Model) View() string {
+	return m.cachedView()
+}
+
+func (m *Model) render() string {
 	var lines []string
 	if m.joined {
 		lines = m.meetingView()
@@ -242,6 +248,14 @@ func kindLabel(k store.ItemKind) string {
 // presenceLine shows who is in the meeting and with which role.
 func (m *Model) presenceLine() string {
 	st := m.ctx.St()
+	// fifty people make a long line, cut to the width: it is made again
+	// only when who is present, the meeting's facilitator, this viewer's
+	// following or the width changed
+	k := presenceKey{people: m.peopleGen, meeting: m.mt.ID, facilitator: m.mt.Facilitator, following: m.following, width: m.width, st: st}
+	if k == m.presenceKey && m.presenceMemo.st == st {
+		return m.presenceMemo.out
+	}
+	m.presenceKey = k
 	var parts []string
 	seen := map[string]bool{}
 	for _, p := range m.people {
@@ -254,7 +268,20 @@ func (m *Model) presenceLine() string {
 	if !seen[m.ctx.Actor.User] {
 		parts = append([]string{presenceText(m.mt, person{User: m.ctx.Actor.User, Role: m.ctx.Actor.Role, MeetingID: m.mt.ID, Following: m.following})}, parts...)
 	}
-	return m.presenceMemo.render(st, "In meeting: "+strings.Join(parts, ", "))
+	line := "In meeting: " + strings.Join(parts, ", ")
+	if m.width > 0 {
+		line = common.Fit(line, m.width)
+	}
+	return m.presenceMemo.render(st, line)
+}
+
+// presenceKey is what the presence line is made of.
+type presenceKey struct {
+	people               int
+	meeting, facilitator string
+	following            bool
+	width                int
+	st                   *common.Styles
 }
 
 // viewMemo keeps what the meeting view's styles rendered (common.StyleMemo).
