@@ -33,13 +33,14 @@ type pendingRecord struct {
 	done chan error
 }
 
-// RecordStats counts audit events recorded through Record and the
-// transactions that committed them.
+// RecordStats counts the audit events recorded through Record, or on
+// followers' behalf by a meeting's move (MutateMeetingShown), and the
+// transactions that committed them (a move's own transaction counts once).
 type RecordStats struct {
 	Events, Transactions uint64
 }
 
-// RecordStats reports how many events Record has committed and in how many
+// RecordStats reports how many such events were committed and in how many
 // transactions, since the store was opened.
 func (db *DB) RecordStats() RecordStats {
 	return RecordStats{Events: db.group.records.Load(), Transactions: db.group.txns.Load()}
