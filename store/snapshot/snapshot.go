@@ -110,6 +110,9 @@ type Snapshot struct {
 
 	// refs is the shared read of the new referrals (referrals.go).
 	refs newRefs
+	// derived holds values computed once per change for every session
+	// (derived.go).
+	derived derived
 }
 
 type dirty struct {
