@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Role is a user's role at the site (its store value).
 type Role string
@@ -539,6 +542,18 @@ type Meeting struct {
 	Created     time.Time     `json:"created"`
 	Updated     time.Time     `json:"updated"`
 	Version     int64         `json:"version"`
+}
+
+// Clone is a deep copy of m: changing it leaves m as it was.
+func (m Meeting) Clone() Meeting {
+	m.Attendees = slices.Clone(m.Attendees)
+	m.ActionItems = slices.Clone(m.ActionItems)
+	m.Items = slices.Clone(m.Items)
+	for i := range m.Items {
+		it := &m.Items[i]
+		it.Notes, it.Decisions, it.More = slices.Clone(it.Notes), slices.Clone(it.Decisions), slices.Clone(it.More)
+	}
+	return m
 }
 
 // User is a person who signs in to owg.

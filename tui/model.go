@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -124,6 +125,16 @@ func New(opts Options) tea.Model {
 	}
 	m := &model{ctx: ctx, opts: opts, ownSnapshot: ownSnapshot, help: help.New(), width: 80, height: 24,
 		prefs: Prefs{Theme: opts.Theme.Name, LowBandwidth: opts.LowBandwidth}}
+	if ownSnapshot {
+		// The program's own snapshot hears of every committed write at
+		// once, on the writer's goroutine (Observe never reads), so a read
+		// just after the session's own write is never older than it; the
+		// ChangedMsgs the program receives are observed too (a batch with
+		// no changes invalidates it). It stops listening once the model is
+		// gone.
+		unsub := opts.Store.Subscribe(ctx.Snapshot.Observe)
+		runtime.AddCleanup(m, func(unsub func()) { unsub() }, unsub)
+	}
 	m.applyStyles()
 	m.names = tabNamesFor(opts.Actor.Role)
 	m.keys = newGlobalKeys(m.names)

@@ -129,10 +129,7 @@ func (db *DB) MutateMeetingShown(ctx context.Context, a store.Actor, id string, 
 		if err != nil {
 			return err
 		}
-		m, err := getMeeting(t.txn, id) // a separate copy for fn to change
-		if err != nil {
-			return err
-		}
+		m := old.Clone() // a separate copy for fn to change
 		if err := fn(&m); err != nil {
 			return err
 		}

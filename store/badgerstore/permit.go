@@ -214,8 +214,23 @@ func (t *tx) mayWriteMeeting(old *store.Meeting, m store.Meeting) error {
 	if m.Items != nil {
 		rest.Items = slices.Clone(m.Items)
 	}
+	var oldAt map[string]int // item id -> index in old, made when an item moved
 	for i, it := range rest.Items {
-		j := slices.IndexFunc(old.Items, func(o store.AgendaItem) bool { return o.ID == it.ID })
+		j := i
+		if j >= len(old.Items) || old.Items[j].ID != it.ID {
+			if oldAt == nil {
+				oldAt = make(map[string]int, len(old.Items))
+				for k, o := range old.Items {
+					if _, dup := oldAt[o.ID]; !dup {
+						oldAt[o.ID] = k // the first, as a search from the start finds
+					}
+				}
+			}
+			var ok bool
+			if j, ok = oldAt[it.ID]; !ok {
+				j = -1
+			}
+		}
 		if j < 0 {
 			continue // a new item: running the meeting
 		}

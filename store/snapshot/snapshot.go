@@ -110,16 +110,28 @@ type Snapshot struct {
 
 	// refs is the shared read of the new referrals (referrals.go).
 	refs newRefs
+	// derived holds values computed once per change for every session
+	// (derived.go).
+	derived derived
 }
 
 type dirty struct {
 	all, users, meetings bool
 	parts                map[string]bool
 	cases                map[string]bool // case ids that changed
+	// meetingIDs are the meetings that changed, when meetings (all) is not
+	// set: a meeting's move re-reads that meeting alone
+	meetingIDs map[string]bool
 }
 
 func (d dirty) empty() bool {
-	return !d.all && !d.users && !d.meetings && len(d.parts) == 0 && len(d.cases) == 0
+	return !d.all && !d.users && !d.meetings && len(d.parts) == 0 && len(d.cases) == 0 && len(d.meetingIDs) == 0
+}
+
+// MeetingReader reads one meeting; a Reader that is one has a changed
+// meeting re-read alone. badgerstore.DB is one.
+type MeetingReader interface {
+	GetMeeting(ctx context.Context, id string) (store.Meeting, error)
 }
 
 // New returns a snapshot of src; the first Site call reads it whole.
@@ -171,7 +183,14 @@ func (s *Snapshot) Observe(c store.Change) {
 	case "user":
 		d.users = true
 	case "meeting":
-		d.meetings = true
+		if c.ID == "" {
+			d.meetings = true
+			return
+		}
+		if d.meetingIDs == nil {
+			d.meetingIDs = map[string]bool{}
+		}
+		d.meetingIDs[c.ID] = true
 	case "goal", "contact", "referral", "setting":
 		// not held here (a contact's date arrives as a participant change)
 	default:
@@ -254,6 +273,12 @@ func merge(a, b dirty) dirty {
 		}
 		a.cases[id] = true
 	}
+	for id := range b.meetingIDs {
+		if a.meetingIDs == nil {
+			a.meetingIDs = map[string]bool{}
+		}
+		a.meetingIDs[id] = true
+	}
 	return a
 }
 
@@ -279,6 +304,17 @@ func (s *Snapshot) apply(ctx context.Context, cur *Site, d dirty) (*Site, error)
 			return nil, fmt.Errorf("users: %w", err)
 		}
 		next.Users = us
+	}
+	if !d.meetings && len(d.meetingIDs) > 0 {
+		ms, ok, err := s.rereadMeetings(ctx, cur.Meetings, d.meetingIDs)
+		if err != nil {
+			return nil, fmt.Errorf("meetings: %w", err)
+		}
+		if ok {
+			next.Meetings = ms
+		} else {
+			d.meetings = true
+		}
 	}
 	if d.meetings {
 		ms, err := s.src.ListMeetings(ctx)
@@ -373,4 +409,33 @@ func compareIDs(a, b string) int {
 		return len(a) - len(b)
 	}
 	return strings.Compare(a, b)
+}
+
+// rereadMeetings returns cur with the meetings ids read again, in place;
+// ok is false when they cannot be (no MeetingReader, a new or deleted
+// meeting, a changed date: the caller reads them all, in date order).
+func (s *Snapshot) rereadMeetings(ctx context.Context, cur []store.Meeting, ids map[string]bool) ([]store.Meeting, bool, error) {
+	mr, ok := s.src.(MeetingReader)
+	if !ok {
+		return nil, false, nil
+	}
+	out := slices.Clone(cur)
+	for _, id := range sortedKeys(ids) {
+		i := slices.IndexFunc(out, func(m store.Meeting) bool { return m.ID == id })
+		if i < 0 {
+			return nil, false, nil
+		}
+		m, err := mr.GetMeeting(ctx, id)
+		if store.IsNotFound(err) {
+			return nil, false, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		if !m.Date.Equal(out[i].Date) {
+			return nil, false, nil
+		}
+		out[i] = m
+	}
+	return out, true, nil
 }

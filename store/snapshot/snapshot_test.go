@@ -166,3 +166,70 @@ func TestSiteDuringRefresh(t *testing.T) {
 		t.Errorf("second caller's site changed %v => want %s in it", s.Changed, ps[1].ID)
 	}
 }
+
+// meetingCounter counts the reads of all meetings and of one.
+type meetingCounter struct {
+	*badgerstore.DB
+	lists, gets int
+}
+
+func (c *meetingCounter) ListMeetings(ctx context.Context) ([]store.Meeting, error) {
+	c.lists++
+	return c.DB.ListMeetings(ctx)
+}
+
+func (c *meetingCounter) GetMeeting(ctx context.Context, id string) (store.Meeting, error) {
+	c.gets++
+	return c.DB.GetMeeting(ctx, id)
+}
+
+// TestMeetingChangeRereadsThatMeeting: a meeting's move re-reads that
+// meeting alone; a new meeting re-reads them all (date order).
+func TestMeetingChangeRereadsThatMeeting(t *testing.T) {
+	ctx := context.Background()
+	asOf := time.Date(2025, 3, 12, 0, 0, 0, 0, time.UTC)
+	db, err := badgerstore.OpenMemoryAt(func() time.Time { return asOf.Add(10 * time.Hour) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	pm := store.Actor{User: "pam", Role: store.RolePM}
+	mk := func(day time.Time, status store.MeetingStatus) store.Meeting {
+		t.Helper()
+		m, err := db.CreateMeeting(ctx, pm, store.Meeting{Date: day, Facilitator: "pam", Status: status,
+			Items: []store.AgendaItem{{ID: "1", Kind: store.ItemOther, Title: "one"}, {ID: "2", Kind: store.ItemOther, Title: "two"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	mk(asOf.AddDate(0, 0, -14), store.MeetingEnded)
+	open := mk(asOf, store.MeetingOpen)
+	counter := &meetingCounter{DB: db}
+	snap := snapshot.New(counter)
+	defer db.Subscribe(snap.Observe)()
+	if _, err := snap.Site(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.MutateMeeting(ctx, pm, open.ID, func(m *store.Meeting) error { m.Current = 1; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	site, err := snap.Site(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counter.lists != 0 || counter.gets != 1 {
+		t.Errorf("after a move: %d reads of all meetings, %d of one => want 0 and 1", counter.lists, counter.gets)
+	}
+	if len(site.Meetings) != 2 || site.Meetings[1].ID != open.ID || site.Meetings[1].Current != 1 {
+		t.Errorf("after a move => %+v, want the open meeting at item 2, in date order", site.Meetings)
+	}
+	mk(asOf.AddDate(0, 0, 14), store.MeetingPlanned)
+	site, err = snap.Site(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counter.lists != 1 || len(site.Meetings) != 3 {
+		t.Errorf("after a new meeting: %d reads of all, %d meetings => want 1 and 3", counter.lists, len(site.Meetings))
+	}
+}

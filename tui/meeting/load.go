@@ -115,9 +115,18 @@ func loadMeetingCmd(c *common.Ctx, gen int, id string, withTriage, joining bool)
 // openActions returns the open action items of every meeting but mt, as
 // the agenda lists them (store.OpenActions: by owner, overdue first).
 func openActions(c *common.Ctx, mt store.Meeting) ([]store.OpenAction, error) {
-	ms, err := c.Store.ListMeetings(c.Context())
-	if err != nil {
-		return nil, err
+	var ms []store.Meeting
+	if c.Snapshot != nil {
+		site, err := c.Snapshot.Site(c.Context())
+		if err != nil {
+			return nil, err
+		}
+		ms = site.Meetings
+	} else {
+		var err error
+		if ms, err = c.Store.ListMeetings(c.Context()); err != nil {
+			return nil, err
+		}
 	}
 	others := make([]store.Meeting, 0, len(ms))
 	for _, x := range ms {
@@ -134,7 +143,29 @@ func openActions(c *common.Ctx, mt store.Meeting) ([]store.OpenAction, error) {
 
 // loadTriage ranks the queue as of now, or as of the meeting's date when
 // it is held on another day (as its agenda was built).
+//
+// The ranking is the same for every session: with the process's snapshot
+// it is computed once per change and shared (snapshot.Derived), not read
+// by each of fifty followers on every participant's change.
 func loadTriage(c *common.Ctx, day time.Time) (*triageData, error) {
+	asOf := store.Today(c.Time())
+	if !day.IsZero() && !store.DateOf(day).Equal(asOf) {
+		asOf = store.DateOf(day)
+	}
+	if c.Snapshot == nil {
+		return readTriage(c, asOf)
+	}
+	v, err := c.Snapshot.Derived("meeting-triage "+asOf.Format(time.DateOnly), func() (any, error) {
+		return readTriage(c, asOf)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*triageData), nil
+}
+
+// readTriage reads the ranking as of day asOf from the store.
+func readTriage(c *common.Ctx, asOf time.Time) (*triageData, error) {
 	ctx, s := c.Context(), c.Store
 	users, err := s.ListUsers(ctx)
 	if err != nil {
@@ -153,10 +184,6 @@ func loadTriage(c *common.Ctx, day time.Time) (*triageData, error) {
 		return nil, err
 	}
 	td := &triageData{users: users, refs: map[string]store.Referral{}, parts: map[string]store.Participant{}, names: store.ParticipantNames(everyone)}
-	asOf := store.Today(c.Time())
-	if !day.IsZero() && !store.DateOf(day).Equal(asOf) {
-		asOf = store.DateOf(day)
-	}
 	td.ranking = store.Rank(c.Protocol, refs, parts, store.Capacity(c.Protocol, users, parts), asOf)
 	for _, r := range refs {
 		td.refs[r.ID] = r

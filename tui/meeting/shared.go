@@ -2,7 +2,6 @@ package meeting
 
 import (
 	"context"
-	"slices"
 
 	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/store/snapshot"
@@ -96,13 +95,4 @@ func caseOf(c *common.Ctx, id string) (store.LegalCase, error) {
 // change its items, notes, decisions and action items in place (it marks
 // an item skipped before the write lands) without touching the snapshot
 // every session reads.
-func cloneMeeting(mt store.Meeting) store.Meeting {
-	mt.Attendees = slices.Clone(mt.Attendees)
-	mt.ActionItems = slices.Clone(mt.ActionItems)
-	mt.Items = slices.Clone(mt.Items)
-	for i := range mt.Items {
-		it := &mt.Items[i]
-		it.Notes, it.Decisions, it.More = slices.Clone(it.Notes), slices.Clone(it.Decisions), slices.Clone(it.More)
-	}
-	return mt
-}
+func cloneMeeting(mt store.Meeting) store.Meeting { return mt.Clone() }
