@@ -20,6 +20,8 @@ const emptyHint = "empty store: run `owg demo` to load the demo site"
 // runTUI opens the TUI on the local store. Without a terminal it prints a
 // summary of the store instead.
 func runTUI(ctx context.Context, app *App) error {
+	tr := app.trace
+	tr.mark("command parsed")
 	if app.Interactive() && app.storeLog == nil {
 		// Badger's warnings would draw over the screen: they go to DATA/store.log.
 		dir, err := app.DataDir()
@@ -40,10 +42,12 @@ func runTUI(ctx context.Context, app *App) error {
 	if err != nil {
 		return err
 	}
+	tr.mark("store open")
 	empty, err := st.Empty(ctx)
 	if err != nil {
 		return err
 	}
+	tr.mark("empty check")
 	if empty {
 		fmt.Fprintln(app.Stderr, emptyHint)
 	}
@@ -59,6 +63,7 @@ func runTUI(ctx context.Context, app *App) error {
 	if err != nil {
 		return err
 	}
+	tr.mark("actor, protocol, prefs")
 	env := []string{"NO_COLOR=" + app.Getenv("NO_COLOR"), "TERM=" + app.Getenv("TERM")}
 	low := app.LowBandwidthFlag || prefs.LowBandwidth
 	theme, err := tui.ThemeFor(app.ThemeFlag, prefs.Theme, env, low)
@@ -68,7 +73,7 @@ func runTUI(ctx context.Context, app *App) error {
 	if !app.Interactive() {
 		return printSummary(ctx, app, st, proto)
 	}
-	p := tea.NewProgram(tui.New(tui.Options{
+	var model tea.Model = tui.New(tui.Options{
 		Store:        st,
 		Actor:        actor,
 		Protocol:     proto,
@@ -76,10 +81,22 @@ func runTUI(ctx context.Context, app *App) error {
 		LowBandwidth: low,
 		Env:          env,
 		Now:          app.Now,
-	}), tea.WithContext(ctx), tea.WithFPS(120))
+	})
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(120)}
+	if tr != nil {
+		tr.mark("model built")
+		model = &tracedModel{Model: model, t: tr}
+		if f, ok := app.Stdout.(*os.File); ok {
+			opts = append(opts, tea.WithOutput(&tracedOutput{File: f, t: tr}))
+		}
+	}
+	p := tea.NewProgram(model, opts...)
 	stop := forwardChanges(st, p)
 	defer stop()
 	final, err := p.Run()
+	if tm, ok := final.(*tracedModel); ok {
+		final = tm.Model
+	}
 	// unsent form input is kept as a draft for the next sign-in
 	if f, ok := final.(interface{ FlushDrafts(context.Context) error }); ok {
 		fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -3,7 +3,6 @@ package badgerstore
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -73,7 +72,7 @@ func (db *DB) migrateROIs(ctx context.Context) error {
 					return nil
 				}
 				var r store.ROI
-				if err := json.Unmarshal(b, &r); err != nil {
+				if err := decodeJSON(b, &r); err != nil {
 					return fmt.Errorf("damaged record %q: %v", item.Key(), err)
 				}
 				if len(r.Covers) > 0 {

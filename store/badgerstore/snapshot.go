@@ -2,7 +2,6 @@ package badgerstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
@@ -148,7 +147,7 @@ func decodeAll[T any](recs []rawRecord) ([]T, error) {
 		lo, hi := w*len(recs)/workers, (w+1)*len(recs)/workers
 		wg.Go(func() {
 			for i := lo; i < hi; i++ {
-				if err := json.Unmarshal(recs[i].val, &out[i]); err != nil {
+				if err := decodeJSON(recs[i].val, &out[i]); err != nil {
 					errs[w] = fmt.Errorf("damaged record %q: %v", recs[i].key, err)
 					return
 				}

@@ -128,7 +128,7 @@ func getJSON(txn *badger.Txn, key, what string, v any) error {
 		return err
 	}
 	return item.Value(func(b []byte) error {
-		if err := json.Unmarshal(b, v); err != nil {
+		if err := decodeJSON(b, v); err != nil {
 			return fmt.Errorf("%s: damaged record: %v", what, err)
 		}
 		return nil
@@ -370,7 +370,7 @@ func scanJSON[T any](txn *badger.Txn, prefix string, fn func(T) error) error {
 	for it.Rewind(); it.Valid(); it.Next() {
 		var v T
 		item := it.Item()
-		err := item.Value(func(b []byte) error { return json.Unmarshal(b, &v) })
+		err := item.Value(func(b []byte) error { return decodeJSON(b, &v) })
 		if err != nil {
 			return fmt.Errorf("damaged record %q: %v", item.Key(), err)
 		}
