@@ -6,6 +6,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -14,7 +15,8 @@ import (
 // startTrace writes when each phase of a local start ended, for finding
 // where the time to the first full frame goes. It is on only when
 // OWG_TRACE_START names a file (appended to, one line a phase:
-// "phase<TAB>ms since start<TAB>ms since the phase before"). Times count
+// "phase<TAB>ms since start<TAB>ms since the phase before<TAB>CPU ms the
+// process has used"). Times count
 // from OWG_TRACE_T0 (Unix nanoseconds, set by whoever launched owg, so
 // exec and the Go runtime's init are counted) or else from main. It
 // names phases and message types only, never data.
@@ -93,7 +95,7 @@ func (t *startTrace) once(phase string) {
 func (t *startTrace) markAt(phase string, at time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	fmt.Fprintf(t.f, "%s\t%.2f\t%.2f\n", phase, ms(at.Sub(t.t0)), ms(at.Sub(t.last)))
+	fmt.Fprintf(t.f, "%s\t%.2f\t%.2f\t%.2f\n", phase, ms(at.Sub(t.t0)), ms(at.Sub(t.last)), ms(cpuUsed()))
 	t.last = at
 }
 
@@ -102,6 +104,15 @@ func (t *startTrace) close() {
 		t.stopProfile()
 		t.f.Close()
 	}
+}
+
+// cpuUsed is the CPU time (user and system) the process has used.
+func cpuUsed() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -22,6 +23,9 @@ const emptyHint = "empty store: run `owg demo` to load the demo site"
 func runTUI(ctx context.Context, app *App) error {
 	tr := app.trace
 	tr.mark("command parsed")
+	if app.Interactive() {
+		defer startWithoutGC(app.Getenv, startGCPause)()
+	}
 	if app.Interactive() && app.storeLog == nil {
 		// Badger's warnings would draw over the screen: they go to DATA/store.log.
 		dir, err := app.DataDir()
@@ -109,6 +113,35 @@ func runTUI(ctx context.Context, app *App) error {
 		return nil // interrupted: a clean exit
 	}
 	return err
+}
+
+// startGCPause is how long a local start runs without garbage collection.
+const startGCPause = time.Second
+
+// startWithoutGC turns the garbage collector off for the first pause of
+// a local start, unless GOGC or GOMEMLIMIT says otherwise: reading the
+// site and drawing the first frame allocate a heap the size of the site,
+// and collecting it on the way was work on the start's critical path. A
+// memory limit keeps the heap bounded meanwhile (the collector runs when
+// it is reached). The returned func restores the defaults at once.
+func startWithoutGC(getenv func(string) string, pause time.Duration) (restore func()) {
+	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	prevPct := debug.SetGCPercent(-1)
+	prevLimit := debug.SetMemoryLimit(256 << 20)
+	var once sync.Once
+	back := func() {
+		once.Do(func() {
+			debug.SetGCPercent(prevPct)
+			debug.SetMemoryLimit(prevLimit)
+		})
+	}
+	t := time.AfterFunc(pause, back)
+	return func() {
+		t.Stop()
+		back()
+	}
 }
 
 // forwardChanges sends the store's committed writes to the program as

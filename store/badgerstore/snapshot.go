@@ -122,7 +122,10 @@ type rawRecord struct{ key, val []byte }
 
 // rawScan copies every record under prefix.
 func rawScan(txn *badger.Txn, prefix string) ([]rawRecord, error) {
-	it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: []byte(prefix)})
+	// No prefetching: owg's values sit in the tables beside their keys
+	// (far below Badger's value threshold), so a prefetch only copied
+	// each value once more.
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix)})
 	defer it.Close()
 	var out []rawRecord
 	for it.Rewind(); it.Valid(); it.Next() {

@@ -365,7 +365,7 @@ func scanKeys(txn *badger.Txn, prefix, seek string, fn func(key string) error) e
 
 // scanJSON decodes every value under prefix into a new T.
 func scanJSON[T any](txn *badger.Txn, prefix string, fn func(T) error) error {
-	it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: []byte(prefix)})
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix)}) // no prefetch: see rawScan
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
 		var v T
