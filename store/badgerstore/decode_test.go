@@ -24,6 +24,13 @@ func TestDecodeJSONReadsWhatEncodingJSONReads(t *testing.T) {
 	if _, err := demo.Fill(ctx, db, testNow, 7); err != nil {
 		t.Fatalf("demo.Fill => %v", err)
 	}
+	if _, _, err := db.RecordProtocol(ctx, store.SystemActor, store.DefaultProtocolTOML()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SaveDraft(ctx, pm, store.Draft{User: pm.User, Form: "contact", Subject: "P-0001",
+		Fields: map[string]string{"note": "café \u00e9 \"quoted\" \x7f", "kind": "phone"}}); err != nil {
+		t.Fatal(err)
+	}
 	check := func(t *testing.T, prefix string, newV func() any) {
 		var raw []rawRecord
 		if err := db.bdb.View(func(txn *badger.Txn) (err error) { raw, err = rawScan(txn, prefix); return err }); err != nil {
@@ -61,6 +68,11 @@ func TestDecodeJSONReadsWhatEncodingJSONReads(t *testing.T) {
 		{pfxContact, func() any { return new(store.Contact) }},
 		{pfxMeeting, func() any { return new(store.Meeting) }},
 		{pfxUser, func() any { return new(store.User) }},
+		{pfxAudit, func() any { return new(store.AuditEvent) }},
+		{pfxHistory, func() any { return new(store.HistoryEvent) }},
+		{pfxProtocol, func() any { return new(store.ProtocolVersion) }},
+		{pfxDraft, func() any { return new(store.Draft) }},
+		{keyAuditHead, func() any { return new(auditHead) }},
 	} {
 		t.Run(c.prefix, func(t *testing.T) { check(t, c.prefix, c.newV) })
 	}
