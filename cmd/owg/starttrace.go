@@ -27,8 +27,9 @@ type startTrace struct {
 	last time.Time
 	seen map[string]bool
 	// prof is the CPU profile of the start (OWG_TRACE_CPU names its
-	// file), stopped at the first settled View.
-	prof *os.File
+	// file), stopped at the first write after the first settled View.
+	prof    *os.File
+	settled bool
 }
 
 // newStartTrace returns the trace getenv asks for, or nil (every method
@@ -62,7 +63,12 @@ func newStartTrace(getenv func(string) string, mainAt time.Time) *startTrace {
 
 // stopProfile ends the CPU profile, if one runs.
 func (t *startTrace) stopProfile() {
-	if t == nil || t.prof == nil {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.prof == nil {
 		return
 	}
 	pprof.StopCPUProfile()
@@ -145,7 +151,9 @@ func (m *tracedModel) View() tea.View {
 	if s, ok := m.Model.(interface{ Settled() bool }); ok && !m.settled && s.Settled() {
 		m.settled = true
 		m.t.mark("first settled View")
-		m.t.stopProfile()
+		m.t.mu.Lock()
+		m.t.settled = true
+		m.t.mu.Unlock()
 	}
 	return v
 }
@@ -162,6 +170,12 @@ func (o *tracedOutput) Write(b []byte) (int, error) {
 	if o.n < 8 {
 		o.n++
 		o.t.mark(fmt.Sprintf("write %d (%d B)", o.n, n))
+	}
+	o.t.mu.Lock()
+	settled := o.t.settled
+	o.t.mu.Unlock()
+	if settled && n > 256 {
+		o.t.stopProfile() // the frame is out
 	}
 	return n, err
 }
