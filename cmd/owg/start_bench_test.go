@@ -78,7 +78,12 @@ func BenchmarkLocalStart(b *testing.B) {
 				ds, cpu = append(ds, d), append(cpu, c)
 			}
 			if trace != "" {
-				b.Logf("phases (median ms since launch over %d starts; from %s):\n%s", len(ds), trace, tracePhases(b, trace))
+				// a benchmark's log is cut at 10 lines: the table goes to a file
+				sum := trace + ".phases"
+				if err := os.WriteFile(sum, []byte(tracePhases(b, trace)), 0o600); err != nil {
+					b.Fatal(err)
+				}
+				b.Logf("phases of %d starts (median ms since launch, ms of CPU) in %s", len(ds), sum)
 			}
 			slices.Sort(ds)
 			b.ReportMetric(float64(ds[len(ds)/2].Microseconds())/1000, "ms-to-frame")
@@ -120,7 +125,8 @@ func startOnce(b *testing.B, bin, dir, trace string) (time.Duration, time.Durati
 			d := time.Since(start)
 			c := (&server{pid: cmd.Process.Pid}).cpu(b)
 			if trace != "" {
-				appendLine(b, trace, fmt.Sprintf("frame read by the launcher\t%.2f\t\n---", float64(d.Microseconds())/1000))
+				appendLine(b, trace, fmt.Sprintf("frame read by the launcher\t%.2f\t\t%.2f\n---",
+					float64(d.Microseconds())/1000, float64(c.Microseconds())/1000))
 			}
 			return d, c
 		}
@@ -182,14 +188,15 @@ func appendLine(b *testing.B, path, line string) {
 
 // tracePhases sums up a trace file of many starts (separated by "---"):
 // each phase in the order of the first start, with the median over the
-// starts of when it ended, in ms since launch.
+// starts of when it ended, in ms since launch, and of the CPU the process
+// had used by then.
 func tracePhases(b *testing.B, path string) string {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	var order []string
-	at := map[string][]float64{}
+	at, cpu := map[string][]float64{}, map[string][]float64{}
 	for _, run := range strings.Split(string(raw), "---") {
 		seen := map[string]bool{}
 		for _, line := range strings.Split(strings.TrimSpace(run), "\n") {
@@ -206,15 +213,28 @@ func tracePhases(b *testing.B, path string) string {
 				order = append(order, f[0])
 			}
 			at[f[0]] = append(at[f[0]], v)
+			var c float64
+			if len(f) > 3 {
+				if _, err := fmt.Sscan(f[3], &c); err == nil {
+					cpu[f[0]] = append(cpu[f[0]], c)
+				}
+			}
 		}
 	}
+	median := func(vs []float64) float64 {
+		if len(vs) == 0 {
+			return 0
+		}
+		vs = slices.Clone(vs)
+		slices.Sort(vs)
+		return vs[len(vs)/2]
+	}
 	var out strings.Builder
+	fmt.Fprintf(&out, "%8s %8s %8s  %s\n", "ms", "+ms", "cpu-ms", "phase ended")
 	prev := 0.0
 	for _, ph := range order {
-		vs := at[ph]
-		slices.Sort(vs)
-		med := vs[len(vs)/2]
-		fmt.Fprintf(&out, "  %8.2f  %+8.2f  %s\n", med, med-prev, ph)
+		med := median(at[ph])
+		fmt.Fprintf(&out, "%8.2f %+8.2f %8.2f  %s\n", med, med-prev, median(cpu[ph]), ph)
 		prev = med
 	}
 	return out.String()
