@@ -3,10 +3,15 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mattn/go-runewidth"
+
+	"github.com/leadtable/owg/store"
 )
 
 // TestStartWithoutGC: the collector is off until restore (or the pause
@@ -68,5 +73,28 @@ func TestStartTrace(t *testing.T) {
 		if !strings.HasPrefix(lines[i], want) {
 			t.Errorf("line %d = %q => want it to start %q", i, lines[i], want)
 		}
+	}
+}
+
+// TestWarmStartCaches: warming the caches on another goroutine while the
+// start goes on is safe (run with -race) and changes no answer.
+func TestWarmStartCaches(t *testing.T) {
+	done := make(chan struct{})
+	go func() {
+		warmStartCaches()
+		close(done)
+	}()
+	for _, c := range []struct {
+		r    rune
+		want int
+	}{{'a', 1}, {'─', 1}, {'界', 2}, {'\u0301', 0}} {
+		if got := runewidth.RuneWidth(c.r); got != c.want {
+			t.Errorf("RuneWidth(%q) = %d => want %d", c.r, got, c.want)
+		}
+	}
+	p := store.DefaultProtocol()
+	<-done
+	if !reflect.DeepEqual(p, store.DefaultProtocol()) {
+		t.Error("the default protocol read during the warm-up differs from the one after it")
 	}
 }
