@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"sync"
+	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -27,6 +29,15 @@ func runTUI(ctx context.Context, app *App) error {
 	if app.Interactive() {
 		defer startWithoutGC(app.Getenv, startGCPause)()
 		go warmStartCaches()
+		// A closed terminal (SIGHUP) ends the session as a quit does: unsent
+		// input kept as drafts and the store closed, where the signal's
+		// default would kill owg and leave the next start to replay its log.
+		// Not when SIGHUP is ignored (nohup): Notify would undo that.
+		if !signal.Ignored(syscall.SIGHUP) {
+			var stop context.CancelFunc
+			ctx, stop = signal.NotifyContext(ctx, syscall.SIGHUP)
+			defer stop()
+		}
 	}
 	if app.Interactive() && app.storeLog == nil {
 		// Badger's warnings would draw over the screen: they go to DATA/store.log.
