@@ -51,6 +51,8 @@ type App struct {
 	// storeLog receives Badger's warnings and errors (serve: the server
 	// log; the TUI: DATA/store.log); nil writes them to Stderr.
 	storeLog badgerstore.Logger
+	// trace times a local start's phases (OWG_TRACE_START; nil: off).
+	trace *startTrace
 
 	st       store.Store
 	protocol *store.Protocol
@@ -189,6 +191,9 @@ func (a *App) storeOptions() (badgerstore.Options, error) {
 		return badgerstore.Options{}, err
 	}
 	o := badgerstore.Options{Key: key, AuditKey: akey, Now: a.Now, Logger: a.storeLog}
+	if a.trace != nil {
+		o.Trace = a.trace.mark
+	}
 	if o.Logger == nil {
 		o.Logger = stderrLogger{a.Stderr}
 	}
@@ -235,6 +240,7 @@ func (a *App) Open() (store.Store, error) {
 	if err := a.recordProtocol(db); err != nil {
 		return nil, err
 	}
+	a.trace.mark("open: protocol recorded")
 	return db, nil
 }
 

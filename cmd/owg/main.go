@@ -8,12 +8,16 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 func main() {
+	mainAt := time.Now()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	app := newApp(os.Stdin, os.Stdout, os.Stderr)
+	app.trace = newStartTrace(os.Getenv, mainAt)
 	code := run(ctx, app, os.Args[1:])
 	stop()
+	app.trace.close()
 	os.Exit(code)
 }

@@ -67,10 +67,23 @@ func BenchmarkLocalStart(b *testing.B) {
 			// every later start. One start first runs to the end of its
 			// compactions and quits as a person would.
 			settleStart(b, bin, dir)
+			trace := ""
+			if base := os.Getenv("OWG_TRACE_START"); base != "" {
+				trace = base + "." + name
+				_ = os.Remove(trace)
+			}
 			var ds, cpu []time.Duration
 			for b.Loop() {
-				d, c := startOnce(b, bin, dir)
+				d, c := startOnce(b, bin, dir, trace)
 				ds, cpu = append(ds, d), append(cpu, c)
+			}
+			if trace != "" {
+				// a benchmark's log is cut at 10 lines: the table goes to a file
+				sum := trace + ".phases"
+				if err := os.WriteFile(sum, []byte(tracePhases(b, trace)), 0o600); err != nil {
+					b.Fatal(err)
+				}
+				b.Logf("phases of %d starts (median ms since launch, ms of CPU) in %s", len(ds), sum)
 			}
 			slices.Sort(ds)
 			b.ReportMetric(float64(ds[len(ds)/2].Microseconds())/1000, "ms-to-frame")
@@ -84,11 +97,15 @@ func BenchmarkLocalStart(b *testing.B) {
 
 // startOnce starts owg on dir in an 80x24 pty and returns the time to the
 // Today frame (its "Overdue" section) and the CPU the process had used by
-// then. Nothing answers the queries.
-func startOnce(b *testing.B, bin, dir string) (time.Duration, time.Duration) {
+// then. Nothing answers the queries. With trace set, owg appends its
+// start's phases there (OWG_TRACE_START), timed from this launch.
+func startOnce(b *testing.B, bin, dir, trace string) (time.Duration, time.Duration) {
 	cmd := exec.Command(bin, "--data", dir)
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+	cmd.Env = append(withoutTrace(os.Environ()), "TERM=xterm-256color")
 	start := time.Now()
+	if trace != "" {
+		cmd.Env = append(cmd.Env, "OWG_TRACE_START="+trace, fmt.Sprintf("OWG_TRACE_T0=%d", start.UnixNano()))
+	}
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
 	if err != nil {
 		b.Fatal(err)
@@ -106,7 +123,12 @@ func startOnce(b *testing.B, bin, dir string) (time.Duration, time.Duration) {
 		got = append(got, chunk[:n]...)
 		if strings.Contains(ansi.Strip(string(got)), "Overdue") {
 			d := time.Since(start)
-			return d, (&server{pid: cmd.Process.Pid}).cpu(b)
+			c := (&server{pid: cmd.Process.Pid}).cpu(b)
+			if trace != "" {
+				appendLine(b, trace, fmt.Sprintf("frame read by the launcher\t%.2f\t\t%.2f\n---",
+					float64(d.Microseconds())/1000, float64(c.Microseconds())/1000))
+			}
+			return d, c
 		}
 		if err != nil {
 			b.Fatalf("no Today frame: %v; got %q", err, ansi.Strip(string(got)))
@@ -119,7 +141,7 @@ func startOnce(b *testing.B, bin, dir string) (time.Duration, time.Duration) {
 // ends it with SIGTERM, as closing the terminal would.
 func settleStart(b *testing.B, bin, dir string) {
 	cmd := exec.Command(bin, "--data", dir)
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+	cmd.Env = append(withoutTrace(os.Environ()), "TERM=xterm-256color")
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
 	if err != nil {
 		b.Fatal(err)
@@ -148,4 +170,72 @@ func settleStart(b *testing.B, bin, dir string) {
 		_ = cmd.Process.Kill()
 		<-done
 	}
+}
+
+// withoutTrace drops OWG_TRACE_* from env (the launcher sets its own).
+func withoutTrace(env []string) []string {
+	return slices.DeleteFunc(slices.Clone(env), func(kv string) bool { return strings.HasPrefix(kv, "OWG_TRACE_") })
+}
+
+func appendLine(b *testing.B, path, line string) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	fmt.Fprintln(f, line)
+}
+
+// tracePhases sums up a trace file of many starts (separated by "---"):
+// each phase in the order of the first start, with the median over the
+// starts of when it ended, in ms since launch, and of the CPU the process
+// had used by then.
+func tracePhases(b *testing.B, path string) string {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var order []string
+	at, cpu := map[string][]float64{}, map[string][]float64{}
+	for _, run := range strings.Split(string(raw), "---") {
+		seen := map[string]bool{}
+		for _, line := range strings.Split(strings.TrimSpace(run), "\n") {
+			f := strings.Split(line, "\t")
+			if len(f) < 2 || seen[f[0]] {
+				continue
+			}
+			var v float64
+			if _, err := fmt.Sscan(f[1], &v); err != nil {
+				continue
+			}
+			seen[f[0]] = true
+			if _, ok := at[f[0]]; !ok {
+				order = append(order, f[0])
+			}
+			at[f[0]] = append(at[f[0]], v)
+			var c float64
+			if len(f) > 3 {
+				if _, err := fmt.Sscan(f[3], &c); err == nil {
+					cpu[f[0]] = append(cpu[f[0]], c)
+				}
+			}
+		}
+	}
+	median := func(vs []float64) float64 {
+		if len(vs) == 0 {
+			return 0
+		}
+		vs = slices.Clone(vs)
+		slices.Sort(vs)
+		return vs[len(vs)/2]
+	}
+	var out strings.Builder
+	fmt.Fprintf(&out, "%8s %8s %8s  %s\n", "ms", "+ms", "cpu-ms", "phase ended")
+	prev := 0.0
+	for _, ph := range order {
+		med := median(at[ph])
+		fmt.Fprintf(&out, "%8.2f %+8.2f %8.2f  %s\n", med, med-prev, median(cpu[ph]), ph)
+		prev = med
+	}
+	return out.String()
 }

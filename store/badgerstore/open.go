@@ -68,6 +68,9 @@ type Options struct {
 	// files a crash left that it moved aside, permissions it tightened,
 	// damage it found (see Damage). Nil drops them. Never participant data.
 	Warn func(msg string)
+	// Trace, when set, is told the name of each step of Open as it ends
+	// (timing a start: owg's OWG_TRACE_START). Never data.
+	Trace func(step string)
 }
 
 // DB is the Badger-backed store.Store. It is safe for concurrent use.
@@ -219,6 +222,10 @@ func Open(dir string, o Options) (*DB, error) {
 	if warn == nil {
 		warn = func(string) {}
 	}
+	trace := o.Trace
+	if trace == nil {
+		trace = func(string) {}
+	}
 	if o.InMemory {
 		if dir != "" {
 			return nil, errors.New("open store: an in-memory store takes no directory")
@@ -242,6 +249,7 @@ func Open(dir string, o Options) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("cannot open the store in %s: %w", dir, err)
 		}
+		trace("open: crash recovery and table checks")
 	}
 	if n := len(o.Key); n != 0 && n != 16 && n != 24 && n != 32 {
 		return nil, fmt.Errorf("encryption key is %d bytes: want 32", n)
@@ -259,6 +267,7 @@ func Open(dir string, o Options) (*DB, error) {
 	if err != nil {
 		return nil, openError(dir, o.Key, err)
 	}
+	trace("open: badger")
 	if !o.InMemory {
 		tightenFiles(dir)
 	}
@@ -276,6 +285,7 @@ func Open(dir string, o Options) (*DB, error) {
 		bdb.Close()
 		return nil, fmt.Errorf("undo an unfinished referral import: %w", err)
 	}
+	trace("open: format, audit key, import rollback")
 	if !o.InMemory {
 		// A plain store's tables were verified block by block before
 		// Badger opened them (recoverCrash); an encrypted store's are now.
@@ -291,6 +301,7 @@ func Open(dir string, o Options) (*DB, error) {
 		for _, d := range db.damage {
 			warn("DAMAGE: " + d)
 		}
+		trace("open: head file")
 	}
 	// ROIs recorded before consent was scoped name roles and agencies in
 	// one list and no classes: they become scoped, never releasing
@@ -304,6 +315,7 @@ func Open(dir string, o Options) (*DB, error) {
 		bdb.Close()
 		return nil, fmt.Errorf("give existing records their first history: %w", err)
 	}
+	trace("open: migrations")
 	return db, nil
 }
 

@@ -3,7 +3,6 @@ package badgerstore
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -64,7 +63,7 @@ func (db *DB) migrateROIs(ctx context.Context) error {
 		// every ROI was 40 ms of a local start at 2,000 participants).
 		// Inside a JSON string a quote is escaped, so `"covers":` occurs
 		// in a record only as a key.
-		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: []byte(pfxROI)})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(pfxROI)}) // no prefetch: see rawScan
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			item := it.Item()
@@ -73,7 +72,7 @@ func (db *DB) migrateROIs(ctx context.Context) error {
 					return nil
 				}
 				var r store.ROI
-				if err := json.Unmarshal(b, &r); err != nil {
+				if err := decodeJSON(b, &r); err != nil {
 					return fmt.Errorf("damaged record %q: %v", item.Key(), err)
 				}
 				if len(r.Covers) > 0 {

@@ -2,7 +2,6 @@ package badgerstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
@@ -123,7 +122,10 @@ type rawRecord struct{ key, val []byte }
 
 // rawScan copies every record under prefix.
 func rawScan(txn *badger.Txn, prefix string) ([]rawRecord, error) {
-	it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: []byte(prefix)})
+	// No prefetching: owg's values sit in the tables beside their keys
+	// (far below Badger's value threshold), so a prefetch only copied
+	// each value once more.
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix)})
 	defer it.Close()
 	var out []rawRecord
 	for it.Rewind(); it.Valid(); it.Next() {
@@ -148,7 +150,7 @@ func decodeAll[T any](recs []rawRecord) ([]T, error) {
 		lo, hi := w*len(recs)/workers, (w+1)*len(recs)/workers
 		wg.Go(func() {
 			for i := lo; i < hi; i++ {
-				if err := json.Unmarshal(recs[i].val, &out[i]); err != nil {
+				if err := decodeJSON(recs[i].val, &out[i]); err != nil {
 					errs[w] = fmt.Errorf("damaged record %q: %v", recs[i].key, err)
 					return
 				}

@@ -135,7 +135,7 @@ func getJSON(txn *badger.Txn, key, what string, v any) error {
 		return err
 	}
 	return item.Value(func(b []byte) error {
-		if err := json.Unmarshal(b, v); err != nil {
+		if err := decodeJSON(b, v); err != nil {
 			return fmt.Errorf("%s: damaged record: %v", what, err)
 		}
 		return nil
@@ -372,12 +372,12 @@ func scanKeys(txn *badger.Txn, prefix, seek string, fn func(key string) error) e
 
 // scanJSON decodes every value under prefix into a new T.
 func scanJSON[T any](txn *badger.Txn, prefix string, fn func(T) error) error {
-	it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: []byte(prefix)})
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix)}) // no prefetch: see rawScan
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
 		var v T
 		item := it.Item()
-		err := item.Value(func(b []byte) error { return json.Unmarshal(b, &v) })
+		err := item.Value(func(b []byte) error { return decodeJSON(b, &v) })
 		if err != nil {
 			return fmt.Errorf("damaged record %q: %v", item.Key(), err)
 		}
