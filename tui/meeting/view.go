@@ -109,7 +109,8 @@ func (m *Model) estimateLine() string {
 // only when the items do (nothing ticks).
 func (m *Model) timeLine() string {
 	used, planned := 0, 0
-	for i, it := range m.mt.Items {
+	for i := range m.mt.Items {
+		it := &m.mt.Items[i] // (hundreds of items at a large site: no copies)
 		switch {
 		case it.Status == store.ItemDiscussed || it.Status == store.ItemSkipped || i < m.mt.Current:
 			used += it.Minutes
