@@ -58,14 +58,20 @@ type frames struct {
 	done chan struct{}
 
 	// the writer goroutine's own state
-	scr     *uv.TerminalRenderer
-	buf     bytes.Buffer
-	cells   uv.ScreenBuffer
-	drawn   string
-	lines   []string // drawn, line by line
-	dtitle  string
-	started bool
-	method  ansi.Method
+	scr   *uv.TerminalRenderer
+	buf   bytes.Buffer
+	cells uv.ScreenBuffer
+	drawn string
+	lines []string // drawn, line by line
+	alone bool     // every one of lines stands alone (linesStandAlone)
+	was   map[string]int
+	moves []struct{ to, from int }
+	saved []uv.Line // rows being copied (drawChanged)
+	// parseAll parses every changed line, copying none (tests compare)
+	parseAll bool
+	dtitle   string
+	started  bool
+	method   ansi.Method
 }
 
 func newFrames(out io.Writer, env []string, profile colorprofile.Profile, width, height int, gap time.Duration) *frames {
@@ -343,32 +349,23 @@ func (f *frames) drawOnce() bool {
 // drawCells puts content into the cell buffer. Only the lines that differ
 // from the last frame are parsed again (a meeting step changes a few of a
 // screen's lines), when every line of both frames stands alone: it ends
-// with its styles reset, so no style runs on into the next line. Anything
-// else is drawn whole.
+// with its styles reset, so no style runs on into the next line. A line
+// that differs from the one above it last time but was somewhere else on
+// the screen (a list that lost or gained a row shifts the rows below it)
+// is copied from where it was, not parsed again. Anything else is drawn
+// whole.
 func (f *frames) drawCells(content string, resized bool) {
 	if strings.Contains(content, "\r") {
 		content = strings.ReplaceAll(content, "\r\n", "\n")
 	}
 	lines := strings.Split(content, "\n")
-	whole := resized || f.lines == nil || !linesStandAlone(lines) || !linesStandAlone(f.lines)
+	alone := linesStandAlone(lines)
+	whole := resized || f.lines == nil || !alone || !f.alone
 	if whole {
 		f.cells.Clear()
 		uv.NewStyledString(content).Draw(f.cells, f.cells.Bounds())
 	} else {
-		w, h := f.cells.Width(), f.cells.Height()
-		for y := 0; y < h; y++ {
-			var now, was string
-			if y < len(lines) {
-				now = lines[y]
-			}
-			if y < len(f.lines) {
-				was = f.lines[y]
-			}
-			if now != was {
-				// Draw clears its area first
-				uv.NewStyledString(now).Draw(f.cells, uv.Rect(0, y, w, 1))
-			}
-		}
+		f.drawChanged(lines)
 	}
 	if verifyFrames && !whole {
 		full := uv.NewScreenBuffer(f.cells.Width(), f.cells.Height())
@@ -383,7 +380,65 @@ func (f *frames) drawCells(content string, resized bool) {
 			}
 		}
 	}
-	f.drawn, f.lines = content, lines
+	f.drawn, f.lines, f.alone = content, lines, alone
+}
+
+// drawChanged draws the lines that differ from the last frame's (both
+// frames' lines stand alone). A standalone line's cells do not depend on
+// its row, so a line the last frame had on another row is copied from
+// there.
+func (f *frames) drawChanged(lines []string) {
+	w, h := f.cells.Width(), f.cells.Height()
+	line := func(ls []string, y int) string {
+		if y < len(ls) {
+			return ls[y]
+		}
+		return ""
+	}
+	// where each of the last frame's lines was (the first row holding it)
+	if f.was == nil {
+		f.was = make(map[string]int, h)
+	}
+	clear(f.was)
+	for y := 0; y < h && y < len(f.lines); y++ {
+		if _, ok := f.was[f.lines[y]]; !ok {
+			f.was[f.lines[y]] = y
+		}
+	}
+	// keep the rows to copy before any is overwritten
+	type move struct{ to, from int }
+	moves := f.moves[:0]
+	for y := 0; y < h; y++ {
+		now := line(lines, y)
+		if now == line(f.lines, y) {
+			continue
+		}
+		if from, ok := f.was[now]; ok && !f.parseAll && len(f.cells.Line(from)) == w {
+			moves = append(moves, move{y, from})
+		}
+	}
+	for len(f.saved) < len(moves) {
+		f.saved = append(f.saved, nil)
+	}
+	for i, mv := range moves {
+		f.saved[i] = append(f.saved[i][:0], f.cells.Line(mv.from)...)
+	}
+	f.moves = moves
+	next := 0
+	for y := 0; y < h; y++ {
+		now := line(lines, y)
+		if now == line(f.lines, y) {
+			continue
+		}
+		if next < len(moves) && moves[next].to == y {
+			copy(f.cells.Line(y), f.saved[next])
+			f.cells.TouchLine(0, y, w)
+			next++
+			continue
+		}
+		// Draw clears its area first
+		uv.NewStyledString(now).Draw(f.cells, uv.Rect(0, y, w, 1))
+	}
 }
 
 // verifyFrames makes every line-by-line drawing check itself against the

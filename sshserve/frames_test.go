@@ -206,3 +206,50 @@ func TestFirstFrameWaitsForASettledView(t *testing.T) {
 		t.Errorf("first frame %q => want the settled view only", got)
 	}
 }
+
+// A list that loses a row shifts the rows below it up, one that gains a
+// row shifts them down: those lines are copied from the rows they were on
+// (drawChanged), and what the client receives is what parsing each
+// changed line again sends (the cells are checked against a fresh drawing
+// of the whole frame by verifyFrames as well).
+func TestFramesCopiedLinesSendWhatAWholeFrameSends(t *testing.T) {
+	row := func(i int) string {
+		return "\x1b[38;5;75m" + "P-" + strconv.Itoa(1000+i) + "\x1b[m  name 名前 " + strconv.Itoa(i) + " \x1b[1mno contact\x1b[m"
+	}
+	screen := func(title string, ids ...int) string {
+		lines := []string{"\x1b[1mToday\x1b[m " + title}
+		for _, i := range ids {
+			lines = append(lines, row(i))
+		}
+		return strings.Join(lines, "\n")
+	}
+	seq := []string{
+		screen("(8)", 1, 2, 3, 4, 5, 6, 7, 8),
+		screen("(7)", 2, 3, 4, 5, 6, 7, 8),    // the first row went: the rest move up
+		screen("(8)", 2, 3, 9, 4, 5, 6, 7, 8), // a row came in the middle: the rest move down
+		screen("(8)", 2, 3, 9, 4, 4, 6, 7, 8), // a line twice
+		screen("(3)", 8, 7, 6),                // reordered and shorter
+		"",
+		screen("(2)", 1, 2),
+	}
+	got, want := &wire{}, &wire{}
+	inc := newFrames(got, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 10, 0)
+	ref := newFrames(want, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 10, 0)
+	ref.parseAll = true
+	copied := 0
+	for i, s := range seq {
+		for _, f := range []*frames{inc, ref} {
+			f.resize(40, 10)
+			f.offer(view(s))
+		}
+		inc.drawOnce()
+		ref.drawOnce()
+		copied += len(inc.moves)
+		if g, w := got.all(), want.all(); g != w {
+			t.Fatalf("frame %d: sent %q => want %q (as drawn whole)", i, g, w)
+		}
+	}
+	if copied == 0 {
+		t.Error("no line was copied from another row => the test does not reach drawChanged's copies")
+	}
+}

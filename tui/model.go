@@ -149,7 +149,10 @@ func New(opts Options) tea.Model {
 // Init loads every tab, the on-call notices and the user's preferences,
 // and asks the terminal for its background colour.
 func (m *model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.form.Init(), m.loadNoticesCmd(), loadPrefsCmd(m.ctx), loadOpenMeetingCmd(m.ctx), intake.LoadDraftCmd(m.ctx)}
+	cmds := []tea.Cmd{m.form.Init(), m.loadNoticesCmd(), loadPrefsCmd(m.ctx), loadOpenMeetingCmd(m.ctx), intake.LoadDraftCmd(m.ctx)}
+	if !m.opts.BackgroundAsked {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
 	if m.resumed {
 		m.setStatus("reconnected", false)
 	}

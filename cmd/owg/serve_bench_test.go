@@ -198,6 +198,12 @@ func startServer(b *testing.B, bin, dir string) *server {
 	b.Helper()
 	cmd := exec.Command(bin, "--data", dir, "serve", "--listen", "127.0.0.1:0", "--max-sessions", "500", "--idle-timeout", "2h")
 	cmd.Env = benchEnv()
+	if prefix := os.Getenv("OWG_BENCH_CPUPROFILE"); prefix != "" {
+		// one CPU profile of the whole server run per benchmark, written
+		// when it is stopped (OWG_CPUPROFILE)
+		name := strings.NewReplacer("/", "_", "=", "", " ", "_").Replace(b.Name())
+		cmd.Env = append(cmd.Env, "OWG_CPUPROFILE="+prefix+name+".pprof")
+	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		b.Fatal(err)
