@@ -476,15 +476,15 @@ func (m *model) View() tea.View {
 	}
 	st := m.ctx.St()
 	w, h := m.bodySize()
-	var body []string
+	var page string
 	if m.showHelp {
-		body = strings.Split(m.fullHelpView(m.fullHelp()), "\n")
+		page = m.fullHelpView(m.fullHelp())
 	} else {
-		body = strings.Split(m.page().View(), "\n")
+		page = m.page().View()
 	}
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.tabBar())
-	lines = append(lines, common.Lines(body, w, h)...)
+	lines = append(lines, m.frame.bodyLines(page, w, h)...)
 	lines = append(lines, m.statusLine(w), m.helpLine(w))
 	v.SetContent(st.Plain(strings.Join(lines, "\n")))
 	return v
@@ -493,13 +493,14 @@ func (m *model) View() tea.View {
 // statusLine is the newest of the status message and the on-call notice.
 func (m *model) statusLine(w int) string {
 	st := m.ctx.St()
+	f := &m.frame
 	if len(m.on.list) > 0 && m.on.at > m.statusAt {
-		return st.Warn.Render(common.Fit(m.noticeLine(), w))
+		return f.warn.Render(st, st.Warn, common.Fit(m.noticeLine(), w))
 	}
 	if m.statusErr {
-		return st.StatusErr.Render(common.Fit(common.Line(m.status), w))
+		return f.statusErr.Render(st, st.StatusErr, common.Fit(common.Line(m.status), w))
 	}
-	return st.StatusOK.Render(common.Fit(common.Line(m.status), w))
+	return f.statusOK.Render(st, st.StatusOK, common.Fit(common.Line(m.status), w))
 }
 
 // tabBar renders the tabs at fixed positions; the active one is bracketed

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,7 +41,14 @@ type today struct {
 	arrived    key.Binding
 	completed  key.Binding
 	notLocated key.Binding
+	styled     todayStyled
 }
+
+// todayStyled keeps what Today's styles rendered (common.StyleMemo): the
+// section titles, "none", the notices' flags and the title lines come out
+// the same on almost every rebuild and frame, and styling them again was
+// much of what a session spent on each store change.
+type todayStyled struct{ accent, muted, bad, title, base common.StyleMemo }
 
 func newToday(ctx *common.Ctx) *today {
 	t := &today{ctx: ctx, list: common.NewList(),
@@ -102,7 +110,7 @@ func (t *today) noticeRows(st *common.Styles, now time.Time) []common.Row {
 		text := common.Pad(common.Line(n.ID), 7) + " " + common.Pad(store.KindLabel(n.Kind), 17) + " " +
 			common.Pad(common.Line(n.Agency), 16) + " " + common.Pad(intake.Ago(n.Received, now), 16)
 		if now.Sub(n.Received) > time.Duration(limit)*time.Minute {
-			text += st.Bad.Render(fmt.Sprintf("! over %d min", limit))
+			text += t.styled.bad.Render(st, st.Bad, fmt.Sprintf("! over %d min", limit))
 		}
 		rows = append(rows, common.Row{Key: "notice:" + n.ID, Text: text, Filter: n.ID + " " + n.Agency})
 	}
@@ -118,15 +126,15 @@ const noticeRowsShown = 3
 // repaints the block alone, never the sections below it.
 func (t *today) noticeBlock(st *common.Styles, now time.Time) []common.Row {
 	all := t.noticeRows(st, now)
-	rows := []common.Row{{Header: true, Text: st.Accent.Render(fmt.Sprintf("Field referrals waiting for a handoff (%d)", len(all)))}}
+	rows := []common.Row{{Header: true, Text: t.styled.accent.Render(st, st.Accent, fmt.Sprintf("Field referrals waiting for a handoff (%d)", len(all)))}}
 	switch {
 	case len(all) == 0:
-		rows = append(rows, common.Row{Header: true, Text: "    " + st.Muted.Render("none")})
+		rows = append(rows, common.Row{Header: true, Text: "    " + t.styled.muted.Render(st, st.Muted, "none")})
 	case len(all) <= noticeRowsShown:
 		rows = append(rows, all...)
 	default:
 		rows = append(rows, all[:noticeRowsShown-1]...)
-		rows = append(rows, common.Row{Header: true, Text: "    " + st.Muted.Render(fmt.Sprintf("+%d more, newer", len(all)-noticeRowsShown+1))})
+		rows = append(rows, common.Row{Header: true, Text: "    " + t.styled.muted.Render(st, st.Muted, fmt.Sprintf("+%d more, newer", len(all)-noticeRowsShown+1))})
 	}
 	for len(rows) < 1+noticeRowsShown {
 		rows = append(rows, common.Row{Header: true})
@@ -203,12 +211,19 @@ func (t *today) SetSize(w, h int) {
 }
 
 // section appends a titled section of rows; an empty one says "none".
-func section(rows []common.Row, st *common.Styles, title string, items []common.Row) []common.Row {
-	rows = append(rows, common.Row{Header: true, Text: st.Accent.Render(fmt.Sprintf("%s (%d)", title, len(items)))})
-	if len(items) == 0 {
-		return append(rows, common.Row{Header: true, Text: "    " + st.Muted.Render("none")})
-	}
+func (t *today) section(rows []common.Row, st *common.Styles, title string, items []common.Row) []common.Row {
+	rows = t.sectionTitle(rows, st, title, len(items))
 	return append(rows, items...)
+}
+
+// sectionTitle appends a section's title with its count, and "none" for
+// an empty section.
+func (t *today) sectionTitle(rows []common.Row, st *common.Styles, title string, n int) []common.Row {
+	rows = append(rows, common.Row{Header: true, Text: t.styled.accent.Render(st, st.Accent, title+" ("+strconv.Itoa(n)+")")})
+	if n == 0 {
+		rows = append(rows, common.Row{Header: true, Text: "    " + t.styled.muted.Render(st, st.Muted, "none")})
+	}
+	return rows
 }
 
 func (t *today) rebuild() {
@@ -228,7 +243,7 @@ func (t *today) rebuild() {
 		}
 		flag := common.Pad("", 8)
 		if a.OverdueOn(s.today) {
-			flag = st.Bad.Render(common.Pad("OVERDUE", 8))
+			flag = t.styled.bad.Render(st, st.Bad, common.Pad("OVERDUE", 8))
 		}
 		var covers store.Coverage
 		if subj := a.FollowsSubject(); subj != "" {
@@ -246,7 +261,7 @@ func (t *today) rebuild() {
 		}
 		text := common.Line(a.Text)
 		if !store.ActionTextVisible(c.Actor, a, covers) {
-			text = st.Muted.Render("(" + store.NotShared + ")")
+			text = t.styled.muted.Render(st, st.Muted, "("+store.NotShared+")")
 		}
 		actions = append(actions, common.Row{Key: "action:" + a.ID, Text: common.Pad(a.ID, 7) + " " + flag + common.Pad(due, 14) + " " + text})
 	}
@@ -255,17 +270,17 @@ func (t *today) rebuild() {
 		rows = append(rows, t.noticeBlock(st, c.Time())...)
 	}
 	if len(t.handoffs) > 0 {
-		rows = section(rows, st, "Your handoffs (o on scene, c completed, x could not locate)", t.handoffRows(st, c.Time()))
+		rows = t.section(rows, st, "Your handoffs (o on scene, c completed, x could not locate)", t.handoffRows(st, c.Time()))
 	}
 	if store.CanWrite(c.Actor.Role, store.DataGeneralContacts) {
-		rows = datedSection(rows, st, "Overdue contacts", idx.overdue)
+		rows = t.datedSection(rows, st, "Overdue contacts", idx.overdue)
 	}
-	rows = datedSection(rows, st, fmt.Sprintf("Court in the next %d days", s.proto.CourtWindowDays), idx.court)
+	rows = t.datedSection(rows, st, "Court in the next "+strconv.Itoa(s.proto.CourtWindowDays)+" days", idx.court)
 	if store.CanWrite(c.Actor.Role, store.DataGeneralContacts) {
-		rows = datedSection(rows, st, fmt.Sprintf("ROIs expiring within %d days", s.proto.ROIExpiringDays), idx.roi)
+		rows = t.datedSection(rows, st, "ROIs expiring within "+strconv.Itoa(s.proto.ROIExpiringDays)+" days", idx.roi)
 	}
-	rows = datedSection(rows, st, "Diverted arrests near the intake deadline", idx.intake)
-	rows = section(rows, st, "My open action items", actions)
+	rows = t.datedSection(rows, st, "Diverted arrests near the intake deadline", idx.intake)
+	rows = t.section(rows, st, "My open action items", actions)
 	t.list.SetRows(rows)
 }
 
@@ -310,9 +325,9 @@ func (t *today) backupLine() string {
 		text = "Last backup: " + last.Local().Format("2006-01-02 15:04")
 	}
 	if err != nil {
-		return st.Bad.Render(text + " · the last backup FAILED (see the server log)")
+		return t.styled.bad.Render(st, st.Bad, text+" · the last backup FAILED (see the server log)")
 	}
-	return st.Muted.Render(text)
+	return t.styled.muted.Render(st, st.Muted, text)
 }
 
 // dated is a Today row with the day and participant it sorts by.
@@ -389,11 +404,8 @@ type sectionRows []dated
 
 // datedSection is section for rows kept in order: they are appended
 // straight from the index, with no copy in between.
-func datedSection(rows []common.Row, st *common.Styles, title string, items sectionRows) []common.Row {
-	rows = append(rows, common.Row{Header: true, Text: st.Accent.Render(fmt.Sprintf("%s (%d)", title, len(items)))})
-	if len(items) == 0 {
-		return append(rows, common.Row{Header: true, Text: "    " + st.Muted.Render("none")})
-	}
+func (t *today) datedSection(rows []common.Row, st *common.Styles, title string, items sectionRows) []common.Row {
+	rows = t.sectionTitle(rows, st, title, len(items))
 	for _, d := range items {
 		rows = append(rows, d.row)
 	}
@@ -511,7 +523,7 @@ func kindText(k store.CaseKind) string { return strings.ReplaceAll(string(k), "_
 
 func (t *today) View() string {
 	st := t.ctx.St()
-	title := st.Title.Render("Today") + st.Muted.Render(" · "+store.Today(t.ctx.Time()).Format("Mon 2006-01-02"))
+	title := t.styled.title.Render(st, st.Title, "Today") + t.styled.muted.Render(st, st.Muted, " · "+store.Today(t.ctx.Time()).Format("Mon 2006-01-02"))
 	if f := t.list.FilterLine(st); f != "" {
 		title += "  " + f
 	}
@@ -520,7 +532,7 @@ func (t *today) View() string {
 		if t.err != nil {
 			msg = "could not load: " + t.err.Error()
 		}
-		return title + "\n\n  " + st.Muted.Render(msg)
+		return title + "\n\n  " + t.styled.muted.Render(st, st.Muted, msg)
 	}
 	meet := "not scheduled"
 	if d, ok := t.site.nextMeeting(); ok {
@@ -528,7 +540,7 @@ func (t *today) View() string {
 	}
 	capLine := fmt.Sprintf("Next meeting %s · capacity %d open slots across %d case managers",
 		meet, t.site.capacity(), len(t.site.caseManagers()))
-	lines := []string{title, st.Base.Render(capLine)}
+	lines := []string{title, t.styled.base.Render(st, st.Base, capLine)}
 	if b := t.backupLine(); b != "" {
 		lines = append(lines, b)
 	}

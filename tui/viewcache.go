@@ -20,6 +20,23 @@ type frameMemo struct {
 	helpKey string
 	helpSt  *common.Styles
 	help    string
+	// the status line's styles (common.StyleMemo)
+	warn, statusOK, statusErr common.StyleMemo
+	// the page's last view and the body lines cut from it
+	page         string
+	pageW, pageH int
+	body         []string
+}
+
+// bodyLines is common.Lines of the page's view at w x h, kept while the
+// page draws the same view (every message the page did not change it
+// with: a store change it only starts a load for).
+func (f *frameMemo) bodyLines(page string, w, h int) []string {
+	if f.body == nil || f.page != page || f.pageW != w || f.pageH != h {
+		f.body = common.Lines(strings.Split(page, "\n"), w, h)
+		f.page, f.pageW, f.pageH = page, w, h
+	}
+	return f.body
 }
 
 // tabKey is everything the tab bar depends on that can change in a
