@@ -58,15 +58,15 @@ type frames struct {
 	done chan struct{}
 
 	// the writer goroutine's own state
-	scr   *uv.TerminalRenderer
-	buf   bytes.Buffer
-	cells uv.ScreenBuffer
-	drawn string
-	lines []string // drawn, line by line
-	alone bool     // every one of lines stands alone (linesStandAlone)
-	was   map[string]int
-	moves []struct{ to, from int }
-	saved []uv.Line // rows being copied (drawChanged)
+	scr    *uv.TerminalRenderer
+	buf    bytes.Buffer
+	cells  uv.ScreenBuffer
+	drawn  string
+	lines  []string       // drawn, line by line
+	alone  bool           // every one of lines stands alone (linesStandAlone)
+	was    map[string]int // drawChanged's scratch: the rows of the last frame's lines
+	from   []int          // and where each row's line comes from
+	copied int            // rows copied from another row so far (tests)
 	// parseAll parses every changed line, copying none (tests compare)
 	parseAll bool
 	dtitle   string
@@ -386,7 +386,9 @@ func (f *frames) drawCells(content string, resized bool) {
 // drawChanged draws the lines that differ from the last frame's (both
 // frames' lines stand alone). A standalone line's cells do not depend on
 // its row, so a line the last frame had on another row is copied from
-// there.
+// there: rows moving up are copied top down and rows moving down bottom
+// up, so no row is read after it was written (a row whose source was
+// written already is parsed instead); the rows parsed come last.
 func (f *frames) drawChanged(lines []string) {
 	w, h := f.cells.Width(), f.cells.Height()
 	line := func(ls []string, y int) string {
@@ -405,39 +407,50 @@ func (f *frames) drawChanged(lines []string) {
 			f.was[f.lines[y]] = y
 		}
 	}
-	// keep the rows to copy before any is overwritten
-	type move struct{ to, from int }
-	moves := f.moves[:0]
-	for y := 0; y < h; y++ {
+	if cap(f.from) < h {
+		f.from = make([]int, h)
+	}
+	from := f.from[:h]
+	const unchanged, parse = -1, -2
+	for y := range from {
+		from[y] = unchanged
 		now := line(lines, y)
 		if now == line(f.lines, y) {
 			continue
 		}
-		if from, ok := f.was[now]; ok && !f.parseAll && len(f.cells.Line(from)) == w {
-			moves = append(moves, move{y, from})
+		from[y] = parse
+		if k, ok := f.was[now]; ok && !f.parseAll && len(f.cells.Line(k)) == w {
+			from[y] = k
 		}
 	}
-	for len(f.saved) < len(moves) {
-		f.saved = append(f.saved, nil)
+	copyRow := func(y, k int) {
+		copy(f.cells.Line(y), f.cells.Line(k))
+		f.cells.TouchLine(0, y, w)
+		f.copied++
 	}
-	for i, mv := range moves {
-		f.saved[i] = append(f.saved[i][:0], f.cells.Line(mv.from)...)
+	for y := 0; y < h; y++ { // moving up: the source is below, not written yet
+		if k := from[y]; k > y {
+			copyRow(y, k)
+		}
 	}
-	f.moves = moves
-	next := 0
+	for y := h - 1; y >= 0; y-- { // moving down: the source is above
+		k := from[y]
+		if k < 0 || k >= y {
+			continue
+		}
+		if from[k] > k {
+			// its row was written moving up: parse this one (a row to be
+			// parsed is not yet, and one moving down is written after)
+			from[y] = parse
+			continue
+		}
+		copyRow(y, k)
+	}
 	for y := 0; y < h; y++ {
-		now := line(lines, y)
-		if now == line(f.lines, y) {
-			continue
+		if from[y] == parse {
+			// Draw clears its area first
+			uv.NewStyledString(line(lines, y)).Draw(f.cells, uv.Rect(0, y, w, 1))
 		}
-		if next < len(moves) && moves[next].to == y {
-			copy(f.cells.Line(y), f.saved[next])
-			f.cells.TouchLine(0, y, w)
-			next++
-			continue
-		}
-		// Draw clears its area first
-		uv.NewStyledString(now).Draw(f.cells, uv.Rect(0, y, w, 1))
 	}
 }
 
