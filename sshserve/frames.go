@@ -72,25 +72,50 @@ type frames struct {
 	dtitle   string
 	started  bool
 	method   ansi.Method
+	profile  colorprofile.Profile
+	term     string
+	sink     redirect
+	// share, when set, is the server's shared frame work (frameShare); a
+	// frame it gave this session leaves scr behind what the client has
+	// (stale: scr is brought up to date before it next draws), and curX,
+	// curY are where the client's cursor is after the last frame.
+	share      *frameShare
+	stale      bool
+	curX, curY int
 }
 
 func newFrames(out io.Writer, env []string, profile colorprofile.Profile, width, height int, gap time.Duration) *frames {
 	f := &frames{out: out, gap: gap, env: env, width: width, height: height,
 		wake: make(chan struct{}, 1), done: make(chan struct{}), method: ansi.WcWidth,
 		sentCh: make(chan struct{}), barrierWait: barrierWait}
-	f.scr = uv.NewTerminalRenderer(&f.buf, env)
-	f.scr.SetColorProfile(profile)
-	f.scr.SetTabStops(-1)
-	f.scr.SetBackspace(false)
-	// The emulated pty turns every \n into \r\n (charmbracelet/ssh's
-	// ptyWriter), so a line feed also returns the carriage.
-	f.scr.SetMapNewline(true)
-	f.scr.SetScrollOptim(true)
-	f.scr.SetRelativeCursor(true)
-	f.scr.SetFullscreen(false)
+	f.profile, f.term = profile, uv.Environ(env).Getenv("TERM")
+	f.sink.to = &f.buf
+	f.scr = f.newRenderer()
 	f.cells = uv.NewScreenBuffer(width, height)
 	return f
 }
+
+// newRenderer is a terminal renderer set up as every session's is,
+// writing to f.sink.
+func (f *frames) newRenderer() *uv.TerminalRenderer {
+	scr := uv.NewTerminalRenderer(&f.sink, f.env)
+	scr.SetColorProfile(f.profile)
+	scr.SetTabStops(-1)
+	scr.SetBackspace(false)
+	// The emulated pty turns every \n into \r\n (charmbracelet/ssh's
+	// ptyWriter), so a line feed also returns the carriage.
+	scr.SetMapNewline(true)
+	scr.SetScrollOptim(true)
+	scr.SetRelativeCursor(true)
+	scr.SetFullscreen(false)
+	return scr
+}
+
+// redirect is the renderer's writer: f.buf, or scratch while a renderer
+// is brought up to date (prime).
+type redirect struct{ to *bytes.Buffer }
+
+func (r *redirect) Write(p []byte) (int, error) { return r.to.Write(p) }
 
 // programOutput is the writer the program itself writes to (its terminal
 // queries), under the frame lock.
@@ -310,6 +335,10 @@ func (f *frames) drawOnce() bool {
 		f.mu.Unlock()
 	}()
 
+	// a change to a screen drawn before at the same size and modes is the
+	// same work for every session showing that screen (frameShare)
+	shareable := f.share != nil && f.started && !resized && f.cells.Width() == w && f.cells.Height() == h &&
+		!(grapheme && f.method != ansi.GraphemeWidth) && f.drawn != ""
 	if !f.started {
 		f.started = true
 		f.scr.WriteString(ansi.SetModeBracketedPaste)
@@ -317,6 +346,11 @@ func (f *frames) drawOnce() bool {
 		f.scr.EnterAltScreen()
 		f.scr.WriteString(ansi.ResetModeTextCursorEnable)
 		f.scr.Resize(w, h)
+	}
+	if f.stale && !shareable {
+		// drawn by itself from here (a resize, a mode): bring the renderer
+		// up to the client's screen first
+		f.prime()
 	}
 	if grapheme && f.method != ansi.GraphemeWidth {
 		f.method = ansi.GraphemeWidth
@@ -334,9 +368,7 @@ func (f *frames) drawOnce() bool {
 		f.scr.WriteString(ansi.SetWindowTitle(title))
 	}
 	if content != f.drawn || resized {
-		f.cells.Method = f.method
-		f.drawCells(content, resized)
-		f.scr.Render(f.cells.RenderBuffer)
+		f.render(content, resized, shareable)
 	}
 	_ = f.scr.Flush()
 	if f.buf.Len() == 0 {
@@ -344,6 +376,72 @@ func (f *frames) drawOnce() bool {
 	}
 	f.write(syncd)
 	return true
+}
+
+// render draws content into the cell buffer and has the renderer queue
+// what the client needs to show it. When it is shareable and another
+// session showing the same screen drew the same change from the same
+// cursor position, its bytes are used as they are (they are what this
+// session's renderer would have queued: the renderer's output is a
+// function of the screen before, the screen after and the cursor).
+func (f *frames) render(content string, resized, shareable bool) {
+	if !shareable {
+		f.cells.Method = f.method
+		f.drawCells(content, resized)
+		f.scr.Render(f.cells.RenderBuffer)
+		f.curX, f.curY = f.scr.Position()
+		return
+	}
+	k := shareKey{prev: f.drawn, next: content, w: f.cells.Width(), h: f.cells.Height(), term: f.term,
+		profile: f.profile, method: f.method, x: f.curX, y: f.curY}
+	e, mine := f.share.claim(k)
+	if !mine && e.wait() {
+		_ = f.scr.Flush() // what is queued before the frame (its title)
+		f.buf.Write(e.out)
+		f.drawn, f.stale = content, true
+		f.curX, f.curY = e.x, e.y
+		return
+	}
+	if f.stale {
+		f.prime()
+	}
+	_ = f.scr.Flush()
+	n0 := f.buf.Len()
+	f.cells.Method = f.method
+	f.drawCells(content, false)
+	f.scr.Render(f.cells.RenderBuffer)
+	_ = f.scr.Flush()
+	f.curX, f.curY = f.scr.Position()
+	if mine {
+		e.publish(f.buf.Bytes()[n0:], f.curX, f.curY)
+	}
+}
+
+// prime brings a stale renderer (and cell buffer) up to what the client
+// shows: a new renderer draws f.drawn whole into scratch, and is told
+// where the client's cursor is.
+func (f *frames) prime() {
+	_ = f.scr.Flush() // what the old one has queued goes out
+	var scratch bytes.Buffer
+	f.sink.to = &scratch
+	defer func() { f.sink.to = &f.buf }()
+	w, h := f.cells.Width(), f.cells.Height()
+	scr := f.newRenderer()
+	scr.EnterAltScreen()
+	scr.Resize(w, h)
+	if f.method == ansi.GraphemeWidth {
+		scr.SetGraphemeWidth(true)
+	}
+	cells := uv.NewScreenBuffer(w, h)
+	cells.Method = f.method
+	drawn := strings.ReplaceAll(f.drawn, "\r\n", "\n")
+	uv.NewStyledString(drawn).Draw(cells, cells.Bounds())
+	scr.Render(cells.RenderBuffer)
+	_ = scr.Flush()
+	scr.SetPosition(f.curX, f.curY)
+	f.scr, f.cells, f.stale = scr, cells, false
+	f.lines = strings.Split(drawn, "\n")
+	f.alone = linesStandAlone(f.lines)
 }
 
 // drawCells puts content into the cell buffer. Only the lines that differ
@@ -506,6 +604,9 @@ func (f *frames) close() {
 		return
 	}
 	f.drawOnce()
+	if f.stale {
+		f.scr.SetPosition(f.curX, f.curY) // all MoveTo needs
+	}
 	f.scr.MoveTo(0, max(0, f.cells.Height()-1))
 	f.scr.WriteString(ansi.ResetModifyOtherKeys + ansi.PopKittyKeyboard(1))
 	f.scr.ExitAltScreen()

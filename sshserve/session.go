@@ -61,6 +61,7 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 	// (frames.go), not on bubbletea's tick.
 	w0, h0 := ClampWindow(pty.Window.Width, pty.Window.Height)
 	fr := newFrames(sess, env, profile, w0, h0, time.Second/time.Duration(max(1, s.cfg.FPS)))
+	fr.share = s.share
 	model := &guardModel{
 		frames: fr,
 		inner: s.cfg.NewModel(tui.Options{

@@ -495,7 +495,12 @@ func (m *model) statusLine(w int) string {
 	st := m.ctx.St()
 	f := &m.frame
 	if len(m.on.list) > 0 && m.on.at > m.statusAt {
-		return f.warn.Render(st, st.Warn, common.Fit(m.noticeLine(), w))
+		n := m.on.list[0]
+		k := noticeKey{id: n.ID, kind: n.Kind, agency: n.Agency, ago: intake.Ago(n.Received, m.ctx.Time()), more: len(m.on.list) - 1, w: w, st: st}
+		if !f.noticeOK || f.noticeKey != k {
+			f.notice, f.noticeKey, f.noticeOK = f.warn.Render(st, st.Warn, common.Fit(m.noticeLine(), w)), k, true
+		}
+		return f.notice
 	}
 	if m.statusErr {
 		return f.statusErr.Render(st, st.StatusErr, common.Fit(common.Line(m.status), w))

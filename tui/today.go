@@ -48,7 +48,10 @@ type today struct {
 // section titles, "none", the notices' flags and the title lines come out
 // the same on almost every rebuild and frame, and styling them again was
 // much of what a session spent on each store change.
-type todayStyled struct{ accent, muted, bad, title, base common.StyleMemo }
+type todayStyled struct {
+	accent, muted, bad, title, base common.StyleMemo
+	titles                          map[string]titleRow // by section title (a handful)
+}
 
 func newToday(ctx *common.Ctx) *today {
 	t := &today{ctx: ctx, list: common.NewList(),
@@ -219,11 +222,29 @@ func (t *today) section(rows []common.Row, st *common.Styles, title string, item
 // sectionTitle appends a section's title with its count, and "none" for
 // an empty section.
 func (t *today) sectionTitle(rows []common.Row, st *common.Styles, title string, n int) []common.Row {
-	rows = append(rows, common.Row{Header: true, Text: t.styled.accent.Render(st, st.Accent, title+" ("+strconv.Itoa(n)+")")})
+	// kept by title: a section's count changes now and then, its title
+	// never (so the memo is not searched by the whole text each rebuild)
+	k, ok := t.styled.titles[title]
+	if !ok || k.n != n || k.st != st {
+		k = titleRow{n: n, st: st, text: t.styled.accent.Render(st, st.Accent, title+" ("+strconv.Itoa(n)+")"),
+			none: "    " + t.styled.muted.Render(st, st.Muted, "none")}
+		if t.styled.titles == nil {
+			t.styled.titles = map[string]titleRow{}
+		}
+		t.styled.titles[title] = k
+	}
+	rows = append(rows, common.Row{Header: true, Text: k.text})
 	if n == 0 {
-		rows = append(rows, common.Row{Header: true, Text: "    " + t.styled.muted.Render(st, st.Muted, "none")})
+		rows = append(rows, common.Row{Header: true, Text: k.none})
 	}
 	return rows
+}
+
+// titleRow is a section title as drawn for a count and styles.
+type titleRow struct {
+	n          int
+	st         *common.Styles
+	text, none string
 }
 
 func (t *today) rebuild() {

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 
+	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/tui/common"
 )
 
@@ -20,12 +21,24 @@ type frameMemo struct {
 	helpKey string
 	helpSt  *common.Styles
 	help    string
-	// the status line's styles (common.StyleMemo)
+	// the status line's styles (common.StyleMemo), and the notice line
+	// drawn last with what it was drawn from
 	warn, statusOK, statusErr common.StyleMemo
+	notice                    string
+	noticeKey                 noticeKey
+	noticeOK                  bool
 	// the page's last view and the body lines cut from it
 	page         string
 	pageW, pageH int
 	body         []string
+}
+
+// noticeKey is everything the on-call notice line shows (noticeLine).
+type noticeKey struct {
+	id, agency, ago string
+	kind            store.ReferralKind
+	more, w         int
+	st              *common.Styles
 }
 
 // bodyLines is common.Lines of the page's view at w x h, kept while the
