@@ -155,6 +155,12 @@ func pristineSite(b *testing.B, bin string, n int) (string, gossh.Signer) {
 	owgRun(b, bin, dir, nil, "demo", "--participants", strconv.Itoa(n))
 	pub := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(key.PublicKey())))
 	owgRun(b, bin, dir, nil, "user", "add", "--name", "bench-sup", "--role", "supervisor", "--agency", "LEAD Case Management", "--key", pub)
+	if distinctUsers() {
+		for i := range maxBenchUsers {
+			pub := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(userKey(i).PublicKey())))
+			owgRun(b, bin, dir, nil, "user", "add", "--name", fmt.Sprintf("bench-sup-%d", i+1), "--role", "supervisor", "--agency", "LEAD Case Management", "--key", pub)
+		}
+	}
 	benchSites.Store(n, dir)
 	return dir, key
 }
@@ -182,6 +188,31 @@ var benchKeyOnce = sync.OnceValue(func() gossh.Signer {
 })
 
 func benchKey(*testing.B) gossh.Signer { return benchKeyOnce() }
+
+// distinctUsers: with OWG_BENCH_DISTINCT_USERS=1 the fan-out benchmark
+// signs each session in as a supervisor of its own (bench-sup-N) instead
+// of all as bench-sup: no two screens are then the same (each shows its
+// user's name in the tab bar), so sessions share no frame drawing
+// (sshserve/frameshare.go), as at a real site.
+func distinctUsers() bool { return os.Getenv("OWG_BENCH_DISTINCT_USERS") == "1" }
+
+const maxBenchUsers = 50
+
+var userKeys = sync.OnceValue(func() []gossh.Signer {
+	out := make([]gossh.Signer, maxBenchUsers)
+	for i := range out {
+		_, priv, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			panic(err)
+		}
+		if out[i], err = gossh.NewSignerFromKey(priv); err != nil {
+			panic(err)
+		}
+	}
+	return out
+})
+
+func userKey(i int) gossh.Signer { return userKeys()[i%maxBenchUsers] }
 
 // server is one `owg serve` process.
 type server struct {
@@ -549,7 +580,11 @@ func BenchmarkServeContactFanout(b *testing.B) {
 				}
 				ts := make([]*term, sessions)
 				for i := range ts {
-					ts[i] = srv.signIn(b, key)
+					k := key
+					if distinctUsers() {
+						k = userKey(i)
+					}
+					ts[i] = srv.signIn(b, k)
 					defer ts[i].close()
 				}
 				for _, t := range ts {
