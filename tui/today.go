@@ -42,6 +42,10 @@ type today struct {
 	completed  key.Binding
 	notLocated key.Binding
 	styled     todayStyled
+	// the view drawn last, and from what (View)
+	view    string
+	viewKey todayViewKey
+	viewOK  bool
 }
 
 // todayStyled keeps what Today's styles rendered (common.StyleMemo): the
@@ -544,6 +548,32 @@ func kindText(k store.CaseKind) string { return strings.ReplaceAll(string(k), "_
 
 func (t *today) View() string {
 	st := t.ctx.St()
+	// kept while nothing it is drawn from changed (a store change Today
+	// only starts a load for is drawn again right after)
+	k := todayViewKey{st: st, day: store.Today(t.ctx.Time()), site: t.site, backup: t.backupLine(),
+		filtering: t.list.Filtering(), filter: t.list.FilterText(), list: t.list.ViewKey(st, "")}
+	if t.err != nil {
+		k.err = t.err.Error()
+	}
+	if t.viewOK && t.viewKey == k {
+		return t.view
+	}
+	t.view, t.viewKey, t.viewOK = t.render(st), k, true
+	return t.view
+}
+
+// todayViewKey is everything Today's view is drawn from.
+type todayViewKey struct {
+	st          *common.Styles
+	day         time.Time
+	site        *site // never changed once projected
+	err, backup string
+	filtering   bool
+	filter      string
+	list        any // common.List.ViewKey
+}
+
+func (t *today) render(st *common.Styles) string {
 	title := t.styled.title.Render(st, st.Title, "Today") + t.styled.muted.Render(st, st.Muted, " · "+store.Today(t.ctx.Time()).Format("Mon 2006-01-02"))
 	if f := t.list.FilterLine(st); f != "" {
 		title += "  " + f

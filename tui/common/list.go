@@ -341,17 +341,27 @@ func (l *List) Update(msg tea.KeyPressMsg) (handled, open bool) {
 // The lines are kept for the next call: a frame drawn again with the list
 // as it was (a store change that moved nothing on it) measures no row.
 func (l *List) View(st *Styles, empty string) []string {
-	k := listViewKey{n: len(l.rows), filter: l.filter, cursor: l.cursor, offset: l.offset,
-		width: l.width, height: l.height, st: st, empty: empty}
-	if len(l.rows) > 0 {
-		k.rows = &l.rows[0]
-	}
+	k := l.viewKeyOf(st, empty)
 	if l.viewOK && l.viewKey == k {
 		return slices.Clone(l.view)
 	}
 	out := l.render(st, empty)
 	l.view, l.viewKey, l.viewOK = out, k, true
 	return slices.Clone(out)
+}
+
+// ViewKey is a comparable value that is the same for two calls of View
+// with these arguments exactly when they draw the same lines (a pane that
+// keeps its own view keys it by this).
+func (l *List) ViewKey(st *Styles, empty string) any { return l.viewKeyOf(st, empty) }
+
+func (l *List) viewKeyOf(st *Styles, empty string) listViewKey {
+	k := listViewKey{n: len(l.rows), filter: l.filter, cursor: l.cursor, offset: l.offset,
+		width: l.width, height: l.height, st: st, empty: empty}
+	if len(l.rows) > 0 {
+		k.rows = &l.rows[0]
+	}
+	return k
 }
 
 // listViewKey is everything a list's lines are drawn from: the rows (set
