@@ -66,6 +66,7 @@ type frames struct {
 	alone  bool           // every one of lines stands alone (linesStandAlone)
 	was    map[string]int // drawChanged's scratch: the rows of the last frame's lines
 	from   []int          // and where each row's line comes from
+	uses   []int          // and how many rows want each old row's line
 	copied int            // rows copied from another row so far (tests)
 	// parseAll parses every changed line, copying none (tests compare)
 	parseAll bool
@@ -521,8 +522,26 @@ func (f *frames) drawChanged(lines []string) {
 			from[y] = k
 		}
 	}
+	if cap(f.uses) < h {
+		f.uses = make([]int, h)
+	}
+	uses := f.uses[:h]
+	clear(uses)
+	for _, k := range from {
+		if k >= 0 {
+			uses[k]++
+		}
+	}
 	copyRow := func(y, k int) {
-		copy(f.cells.Line(y), f.cells.Line(k))
+		if from[k] != unchanged && uses[k] == 1 {
+			// k's own line changes and y is the only row that wants its
+			// old one: trade the rows' cells instead of copying them (k
+			// is written after, and compared whole)
+			f.cells.Lines[y], f.cells.Lines[k] = f.cells.Lines[k], f.cells.Lines[y]
+			f.cells.TouchLine(0, k, w)
+		} else {
+			copy(f.cells.Line(y), f.cells.Line(k))
+		}
 		f.cells.TouchLine(0, y, w)
 		f.copied++
 	}
