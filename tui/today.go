@@ -55,6 +55,7 @@ type today struct {
 type todayStyled struct {
 	accent, muted, bad, title, base common.StyleMemo
 	titles                          map[string]titleRow // by section title (a handful)
+	notices                         noticeRowsMemo
 }
 
 func newToday(ctx *common.Ctx) *today {
@@ -112,16 +113,63 @@ func (t *today) handoffRows(st *common.Styles, now time.Time) []common.Row {
 // flagged past the protocol's acknowledgement limit. Never the name.
 func (t *today) noticeRows(st *common.Styles, now time.Time) []common.Row {
 	limit := ackLimit(protocolOf(t.ctx))
+	// kept while the notices, the styles and every row's minutes and flag
+	// stand (a rebuild for a store change draws them again otherwise)
+	m := &t.styled.notices
+	same := m.ok && m.st == st && m.limit == limit && len(m.ages) == len(t.notices) && sameNotices(m.of, t.notices)
+	for i, n := range t.notices {
+		d := now.Sub(n.Received)
+		a := noticeAge{mins: int(d / time.Minute), over: d > time.Duration(limit)*time.Minute}
+		if same && m.ages[i] != a {
+			same = false
+		}
+		if !same {
+			break
+		}
+	}
+	if same {
+		return slices.Clone(m.rows)
+	}
 	rows := make([]common.Row, 0, len(t.notices))
+	ages := make([]noticeAge, 0, len(t.notices))
 	for _, n := range t.notices {
+		d := now.Sub(n.Received)
+		a := noticeAge{mins: int(d / time.Minute), over: d > time.Duration(limit)*time.Minute}
+		ages = append(ages, a)
 		text := common.Pad(common.Line(n.ID), 7) + " " + common.Pad(store.KindLabel(n.Kind), 17) + " " +
 			common.Pad(common.Line(n.Agency), 16) + " " + common.Pad(intake.Ago(n.Received, now), 16)
-		if now.Sub(n.Received) > time.Duration(limit)*time.Minute {
+		if a.over {
 			text += t.styled.bad.Render(st, st.Bad, fmt.Sprintf("! over %d min", limit))
 		}
 		rows = append(rows, common.Row{Key: "notice:" + n.ID, Text: text, Filter: n.ID + " " + n.Agency})
 	}
-	return rows
+	*m = noticeRowsMemo{ok: true, of: slices.Clone(t.notices), st: st, limit: limit, ages: ages, rows: rows}
+	return slices.Clone(rows)
+}
+
+// noticeRowsMemo is the notice rows drawn last and what they show.
+type noticeRowsMemo struct {
+	ok    bool
+	of    []intake.Notice
+	st    *common.Styles
+	limit int
+	ages  []noticeAge
+	rows  []common.Row
+}
+
+// noticeAge is what a notice row shows of the time since it came: its
+// minutes (intake.Ago) and whether it is past the limit.
+type noticeAge struct {
+	mins int
+	over bool
+}
+
+// sameNotices reports whether two notice lists show the same (the fields
+// a row draws).
+func sameNotices(a, b []intake.Notice) bool {
+	return slices.EqualFunc(a, b, func(x, y intake.Notice) bool {
+		return x.ID == y.ID && x.Kind == y.Kind && x.Agency == y.Agency && x.Received.Equal(y.Received)
+	})
 }
 
 // noticeRowsShown is how many rows the notice block has under its title.

@@ -8,9 +8,12 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/store/badgerstore"
+	"github.com/leadtable/owg/tui/common"
+	"github.com/leadtable/owg/tui/intake"
 )
 
 // sameLoads decides whether a projection may keep the loads and capacity
@@ -111,5 +114,39 @@ func TestBackgroundAskedByTheHost(t *testing.T) {
 	m.Update(tea.BackgroundColorMsg{Color: color.White})
 	if m.ctx.IsDark || m.ctx.St() == before {
 		t.Error("a light background reported => want the light styles")
+	}
+}
+
+// Today's notice rows are kept while each shows the same minutes and
+// flag, and drawn again as soon as one's minutes, its flag past the
+// acknowledgement limit, or the notices change.
+func TestNoticeRowsFollowTheClock(t *testing.T) {
+	c := &common.Ctx{Actor: store.Actor{User: "keisha", Role: store.RoleSupervisor}, Now: func() time.Time { return fixedNow }}
+	pane := newToday(c)
+	st := c.St()
+	limit := ackLimit(protocolOf(c))
+	got := func(now time.Time) string {
+		var out []string
+		for _, r := range pane.noticeRows(st, now) {
+			out = append(out, ansi.Strip(r.Text))
+		}
+		return strings.Join(out, "|")
+	}
+	recv := fixedNow.Add(-time.Duration(limit-1) * time.Minute)
+	pane.notices = []intake.Notice{{ID: "R-0001", Kind: store.KindSocialContact, Agency: "Metro PD", Received: recv}}
+	a := got(fixedNow)
+	if b := got(fixedNow.Add(20 * time.Second)); b != a {
+		t.Errorf("the same minute: %q => want %q", b, a)
+	}
+	b := got(fixedNow.Add(time.Minute)) // exactly the limit: not over it yet
+	if b == a || !strings.Contains(b, fmt.Sprintf("%d min ago", limit)) || strings.Contains(b, "over") {
+		t.Errorf("a minute on: %q => want %d min, not yet over", b, limit)
+	}
+	if c := got(fixedNow.Add(time.Minute + 30*time.Second)); !strings.Contains(c, "! over") {
+		t.Errorf("past the limit in the same minute: %q => want the flag", c)
+	}
+	pane.notices = append(pane.notices, intake.Notice{ID: "R-0002", Kind: store.KindCommunity, Agency: "Harbor", Received: fixedNow})
+	if d := got(fixedNow); !strings.Contains(d, "R-0002") {
+		t.Errorf("a new notice: %q => want its row", d)
 	}
 }
