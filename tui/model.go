@@ -324,10 +324,16 @@ func (m *model) page() common.Component {
 	return m.tabs[m.active]
 }
 
-// Settled reports whether the screen shows what it is for, not a
-// "loading…" placeholder (sshserve holds a session's first frame until it
-// does, so the placeholder does not cost a second full frame on the link).
+// Settled reports whether the screen shows what it is for: not a
+// "loading…" placeholder, nor a screen still waiting for the on-call
+// notices (sshserve holds a session's first frame until it does, so the
+// placeholder does not cost a second full frame on the link).
 func (m *model) Settled() bool {
+	if !m.on.answered {
+		// the notices and handoffs come in their own load: a frame drawn
+		// before them is followed by another that inserts their section
+		return false
+	}
 	if l, ok := m.page().(interface{ Loading() bool }); ok {
 		return !l.Loading()
 	}

@@ -150,3 +150,27 @@ func TestNoticeRowsFollowTheClock(t *testing.T) {
 		t.Errorf("a new notice: %q => want its row", d)
 	}
 }
+
+// A session's screen is not settled (sshserve holds its first frame)
+// until the notices have answered as well as the page: Today lists them.
+func TestSettledWaitsForTheNotices(t *testing.T) {
+	db, err := badgerstore.OpenMemoryAt(func() time.Time { return fixedNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	m := New(testOptions(db, store.Actor{User: "keisha", Role: store.RoleSupervisor})).(*model)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	s, err := loadSite(m.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Update(todayLoadedMsg{site: s})
+	if m.Settled() {
+		t.Error("Today loaded, notices not yet => want not settled")
+	}
+	m.Update(m.loadNoticesCmd()())
+	if !m.Settled() {
+		t.Error("Today and the notices loaded => want settled")
+	}
+}
