@@ -386,6 +386,9 @@ func (f *frames) drawOnce() bool {
 // session's renderer would have queued: the renderer's output is a
 // function of the screen before, the screen after and the cursor).
 func (f *frames) render(content string, resized, shareable bool) {
+	if strings.Contains(content, "\r") {
+		content = strings.ReplaceAll(content, "\r\n", "\n") // as drawCells keeps it
+	}
 	if !shareable {
 		f.cells.Method = f.method
 		f.drawCells(content, resized)
