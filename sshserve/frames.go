@@ -58,33 +58,65 @@ type frames struct {
 	done chan struct{}
 
 	// the writer goroutine's own state
-	scr     *uv.TerminalRenderer
-	buf     bytes.Buffer
-	cells   uv.ScreenBuffer
-	drawn   string
-	lines   []string // drawn, line by line
-	dtitle  string
-	started bool
-	method  ansi.Method
+	scr    *uv.TerminalRenderer
+	buf    bytes.Buffer
+	cells  uv.ScreenBuffer
+	drawn  string
+	lines  []string       // drawn, line by line
+	alone  bool           // every one of lines stands alone (linesStandAlone)
+	was    map[string]int // drawChanged's scratch: the rows of the last frame's lines
+	from   []int          // and where each row's line comes from
+	uses   []int          // and how many rows want each old row's line
+	copied int            // rows copied from another row so far (tests)
+	// parseAll parses every changed line, copying none (tests compare)
+	parseAll bool
+	dtitle   string
+	started  bool
+	method   ansi.Method
+	profile  colorprofile.Profile
+	term     string
+	sink     redirect
+	// share, when set, is the server's shared frame work (frameShare); a
+	// frame it gave this session leaves scr behind what the client has
+	// (stale: scr is brought up to date before it next draws), and curX,
+	// curY are where the client's cursor is after the last frame.
+	share      *frameShare
+	stale      bool
+	curX, curY int
 }
 
 func newFrames(out io.Writer, env []string, profile colorprofile.Profile, width, height int, gap time.Duration) *frames {
 	f := &frames{out: out, gap: gap, env: env, width: width, height: height,
 		wake: make(chan struct{}, 1), done: make(chan struct{}), method: ansi.WcWidth,
 		sentCh: make(chan struct{}), barrierWait: barrierWait}
-	f.scr = uv.NewTerminalRenderer(&f.buf, env)
-	f.scr.SetColorProfile(profile)
-	f.scr.SetTabStops(-1)
-	f.scr.SetBackspace(false)
-	// The emulated pty turns every \n into \r\n (charmbracelet/ssh's
-	// ptyWriter), so a line feed also returns the carriage.
-	f.scr.SetMapNewline(true)
-	f.scr.SetScrollOptim(true)
-	f.scr.SetRelativeCursor(true)
-	f.scr.SetFullscreen(false)
+	f.profile, f.term = profile, uv.Environ(env).Getenv("TERM")
+	f.sink.to = &f.buf
+	f.scr = f.newRenderer()
 	f.cells = uv.NewScreenBuffer(width, height)
 	return f
 }
+
+// newRenderer is a terminal renderer set up as every session's is,
+// writing to f.sink.
+func (f *frames) newRenderer() *uv.TerminalRenderer {
+	scr := uv.NewTerminalRenderer(&f.sink, f.env)
+	scr.SetColorProfile(f.profile)
+	scr.SetTabStops(-1)
+	scr.SetBackspace(false)
+	// The emulated pty turns every \n into \r\n (charmbracelet/ssh's
+	// ptyWriter), so a line feed also returns the carriage.
+	scr.SetMapNewline(true)
+	scr.SetScrollOptim(true)
+	scr.SetRelativeCursor(true)
+	scr.SetFullscreen(false)
+	return scr
+}
+
+// redirect is the renderer's writer: f.buf, or scratch while a renderer
+// is brought up to date (prime).
+type redirect struct{ to *bytes.Buffer }
+
+func (r *redirect) Write(p []byte) (int, error) { return r.to.Write(p) }
 
 // programOutput is the writer the program itself writes to (its terminal
 // queries), under the frame lock.
@@ -304,6 +336,10 @@ func (f *frames) drawOnce() bool {
 		f.mu.Unlock()
 	}()
 
+	// a change to a screen drawn before at the same size and modes is the
+	// same work for every session showing that screen (frameShare)
+	shareable := f.share != nil && f.started && !resized && f.cells.Width() == w && f.cells.Height() == h &&
+		!(grapheme && f.method != ansi.GraphemeWidth) && f.drawn != ""
 	if !f.started {
 		f.started = true
 		f.scr.WriteString(ansi.SetModeBracketedPaste)
@@ -311,6 +347,11 @@ func (f *frames) drawOnce() bool {
 		f.scr.EnterAltScreen()
 		f.scr.WriteString(ansi.ResetModeTextCursorEnable)
 		f.scr.Resize(w, h)
+	}
+	if f.stale && !shareable {
+		// drawn by itself from here (a resize, a mode): bring the renderer
+		// up to the client's screen first
+		f.prime()
 	}
 	if grapheme && f.method != ansi.GraphemeWidth {
 		f.method = ansi.GraphemeWidth
@@ -328,9 +369,7 @@ func (f *frames) drawOnce() bool {
 		f.scr.WriteString(ansi.SetWindowTitle(title))
 	}
 	if content != f.drawn || resized {
-		f.cells.Method = f.method
-		f.drawCells(content, resized)
-		f.scr.Render(f.cells.RenderBuffer)
+		f.render(content, resized, shareable)
 	}
 	_ = f.scr.Flush()
 	if f.buf.Len() == 0 {
@@ -340,35 +379,95 @@ func (f *frames) drawOnce() bool {
 	return true
 }
 
+// render draws content into the cell buffer and has the renderer queue
+// what the client needs to show it. When it is shareable and another
+// session showing the same screen drew the same change from the same
+// cursor position, its bytes are used as they are (they are what this
+// session's renderer would have queued: the renderer's output is a
+// function of the screen before, the screen after and the cursor).
+func (f *frames) render(content string, resized, shareable bool) {
+	if strings.Contains(content, "\r") {
+		content = strings.ReplaceAll(content, "\r\n", "\n") // as drawCells keeps it
+	}
+	if !shareable {
+		f.cells.Method = f.method
+		f.drawCells(content, resized)
+		f.scr.Render(f.cells.RenderBuffer)
+		f.curX, f.curY = f.scr.Position()
+		return
+	}
+	k := shareKey{prev: f.drawn, next: content, w: f.cells.Width(), h: f.cells.Height(), term: f.term,
+		profile: f.profile, method: f.method, x: f.curX, y: f.curY}
+	e, mine := f.share.claim(k)
+	if !mine && e.wait() {
+		_ = f.scr.Flush() // what is queued before the frame (its title)
+		f.buf.Write(e.out)
+		f.drawn, f.stale = content, true
+		f.curX, f.curY = e.x, e.y
+		return
+	}
+	if f.stale {
+		f.prime()
+	}
+	_ = f.scr.Flush()
+	n0 := f.buf.Len()
+	f.cells.Method = f.method
+	f.drawCells(content, false)
+	f.scr.Render(f.cells.RenderBuffer)
+	_ = f.scr.Flush()
+	f.curX, f.curY = f.scr.Position()
+	if mine {
+		e.publish(f.buf.Bytes()[n0:], f.curX, f.curY)
+	}
+}
+
+// prime brings a stale renderer (and cell buffer) up to what the client
+// shows: a new renderer draws f.drawn whole into scratch, and is told
+// where the client's cursor is.
+func (f *frames) prime() {
+	_ = f.scr.Flush() // what the old one has queued goes out
+	var scratch bytes.Buffer
+	f.sink.to = &scratch
+	defer func() { f.sink.to = &f.buf }()
+	w, h := f.cells.Width(), f.cells.Height()
+	scr := f.newRenderer()
+	scr.EnterAltScreen()
+	scr.Resize(w, h)
+	if f.method == ansi.GraphemeWidth {
+		scr.SetGraphemeWidth(true)
+	}
+	cells := uv.NewScreenBuffer(w, h)
+	cells.Method = f.method
+	drawn := strings.ReplaceAll(f.drawn, "\r\n", "\n")
+	uv.NewStyledString(drawn).Draw(cells, cells.Bounds())
+	scr.Render(cells.RenderBuffer)
+	_ = scr.Flush()
+	scr.SetPosition(f.curX, f.curY)
+	f.scr, f.cells, f.stale = scr, cells, false
+	f.lines = strings.Split(drawn, "\n")
+	f.alone = linesStandAlone(f.lines)
+}
+
 // drawCells puts content into the cell buffer. Only the lines that differ
 // from the last frame are parsed again (a meeting step changes a few of a
 // screen's lines), when every line of both frames stands alone: it ends
-// with its styles reset, so no style runs on into the next line. Anything
-// else is drawn whole.
+// with its styles reset, so no style runs on into the next line. A line
+// that differs from the one above it last time but was somewhere else on
+// the screen (a list that lost or gained a row shifts the rows below it)
+// is copied from where it was, not parsed again. Anything else is drawn
+// whole.
 func (f *frames) drawCells(content string, resized bool) {
 	if strings.Contains(content, "\r") {
 		content = strings.ReplaceAll(content, "\r\n", "\n")
 	}
 	lines := strings.Split(content, "\n")
-	whole := resized || f.lines == nil || !linesStandAlone(lines) || !linesStandAlone(f.lines)
+	alone := linesStandAlone(lines)
+	whole := resized || f.lines == nil || !alone || !f.alone
 	if whole {
 		f.cells.Clear()
 		uv.NewStyledString(content).Draw(f.cells, f.cells.Bounds())
 	} else {
-		w, h := f.cells.Width(), f.cells.Height()
-		for y := 0; y < h; y++ {
-			var now, was string
-			if y < len(lines) {
-				now = lines[y]
-			}
-			if y < len(f.lines) {
-				was = f.lines[y]
-			}
-			if now != was {
-				// Draw clears its area first
-				uv.NewStyledString(now).Draw(f.cells, uv.Rect(0, y, w, 1))
-			}
-		}
+		f.drawChanged(lines)
 	}
 	if verifyFrames && !whole {
 		full := uv.NewScreenBuffer(f.cells.Width(), f.cells.Height())
@@ -383,7 +482,96 @@ func (f *frames) drawCells(content string, resized bool) {
 			}
 		}
 	}
-	f.drawn, f.lines = content, lines
+	f.drawn, f.lines, f.alone = content, lines, alone
+}
+
+// drawChanged draws the lines that differ from the last frame's (both
+// frames' lines stand alone). A standalone line's cells do not depend on
+// its row, so a line the last frame had on another row is copied from
+// there: rows moving up are copied top down and rows moving down bottom
+// up, so no row is read after it was written (a row whose source was
+// written already is parsed instead); the rows parsed come last.
+func (f *frames) drawChanged(lines []string) {
+	w, h := f.cells.Width(), f.cells.Height()
+	line := func(ls []string, y int) string {
+		if y < len(ls) {
+			return ls[y]
+		}
+		return ""
+	}
+	// where each of the last frame's lines was (the first row holding it)
+	if f.was == nil {
+		f.was = make(map[string]int, h)
+	}
+	clear(f.was)
+	for y := 0; y < h && y < len(f.lines); y++ {
+		if _, ok := f.was[f.lines[y]]; !ok {
+			f.was[f.lines[y]] = y
+		}
+	}
+	if cap(f.from) < h {
+		f.from = make([]int, h)
+	}
+	from := f.from[:h]
+	const unchanged, parse = -1, -2
+	for y := range from {
+		from[y] = unchanged
+		now := line(lines, y)
+		if now == line(f.lines, y) {
+			continue
+		}
+		from[y] = parse
+		if k, ok := f.was[now]; ok && !f.parseAll && len(f.cells.Line(k)) == w {
+			from[y] = k
+		}
+	}
+	if cap(f.uses) < h {
+		f.uses = make([]int, h)
+	}
+	uses := f.uses[:h]
+	clear(uses)
+	for _, k := range from {
+		if k >= 0 {
+			uses[k]++
+		}
+	}
+	copyRow := func(y, k int) {
+		if from[k] != unchanged && uses[k] == 1 {
+			// k's own line changes and y is the only row that wants its
+			// old one: trade the rows' cells instead of copying them (k
+			// is written after, and compared whole)
+			f.cells.Lines[y], f.cells.Lines[k] = f.cells.Lines[k], f.cells.Lines[y]
+			f.cells.TouchLine(0, k, w)
+		} else {
+			copy(f.cells.Line(y), f.cells.Line(k))
+		}
+		f.cells.TouchLine(0, y, w)
+		f.copied++
+	}
+	for y := 0; y < h; y++ { // moving up: the source is below, not written yet
+		if k := from[y]; k > y {
+			copyRow(y, k)
+		}
+	}
+	for y := h - 1; y >= 0; y-- { // moving down: the source is above
+		k := from[y]
+		if k < 0 || k >= y {
+			continue
+		}
+		if from[k] > k {
+			// its row was written moving up: parse this one (a row to be
+			// parsed is not yet, and one moving down is written after)
+			from[y] = parse
+			continue
+		}
+		copyRow(y, k)
+	}
+	for y := 0; y < h; y++ {
+		if from[y] == parse {
+			// Draw clears its area first
+			uv.NewStyledString(line(lines, y)).Draw(f.cells, uv.Rect(0, y, w, 1))
+		}
+	}
 }
 
 // verifyFrames makes every line-by-line drawing check itself against the
@@ -438,6 +626,9 @@ func (f *frames) close() {
 		return
 	}
 	f.drawOnce()
+	if f.stale {
+		f.scr.SetPosition(f.curX, f.curY) // all MoveTo needs
+	}
 	f.scr.MoveTo(0, max(0, f.cells.Height()-1))
 	f.scr.WriteString(ansi.ResetModifyOtherKeys + ansi.PopKittyKeyboard(1))
 	f.scr.ExitAltScreen()

@@ -206,3 +206,138 @@ func TestFirstFrameWaitsForASettledView(t *testing.T) {
 		t.Errorf("first frame %q => want the settled view only", got)
 	}
 }
+
+// A list that loses a row shifts the rows below it up, one that gains a
+// row shifts them down: those lines are copied from the rows they were on
+// (drawChanged), and what the client receives is what parsing each
+// changed line again sends (the cells are checked against a fresh drawing
+// of the whole frame by verifyFrames as well).
+func TestFramesCopiedLinesSendWhatAWholeFrameSends(t *testing.T) {
+	row := func(i int) string {
+		return "\x1b[38;5;75m" + "P-" + strconv.Itoa(1000+i) + "\x1b[m  name 名前 " + strconv.Itoa(i) + " \x1b[1mno contact\x1b[m"
+	}
+	screen := func(title string, ids ...int) string {
+		lines := []string{"\x1b[1mToday\x1b[m " + title}
+		for _, i := range ids {
+			lines = append(lines, row(i))
+		}
+		return strings.Join(lines, "\n")
+	}
+	seq := []string{
+		screen("(8)", 1, 2, 3, 4, 5, 6, 7, 8),
+		screen("(7)", 2, 3, 4, 5, 6, 7, 8),    // the first row went: the rest move up
+		screen("(8)", 2, 3, 9, 4, 5, 6, 7, 8), // a row came in the middle: the rest move down
+		screen("(8)", 2, 3, 9, 4, 4, 6, 7, 8), // a line twice
+		screen("(3)", 8, 7, 6),                // reordered and shorter
+		"",
+		screen("(2)", 1, 2),
+		screen("(2)", 2, 1), // two rows swapped: one moves up, one down onto it
+		screen("(3)", 9, 2, 1, 3),
+	}
+	got, want := &wire{}, &wire{}
+	inc := newFrames(got, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 10, 0)
+	ref := newFrames(want, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 10, 0)
+	ref.parseAll = true
+	for i, s := range seq {
+		for _, f := range []*frames{inc, ref} {
+			f.resize(40, 10)
+			f.offer(view(s))
+		}
+		inc.drawOnce()
+		ref.drawOnce()
+		if g, w := got.all(), want.all(); g != w {
+			t.Fatalf("frame %d: sent %q => want %q (as drawn whole)", i, g, w)
+		}
+	}
+	if inc.copied == 0 {
+		t.Error("no line was copied from another row => the test does not reach drawChanged's copies")
+	}
+}
+
+// Sessions showing the same screens share the drawing of each change
+// (frameShare): each still sends exactly what it would have sent drawing
+// every frame itself, whichever of them draws a change first, after
+// sharing some and drawing others (a stale renderer is brought up to date
+// first), after a resize, and until it closes.
+func TestSharedFramesSendWhatEachWouldHaveSent(t *testing.T) {
+	row := func(i int) string {
+		return "\x1b[38;5;75m" + "P-" + strconv.Itoa(1000+i) + "\x1b[m  name 名前 " + strconv.Itoa(i) + " \x1b[1mno contact\x1b[m"
+	}
+	screen := func(title string, ids ...int) string {
+		lines := []string{"\x1b[1mToday\x1b[m " + title}
+		for _, i := range ids {
+			lines = append(lines, row(i))
+		}
+		return strings.Join(lines, "\n")
+	}
+	type step struct {
+		a, b    string // what each shows ("" : no new view)
+		bFirst  bool   // b draws before a
+		resizeB bool
+	}
+	s1, s2, s3 := screen("(8)", 1, 2, 3, 4, 5, 6, 7, 8), screen("(7)", 2, 3, 4, 5, 6, 7, 8), screen("(6)", 3, 4, 5, 6, 7, 8)
+	s4, s5 := screen("(5)", 4, 5, 6, 7, 8), screen("(6)", 4, 9, 5, 6, 7, 8)
+	steps := []step{
+		{a: s1, b: s1},                // first frames: never shared
+		{a: s2, b: s2},                // a draws, b shares
+		{a: s3, b: s3},                // and again: b's renderer falls behind
+		{a: s4, b: s4, bFirst: true},  // b draws (bringing its renderer up first), a shares
+		{a: s5, b: screen("(1)", 9)},  // they part: each draws its own
+		{a: s4, b: s4},                // and meet again from different screens: nothing shared
+		{a: s5, b: s5},                // shared again
+		{a: s1, b: s1, resizeB: true}, // b is resized: drawn in full, by itself
+		{a: s2, b: s2},
+	}
+	mk := func(w *wire, share *frameShare) *frames {
+		f := newFrames(w, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 10, 0)
+		f.share = share
+		return f
+	}
+	share := newFrameShare()
+	var wa, wb, ra, rb wire
+	a, b, refA, refB := mk(&wa, share), mk(&wb, share), mk(&ra, nil), mk(&rb, nil)
+	shared := 0
+	for i, st := range steps {
+		for _, f := range []*frames{a, refA} {
+			f.resize(40, 10)
+			f.offer(view(st.a))
+		}
+		for _, f := range []*frames{b, refB} {
+			if st.resizeB {
+				f.resize(44, 12)
+			} else {
+				f.resize(f.width, f.height)
+			}
+			f.offer(view(st.b))
+		}
+		order := []*frames{a, b}
+		if st.bFirst {
+			order = []*frames{b, a}
+		}
+		for _, f := range order {
+			f.drawOnce()
+			if f.stale {
+				shared++
+			}
+		}
+		refA.drawOnce()
+		refB.drawOnce()
+		if g, w := wa.all(), ra.all(); g != w {
+			t.Fatalf("step %d: a sent %q => want %q (drawing every frame itself)", i, g, w)
+		}
+		if g, w := wb.all(), rb.all(); g != w {
+			t.Fatalf("step %d: b sent %q => want %q (drawing every frame itself)", i, g, w)
+		}
+	}
+	for _, f := range []*frames{a, b, refA, refB} {
+		f.closed = true
+		close(f.done) // no writer goroutine ran
+		f.close()
+	}
+	if g, w := wb.all(), rb.all(); g != w {
+		t.Errorf("after close b sent %q => want %q", g, w)
+	}
+	if shared < 3 {
+		t.Errorf("%d frames shared => want the test to share some", shared)
+	}
+}

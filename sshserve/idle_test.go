@@ -1,8 +1,13 @@
 package sshserve
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/leadtable/owg/store"
 )
 
 // Issue 6: nothing is sent while nothing happens, in a meeting (the
@@ -43,5 +48,27 @@ func TestIdleMeetingSendsNothing(t *testing.T) {
 	}
 	if w := pete.wire.read.Load() - w0; w != 0 {
 		t.Errorf("officer on the New referral form received %d wire B while idle => want 0", w)
+	}
+}
+
+// The session asks the terminal for its background colour itself (its
+// program has no tick to flush a query with, programFPS), and the answer
+// still reaches the model: a light background restyles the screen.
+func TestSessionAsksForTheBackgroundColour(t *testing.T) {
+	e := newRealTUIEnv(t)
+	key := e.addUser("pam", store.RolePM, true)
+	c, err := e.openTerm(key, "xterm-256color", nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	landing(t, c, "Today")
+	if got := string(c.out.bytesFrom(0)); !strings.Contains(got, ansi.RequestBackgroundColor) {
+		t.Fatalf("the client was not asked for its background colour: %q", got)
+	}
+	n := c.out.len()
+	c.send("\x1b]11;rgb:ffff/ffff/ffff\x1b\\")
+	if !waitGrowth(c.out, n, waitLong) {
+		t.Error("nothing redrawn after a light background was reported => want the light styles")
 	}
 }

@@ -39,6 +39,7 @@ type Server struct {
 	preAuth *preAuthLimiter
 	unsub   func()
 	snap    *snapshot.Snapshot // the site every session reads (nil: sessions read the store)
+	share   *frameShare        // frame work sessions showing the same screen share
 
 	mu       sync.Mutex
 	proto    store.Protocol // the protocol new sessions get (SetProtocol)
@@ -108,6 +109,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.ssh = srv
 	s.snap = newSiteSnapshot(cfg.Store)
+	s.share = newFrameShare()
 	s.unsub = cfg.Store.Subscribe(s.onChange)
 	return s, nil
 }

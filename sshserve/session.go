@@ -12,6 +12,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/tui"
@@ -60,6 +61,7 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 	// (frames.go), not on bubbletea's tick.
 	w0, h0 := ClampWindow(pty.Window.Width, pty.Window.Height)
 	fr := newFrames(sess, env, profile, w0, h0, time.Second/time.Duration(max(1, s.cfg.FPS)))
+	fr.share = s.share
 	model := &guardModel{
 		frames: fr,
 		inner: s.cfg.NewModel(tui.Options{
@@ -83,6 +85,8 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 			Remote:       true,
 			Snapshot:     s.snap,
 			Resume:       s.takeResume(u.Name, s.cfg.Now()),
+			// asked below with the other queries
+			BackgroundAsked: true,
 		}),
 		onPanic: func(r any, stack []byte) {
 			s.logPanic(addr, r, stack)
@@ -105,9 +109,10 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 	var wg sync.WaitGroup
 	defer wg.Wait() // after cancel (defers run last-in first-out)
 	defer cancel()
-	if q := queries(env); q != "" {
-		_, _ = fr.programOutput().Write([]byte(q))
-	}
+	// The terminal queries go out here, not through the program (whose
+	// output waits for its tick): the background colour (the theme's light
+	// or dark variant) and the modes the frames use.
+	_, _ = fr.programOutput().Write([]byte(ansi.RequestBackgroundColor + queries(env)))
 	frameCtx, stopFrames := context.WithCancel(context.Background())
 	defer stopFrames()
 	go fr.run(frameCtx)

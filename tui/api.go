@@ -66,6 +66,10 @@ type Options struct {
 	// Resume, when set, is where a dropped session of this user was: the
 	// new one opens there and says "reconnected".
 	Resume *Resume
+	// BackgroundAsked: the host asks the terminal for its background colour
+	// itself (sshserve writes the query with its others, so its program
+	// need not tick to flush one); the model only takes the answer.
+	BackgroundAsked bool
 }
 
 // Resume is where a session was when its connection dropped: a small

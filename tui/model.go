@@ -161,7 +161,10 @@ func New(opts Options) tea.Model {
 // Init loads every tab, the on-call notices and the user's preferences,
 // and asks the terminal for its background colour.
 func (m *model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.form.Init(), m.loadNoticesCmd(), loadPrefsCmd(m.ctx), loadOpenMeetingCmd(m.ctx), intake.LoadDraftCmd(m.ctx)}
+	cmds := []tea.Cmd{m.form.Init(), m.loadNoticesCmd(), loadPrefsCmd(m.ctx), loadOpenMeetingCmd(m.ctx), intake.LoadDraftCmd(m.ctx)}
+	if !m.opts.BackgroundAsked {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
 	if m.resumed {
 		m.setStatus("reconnected", false)
 	}
@@ -333,10 +336,16 @@ func (m *model) page() common.Component {
 	return m.tabs[m.active]
 }
 
-// Settled reports whether the screen shows what it is for, not a
-// "loading…" placeholder (sshserve holds a session's first frame until it
-// does, so the placeholder does not cost a second full frame on the link).
+// Settled reports whether the screen shows what it is for: not a
+// "loading…" placeholder, nor a screen still waiting for the on-call
+// notices (sshserve holds a session's first frame until it does, so the
+// placeholder does not cost a second full frame on the link).
 func (m *model) Settled() bool {
+	if !m.on.answered {
+		// the notices and handoffs come in their own load: a frame drawn
+		// before them is followed by another that inserts their section
+		return false
+	}
 	if l, ok := m.page().(interface{ Loading() bool }); ok {
 		return !l.Loading()
 	}
@@ -485,15 +494,15 @@ func (m *model) View() tea.View {
 	}
 	st := m.ctx.St()
 	w, h := m.bodySize()
-	var body []string
+	var page string
 	if m.showHelp {
-		body = strings.Split(m.fullHelpView(m.fullHelp()), "\n")
+		page = m.fullHelpView(m.fullHelp())
 	} else {
-		body = strings.Split(m.page().View(), "\n")
+		page = m.page().View()
 	}
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.tabBar())
-	lines = append(lines, common.Lines(body, w, h)...)
+	lines = append(lines, m.frame.bodyLines(page, w, h)...)
 	lines = append(lines, m.statusLine(w), m.helpLine(w))
 	v.SetContent(st.Plain(strings.Join(lines, "\n")))
 	return v
@@ -502,13 +511,19 @@ func (m *model) View() tea.View {
 // statusLine is the newest of the status message and the on-call notice.
 func (m *model) statusLine(w int) string {
 	st := m.ctx.St()
+	f := &m.frame
 	if len(m.on.list) > 0 && m.on.at > m.statusAt {
-		return st.Warn.Render(common.Fit(m.noticeLine(), w))
+		n := m.on.list[0]
+		k := noticeKey{id: n.ID, kind: n.Kind, agency: n.Agency, ago: intake.Ago(n.Received, m.ctx.Time()), more: len(m.on.list) - 1, w: w, st: st}
+		if !f.noticeOK || f.noticeKey != k {
+			f.notice, f.noticeKey, f.noticeOK = f.warn.Render(st, st.Warn, common.Fit(m.noticeLine(), w)), k, true
+		}
+		return f.notice
 	}
 	if m.statusErr {
-		return st.StatusErr.Render(common.Fit(common.Line(m.status), w))
+		return f.statusErr.Render(st, st.StatusErr, common.Fit(common.Line(m.status), w))
 	}
-	return st.StatusOK.Render(common.Fit(common.Line(m.status), w))
+	return f.statusOK.Render(st, st.StatusOK, common.Fit(common.Line(m.status), w))
 }
 
 // tabBar renders the tabs at fixed positions; the active one is bracketed

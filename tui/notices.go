@@ -21,6 +21,9 @@ type notices struct {
 	at      int             // seq tick of the newest notice, vs model.statusAt
 	ticking bool            // a minute tick is armed
 	remind  bool            // the next load re-shows the notice over the status
+	// answered: a load has answered (the screen is not settled before:
+	// Today lists the notices and the viewer's handoffs)
+	answered bool
 }
 
 // noticesMsg is one load of the pending notices, for the load gen.
@@ -88,6 +91,7 @@ func (m *model) onNotices(msg noticesMsg) tea.Cmd {
 	if msg.gen != m.on.gen {
 		return nil
 	}
+	m.on.answered = true
 	if msg.err != nil {
 		m.setStatus("on-call notices: "+msg.err.Error(), true)
 		return nil

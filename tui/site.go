@@ -239,6 +239,13 @@ func (s *site) deriveFrom(old *site, changed map[string]bool) {
 	od := old.derive()
 	s.der.once.Do(func() {
 		d := &s.der
+		if sameLoads(old, s, changed) {
+			// no case manager's load moved and the users are the same (a
+			// contact, a goal, a note): old's values stand, shared (they are
+			// never modified once derived)
+			d.loads, d.cms, d.capacity = od.loads, od.cms, od.capacity
+			return
+		}
 		d.loads = make(map[string]int, len(od.loads))
 		for k, v := range od.loads {
 			d.loads[k] = v
@@ -258,6 +265,30 @@ func (s *site) deriveFrom(old *site, changed map[string]bool) {
 		}
 		s.deriveFromLoads()
 	})
+}
+
+// sameLoads reports whether s counts the same loads as old for the same
+// users: every changed participant is active (or not) with the same case
+// manager in both, and the user list is the very same.
+func sameLoads(old, s *site, changed map[string]bool) bool {
+	if len(old.users) != len(s.users) || (len(s.users) > 0 && &old.users[0] != &s.users[0]) || old.proto.CaseloadCap != s.proto.CaseloadCap {
+		return false
+	}
+	for id := range changed {
+		i, had := old.byID[id]
+		j, has := s.byID[id]
+		if had != has {
+			return false
+		}
+		if !had {
+			continue
+		}
+		a, b := old.parts[i].P, s.parts[j].P
+		if a.Status.Active() != b.Status.Active() || a.CaseManager != b.CaseManager {
+			return false
+		}
+	}
+	return true
 }
 
 // deriveFromLoads fills the case managers and the capacity once loads

@@ -43,7 +43,7 @@ func projectSite(c *common.Ctx) (*site, error) {
 // participants that did not change (old nil: project every row).
 func projectFrom(c *common.Ctx, snap *snapshot.Site, old *site, now time.Time) *site {
 	st := &site{version: snap.Version, today: store.Today(now), proto: protocolOf(c),
-		byID: make(map[string]int, len(snap.Participants)), cases: snap.Cases, users: snap.Users, meetings: snap.Meetings}
+		cases: snap.Cases, users: snap.Users, meetings: snap.Meetings}
 	openCases := snap.OpenCases
 	if old != nil {
 		st.prev, st.changed = old.version, snap.Changed
@@ -67,6 +67,7 @@ func projectFrom(c *common.Ctx, snap *snapshot.Site, old *site, now time.Time) *
 		return st
 	}
 	st.parts = make([]*pinfo, 0, len(snap.Participants))
+	st.byID = make(map[string]int, len(snap.Participants))
 	for _, p := range snap.Participants {
 		if old != nil && !snap.Changed[p.ID] {
 			if i, ok := old.byID[p.ID]; ok {

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
 	"strings"
 	"testing"
@@ -205,6 +206,20 @@ func TestTodayIndexMatchesFresh(t *testing.T) {
 			fresh.Update(todayLoadedMsg{site: s})
 			if !reflect.DeepEqual(p.list.Rows(), fresh.list.Rows()) {
 				t.Errorf("%s, %s: patched Today (%d rows) differs from a fresh one (%d rows)", step, p.ctx.Actor.Role, len(p.list.Rows()), len(fresh.list.Rows()))
+			}
+			if got, want := p.View(), fresh.View(); got != want {
+				t.Errorf("%s, %s: patched Today's view differs from a fresh one's:\n%s\n---\n%s", step, p.ctx.Actor.Role, got, want)
+			}
+			// the loads and capacity carried over from the projection before
+			// are the ones counted afresh
+			loads := map[string]int{}
+			for _, pi := range s.parts {
+				if pi.P.Status.Active() {
+					loads[pi.P.CaseManager]++
+				}
+			}
+			if d := s.derive(); !maps.Equal(d.loads, loads) || d.capacity != store.CapacityOfLoads(s.proto, s.users, loads) {
+				t.Errorf("%s, %s: loads %v capacity %d => want %v, %d (counted afresh)", step, p.ctx.Actor.Role, d.loads, d.capacity, loads, store.CapacityOfLoads(s.proto, s.users, loads))
 			}
 		}
 	}

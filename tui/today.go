@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +41,21 @@ type today struct {
 	arrived    key.Binding
 	completed  key.Binding
 	notLocated key.Binding
+	styled     todayStyled
+	// the view drawn last, and from what (View)
+	view    string
+	viewKey todayViewKey
+	viewOK  bool
+}
+
+// todayStyled keeps what Today's styles rendered (common.StyleMemo): the
+// section titles, "none", the notices' flags and the title lines come out
+// the same on almost every rebuild and frame, and styling them again was
+// much of what a session spent on each store change.
+type todayStyled struct {
+	accent, muted, bad, title, base common.StyleMemo
+	titles                          map[string]titleRow // by section title (a handful)
+	notices                         noticeRowsMemo
 }
 
 func newToday(ctx *common.Ctx) *today {
@@ -97,16 +113,63 @@ func (t *today) handoffRows(st *common.Styles, now time.Time) []common.Row {
 // flagged past the protocol's acknowledgement limit. Never the name.
 func (t *today) noticeRows(st *common.Styles, now time.Time) []common.Row {
 	limit := ackLimit(protocolOf(t.ctx))
+	// kept while the notices, the styles and every row's minutes and flag
+	// stand (a rebuild for a store change draws them again otherwise)
+	m := &t.styled.notices
+	same := m.ok && m.st == st && m.limit == limit && len(m.ages) == len(t.notices) && sameNotices(m.of, t.notices)
+	for i, n := range t.notices {
+		d := now.Sub(n.Received)
+		a := noticeAge{mins: int(d / time.Minute), over: d > time.Duration(limit)*time.Minute}
+		if same && m.ages[i] != a {
+			same = false
+		}
+		if !same {
+			break
+		}
+	}
+	if same {
+		return slices.Clone(m.rows)
+	}
 	rows := make([]common.Row, 0, len(t.notices))
+	ages := make([]noticeAge, 0, len(t.notices))
 	for _, n := range t.notices {
+		d := now.Sub(n.Received)
+		a := noticeAge{mins: int(d / time.Minute), over: d > time.Duration(limit)*time.Minute}
+		ages = append(ages, a)
 		text := common.Pad(common.Line(n.ID), 7) + " " + common.Pad(store.KindLabel(n.Kind), 17) + " " +
 			common.Pad(common.Line(n.Agency), 16) + " " + common.Pad(intake.Ago(n.Received, now), 16)
-		if now.Sub(n.Received) > time.Duration(limit)*time.Minute {
-			text += st.Bad.Render(fmt.Sprintf("! over %d min", limit))
+		if a.over {
+			text += t.styled.bad.Render(st, st.Bad, fmt.Sprintf("! over %d min", limit))
 		}
 		rows = append(rows, common.Row{Key: "notice:" + n.ID, Text: text, Filter: n.ID + " " + n.Agency})
 	}
-	return rows
+	*m = noticeRowsMemo{ok: true, of: slices.Clone(t.notices), st: st, limit: limit, ages: ages, rows: rows}
+	return slices.Clone(rows)
+}
+
+// noticeRowsMemo is the notice rows drawn last and what they show.
+type noticeRowsMemo struct {
+	ok    bool
+	of    []intake.Notice
+	st    *common.Styles
+	limit int
+	ages  []noticeAge
+	rows  []common.Row
+}
+
+// noticeAge is what a notice row shows of the time since it came: its
+// minutes (intake.Ago) and whether it is past the limit.
+type noticeAge struct {
+	mins int
+	over bool
+}
+
+// sameNotices reports whether two notice lists show the same (the fields
+// a row draws).
+func sameNotices(a, b []intake.Notice) bool {
+	return slices.EqualFunc(a, b, func(x, y intake.Notice) bool {
+		return x.ID == y.ID && x.Kind == y.Kind && x.Agency == y.Agency && x.Received.Equal(y.Received)
+	})
 }
 
 // noticeRowsShown is how many rows the notice block has under its title.
@@ -118,15 +181,15 @@ const noticeRowsShown = 3
 // repaints the block alone, never the sections below it.
 func (t *today) noticeBlock(st *common.Styles, now time.Time) []common.Row {
 	all := t.noticeRows(st, now)
-	rows := []common.Row{{Header: true, Text: st.Accent.Render(fmt.Sprintf("Field referrals waiting for a handoff (%d)", len(all)))}}
+	rows := []common.Row{{Header: true, Text: t.styled.accent.Render(st, st.Accent, fmt.Sprintf("Field referrals waiting for a handoff (%d)", len(all)))}}
 	switch {
 	case len(all) == 0:
-		rows = append(rows, common.Row{Header: true, Text: "    " + st.Muted.Render("none")})
+		rows = append(rows, common.Row{Header: true, Text: "    " + t.styled.muted.Render(st, st.Muted, "none")})
 	case len(all) <= noticeRowsShown:
 		rows = append(rows, all...)
 	default:
 		rows = append(rows, all[:noticeRowsShown-1]...)
-		rows = append(rows, common.Row{Header: true, Text: "    " + st.Muted.Render(fmt.Sprintf("+%d more, newer", len(all)-noticeRowsShown+1))})
+		rows = append(rows, common.Row{Header: true, Text: "    " + t.styled.muted.Render(st, st.Muted, fmt.Sprintf("+%d more, newer", len(all)-noticeRowsShown+1))})
 	}
 	for len(rows) < 1+noticeRowsShown {
 		rows = append(rows, common.Row{Header: true})
@@ -203,12 +266,37 @@ func (t *today) SetSize(w, h int) {
 }
 
 // section appends a titled section of rows; an empty one says "none".
-func section(rows []common.Row, st *common.Styles, title string, items []common.Row) []common.Row {
-	rows = append(rows, common.Row{Header: true, Text: st.Accent.Render(fmt.Sprintf("%s (%d)", title, len(items)))})
-	if len(items) == 0 {
-		return append(rows, common.Row{Header: true, Text: "    " + st.Muted.Render("none")})
-	}
+func (t *today) section(rows []common.Row, st *common.Styles, title string, items []common.Row) []common.Row {
+	rows = t.sectionTitle(rows, st, title, len(items))
 	return append(rows, items...)
+}
+
+// sectionTitle appends a section's title with its count, and "none" for
+// an empty section.
+func (t *today) sectionTitle(rows []common.Row, st *common.Styles, title string, n int) []common.Row {
+	// kept by title: a section's count changes now and then, its title
+	// never (so the memo is not searched by the whole text each rebuild)
+	k, ok := t.styled.titles[title]
+	if !ok || k.n != n || k.st != st {
+		k = titleRow{n: n, st: st, text: t.styled.accent.Render(st, st.Accent, title+" ("+strconv.Itoa(n)+")"),
+			none: "    " + t.styled.muted.Render(st, st.Muted, "none")}
+		if t.styled.titles == nil {
+			t.styled.titles = map[string]titleRow{}
+		}
+		t.styled.titles[title] = k
+	}
+	rows = append(rows, common.Row{Header: true, Text: k.text})
+	if n == 0 {
+		rows = append(rows, common.Row{Header: true, Text: k.none})
+	}
+	return rows
+}
+
+// titleRow is a section title as drawn for a count and styles.
+type titleRow struct {
+	n          int
+	st         *common.Styles
+	text, none string
 }
 
 func (t *today) rebuild() {
@@ -228,7 +316,7 @@ func (t *today) rebuild() {
 		}
 		flag := common.Pad("", 8)
 		if a.OverdueOn(s.today) {
-			flag = st.Bad.Render(common.Pad("OVERDUE", 8))
+			flag = t.styled.bad.Render(st, st.Bad, common.Pad("OVERDUE", 8))
 		}
 		var covers store.Coverage
 		if subj := a.FollowsSubject(); subj != "" {
@@ -246,7 +334,7 @@ func (t *today) rebuild() {
 		}
 		text := common.Line(a.Text)
 		if !store.ActionTextVisible(c.Actor, a, covers) {
-			text = st.Muted.Render("(" + store.NotShared + ")")
+			text = t.styled.muted.Render(st, st.Muted, "("+store.NotShared+")")
 		}
 		actions = append(actions, common.Row{Key: "action:" + a.ID, Text: common.Pad(a.ID, 7) + " " + flag + common.Pad(due, 14) + " " + text})
 	}
@@ -255,17 +343,17 @@ func (t *today) rebuild() {
 		rows = append(rows, t.noticeBlock(st, c.Time())...)
 	}
 	if len(t.handoffs) > 0 {
-		rows = section(rows, st, "Your handoffs (o on scene, c completed, x could not locate)", t.handoffRows(st, c.Time()))
+		rows = t.section(rows, st, "Your handoffs (o on scene, c completed, x could not locate)", t.handoffRows(st, c.Time()))
 	}
 	if store.CanWrite(c.Actor.Role, store.DataGeneralContacts) {
-		rows = datedSection(rows, st, "Overdue contacts", idx.overdue)
+		rows = t.datedSection(rows, st, "Overdue contacts", idx.overdue)
 	}
-	rows = datedSection(rows, st, fmt.Sprintf("Court in the next %d days", s.proto.CourtWindowDays), idx.court)
+	rows = t.datedSection(rows, st, "Court in the next "+strconv.Itoa(s.proto.CourtWindowDays)+" days", idx.court)
 	if store.CanWrite(c.Actor.Role, store.DataGeneralContacts) {
-		rows = datedSection(rows, st, fmt.Sprintf("ROIs expiring within %d days", s.proto.ROIExpiringDays), idx.roi)
+		rows = t.datedSection(rows, st, "ROIs expiring within "+strconv.Itoa(s.proto.ROIExpiringDays)+" days", idx.roi)
 	}
-	rows = datedSection(rows, st, "Diverted arrests near the intake deadline", idx.intake)
-	rows = section(rows, st, "My open action items", actions)
+	rows = t.datedSection(rows, st, "Diverted arrests near the intake deadline", idx.intake)
+	rows = t.section(rows, st, "My open action items", actions)
 	t.list.SetRows(rows)
 }
 
@@ -310,9 +398,9 @@ func (t *today) backupLine() string {
 		text = "Last backup: " + last.Local().Format("2006-01-02 15:04")
 	}
 	if err != nil {
-		return st.Bad.Render(text + " · the last backup FAILED (see the server log)")
+		return t.styled.bad.Render(st, st.Bad, text+" · the last backup FAILED (see the server log)")
 	}
-	return st.Muted.Render(text)
+	return t.styled.muted.Render(st, st.Muted, text)
 }
 
 // dated is a Today row with the day and participant it sorts by.
@@ -389,11 +477,8 @@ type sectionRows []dated
 
 // datedSection is section for rows kept in order: they are appended
 // straight from the index, with no copy in between.
-func datedSection(rows []common.Row, st *common.Styles, title string, items sectionRows) []common.Row {
-	rows = append(rows, common.Row{Header: true, Text: st.Accent.Render(fmt.Sprintf("%s (%d)", title, len(items)))})
-	if len(items) == 0 {
-		return append(rows, common.Row{Header: true, Text: "    " + st.Muted.Render("none")})
-	}
+func (t *today) datedSection(rows []common.Row, st *common.Styles, title string, items sectionRows) []common.Row {
+	rows = t.sectionTitle(rows, st, title, len(items))
 	for _, d := range items {
 		rows = append(rows, d.row)
 	}
@@ -511,7 +596,33 @@ func kindText(k store.CaseKind) string { return strings.ReplaceAll(string(k), "_
 
 func (t *today) View() string {
 	st := t.ctx.St()
-	title := st.Title.Render("Today") + st.Muted.Render(" · "+store.Today(t.ctx.Time()).Format("Mon 2006-01-02"))
+	// kept while nothing it is drawn from changed (a store change Today
+	// only starts a load for is drawn again right after)
+	k := todayViewKey{st: st, day: store.Today(t.ctx.Time()), site: t.site, backup: t.backupLine(),
+		filtering: t.list.Filtering(), filter: t.list.FilterText(), list: t.list.ViewKey(st, "")}
+	if t.err != nil {
+		k.err = t.err.Error()
+	}
+	if t.viewOK && t.viewKey == k {
+		return t.view
+	}
+	t.view, t.viewKey, t.viewOK = t.render(st), k, true
+	return t.view
+}
+
+// todayViewKey is everything Today's view is drawn from.
+type todayViewKey struct {
+	st          *common.Styles
+	day         time.Time
+	site        *site // never changed once projected
+	err, backup string
+	filtering   bool
+	filter      string
+	list        any // common.List.ViewKey
+}
+
+func (t *today) render(st *common.Styles) string {
+	title := t.styled.title.Render(st, st.Title, "Today") + t.styled.muted.Render(st, st.Muted, " · "+store.Today(t.ctx.Time()).Format("Mon 2006-01-02"))
 	if f := t.list.FilterLine(st); f != "" {
 		title += "  " + f
 	}
@@ -520,7 +631,7 @@ func (t *today) View() string {
 		if t.err != nil {
 			msg = "could not load: " + t.err.Error()
 		}
-		return title + "\n\n  " + st.Muted.Render(msg)
+		return title + "\n\n  " + t.styled.muted.Render(st, st.Muted, msg)
 	}
 	meet := "not scheduled"
 	if d, ok := t.site.nextMeeting(); ok {
@@ -528,7 +639,7 @@ func (t *today) View() string {
 	}
 	capLine := fmt.Sprintf("Next meeting %s · capacity %d open slots across %d case managers",
 		meet, t.site.capacity(), len(t.site.caseManagers()))
-	lines := []string{title, st.Base.Render(capLine)}
+	lines := []string{title, t.styled.base.Render(st, st.Base, capLine)}
 	if b := t.backupLine(); b != "" {
 		lines = append(lines, b)
 	}

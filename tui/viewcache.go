@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 
+	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/tui/common"
 )
 
@@ -20,6 +21,35 @@ type frameMemo struct {
 	helpKey string
 	helpSt  *common.Styles
 	help    string
+	// the status line's styles (common.StyleMemo), and the notice line
+	// drawn last with what it was drawn from
+	warn, statusOK, statusErr common.StyleMemo
+	notice                    string
+	noticeKey                 noticeKey
+	noticeOK                  bool
+	// the page's last view and the body lines cut from it
+	page         string
+	pageW, pageH int
+	body         []string
+}
+
+// noticeKey is everything the on-call notice line shows (noticeLine).
+type noticeKey struct {
+	id, agency, ago string
+	kind            store.ReferralKind
+	more, w         int
+	st              *common.Styles
+}
+
+// bodyLines is common.Lines of the page's view at w x h, kept while the
+// page draws the same view (every message the page did not change it
+// with: a store change it only starts a load for).
+func (f *frameMemo) bodyLines(page string, w, h int) []string {
+	if f.body == nil || f.page != page || f.pageW != w || f.pageH != h {
+		f.body = common.Lines(strings.Split(page, "\n"), w, h)
+		f.page, f.pageW, f.pageH = page, w, h
+	}
+	return f.body
 }
 
 // tabKey is everything the tab bar depends on that can change in a

@@ -77,6 +77,15 @@ func serve(ctx context.Context, app *App, cfg serveConfig) error {
 		return err
 	}
 	logger := log.NewWithOptions(app.Stderr, log.Options{ReportTimestamp: true, Prefix: "owg serve"})
+	stopProfile, err := startCPUProfile(app.Getenv)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := stopProfile(); err != nil {
+			logger.Warn("cpu profile not written", "err", err)
+		}
+	}()
 	app.storeLog = charmLogger{logger}
 	st, err := app.Open()
 	if err != nil {

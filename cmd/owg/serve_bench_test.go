@@ -155,6 +155,12 @@ func pristineSite(b *testing.B, bin string, n int) (string, gossh.Signer) {
 	owgRun(b, bin, dir, nil, "demo", "--participants", strconv.Itoa(n))
 	pub := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(key.PublicKey())))
 	owgRun(b, bin, dir, nil, "user", "add", "--name", "bench-sup", "--role", "supervisor", "--agency", "LEAD Case Management", "--key", pub)
+	if distinctUsers() {
+		for i := range maxBenchUsers {
+			pub := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(userKey(i).PublicKey())))
+			owgRun(b, bin, dir, nil, "user", "add", "--name", fmt.Sprintf("bench-sup-%d", i+1), "--role", "supervisor", "--agency", "LEAD Case Management", "--key", pub)
+		}
+	}
 	benchSites.Store(n, dir)
 	return dir, key
 }
@@ -183,6 +189,31 @@ var benchKeyOnce = sync.OnceValue(func() gossh.Signer {
 
 func benchKey(*testing.B) gossh.Signer { return benchKeyOnce() }
 
+// distinctUsers: with OWG_BENCH_DISTINCT_USERS=1 the fan-out benchmark
+// signs each session in as a supervisor of its own (bench-sup-N) instead
+// of all as bench-sup: no two screens are then the same (each shows its
+// user's name in the tab bar), so sessions share no frame drawing
+// (sshserve/frameshare.go), as at a real site.
+func distinctUsers() bool { return os.Getenv("OWG_BENCH_DISTINCT_USERS") == "1" }
+
+const maxBenchUsers = 50
+
+var userKeys = sync.OnceValue(func() []gossh.Signer {
+	out := make([]gossh.Signer, maxBenchUsers)
+	for i := range out {
+		_, priv, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			panic(err)
+		}
+		if out[i], err = gossh.NewSignerFromKey(priv); err != nil {
+			panic(err)
+		}
+	}
+	return out
+})
+
+func userKey(i int) gossh.Signer { return userKeys()[i%maxBenchUsers] }
+
 // server is one `owg serve` process.
 type server struct {
 	bin, dir string
@@ -198,6 +229,12 @@ func startServer(b *testing.B, bin, dir string) *server {
 	b.Helper()
 	cmd := exec.Command(bin, "--data", dir, "serve", "--listen", "127.0.0.1:0", "--max-sessions", "500", "--idle-timeout", "2h")
 	cmd.Env = benchEnv()
+	if prefix := os.Getenv("OWG_BENCH_CPUPROFILE"); prefix != "" {
+		// one CPU profile of the whole server run per benchmark, written
+		// when it is stopped (OWG_CPUPROFILE)
+		name := strings.NewReplacer("/", "_", "=", "", " ", "_").Replace(b.Name())
+		cmd.Env = append(cmd.Env, "OWG_CPUPROFILE="+prefix+name+".pprof")
+	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		b.Fatal(err)
@@ -543,7 +580,11 @@ func BenchmarkServeContactFanout(b *testing.B) {
 				}
 				ts := make([]*term, sessions)
 				for i := range ts {
-					ts[i] = srv.signIn(b, key)
+					k := key
+					if distinctUsers() {
+						k = userKey(i)
+					}
+					ts[i] = srv.signIn(b, k)
 					defer ts[i].close()
 				}
 				for _, t := range ts {

@@ -1,6 +1,7 @@
 package common
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -56,6 +57,10 @@ type List struct {
 	// Until then it stays on the first row as rows load, whatever order
 	// the sections arrive in.
 	chosen bool
+	// the lines View drew last, and from what
+	view    []string
+	viewKey listViewKey
+	viewOK  bool
 }
 
 // NewList returns an empty list.
@@ -68,7 +73,8 @@ func (l *List) SetSize(width, height int) {
 }
 
 // SetRows replaces the rows, keeping the selection on the row with the
-// same Key when it is still there.
+// same Key when it is still there. The list keeps rows: the caller must
+// not change them after (a new slice for new rows).
 func (l *List) SetRows(rows []Row) {
 	keep := l.SelectedKey()
 	l.rows = rows
@@ -332,7 +338,45 @@ func (l *List) Update(msg tea.KeyPressMsg) (handled, open bool) {
 
 // View renders exactly height lines of at most width cells. The marker
 // column is two cells wide; only it changes when the selection moves.
+// The lines are kept for the next call: a frame drawn again with the list
+// as it was (a store change that moved nothing on it) measures no row.
 func (l *List) View(st *Styles, empty string) []string {
+	k := l.viewKeyOf(st, empty)
+	if l.viewOK && l.viewKey == k {
+		return slices.Clone(l.view)
+	}
+	out := l.render(st, empty)
+	l.view, l.viewKey, l.viewOK = out, k, true
+	return slices.Clone(out)
+}
+
+// ViewKey is a comparable value that is the same for two calls of View
+// with these arguments exactly when they draw the same lines (a pane that
+// keeps its own view keys it by this).
+func (l *List) ViewKey(st *Styles, empty string) any { return l.viewKeyOf(st, empty) }
+
+func (l *List) viewKeyOf(st *Styles, empty string) listViewKey {
+	k := listViewKey{n: len(l.rows), filter: l.filter, cursor: l.cursor, offset: l.offset,
+		width: l.width, height: l.height, st: st, empty: empty}
+	if len(l.rows) > 0 {
+		k.rows = &l.rows[0]
+	}
+	return k
+}
+
+// listViewKey is everything a list's lines are drawn from: the rows (set
+// whole by SetRows, never changed in place), the filter that picks the
+// visible ones, the selection, the window and the styles.
+type listViewKey struct {
+	rows                          *Row
+	n                             int
+	filter                        string
+	cursor, offset, width, height int
+	st                            *Styles
+	empty                         string
+}
+
+func (l *List) render(st *Styles, empty string) []string {
 	out := make([]string, 0, l.height)
 	if len(l.visible) == 0 {
 		if empty != "" {

@@ -197,3 +197,45 @@ func TestSelectionStaysOnTheFirstRowUntilChosen(t *testing.T) {
 		t.Errorf("after a move and a reload => %q selected, want P-0007 kept", got)
 	}
 }
+
+// View keeps its lines between calls, and draws them again after any of
+// what they are drawn from changed: new rows of the same count, the
+// selection, the window, the filter, the styles. What a caller does to
+// the lines it got does not reach the kept ones.
+func TestListViewKeepsItsLinesUntilTheyChange(t *testing.T) {
+	st := NewStyles(themes.ASCII, true)
+	plain := func(ls []string) string {
+		out := make([]string, len(ls))
+		for i, l := range ls {
+			out[i] = strings.TrimRight(ansi.Strip(l), " ")
+		}
+		return strings.Join(out, "|")
+	}
+	l := NewList()
+	l.SetSize(20, 3)
+	l.SetRows([]Row{{Key: "a", Text: "alpha"}, {Key: "b", Text: "beta"}})
+	first := l.View(st, "")
+	first[0] = "scribbled"
+	steps := []struct {
+		name string
+		do   func()
+		want string
+	}{
+		{"again", func() {}, "> alpha|  beta|"},
+		{"new rows, as many", func() { l.SetRows([]Row{{Key: "a", Text: "alpha"}, {Key: "b", Text: "bravo"}}) }, "> alpha|  bravo|"},
+		{"the selection moved", func() { l.Update(keyMsg("j")) }, "  alpha|> bravo|"},
+		{"a narrower window", func() { l.SetSize(4, 3) }, "  a…|> b…|"},
+		{"a filter", func() {
+			l.SetSize(20, 3)
+			l.Update(keyMsg("/"))
+			l.Update(keyMsg("l"))
+		}, "> alpha||"},
+		{"other styles", func() { st = NewStyles(themes.Default, true) }, "▸ alpha||"},
+	}
+	for _, s := range steps {
+		s.do()
+		if got := plain(l.View(st, "")); got != s.want {
+			t.Errorf("%s: %q => want %q", s.name, got, s.want)
+		}
+	}
+}
