@@ -644,7 +644,7 @@ func (m *Model) markDiscussed() tea.Cmd {
 	if it.Status == store.ItemDiscussed {
 		to = store.ItemPending
 	}
-	m.mt.Items[m.view].Status = to
+	m.setItemStatus(m.view, to)
 	what := "item " + id + " marked discussed"
 	if to == store.ItemPending {
 		what = "item " + id + " no longer marked discussed"
@@ -707,7 +707,7 @@ func (m *Model) skip() tea.Cmd {
 		return nil
 	}
 	id := it.ID
-	m.mt.Items[m.view].Status = store.ItemSkipped
+	m.setItemStatus(m.view, store.ItemSkipped)
 	nextID := id
 	if m.view+1 < len(m.mt.Items) {
 		nextID = m.mt.Items[m.view+1].ID

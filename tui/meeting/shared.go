@@ -1,6 +1,7 @@
 package meeting
 
 import (
+	"slices"
 	"context"
 
 	"github.com/leadtable/owg/store"
@@ -61,14 +62,20 @@ func (s sharedStore) GetReferral(ctx context.Context, id string) (store.Referral
 }
 
 // meetingOf reads meeting id from the session's shared snapshot (kept
-// current from committed changes: one read of the meetings per change for
+// current from committed changes: one read of the meeting per change for
 // the process), else from the store.
+//
+// The snapshot's meeting is shared by every session, read-only: a large
+// site's agenda has hundreds of items, and fifty followers each copying
+// it on every move made the garbage that set the slowest moves' pace. A
+// session changes its meeting in place only through setItemStatus, which
+// copies the items first; every other change goes through a write.
 func meetingOf(c *common.Ctx, id string) (store.Meeting, error) {
 	if c.Snapshot != nil {
 		if site, err := c.Snapshot.Site(c.Context()); err == nil {
 			for _, mt := range site.Meetings {
 				if mt.ID == id {
-					return cloneMeeting(mt), nil
+					return mt, nil
 				}
 			}
 		}
@@ -95,4 +102,14 @@ func caseOf(c *common.Ctx, id string) (store.LegalCase, error) {
 // change its items, notes, decisions and action items in place (it marks
 // an item skipped before the write lands) without touching the snapshot
 // every session reads.
-func cloneMeeting(mt store.Meeting) store.Meeting { return mt.Clone() }
+
+// setItemStatus shows item i with status s before the write that records
+// it returns, on the session's own copy of the items (m.mt may be the
+// snapshot's shared meeting: meetingOf).
+func (m *Model) setItemStatus(i int, s store.ItemStatus) {
+	if i < 0 || i >= len(m.mt.Items) {
+		return
+	}
+	m.mt.Items = slices.Clone(m.mt.Items)
+	m.mt.Items[i].Status = s
+}

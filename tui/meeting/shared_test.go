@@ -88,33 +88,41 @@ func TestSharedItemContextMatchesTheStore(t *testing.T) {
 }
 
 // TestSharedMeetingIsTheSessionsOwn: the meeting a session reads from the
-// shared snapshot is its own copy: marking an item in place (as skip does
-// before its write lands) changes no other session's meeting.
+// shared snapshot is shared, read-only; marking an item in place (as skip
+// and mark do before their write lands) changes only the session's own
+// copy, never another session's meeting.
 func TestSharedMeetingIsTheSessionsOwn(t *testing.T) {
 	site := triagetest.New(t)
 	bg := context.Background()
 	snap := snapshot.New(site.Store.(snapshot.Reader))
 	defer site.Store.Subscribe(snap.Observe)()
 	mt, err := site.Store.CreateMeeting(bg, triagetest.Actor("ana"), store.Meeting{Date: store.DateOf(triagetest.Now), Facilitator: "ana",
-		Status: store.MeetingOpen, Items: []store.AgendaItem{{ID: "1", Kind: store.ItemOther, Title: "Other business", Status: store.ItemPending,
-			Notes: []store.Note{{Time: triagetest.Now, Author: "ana", Text: "first"}}}}})
+		Status: store.MeetingOpen, Items: []store.AgendaItem{
+			{ID: "1", Kind: store.ItemOther, Title: "Other business", Status: store.ItemPending, Notes: []store.Note{{Time: triagetest.Now, Author: "ana", Text: "first"}}},
+			{ID: "2", Kind: store.ItemOther, Title: "More business", Status: store.ItemPending},
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := site.Ctx(triagetest.Actor("ana"))
 	c.Snapshot = snap
+	m := New(c).(*Model)
 	mine, err := meetingOf(c, mt.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mine.Items[0].Status = store.ItemSkipped
-	mine.Items[0].Notes[0].Text = "changed"
+	m.joined, m.following, m.mt, m.view = true, true, mine, 0
+	m.skip()          // item 1 skipped, on to item 2
+	m.markDiscussed() // item 2 marked discussed
+	if m.mt.Items[0].Status != store.ItemSkipped || m.mt.Items[1].Status != store.ItemDiscussed {
+		t.Fatalf("the session's own meeting => %s, %s; want skipped, discussed", m.mt.Items[0].Status, m.mt.Items[1].Status)
+	}
 	theirs, err := meetingOf(c, mt.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if theirs.Items[0].Status != store.ItemPending || theirs.Items[0].Notes[0].Text != "first" {
-		t.Errorf("another session's meeting => %+v, want it untouched", theirs.Items[0])
+	if theirs.Items[0].Status != store.ItemPending || theirs.Items[1].Status != store.ItemPending || theirs.Items[0].Notes[0].Text != "first" {
+		t.Errorf("another session's meeting => %+v, want it untouched", theirs.Items)
 	}
 }
 
