@@ -1,8 +1,8 @@
 package meeting
 
 import (
-	"slices"
 	"context"
+	"slices"
 
 	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/store/snapshot"
