@@ -2,7 +2,6 @@ package sshserve
 
 import (
 	"flag"
-	"fmt"
 	"os"
 	"testing"
 
@@ -10,18 +9,12 @@ import (
 )
 
 // TestMain checks every line-by-line frame of every test session against
-// the whole frame drawn afresh (frames.go); benchmarks measure without the
-// check.
+// the whole frame drawn afresh (frames.go), and every cached meeting view
+// against a fresh one; benchmarks measure without the checks.
 func TestMain(m *testing.M) {
 	flag.Parse()
 	if f := flag.Lookup("test.bench"); f == nil || f.Value.String() == "" {
 		verifyFrames = true
-		meeting.VerifyViewCache = true
 	}
-	code := m.Run()
-	if s := meeting.ViewCacheMismatch(); s != "" {
-		fmt.Fprintln(os.Stderr, s)
-		code = 1
-	}
-	os.Exit(code)
+	os.Exit(meeting.RunVerifyingViews(m.Run))
 }

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"flag"
-	"fmt"
 	"os"
 	"testing"
 
@@ -13,13 +12,5 @@ import (
 // afresh (tui/meeting/viewcache.go); benchmarks measure without the check.
 func TestMain(m *testing.M) {
 	flag.Parse()
-	if f := flag.Lookup("test.bench"); f == nil || f.Value.String() == "" {
-		meeting.VerifyViewCache = true
-	}
-	code := m.Run()
-	if s := meeting.ViewCacheMismatch(); s != "" {
-		fmt.Fprintln(os.Stderr, s)
-		code = 1
-	}
-	os.Exit(code)
+	os.Exit(meeting.RunVerifyingViews(m.Run))
 }

@@ -11,9 +11,9 @@ import (
 	"github.com/leadtable/owg/tui/triage/triagetest"
 )
 
-// runCmds runs cmd and the commands of the batches it returns, and gives
-// every message that is not a batch.
-func runCmds(cmd tea.Cmd) []tea.Msg {
+// MsgsOf runs cmd and the commands of the batches it returns, and gives
+// every message that is not a batch (the external tests use it too).
+func MsgsOf(cmd tea.Cmd) []tea.Msg {
 	if cmd == nil {
 		return nil
 	}
@@ -21,7 +21,7 @@ func runCmds(cmd tea.Cmd) []tea.Msg {
 	if b, ok := msg.(tea.BatchMsg); ok {
 		var out []tea.Msg
 		for _, c := range b {
-			out = append(out, runCmds(c)...)
+			out = append(out, MsgsOf(c)...)
 		}
 		return out
 	}
@@ -49,7 +49,7 @@ func TestFollowerShowsTheNextItemWithItsContext(t *testing.T) {
 	m := New(site.Ctx(triagetest.Actor("bo"))).(*Model)
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	m.joined, m.following, m.mt, m.view = true, true, mt, 0
-	for _, msg := range runCmds(m.ensureCtx()) {
+	for _, msg := range MsgsOf(m.ensureCtx()) {
 		m.Update(msg)
 	}
 	if ic := m.ctxs[site.P1]; !ic.loaded {
@@ -65,12 +65,12 @@ func TestFollowerShowsTheNextItemWithItsContext(t *testing.T) {
 		t.Fatalf("before the next item's context loaded => view %d, current %d; want the first item still shown", m.view, m.mt.Current)
 	}
 	var ctxMsgs int
-	for _, msg := range runCmds(cmd) {
+	for _, msg := range MsgsOf(cmd) {
 		if _, ok := msg.(itemCtxMsg); ok {
 			ctxMsgs++
 		}
 		_, next := m.Update(msg)
-		for _, msg := range runCmds(next) {
+		for _, msg := range MsgsOf(next) {
 			m.Update(msg)
 		}
 	}

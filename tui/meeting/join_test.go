@@ -15,23 +15,7 @@ import (
 )
 
 // msgsOf runs cmd and returns its messages (batches flattened).
-func msgsOf(cmd tea.Cmd) []tea.Msg {
-	if cmd == nil {
-		return nil
-	}
-	msg := cmd()
-	if b, ok := msg.(tea.BatchMsg); ok {
-		var out []tea.Msg
-		for _, c := range b {
-			out = append(out, msgsOf(c)...)
-		}
-		return out
-	}
-	if msg == nil {
-		return nil
-	}
-	return []tea.Msg{msg}
-}
+var msgsOf = meeting.MsgsOf
 
 // feed gives c every message of cmd, and those of the replies, in order.
 func feed(c common.Component, cmd tea.Cmd) {

@@ -1,7 +1,9 @@
 package meeting
 
 import (
+	"flag"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
@@ -48,6 +50,22 @@ func ViewCacheMismatch() string {
 	mismatch.Lock()
 	defer mismatch.Unlock()
 	return mismatch.first
+}
+
+// RunVerifyingViews runs a package's tests (TestMain's m.Run) with
+// VerifyViewCache on, unless only benchmarks run (they measure without the
+// check), and returns the exit code: 1 after printing the first stale view
+// the cache answered.
+func RunVerifyingViews(run func() int) int {
+	if f := flag.Lookup("test.bench"); f == nil || f.Value.String() == "" {
+		VerifyViewCache = true
+	}
+	code := run()
+	if s := ViewCacheMismatch(); s != "" {
+		fmt.Fprintln(os.Stderr, s)
+		code = 1
+	}
+	return code
 }
 
 func (m *Model) cachedView() string {
