@@ -84,7 +84,15 @@ func TestKilledMidBackupRestores(t *testing.T) {
 	// (a full and an increment) before the kill, which then lands while
 	// later increments are being written.
 	// One more backup file after the imports, so the restore holds them.
+	// A backup with nothing new is discarded, so one more import after the
+	// listing gives the server something the next backup must hold (the
+	// last import may be in the files listed already).
 	before, _ := backupset.List(bdir)
+	csv := "id,received,kind,name,dob,offense,impairment,warrant\nR-0990,2026-03-01,arrest_diversion,Kay Kill,1980-01-01,trespass,1,no\n"
+	if r := owg(t, strings.NewReader(csv), "--data", dir, "referral", "import", "-"); r.code != 0 {
+		t.Fatalf("import through the server: %s", r)
+	}
+	imported++
 	for deadline := time.Now().Add(60 * time.Second); ; {
 		// complete: the file and its checksum (written just after it)
 		complete := 0
