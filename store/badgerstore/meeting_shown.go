@@ -191,12 +191,7 @@ func (t *tx) shownEvents(before, after store.Meeting, audience []store.Actor) ([
 		}
 		return nil, err
 	}
-	var rois []store.ROI
-	err := eachIndexed(t.txn, ixROIPart+pid+sep, func(id string) error {
-		r, err := getROI(t.txn, id)
-		rois = append(rois, r)
-		return err
-	})
+	rois, err := roisOf(t.txn, pid)
 	if err != nil {
 		return nil, err
 	}

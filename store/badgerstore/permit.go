@@ -44,12 +44,7 @@ func (t *tx) participantRel(id string) (rel store.Relation, found bool, err erro
 	if t.actor.System {
 		return rel, true, nil
 	}
-	var rois []store.ROI
-	err = eachIndexed(t.txn, ixROIPart+id+sep, func(rid string) error {
-		r, err := getROI(t.txn, rid)
-		rois = append(rois, r)
-		return err
-	})
+	rois, err := roisOf(t.txn, id)
 	if err != nil {
 		return rel, true, err
 	}

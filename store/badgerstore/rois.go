@@ -180,12 +180,21 @@ func (db *DB) UpdateROI(ctx context.Context, a store.Actor, r store.ROI) (store.
 func (db *DB) ListROIs(ctx context.Context, participantID string) ([]store.ROI, error) {
 	var out []store.ROI
 	err := db.view(ctx, func(txn *badger.Txn) error {
-		return eachIndexed(txn, ixROIPart+participantID+sep, func(id string) error {
-			r, err := getROI(txn, id)
-			out = append(out, r)
-			return err
-		})
+		var err error
+		out, err = roisOf(txn, participantID)
+		return err
 	})
 	sortByID(out, func(r store.ROI) string { return r.ID })
+	return out, err
+}
+
+// roisOf reads a participant's ROIs in txn, in index order.
+func roisOf(txn *badger.Txn, participantID string) ([]store.ROI, error) {
+	var out []store.ROI
+	err := eachIndexed(txn, ixROIPart+participantID+sep, func(id string) error {
+		r, err := getROI(txn, id)
+		out = append(out, r)
+		return err
+	})
 	return out, err
 }

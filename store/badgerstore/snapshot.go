@@ -175,11 +175,7 @@ func (db *DB) ReadPart(ctx context.Context, id string) (snapshot.Part, error) {
 			return err
 		}
 		p.Found = true
-		if err := eachIndexed(txn, ixROIPart+id+sep, func(rid string) error {
-			r, err := getROI(txn, rid)
-			p.ROIs = append(p.ROIs, r)
-			return err
-		}); err != nil {
+		if p.ROIs, err = roisOf(txn, id); err != nil {
 			return err
 		}
 		return eachIndexed(txn, ixCasePart+id+sep, func(cid string) error {
