@@ -105,14 +105,25 @@ func startOnce(b *testing.B, bin, dir, trace string) (time.Duration, time.Durati
 	start := time.Now()
 	if trace != "" {
 		cmd.Env = append(cmd.Env, "OWG_TRACE_START="+trace, fmt.Sprintf("OWG_TRACE_T0=%d", start.UnixNano()))
+		if os.Getenv("OWG_TRACE_CPU") != "" {
+			// each start's CPU profile beside the trace, to merge with pprof
+			startProfiles++
+			cmd.Env = append(cmd.Env, fmt.Sprintf("OWG_TRACE_CPU=%s.%d.prof", trace, startProfiles))
+		}
 	}
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		go func() { _, _ = io.Copy(io.Discard, f) }() // what it writes after the frame
+		if trace != "" && os.Getenv("OWG_TRACE_CPU") != "" {
+			time.Sleep(300 * time.Millisecond) // the profile is written after the frame
+		}
+		// The session ends as a person ends it (closing the terminal):
+		// the store is closed, and what the session wrote is the next
+		// start's store, as at a real site.
+		endStart(cmd)
 		f.Close()
 	}()
 	var got []byte
@@ -161,6 +172,12 @@ func settleStart(b *testing.B, bin, dir string) {
 		}
 		last = now
 	}
+	endStart(cmd)
+}
+
+// endStart ends a started owg with SIGTERM, as closing the terminal
+// would, and waits for it to close its store (15 s at most).
+func endStart(cmd *exec.Cmd) {
 	_ = cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -171,6 +188,9 @@ func settleStart(b *testing.B, bin, dir string) {
 		<-done
 	}
 }
+
+// startProfiles numbers the CPU profiles of the starts (OWG_TRACE_CPU).
+var startProfiles int
 
 // withoutTrace drops OWG_TRACE_* from env (the launcher sets its own).
 func withoutTrace(env []string) []string {

@@ -28,7 +28,6 @@ func runTUI(ctx context.Context, app *App) error {
 	tr.mark("command parsed")
 	if app.Interactive() {
 		defer startWithoutGC(app.Getenv, startGCPause)()
-		go warmStartCaches()
 		// A closed terminal (SIGHUP) ends the session as a quit does: unsent
 		// input kept as drafts and the store closed, where the signal's
 		// default would kill owg and leave the next start to replay its log.
@@ -38,6 +37,9 @@ func runTUI(ctx context.Context, app *App) error {
 			ctx, stop = signal.NotifyContext(ctx, syscall.SIGHUP)
 			defer stop()
 		}
+		// After Notify: it waits for the runtime's signal thread, which
+		// waited behind this work (3 ms of the start when it went first).
+		go warmStartCaches()
 	}
 	if app.Interactive() && app.storeLog == nil {
 		// Badger's warnings would draw over the screen: they go to DATA/store.log.

@@ -139,6 +139,16 @@ func sumFile(path string) (tableSum, error) {
 		return tableSum{}, err
 	}
 	defer f.Close()
+	// Mapped rather than read: the sum is then the only pass over the
+	// bytes (reading copied every table out of the page cache first,
+	// 5 ms of a start at 2,000 participants).
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 && fi.Size() < 1<<31 {
+		if data, err := z.Mmap(f, false, fi.Size()); err == nil {
+			sum := crc32.Checksum(data, castagnoli)
+			_ = z.Munmap(data)
+			return tableSum{size: fi.Size(), sum: sum}, nil
+		}
+	}
 	h := crc32.New(castagnoli)
 	n, err := io.Copy(h, f)
 	return tableSum{size: n, sum: h.Sum32()}, err

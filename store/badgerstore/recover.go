@@ -111,7 +111,7 @@ func tableID(name string) (uint64, bool) {
 // verified before Badger opens it: Badger reads a table's last block while
 // opening it, on a goroutine of its own, and a damaged block there crashes
 // the process (a slice out of range) instead of failing Open.
-func recoverCrash(dir string, now time.Time, plain bool) (moved []string, err error) {
+func recoverCrash(dir string, now time.Time, plain bool, trace func(string)) (moved []string, err error) {
 	listed, _, haveManifest, err := readManifest(dir)
 	if err != nil {
 		return nil, fmt.Errorf("damaged or not an owg store: %v; owg cannot repair that: restore a backup (owg restore)", err)
@@ -155,6 +155,7 @@ func recoverCrash(dir string, now time.Time, plain bool) (moved []string, err er
 			}
 		}
 	}
+	trace("open: table trailers")
 	damaged = append(damaged, verifyTableFiles(dir, verify)...)
 	for id := range listed {
 		name := fmt.Sprintf("%06d.sst", id)
@@ -191,7 +192,7 @@ func Repair(dir string, o Options) ([]string, error) {
 		return nil, err
 	}
 	var did []string
-	moved, err := recoverCrash(dir, now(), len(o.Key) == 0 && plainRegistry(dir))
+	moved, err := recoverCrash(dir, now(), len(o.Key) == 0 && plainRegistry(dir), func(string) {})
 	did = append(did, moved...)
 	if err != nil && !errors.Is(err, ErrNeedsRepair) {
 		return did, err

@@ -438,14 +438,21 @@ func (db *DB) ListReferrals(ctx context.Context, f store.ReferralFilter) ([]stor
 			if err != nil {
 				return err
 			}
+			var keys []string
 			for _, id := range ids {
-				if seen[id] {
-					continue
+				if !seen[id] {
+					seen[id] = true
+					keys = append(keys, pfxReferral+id)
 				}
-				seen[id] = true
-				r, err := getReferral(txn, id)
-				if err != nil {
-					return err
+			}
+			raw, err := pickRaw(txn, pfxReferral, "referral", keys)
+			if err != nil {
+				return err
+			}
+			for _, rec := range raw {
+				var r store.Referral
+				if err := decodeJSON(rec.val, &r); err != nil {
+					return fmt.Errorf("referral %s: damaged record: %v", strings.TrimPrefix(string(rec.key), pfxReferral), err)
 				}
 				if f.ReferrerUser != "" && r.ReferrerUser != f.ReferrerUser {
 					continue

@@ -1,6 +1,8 @@
 package badgerstore
 
 import (
+	"github.com/dgraph-io/badger/v4"
+
 	"bytes"
 	"errors"
 	"path/filepath"
@@ -26,6 +28,7 @@ func TestROIMigrationOnOpen(t *testing.T) {
 	if err := db.rawSet([]byte(pfxROI+r.ID), []byte(legacy)); err != nil {
 		t.Fatal(err)
 	}
+	unmarkROIsScoped(t, db) // the old owg wrote no mark
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -107,6 +110,7 @@ func TestROIMigrationAfterRestore(t *testing.T) {
 	if err := src.rawSet([]byte(pfxROI+r.ID), []byte(legacy)); err != nil {
 		t.Fatal(err)
 	}
+	unmarkROIsScoped(t, src)
 	var buf bytes.Buffer
 	if err := src.Backup(&buf); err != nil {
 		t.Fatal(err)
@@ -123,5 +127,13 @@ func TestROIMigrationAfterRestore(t *testing.T) {
 	rs := must[[]store.ROI](t, "list")(db.ListROIs(ctx, p.ID))
 	if len(rs) != 1 || !slices.Equal(rs[0].Roles, []store.Role{store.RoleProvider}) || !slices.Equal(rs[0].Classes, store.LegacyROIClasses) || len(rs[0].Covers) != 0 {
 		t.Errorf("restored ROI = %+v => want provider, legacy classes", rs)
+	}
+}
+
+// unmarkROIsScoped drops the mark an owg from before it never wrote.
+func unmarkROIsScoped(t *testing.T, db *DB) {
+	t.Helper()
+	if err := db.bdb.Update(func(txn *badger.Txn) error { return txn.Delete([]byte(keyROIScoped)) }); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -54,8 +54,18 @@ var coversKey = []byte(`"covers":`)
 // list of roles and agencies) as store.MigrateROI reads it: those
 // recipients, releasing identity, goals, general contacts and legal cases,
 // never sensitive data. One audited transaction; a store with nothing to
-// migrate is not written to.
+// migrate gets only the mark (keyROIScoped) that spares later opens the
+// scan. Every ROI written since this migration existed is scoped
+// (cleanROI), so a store holding the mark holds no unscoped ROI; a store
+// or backup from an owg before the mark has none and is scanned.
 func (db *DB) migrateROIs(ctx context.Context) error {
+	done := false
+	if err := db.bdb.View(func(txn *badger.Txn) (err error) {
+		done, err = exists(txn, keyROIScoped)
+		return err
+	}); err != nil || done {
+		return err
+	}
 	var old []store.ROI
 	err := db.view(ctx, func(txn *badger.Txn) error {
 		// Only a record holding the key "covers" can be in the old form:
@@ -86,8 +96,11 @@ func (db *DB) migrateROIs(ctx context.Context) error {
 		}
 		return nil
 	})
-	if err != nil || len(old) == 0 {
+	if err != nil {
 		return err
+	}
+	if len(old) == 0 {
+		return db.rawSet([]byte(keyROIScoped), []byte("1"))
 	}
 	return db.update(ctx, store.SystemActor, func(t *tx) error {
 		for _, r := range old {
@@ -109,9 +122,12 @@ func (db *DB) migrateROIs(ctx context.Context) error {
 				return err
 			}
 		}
-		return nil
+		return t.txn.Set([]byte(keyROIScoped), []byte("1"))
 	})
 }
+
+// keyROIScoped marks a store whose ROIs were all scoped (migrateROIs).
+const keyROIScoped = "meta/roiscoped"
 
 func (t *tx) saveROI(old *store.ROI, r store.ROI) (store.ROI, error) {
 	if old == nil && r.RecordedBy == "" {

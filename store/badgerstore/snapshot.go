@@ -32,18 +32,13 @@ func (db *DB) ReadNewReferrals(ctx context.Context) ([]store.Referral, error) {
 		}); err != nil {
 			return err
 		}
-		for _, id := range ids {
-			item, err := txn.Get([]byte(pfxReferral + id))
-			if err != nil {
-				return fmt.Errorf("referral %s: %w", id, err)
-			}
-			v, err := item.ValueCopy(nil)
-			if err != nil {
-				return fmt.Errorf("damaged record %q: %v", item.Key(), err)
-			}
-			raw = append(raw, rawRecord{key: item.KeyCopy(nil), val: v})
+		keys := make([]string, len(ids))
+		for i, id := range ids {
+			keys[i] = pfxReferral + id
 		}
-		return nil
+		var err error
+		raw, err = pickRaw(txn, pfxReferral, "referral", keys)
+		return err
 	})
 	if err != nil {
 		return nil, err
