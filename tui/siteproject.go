@@ -66,18 +66,23 @@ func projectFrom(c *common.Ctx, snap *snapshot.Site, old *site, now time.Time) *
 		st.deriveFrom(old, snap.Changed)
 		return st
 	}
-	st.parts = make([]*pinfo, 0, len(snap.Participants))
+	// every row again (a start, or participants added or gone): on
+	// every CPU, each row its viewer's projection of one participant
+	st.parts = make([]*pinfo, len(snap.Participants))
 	st.byID = make(map[string]int, len(snap.Participants))
-	for _, p := range snap.Participants {
-		if old != nil && !snap.Changed[p.ID] {
-			if i, ok := old.byID[p.ID]; ok {
-				st.byID[p.ID] = len(st.parts)
-				st.parts = append(st.parts, old.parts[i])
-				continue
+	common.Parallel(len(snap.Participants), func(lo, hi int) {
+		for i, p := range snap.Participants[lo:hi] {
+			if old != nil && !snap.Changed[p.ID] {
+				if j, ok := old.byID[p.ID]; ok {
+					st.parts[lo+i] = old.parts[j]
+					continue
+				}
 			}
+			st.parts[lo+i] = projectRow(c, snap, p, st, now, openCases)
 		}
-		st.byID[p.ID] = len(st.parts)
-		st.parts = append(st.parts, projectRow(c, snap, p, st, now, openCases))
+	})
+	for i, p := range snap.Participants {
+		st.byID[p.ID] = i
 	}
 	if old != nil {
 		st.deriveFrom(old, snap.Changed)

@@ -336,3 +336,50 @@ func TestTodayAuditsOnlyNewFaces(t *testing.T) {
 		t.Errorf("reload after %s got a court date in 2 days (now on Today) => no audit, want one", np.ID)
 	}
 }
+
+// A site's projection and Today's rows built on every CPU are the ones
+// built on one, for a supervisor and a case manager.
+func TestProjectionSplitMatchesSerial(t *testing.T) {
+	bg := context.Background()
+	db, err := badgerstore.OpenMemoryAt(func() time.Time { return fixedNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := demo.FillN(bg, db, fixedNow, demo.DefaultSeed, 200); err != nil {
+		t.Fatal(err)
+	}
+	snap := snapshot.New(db)
+	s0, err := snap.Site(bg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm := s0.Participants[3].CaseManager
+	build := func(a store.Actor, split int) (*site, string) {
+		defer common.SplitFrom(split)()
+		c := &common.Ctx{Store: db, Actor: a, Now: func() time.Time { return fixedNow }, Snapshot: snap, SiteMemo: &common.Memo{}}
+		s, err := loadSite(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := newToday(c)
+		p.SetSize(80, 5000)
+		p.Update(todayLoadedMsg{site: s})
+		return s, p.View()
+	}
+	for _, a := range []store.Actor{{User: "keisha", Role: store.RoleSupervisor}, {User: cm, Role: store.RoleCaseManager}} {
+		serial, serialView := build(a, 1<<30)
+		split, splitView := build(a, 1)
+		if len(split.parts) != len(serial.parts) || len(serial.parts) < 100 {
+			t.Fatalf("%s: %d rows split, %d serial => want the same, at least 100", a.Role, len(split.parts), len(serial.parts))
+		}
+		for i := range serial.parts {
+			if !reflect.DeepEqual(*split.parts[i], *serial.parts[i]) || split.byID[serial.parts[i].P.ID] != i {
+				t.Fatalf("%s: row %d differs split from serial", a.Role, i)
+			}
+		}
+		if splitView != serialView {
+			t.Errorf("%s: Today split differs from serial:\n%s\n---\n%s", a.Role, splitView, serialView)
+		}
+	}
+}

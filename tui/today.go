@@ -576,8 +576,16 @@ func (t *today) indexFor(s *site, st *common.Styles) *todayIndex {
 	if s.version != 0 {
 		next.rows = make(map[string]partRows, len(s.parts))
 	}
-	for _, p := range s.parts {
-		r := todayRowsOf(t.ctx, st, s, *p)
+	// every participant's rows, rendered on every CPU, then put in their
+	// sections in order
+	all := make([]partRows, len(s.parts))
+	common.Parallel(len(s.parts), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			all[i] = todayRowsOf(t.ctx, st, s, *s.parts[i])
+		}
+	})
+	for i, p := range s.parts {
+		r := all[i]
 		if next.rows != nil {
 			next.rows[p.P.ID] = r
 		}

@@ -72,21 +72,34 @@ func (db *DB) ReadSite(ctx context.Context) (snapshot.Data, error) {
 		errs  [3]error
 	)
 	err := db.view(ctx, func(txn *badger.Txn) error {
+		// ROIs and cases are copied out on a second goroutine (a read
+		// transaction's iterators are independent) while this one copies
+		// participants, users and meetings: the copying is a third of
+		// the read.
+		var (
+			scans   sync.WaitGroup
+			scanErr error
+		)
+		scans.Go(func() {
+			rawROIs, err := rawScan(txn, pfxROI)
+			if err != nil {
+				scanErr = err
+				return
+			}
+			wg.Go(func() { rois, errs[1] = decodeAll[store.ROI](rawROIs) })
+			rawCases, err := rawScan(txn, pfxCase)
+			if err != nil {
+				scanErr = err
+				return
+			}
+			wg.Go(func() { cases, errs[2] = decodeAll[store.LegalCase](rawCases) })
+		})
+		defer scans.Wait() // before the transaction ends
 		rawParts, err := rawScan(txn, pfxParticipant)
 		if err != nil {
 			return err
 		}
 		wg.Go(func() { parts, errs[0] = decodeAll[store.Participant](rawParts) })
-		rawROIs, err := rawScan(txn, pfxROI)
-		if err != nil {
-			return err
-		}
-		wg.Go(func() { rois, errs[1] = decodeAll[store.ROI](rawROIs) })
-		rawCases, err := rawScan(txn, pfxCase)
-		if err != nil {
-			return err
-		}
-		wg.Go(func() { cases, errs[2] = decodeAll[store.LegalCase](rawCases) })
 		if err := scanJSON(txn, pfxUser, func(u store.User) error {
 			d.Users = append(d.Users, u)
 			return nil
@@ -94,7 +107,8 @@ func (db *DB) ReadSite(ctx context.Context) (snapshot.Data, error) {
 			return err
 		}
 		d.Meetings, err = meetingsIn(txn)
-		return err
+		scans.Wait()
+		return errors.Join(err, scanErr)
 	})
 	wg.Wait()
 	if err == nil {
