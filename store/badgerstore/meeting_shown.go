@@ -42,7 +42,7 @@ type shownNote struct {
 type shownViews struct {
 	mu    sync.Mutex
 	notes map[shownKey]*shownNote
-	now   func() time.Time // monotonic wall clock; tests set it
+	now   func() time.Time // the store's clock (time.Now: monotonic)
 }
 
 func keyOfShown(e store.AuditEvent) shownKey {
