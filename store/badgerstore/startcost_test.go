@@ -15,7 +15,7 @@ import (
 // one is a step or a seek away, and names a missing one.
 func TestPickRaw(t *testing.T) {
 	db := memDB(t)
-	for i := range 200 {
+	for i := range 800 {
 		if err := db.rawSet([]byte(fmt.Sprintf("r/R-%04d", i)), []byte(fmt.Sprintf("v%d", i))); err != nil {
 			t.Fatal(err)
 		}
@@ -33,6 +33,9 @@ func TestPickRaw(t *testing.T) {
 		{"gaps wider than the steps", []int{0, 60, 120, 190}, false},
 		{"asked twice", []int{5, 5, 6}, false},
 		{"missing", []int{3, 150}, true},
+		{"many, stepped and sought", spread(0, 199, 3), false},
+		{"many, one missing", spread(1, 150, 5), true},
+		{"many, gaps wider than the steps", spread(0, 799, 45), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			keys := make([]string, len(tc.ids))
@@ -92,4 +95,17 @@ func TestCloseRecordsTheSessionsTables(t *testing.T) {
 			t.Errorf("table %s: recorded %+v => want %+v", filepath.Base(p), known[filepath.Base(p)], sum)
 		}
 	}
+}
+
+// spread is every step-th number from lo up to hi, backwards (unsorted
+// for pickRaw), enough of them to be read with an iterator.
+func spread(lo, hi, step int) []int {
+	var out []int
+	for i := hi; i >= lo; i -= step {
+		out = append(out, i)
+	}
+	if len(out) <= pickByGet {
+		panic("spread: too few to be read with an iterator")
+	}
+	return out
 }

@@ -473,6 +473,11 @@ func requireParticipant(txn *badger.Txn, entity, id string) error {
 // errStop ends a scan early.
 var errStop = errors.New("stop scan")
 
+// pickByGet is the most keys pickRaw reads with a Get each: an iterator
+// costs more to set up (one per table of every level) than a few Gets on
+// warm blocks, which is what a session's list of a few ids is.
+const pickByGet = 16
+
 // pickRaw copies the records at keys (all under prefix), in the order of
 // keys, with one iterator walking them in key order: it steps to a key a
 // few records on and seeks only past a gap. A Get per key searched every
@@ -481,6 +486,23 @@ var errStop = errors.New("stop scan")
 // is an error naming it ("what id"), wrapping store.ErrNotFound.
 func pickRaw(txn *badger.Txn, prefix, what string, keys []string) ([]rawRecord, error) {
 	out := make([]rawRecord, len(keys))
+	if len(keys) <= pickByGet {
+		for i, k := range keys {
+			item, err := txn.Get([]byte(k))
+			if errors.Is(err, badger.ErrKeyNotFound) {
+				return nil, fmt.Errorf("%s %s: %w", what, strings.TrimPrefix(k, prefix), store.ErrNotFound)
+			}
+			if err != nil {
+				return nil, err
+			}
+			v, err := item.ValueCopy(nil)
+			if err != nil {
+				return nil, fmt.Errorf("damaged record %q: %v", item.Key(), err)
+			}
+			out[i] = rawRecord{key: item.KeyCopy(nil), val: v}
+		}
+		return out, nil
+	}
 	order := make([]int, len(keys))
 	for i := range order {
 		order[i] = i
