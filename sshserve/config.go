@@ -22,14 +22,14 @@ const (
 	DefaultRatePerSecond = 1.0
 	DefaultRateBurst     = 30
 	// DefaultFPS is the most frames a second a session sends. A key or a
-	// change is drawn as soon as the model has handled it (frames.go); a
+	// change is drawn as soon as the model has handled it (tui/frames); a
 	// frame that follows within 1/FPS of the one before waits out the rest
 	// of that time, so a burst coalesces into one frame, and nothing is sent
 	// while the view does not change.
 	DefaultFPS = 120
 	// programFPS is the tick of the session's bubbletea program, which
 	// only flushes output the program writes itself: frames are drawn on
-	// demand (frames.go) and the terminal queries are written by the
+	// demand (tui/frames) and the terminal queries are written by the
 	// session (session.go), so the tick has nothing to do. At its lowest
 	// rate an idle session wakes once a second, not 30 times (50 idle
 	// sessions cost ~50 ms of CPU a second at 30).

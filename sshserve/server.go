@@ -7,6 +7,7 @@ package sshserve
 import (
 	"context"
 	"errors"
+	"github.com/leadtable/owg/tui/frames"
 	"net"
 	"sync"
 	"time"
@@ -39,7 +40,7 @@ type Server struct {
 	preAuth *preAuthLimiter
 	unsub   func()
 	snap    *snapshot.Snapshot // the site every session reads (nil: sessions read the store)
-	share   *frameShare        // frame work sessions showing the same screen share
+	share   *frames.Share      // frame work sessions showing the same screen share
 
 	mu       sync.Mutex
 	proto    store.Protocol // the protocol new sessions get (SetProtocol)
@@ -109,7 +110,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.ssh = srv
 	s.snap = newSiteSnapshot(cfg.Store)
-	s.share = newFrameShare()
+	s.share = frames.NewShare()
 	s.unsub = cfg.Store.Subscribe(s.onChange)
 	return s, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/leadtable/owg/tui/frames"
 	"io"
 	"runtime/debug"
 	"sync"
@@ -58,14 +59,14 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 	guard := newInputGuard(sess)
 	in := newInputTracker(guard, cancel)
 	// Frames go out as soon as the model has handled a key or a change
-	// (frames.go), not on bubbletea's tick.
+	// (tui/frames), not on bubbletea's tick.
 	w0, h0 := ClampWindow(pty.Window.Width, pty.Window.Height)
-	fr := newFrames(sess, env, profile, w0, h0, time.Second/time.Duration(max(1, s.cfg.FPS)))
-	fr.share = s.share
+	fr := frames.New(sess, env, profile, w0, h0, time.Second/time.Duration(max(1, s.cfg.FPS)))
+	fr.UseShare(s.share)
 	model := &guardModel{
 		frames: fr,
 		inner: s.cfg.NewModel(tui.Options{
-			FrameBarrier: fr.barrier,
+			FrameBarrier: fr.Barrier,
 			Audience:     func(id string) []store.Actor { return s.hub.audience(id, m) },
 			// Store calls made for the session end with its connection (a
 			// write is one transaction: all or nothing).
@@ -96,7 +97,7 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 	live := s.goLive(ctx, u.Name, sess) // after takeResume: a session never waits on itself
 	p := tea.NewProgram(model,
 		tea.WithInput(in),
-		tea.WithOutput(fr.programOutput()),
+		tea.WithOutput(fr.ProgramOutput()),
 		tea.WithoutRenderer(),
 		tea.WithEnvironment(env),
 		tea.WithWindowSize(w0, h0),
@@ -112,10 +113,10 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 	// The terminal queries go out here, not through the program (whose
 	// output waits for its tick): the background colour (the theme's light
 	// or dark variant) and the modes the frames use.
-	_, _ = fr.programOutput().Write([]byte(ansi.RequestBackgroundColor + queries(env)))
+	_, _ = fr.ProgramOutput().Write([]byte(ansi.RequestBackgroundColor + frames.Queries(env)))
 	frameCtx, stopFrames := context.WithCancel(context.Background())
 	defer stopFrames()
-	go fr.run(frameCtx)
+	go fr.Run(frameCtx)
 	wg.Go(func() { m.drain(ctx, p.Send) })
 	// Window changes go through the mailbox too: the pty's channel is always
 	// drained (a stuck program never stalls the connection's requests) and
@@ -135,7 +136,7 @@ func (s *Server) runSession(sess ssh.Session, u store.User, fp string) {
 	cancel()
 	// the last frame, then the client's terminal back as it was
 	stopFrames()
-	fr.close()
+	fr.Close()
 	// a dropped connection or a quit keeps unsent form input as a draft
 	// (the program has ended: its model is ours to read), before the drop
 	// is noted for a reconnect
@@ -258,7 +259,7 @@ type guardModel struct {
 	inner   tea.Model
 	onPanic func(r any, stack []byte)
 	dead    bool
-	frames  *frames // where views go (nil: bubbletea's own renderer)
+	frames  *frames.Frames // where views go (nil: bubbletea's own renderer)
 }
 
 func (g *guardModel) recovered() {
@@ -281,9 +282,9 @@ func (g *guardModel) Update(msg tea.Msg) (m tea.Model, cmd tea.Cmd) {
 	if g.frames != nil {
 		switch msg := msg.(type) {
 		case tea.WindowSizeMsg:
-			g.frames.resize(msg.Width, msg.Height)
+			g.frames.Resize(msg.Width, msg.Height)
 		case tea.ModeReportMsg:
-			g.frames.modes(msg)
+			g.frames.Modes(msg)
 		}
 	}
 	defer g.recovered()
@@ -303,7 +304,7 @@ func (g *guardModel) View() (v tea.View) {
 		if s, ok := g.inner.(interface{ Settled() bool }); ok {
 			settled = s.Settled()
 		}
-		g.frames.offerSettled(v, settled)
+		g.frames.OfferSettled(v, settled)
 	}
 	return v
 }

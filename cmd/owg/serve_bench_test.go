@@ -193,7 +193,7 @@ func benchKey(*testing.B) gossh.Signer { return benchKeyOnce() }
 // signs each session in as a supervisor of its own (bench-sup-N) instead
 // of all as bench-sup: no two screens are then the same (each shows its
 // user's name in the tab bar), so sessions share no frame drawing
-// (sshserve/frameshare.go), as at a real site.
+// (tui/frames/share.go), as at a real site.
 func distinctUsers() bool { return os.Getenv("OWG_BENCH_DISTINCT_USERS") == "1" }
 
 const maxBenchUsers = 50

@@ -1,4 +1,7 @@
-package sshserve
+// Package frames draws a bubbletea program's views on a terminal as soon
+// as the program makes them: the SSH server's sessions and the local TUI
+// both draw through it.
+package frames
 
 import (
 	"bytes"
@@ -15,7 +18,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// frames draws a session's screen on demand (issue 16): bubbletea v2's
+// Frames draws a session's screen on demand (issue 16): bubbletea v2's
 // renderer only writes on its frame tick, so a keystroke or a change waited
 // up to a tick (8 ms at its highest rate) before it was sent, and every
 // session compared its whole frame on every tick while idle. The program
@@ -28,7 +31,7 @@ import (
 //
 // The program's own output (terminal queries) goes through the same lock,
 // so a query never lands inside a frame.
-type frames struct {
+type Frames struct {
 	out         io.Writer
 	gap         time.Duration
 	env         []string
@@ -76,17 +79,35 @@ type frames struct {
 	profile  colorprofile.Profile
 	term     string
 	sink     redirect
-	// share, when set, is the server's shared frame work (frameShare); a
+	// share, when set, is the server's shared frame work (Share); a
 	// frame it gave this session leaves scr behind what the client has
 	// (stale: scr is brought up to date before it next draws), and curX,
 	// curY are where the client's cursor is after the last frame.
-	share      *frameShare
+	share      *Share
+	mapNewline bool // the terminal turns a line feed into CR LF
 	stale      bool
 	curX, curY int
 }
 
-func newFrames(out io.Writer, env []string, profile colorprofile.Profile, width, height int, gap time.Duration) *frames {
-	f := &frames{out: out, gap: gap, env: env, width: width, height: height,
+// New returns the frames of an SSH session writing to out, a terminal of
+// width x height that the client's pty shows (its line feeds return the
+// carriage too); after a frame goes out the next waits at least gap.
+func New(out io.Writer, env []string, profile colorprofile.Profile, width, height int, gap time.Duration) *Frames {
+	return newFrames(out, env, profile, width, height, gap, true)
+}
+
+// NewLocal returns the frames of a local terminal in raw mode (its output
+// processing off: a line feed only moves down).
+func NewLocal(out io.Writer, env []string, profile colorprofile.Profile, width, height int, gap time.Duration) *Frames {
+	return newFrames(out, env, profile, width, height, gap, false)
+}
+
+// UseShare has the frames share their drawing with the other sessions
+// drawing through s (the server's one Share).
+func (f *Frames) UseShare(s *Share) { f.share = s }
+
+func newFrames(out io.Writer, env []string, profile colorprofile.Profile, width, height int, gap time.Duration, mapNewline bool) *Frames {
+	f := &Frames{out: out, gap: gap, env: env, width: width, height: height, mapNewline: mapNewline,
 		wake: make(chan struct{}, 1), done: make(chan struct{}), method: ansi.WcWidth,
 		sentCh: make(chan struct{}), barrierWait: barrierWait}
 	f.profile, f.term = profile, uv.Environ(env).Getenv("TERM")
@@ -98,14 +119,15 @@ func newFrames(out io.Writer, env []string, profile colorprofile.Profile, width,
 
 // newRenderer is a terminal renderer set up as every session's is,
 // writing to f.sink.
-func (f *frames) newRenderer() *uv.TerminalRenderer {
+func (f *Frames) newRenderer() *uv.TerminalRenderer {
 	scr := uv.NewTerminalRenderer(&f.sink, f.env)
 	scr.SetColorProfile(f.profile)
 	scr.SetTabStops(-1)
 	scr.SetBackspace(false)
 	// The emulated pty turns every \n into \r\n (charmbracelet/ssh's
-	// ptyWriter), so a line feed also returns the carriage.
-	scr.SetMapNewline(true)
+	// ptyWriter), so a line feed also returns the carriage; a local
+	// terminal in raw mode does not.
+	scr.SetMapNewline(f.mapNewline)
 	scr.SetScrollOptim(true)
 	scr.SetRelativeCursor(true)
 	scr.SetFullscreen(false)
@@ -120,9 +142,9 @@ func (r *redirect) Write(p []byte) (int, error) { return r.to.Write(p) }
 
 // programOutput is the writer the program itself writes to (its terminal
 // queries), under the frame lock.
-func (f *frames) programOutput() io.Writer { return lockedWriter{f} }
+func (f *Frames) ProgramOutput() io.Writer { return lockedWriter{f} }
 
-type lockedWriter struct{ f *frames }
+type lockedWriter struct{ f *Frames }
 
 func (w lockedWriter) Write(p []byte) (int, error) {
 	w.f.wmu.Lock()
@@ -132,11 +154,11 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 
 // offer hands the program's newest view over; the writer sends it when it
 // differs from what the client has.
-func (f *frames) offer(v tea.View) { f.offerSettled(v, true) }
+func (f *Frames) Offer(v tea.View) { f.OfferSettled(v, true) }
 
 // offerSettled is offer with whether the view shows what its screen is for
 // (false: a "loading…" placeholder, which the first frame waits out).
-func (f *frames) offerSettled(v tea.View, settled bool) {
+func (f *Frames) OfferSettled(v tea.View, settled bool) {
 	f.mu.Lock()
 	f.settled = settled
 	if f.closed {
@@ -161,7 +183,7 @@ func (f *frames) offerSettled(v tea.View, settled bool) {
 }
 
 // markSent notes that the client has every view up to offer n; f.mu held.
-func (f *frames) markSent(n int) {
+func (f *Frames) markSent(n int) {
 	if n > f.sent {
 		f.sent = n
 		close(f.sentCh)
@@ -175,7 +197,7 @@ const barrierWait = 50 * time.Millisecond
 // barrier is called while the model handles an update (the view of it is
 // the next offer); the wait it returns ends once that view has been sent,
 // the frames closed, or barrierWait passed.
-func (f *frames) barrier() func() {
+func (f *Frames) Barrier() func() {
 	f.mu.Lock()
 	want := f.offers + 1
 	f.mu.Unlock()
@@ -201,7 +223,7 @@ func (f *frames) barrier() func() {
 	}
 }
 
-func (f *frames) poke() {
+func (f *Frames) poke() {
 	select {
 	case f.wake <- struct{}{}:
 	default:
@@ -210,7 +232,7 @@ func (f *frames) poke() {
 
 // resize notes the window size the model is about to be told; the next
 // view offered is drawn in full at that size.
-func (f *frames) resize(width, height int) {
+func (f *Frames) Resize(width, height int) {
 	f.mu.Lock()
 	if width != f.width || height != f.height {
 		f.width, f.height, f.resized = width, height, true
@@ -222,7 +244,7 @@ func (f *frames) resize(width, height int) {
 }
 
 // modes takes the terminal's answers to the mode queries sent at start.
-func (f *frames) modes(msg tea.ModeReportMsg) {
+func (f *Frames) Modes(msg tea.ModeReportMsg) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	switch msg.Mode {
@@ -240,7 +262,7 @@ func (f *frames) modes(msg tea.ModeReportMsg) {
 // queries is what to ask the terminal at start (bubbletea's renderer asks
 // the same): synchronized output and grapheme widths, where the terminal
 // is known to answer or ignore the question.
-func queries(env []string) string {
+func Queries(env []string) string {
 	e := uv.Environ(env)
 	term := e.Getenv("TERM")
 	prog, hasProg := e.LookupEnv("TERM_PROGRAM")
@@ -257,7 +279,7 @@ func queries(env []string) string {
 }
 
 // run is the writer goroutine: it ends with ctx, and close waits for it.
-func (f *frames) run(ctx context.Context) {
+func (f *Frames) Run(ctx context.Context) {
 	defer close(f.done)
 	t := time.NewTimer(0)
 	if !t.Stop() {
@@ -291,7 +313,7 @@ func (f *frames) run(ctx context.Context) {
 const firstHold = time.Second
 
 // holdFirst waits for the first settled view; false when ctx ended.
-func (f *frames) holdFirst(ctx context.Context, t *time.Timer) bool {
+func (f *Frames) holdFirst(ctx context.Context, t *time.Timer) bool {
 	deadline := time.Now().Add(firstHold)
 	for {
 		f.mu.Lock()
@@ -318,7 +340,7 @@ func (f *frames) holdFirst(ctx context.Context, t *time.Timer) bool {
 
 // drawOnce sends the newest view if it changed; it reports whether it sent
 // anything.
-func (f *frames) drawOnce() bool {
+func (f *Frames) drawOnce() bool {
 	f.mu.Lock()
 	if !f.dirty || !f.sized {
 		// (a view made before the model knows its size is not worth sending)
@@ -337,7 +359,7 @@ func (f *frames) drawOnce() bool {
 	}()
 
 	// a change to a screen drawn before at the same size and modes is the
-	// same work for every session showing that screen (frameShare)
+	// same work for every session showing that screen (Share)
 	shareable := f.share != nil && f.started && !resized && f.cells.Width() == w && f.cells.Height() == h &&
 		!(grapheme && f.method != ansi.GraphemeWidth) && f.drawn != ""
 	if !f.started {
@@ -385,7 +407,7 @@ func (f *frames) drawOnce() bool {
 // cursor position, its bytes are used as they are (they are what this
 // session's renderer would have queued: the renderer's output is a
 // function of the screen before, the screen after and the cursor).
-func (f *frames) render(content string, resized, shareable bool) {
+func (f *Frames) render(content string, resized, shareable bool) {
 	if strings.Contains(content, "\r") {
 		content = strings.ReplaceAll(content, "\r\n", "\n") // as drawCells keeps it
 	}
@@ -424,7 +446,7 @@ func (f *frames) render(content string, resized, shareable bool) {
 // prime brings a stale renderer (and cell buffer) up to what the client
 // shows: a new renderer draws f.drawn whole into scratch, and is told
 // where the client's cursor is.
-func (f *frames) prime() {
+func (f *Frames) prime() {
 	_ = f.scr.Flush() // what the old one has queued goes out
 	var scratch bytes.Buffer
 	f.sink.to = &scratch
@@ -456,7 +478,7 @@ func (f *frames) prime() {
 // the screen (a list that lost or gained a row shifts the rows below it)
 // is copied from where it was, not parsed again. Anything else is drawn
 // whole.
-func (f *frames) drawCells(content string, resized bool) {
+func (f *Frames) drawCells(content string, resized bool) {
 	if strings.Contains(content, "\r") {
 		content = strings.ReplaceAll(content, "\r\n", "\n")
 	}
@@ -469,7 +491,7 @@ func (f *frames) drawCells(content string, resized bool) {
 	} else {
 		f.drawChanged(lines)
 	}
-	if verifyFrames && !whole {
+	if Verify && !whole {
 		full := uv.NewScreenBuffer(f.cells.Width(), f.cells.Height())
 		full.Method = f.method
 		uv.NewStyledString(content).Draw(full, full.Bounds())
@@ -491,7 +513,7 @@ func (f *frames) drawCells(content string, resized bool) {
 // there: rows moving up are copied top down and rows moving down bottom
 // up, so no row is read after it was written (a row whose source was
 // written already is parsed instead); the rows parsed come last.
-func (f *frames) drawChanged(lines []string) {
+func (f *Frames) drawChanged(lines []string) {
 	w, h := f.cells.Width(), f.cells.Height()
 	line := func(ls []string, y int) string {
 		if y < len(ls) {
@@ -574,9 +596,9 @@ func (f *frames) drawChanged(lines []string) {
 	}
 }
 
-// verifyFrames makes every line-by-line drawing check itself against the
+// Verify makes every line-by-line drawing check itself against the
 // whole frame drawn afresh (tests set it).
-var verifyFrames = false
+var Verify = false
 
 // linesStandAlone reports whether no line leaves a style (or a link) set
 // for the next: each one's last control sequence, if any, is a reset.
@@ -599,7 +621,7 @@ func linesStandAlone(lines []string) bool {
 
 // write sends what the renderer queued, as one synchronized update where
 // the terminal has them.
-func (f *frames) write(syncd bool) {
+func (f *Frames) write(syncd bool) {
 	var out []byte
 	if syncd {
 		out = make([]byte, 0, f.buf.Len()+len(ansi.SetModeSynchronizedOutput)+len(ansi.ResetModeSynchronizedOutput))
@@ -617,7 +639,7 @@ func (f *frames) write(syncd bool) {
 
 // close stops drawing after the last view and gives the client its
 // terminal back (main screen, cursor, paste and keyboard modes).
-func (f *frames) close() {
+func (f *Frames) Close() {
 	f.mu.Lock()
 	f.closed = true
 	f.mu.Unlock()

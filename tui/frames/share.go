@@ -1,4 +1,4 @@
-package sshserve
+package frames
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// frameShare is the frame work sessions showing the same screen share
+// Share is the frame work sessions showing the same screen share
 // (issue 16): the renderer's diff of one screen against the next, from
 // one cursor position, comes out the same bytes for every such session,
 // so the first to draw a change draws it and the others send its bytes.
@@ -18,13 +18,13 @@ import (
 // shows next, both made by its own model through its own viewer's rules;
 // sessions whose screens differ in any cell (another user's name in the
 // tab bar) share nothing. One per server; it keeps the newest few.
-type frameShare struct {
+type Share struct {
 	mu      sync.Mutex
 	entries map[shareKey]*shareEntry
 	order   []shareKey // oldest first
 }
 
-// sharedFrames is how many changes a frameShare keeps.
+// sharedFrames is how many changes a Share keeps.
 const sharedFrames = 32
 
 // shareWait caps how long a session waits for another's drawing of the
@@ -49,13 +49,13 @@ type shareEntry struct {
 	ok   bool
 }
 
-func newFrameShare() *frameShare {
-	return &frameShare{entries: map[shareKey]*shareEntry{}}
+func NewShare() *Share {
+	return &Share{entries: map[shareKey]*shareEntry{}}
 }
 
 // claim returns k's entry and whether the caller is the first to ask (it
 // must then publish it).
-func (s *frameShare) claim(k shareKey) (*shareEntry, bool) {
+func (s *Share) claim(k shareKey) (*shareEntry, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if e, ok := s.entries[k]; ok {

@@ -1,4 +1,4 @@
-package sshserve
+package frames
 
 import (
 	"bytes"
@@ -60,16 +60,16 @@ func view(s string) tea.View {
 // startFrames runs a frame writer whose coalescing gap is an hour, so the
 // writes the test sees do not depend on the machine's speed: the first
 // change after quiet goes out at once, everything after it waits for close.
-func startFrames(t *testing.T) (*frames, *wire, context.CancelFunc) {
+func startFrames(t *testing.T) (*Frames, *wire, context.CancelFunc) {
 	return startFramesGap(t, time.Hour)
 }
 
 // startFramesGap runs a frame writer with the given coalescing gap.
-func startFramesGap(t *testing.T, gap time.Duration) (*frames, *wire, context.CancelFunc) {
+func startFramesGap(t *testing.T, gap time.Duration) (*Frames, *wire, context.CancelFunc) {
 	w := &wire{}
-	f := newFrames(w, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 5, gap)
+	f := New(w, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 5, gap)
 	ctx, cancel := context.WithCancel(context.Background())
-	go f.run(ctx)
+	go f.Run(ctx)
 	t.Cleanup(cancel)
 	return f, w, cancel
 }
@@ -77,9 +77,9 @@ func startFramesGap(t *testing.T, gap time.Duration) (*frames, *wire, context.Ca
 func TestFramesDrawOnDemandAndCoalesce(t *testing.T) {
 	f, w, cancel := startFrames(t)
 	// a view made before the model knows its size is not sent
-	f.offer(view("loading"))
-	f.resize(40, 5)
-	f.offer(view("Today\nOverdue contact (3)"))
+	f.Offer(view("loading"))
+	f.Resize(40, 5)
+	f.Offer(view("Today\nOverdue contact (3)"))
 	w.waitWrites(t, 1) // no tick: the change goes out as soon as it is offered
 	first := w.all()
 	if got := ansi.Strip(first); strings.Contains(got, "loading") || !strings.Contains(got, "Overdue contact (3)") {
@@ -91,16 +91,16 @@ func TestFramesDrawOnDemandAndCoalesce(t *testing.T) {
 		}
 	}
 	// the same view again sends nothing; a burst within the gap waits
-	f.offer(view("Today\nOverdue contact (3)"))
+	f.Offer(view("Today\nOverdue contact (3)"))
 	for i := 4; i <= 50; i++ {
-		f.offer(view("Today\nOverdue contact (" + strconv.Itoa(i) + ")"))
+		f.Offer(view("Today\nOverdue contact (" + strconv.Itoa(i) + ")"))
 	}
 	time.Sleep(20 * time.Millisecond)
 	if n := w.count(); n != 1 {
 		t.Fatalf("%d writes within the gap => want 1 (the burst waits)", n)
 	}
 	cancel()
-	f.close()
+	f.Close()
 	all := w.all()
 	last := all[len(first):]
 	if !strings.Contains(ansi.Strip(last), "50") || strings.Contains(ansi.Strip(last), "49") {
@@ -113,11 +113,11 @@ func TestFramesDrawOnDemandAndCoalesce(t *testing.T) {
 
 func TestFramesIdleSendsNothing(t *testing.T) {
 	f, w, _ := startFrames(t)
-	f.resize(40, 5)
-	f.offer(view("Today"))
+	f.Resize(40, 5)
+	f.Offer(view("Today"))
 	w.waitWrites(t, 1)
 	for range 100 {
-		f.offer(view("Today")) // what every message without a change offers
+		f.Offer(view("Today")) // what every message without a change offers
 	}
 	time.Sleep(20 * time.Millisecond)
 	if n := w.count(); n != 1 {
@@ -127,12 +127,12 @@ func TestFramesIdleSendsNothing(t *testing.T) {
 
 func TestFramesResizeRedrawsInFull(t *testing.T) {
 	f, w, _ := startFramesGap(t, 0)
-	f.resize(40, 5)
-	f.offer(view("Today"))
+	f.Resize(40, 5)
+	f.Offer(view("Today"))
 	w.waitWrites(t, 1)
 	n := w.count()
-	f.resize(60, 8)
-	f.offer(view("Today")) // same text at a new size: drawn again in full
+	f.Resize(60, 8)
+	f.Offer(view("Today")) // same text at a new size: drawn again in full
 	w.waitWrites(t, n+1)
 	if got := ansi.Strip(w.all()); strings.Count(got, "Today") < 2 {
 		t.Errorf("after a resize %q => want the view drawn again", got)
@@ -141,9 +141,9 @@ func TestFramesResizeRedrawsInFull(t *testing.T) {
 
 func TestFramesProgramOutputNeverSplitsAFrame(t *testing.T) {
 	f, w, _ := startFrames(t)
-	f.resize(40, 5)
-	f.offer(view(strings.Repeat("row\n", 4) + "end"))
-	_, _ = f.programOutput().Write([]byte(ansi.RequestBackgroundColor))
+	f.Resize(40, 5)
+	f.Offer(view(strings.Repeat("row\n", 4) + "end"))
+	_, _ = f.ProgramOutput().Write([]byte(ansi.RequestBackgroundColor))
 	w.waitWrites(t, 2)
 	for _, wr := range w.writes {
 		s := string(wr)
@@ -163,8 +163,8 @@ func TestQueriesFollowTheTerminal(t *testing.T) {
 		{[]string{"TERM=xterm-256color", "TERM_PROGRAM=Apple_Terminal"}, false},
 		{[]string{"TERM=xterm-kitty", "SSH_TTY=/dev/pts/1"}, true},
 	} {
-		if got := queries(tc.env) != ""; got != tc.want {
-			t.Errorf("queries(%v) sent = %v => want %v", tc.env, got, tc.want)
+		if got := Queries(tc.env) != ""; got != tc.want {
+			t.Errorf("Queries(%v) sent = %v => want %v", tc.env, got, tc.want)
 		}
 	}
 }
@@ -172,20 +172,20 @@ func TestQueriesFollowTheTerminal(t *testing.T) {
 func TestFrameBarrierEndsWhenOwnFrameIsSent(t *testing.T) {
 	f, w, _ := startFramesGap(t, 0)
 	f.barrierWait = time.Minute // only the frame ends the wait here
-	f.resize(40, 5)
-	f.offer(view("item 1 of 6"))
+	f.Resize(40, 5)
+	f.Offer(view("item 1 of 6"))
 	w.waitWrites(t, 1)
 
 	// an update whose view changes: the wait ends once that frame is out
-	wait := f.barrier()
-	f.offer(view("item 2 of 6"))
+	wait := f.Barrier()
+	f.Offer(view("item 2 of 6"))
 	wait()
 	if got := ansi.Strip(w.all()); !strings.Contains(got, "2") {
 		t.Errorf("the wait ended before the frame was sent; client has %q", got)
 	}
 	// an update whose view is unchanged: nothing to send, no wait
-	wait = f.barrier()
-	f.offer(view("item 2 of 6"))
+	wait = f.Barrier()
+	f.Offer(view("item 2 of 6"))
 	done := make(chan struct{})
 	go func() { wait(); close(done) }()
 	select {
@@ -197,10 +197,10 @@ func TestFrameBarrierEndsWhenOwnFrameIsSent(t *testing.T) {
 
 func TestFirstFrameWaitsForASettledView(t *testing.T) {
 	f, w, _ := startFrames(t)
-	f.resize(40, 5)
-	f.offerSettled(view("Today\n\n  loading…"), false)
-	f.offerSettled(view("Today\n\n  loading…\n! notice"), false)
-	f.offerSettled(view("Today\nOverdue contact (3)\n! notice"), true)
+	f.Resize(40, 5)
+	f.OfferSettled(view("Today\n\n  loading…"), false)
+	f.OfferSettled(view("Today\n\n  loading…\n! notice"), false)
+	f.OfferSettled(view("Today\nOverdue contact (3)\n! notice"), true)
 	w.waitWrites(t, 1)
 	if got := ansi.Strip(w.all()); strings.Contains(got, "loading") || !strings.Contains(got, "Overdue contact (3)") {
 		t.Errorf("first frame %q => want the settled view only", got)
@@ -211,7 +211,7 @@ func TestFirstFrameWaitsForASettledView(t *testing.T) {
 // row shifts them down: those lines are copied from the rows they were on
 // (drawChanged), and what the client receives is what parsing each
 // changed line again sends (the cells are checked against a fresh drawing
-// of the whole frame by verifyFrames as well).
+// of the whole frame by Verify as well).
 func TestFramesCopiedLinesSendWhatAWholeFrameSends(t *testing.T) {
 	row := func(i int) string {
 		return "\x1b[38;5;75m" + "P-" + strconv.Itoa(1000+i) + "\x1b[m  name 名前 " + strconv.Itoa(i) + " \x1b[1mno contact\x1b[m"
@@ -235,13 +235,13 @@ func TestFramesCopiedLinesSendWhatAWholeFrameSends(t *testing.T) {
 		screen("(3)", 9, 2, 1, 3),
 	}
 	got, want := &wire{}, &wire{}
-	inc := newFrames(got, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 10, 0)
-	ref := newFrames(want, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 10, 0)
+	inc := New(got, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 10, 0)
+	ref := New(want, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 10, 0)
 	ref.parseAll = true
 	for i, s := range seq {
-		for _, f := range []*frames{inc, ref} {
-			f.resize(40, 10)
-			f.offer(view(s))
+		for _, f := range []*Frames{inc, ref} {
+			f.Resize(40, 10)
+			f.Offer(view(s))
 		}
 		inc.drawOnce()
 		ref.drawOnce()
@@ -255,7 +255,7 @@ func TestFramesCopiedLinesSendWhatAWholeFrameSends(t *testing.T) {
 }
 
 // Sessions showing the same screens share the drawing of each change
-// (frameShare): each still sends exactly what it would have sent drawing
+// (Share): each still sends exactly what it would have sent drawing
 // every frame itself, whichever of them draws a change first, after
 // sharing some and drawing others (a stale renderer is brought up to date
 // first), after a resize, and until it closes.
@@ -288,31 +288,31 @@ func TestSharedFramesSendWhatEachWouldHaveSent(t *testing.T) {
 		{a: s1, b: s1, resizeB: true}, // b is resized: drawn in full, by itself
 		{a: s2, b: s2},
 	}
-	mk := func(w *wire, share *frameShare) *frames {
-		f := newFrames(w, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 10, 0)
+	mk := func(w *wire, share *Share) *Frames {
+		f := New(w, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 10, 0)
 		f.share = share
 		return f
 	}
-	share := newFrameShare()
+	share := NewShare()
 	var wa, wb, ra, rb wire
 	a, b, refA, refB := mk(&wa, share), mk(&wb, share), mk(&ra, nil), mk(&rb, nil)
 	shared := 0
 	for i, st := range steps {
-		for _, f := range []*frames{a, refA} {
-			f.resize(40, 10)
-			f.offer(view(st.a))
+		for _, f := range []*Frames{a, refA} {
+			f.Resize(40, 10)
+			f.Offer(view(st.a))
 		}
-		for _, f := range []*frames{b, refB} {
+		for _, f := range []*Frames{b, refB} {
 			if st.resizeB {
-				f.resize(44, 12)
+				f.Resize(44, 12)
 			} else {
-				f.resize(f.width, f.height)
+				f.Resize(f.width, f.height)
 			}
-			f.offer(view(st.b))
+			f.Offer(view(st.b))
 		}
-		order := []*frames{a, b}
+		order := []*Frames{a, b}
 		if st.bFirst {
-			order = []*frames{b, a}
+			order = []*Frames{b, a}
 		}
 		for _, f := range order {
 			f.drawOnce()
@@ -329,10 +329,10 @@ func TestSharedFramesSendWhatEachWouldHaveSent(t *testing.T) {
 			t.Fatalf("step %d: b sent %q => want %q (drawing every frame itself)", i, g, w)
 		}
 	}
-	for _, f := range []*frames{a, b, refA, refB} {
+	for _, f := range []*Frames{a, b, refA, refB} {
 		f.closed = true
 		close(f.done) // no writer goroutine ran
-		f.close()
+		f.Close()
 	}
 	if g, w := wb.all(), rb.all(); g != w {
 		t.Errorf("after close b sent %q => want %q", g, w)
