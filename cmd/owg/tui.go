@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -92,6 +93,22 @@ func runTUI(ctx context.Context, app *App) error {
 	if !app.Interactive() {
 		return printSummary(ctx, app, st, proto)
 	}
+	// Frames are drawn on demand (localscreen.go) where stdin and stdout
+	// are the terminal's files; bubbletea's renderer draws otherwise.
+	var screen *localScreen
+	in, inOK := app.Stdin.(*os.File)
+	tty, ttyOK := app.Stdout.(*os.File)
+	var out io.Writer = tty
+	if tr != nil && ttyOK {
+		out = &tracedOutput{File: tty, t: tr}
+	}
+	if inOK && ttyOK && app.Getenv("OWG_RENDERER") != "bubbletea" {
+		s, err := openLocalScreen(in, tty, out, os.Environ())
+		if err != nil {
+			return fmt.Errorf("terminal: %w", err)
+		}
+		screen = s
+	}
 	var model tea.Model = tui.New(tui.Options{
 		Store:        st,
 		Actor:        actor,
@@ -100,21 +117,38 @@ func runTUI(ctx context.Context, app *App) error {
 		LowBandwidth: low,
 		Env:          env,
 		Now:          app.Now,
+		// the screen asks for it with the modes it uses
+		BackgroundAsked: screen != nil,
 	})
-	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(120)}
+	opts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if screen != nil {
+		model = screen.model(model)
+		opts = append(opts, screen.options()...)
+	} else {
+		opts = append(opts, tea.WithFPS(120))
+		if tr != nil && ttyOK {
+			opts = append(opts, tea.WithOutput(out))
+		}
+	}
 	if tr != nil {
 		tr.mark("model built")
 		model = &tracedModel{Model: model, t: tr}
-		if f, ok := app.Stdout.(*os.File); ok {
-			opts = append(opts, tea.WithOutput(&tracedOutput{File: f, t: tr}))
-		}
 	}
 	p := tea.NewProgram(model, opts...)
 	stop := forwardChanges(st, p)
 	defer stop()
+	if screen != nil {
+		frameCtx, stopFrames := context.WithCancel(context.Background())
+		screen.run(frameCtx, p, os.Environ(), tty)
+		// the last view drawn and the terminal given back, however Run ends
+		defer screen.close(stopFrames)
+	}
 	final, err := p.Run()
 	if tm, ok := final.(*tracedModel); ok {
 		final = tm.Model
+	}
+	if lm, ok := final.(*localModel); ok {
+		final = lm.inner
 	}
 	// unsent form input is kept as a draft for the next sign-in
 	if f, ok := final.(interface{ FlushDrafts(context.Context) error }); ok {

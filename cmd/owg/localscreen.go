@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	xterm "github.com/charmbracelet/x/term"
+
+	"github.com/leadtable/owg/sshserve"
+	"github.com/leadtable/owg/tui/frames"
+)
+
+// localFrameGap is the least time between two frames on the local
+// terminal (bursts of changes within it are drawn once).
+const localFrameGap = time.Second / 120
+
+// localScreen draws the local TUI through the frames the SSH sessions use
+// (tui/frames): a key or a change is on the screen as soon as the model
+// has handled it, where bubbletea's renderer waited for its next frame
+// tick (up to 8 ms, 4 on average: a tenth of a start). The terminal is put
+// in raw mode here (bubbletea leaves that to its renderer), window
+// changes come from SIGWINCH, and the terminal is given back as it was
+// however the program ends.
+type localScreen struct {
+	in      *os.File
+	fr      *frames.Frames
+	state   *xterm.State
+	profile colorprofile.Profile
+	w, h    int
+}
+
+// openLocalScreen puts in (the terminal's input) in raw mode and returns
+// the screen drawing to out (the same terminal, or what traces it).
+func openLocalScreen(in, tty *os.File, out io.Writer, env []string) (*localScreen, error) {
+	w, h, err := xterm.GetSize(tty.Fd())
+	if err != nil {
+		return nil, err
+	}
+	w, h = sshserve.ClampWindow(w, h)
+	state, err := xterm.MakeRaw(in.Fd())
+	if err != nil {
+		return nil, err
+	}
+	profile := colorprofile.Detect(tty, env)
+	s := &localScreen{in: in, state: state, profile: profile, w: w, h: h,
+		fr: frames.NewLocal(out, env, profile, w, h, localFrameGap)}
+	return s, nil
+}
+
+// options are the program's options for drawing through the screen.
+func (s *localScreen) options() []tea.ProgramOption {
+	return []tea.ProgramOption{
+		tea.WithoutRenderer(),
+		tea.WithOutput(s.fr.ProgramOutput()),
+		tea.WithWindowSize(s.w, s.h),
+		tea.WithColorProfile(s.profile),
+		// the program's own output is only what a command writes; frames
+		// and queries go out at once, so its flush tick can be slow
+		tea.WithFPS(1),
+	}
+}
+
+// model wraps m so that its views are drawn (and window and mode answers
+// reach the frames).
+func (s *localScreen) model(m tea.Model) tea.Model {
+	return &localModel{inner: m, fr: s.fr}
+}
+
+// run draws until ctx ends, after asking the terminal its background
+// colour and the modes the frames use; window changes are sent to p.
+func (s *localScreen) run(ctx context.Context, p *tea.Program, env []string, tty *os.File) {
+	_, _ = s.fr.ProgramOutput().Write([]byte(ansi.RequestBackgroundColor + frames.Queries(env)))
+	go s.fr.Run(ctx)
+	winch := make(chan os.Signal, 1)
+	signal.Notify(winch, syscall.SIGWINCH)
+	go func() {
+		defer signal.Stop(winch)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-winch:
+				if w, h, err := xterm.GetSize(tty.Fd()); err == nil {
+					w, h = sshserve.ClampWindow(w, h)
+					p.Send(tea.WindowSizeMsg{Width: w, Height: h})
+				}
+			}
+		}
+	}()
+}
+
+// close draws the last view, gives the terminal back its main screen,
+// cursor and modes, and ends raw mode. stop ends the frames' writer.
+func (s *localScreen) close(stop context.CancelFunc) {
+	stop()
+	s.fr.Close()
+	_ = xterm.Restore(s.in.Fd(), s.state)
+}
+
+// localModel hands every view to the frames.
+type localModel struct {
+	inner tea.Model
+	fr    *frames.Frames
+}
+
+func (m *localModel) Init() tea.Cmd { return m.inner.Init() }
+
+func (m *localModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.fr.Resize(msg.Width, msg.Height)
+	case tea.ModeReportMsg:
+		m.fr.Modes(msg)
+	}
+	next, cmd := m.inner.Update(msg)
+	m.inner = next
+	return m, cmd
+}
+
+func (m *localModel) View() tea.View {
+	v := m.inner.View()
+	m.fr.OfferSettled(v, m.Settled())
+	return v
+}
+
+// Settled reports whether the view shows what the screen is for (not a
+// "loading…" placeholder, which the first frame waits out).
+func (m *localModel) Settled() bool {
+	s, ok := m.inner.(interface{ Settled() bool })
+	return !ok || s.Settled()
+}
