@@ -420,17 +420,27 @@ type partRows struct {
 func todayRowsOf(c *common.Ctx, st *common.Styles, s *site, p pinfo) partRows {
 	const labelW = 22
 	var r partRows
-	name := common.Pad(p.Label, labelW)
-	id := common.Pad(p.P.ID, 7)
-	if !p.Shown() {
-		id = strings.Repeat(" ", 7)
+	// the padded id and label, made for the first row (most participants
+	// have none, and padding measures every character's width)
+	var name, id string
+	padded := func() {
+		if name != "" || id != "" {
+			return
+		}
+		name = common.Pad(p.Label, labelW)
+		id = common.Pad(p.P.ID, 7)
+		if !p.Shown() {
+			id = strings.Repeat(" ", 7)
+		}
 	}
 	if mine(c, p.P) && p.Shown() {
 		if d := store.DaysBetween(lastContactDay(p.P), s.today); d > s.proto.OverdueContactDays {
+			padded()
 			r.overdue = append(r.overdue, dated{pid: p.P.ID, row: common.Row{Key: "overdue:" + p.P.ID,
 				Text: id + " " + name + " " + st.Warn.Render(fmt.Sprintf("no contact for %dd", d)), Filter: p.P.ID + " " + p.Label}})
 		}
 		if day, ok := roiExpiring(p.ROIs, s.today, s.proto.ROIExpiringDays); ok {
+			padded()
 			r.roiD = append(r.roiD, dated{day, p.P.ID, common.Row{Key: "roi:" + p.P.ID,
 				Text: store.FormatDate(day) + " " + common.Pad(daysText(s.today, day), 8) + id + " " + name, Filter: p.P.ID + " " + p.Label}})
 		}
@@ -441,6 +451,7 @@ func todayRowsOf(c *common.Ctx, st *common.Styles, s *site, p pinfo) partRows {
 	for _, lc := range p.Cases {
 		if !lc.NextCourtDate.IsZero() {
 			if d := store.DaysBetween(s.today, lc.NextCourtDate); d >= 0 && d <= s.proto.CourtWindowDays {
+				padded()
 				r.courtD = append(r.courtD, dated{lc.NextCourtDate, p.P.ID, common.Row{Key: "court:" + p.P.ID + ":" + lc.ID,
 					Text:   store.FormatDate(lc.NextCourtDate) + " " + common.Pad(daysText(s.today, lc.NextCourtDate), 8) + id + " " + name + " " + kindText(lc.Kind),
 					Filter: p.P.ID + " " + p.Label}})
@@ -448,6 +459,7 @@ func todayRowsOf(c *common.Ctx, st *common.Styles, s *site, p pinfo) partRows {
 		}
 		if lc.Kind == store.CaseDivertedArrest && lc.IntakeCompleted.IsZero() && !lc.IntakeDeadline.IsZero() && p.CaseAccess == store.Shown {
 			if d := store.DaysBetween(s.today, lc.IntakeDeadline); d <= s.proto.DeadlineNearDays {
+				padded()
 				r.intakeD = append(r.intakeD, dated{lc.IntakeDeadline, p.P.ID, common.Row{Key: "intake:" + p.P.ID + ":" + lc.ID,
 					Text:   store.FormatDate(lc.IntakeDeadline) + " " + common.Pad(daysText(s.today, lc.IntakeDeadline), 8) + id + " " + name,
 					Filter: p.P.ID + " " + p.Label}})
