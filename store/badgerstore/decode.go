@@ -2,6 +2,8 @@ package badgerstore
 
 import (
 	segjson "github.com/segmentio/encoding/json"
+
+	"github.com/leadtable/owg/store"
 )
 
 // decodeJSON decodes one stored record into v. Records are written by
@@ -13,4 +15,16 @@ import (
 // trail and `owg check` keep encoding/json: they verify what is stored.
 func decodeJSON(b []byte, v any) error {
 	return segjson.Unmarshal(b, v)
+}
+
+// WarmDecoders builds the decoders of the records a start reads (the
+// decoder makes each type's on its first use): a local start calls it
+// on its other core while the store opens, so the site's first read does
+// not wait for them.
+func WarmDecoders() {
+	empty := []byte(`{}`)
+	for _, v := range []any{&store.Participant{}, &store.ROI{}, &store.LegalCase{}, &store.Referral{},
+		&store.User{}, &store.Meeting{}, &store.Goal{}, &store.Contact{}} {
+		_ = decodeJSON(empty, v)
+	}
 }
