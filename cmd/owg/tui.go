@@ -17,6 +17,7 @@ import (
 
 	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/store/badgerstore"
+	"github.com/leadtable/owg/store/snapshot"
 	"github.com/leadtable/owg/tui"
 )
 
@@ -64,6 +65,17 @@ func runTUI(ctx context.Context, app *App) error {
 		return err
 	}
 	tr.mark("store open")
+	// The process's site snapshot, kept current from the store's commits
+	// as the server's is; its first read starts now, on the other core,
+	// while the screen is set up (the first screen's loads then find it
+	// under way instead of starting it).
+	var snap *snapshot.Snapshot
+	if r, ok := st.(snapshot.Reader); ok && app.Interactive() {
+		snap = snapshot.New(r)
+		defer st.Subscribe(snap.Observe)()
+		go func() { _, _ = snap.Site(ctx) }()
+		go func() { _, _, _ = snap.NewReferrals(ctx) }()
+	}
 	empty, err := st.Empty(ctx)
 	if err != nil {
 		return err
@@ -120,6 +132,7 @@ func runTUI(ctx context.Context, app *App) error {
 		Now:          app.Now,
 		// the screen asks for it with the modes it uses
 		BackgroundAsked: screen != nil,
+		Snapshot:        snap,
 	})
 	opts := []tea.ProgramOption{tea.WithContext(ctx)}
 	if screen != nil {

@@ -77,6 +77,9 @@ type Options struct {
 type DB struct {
 	bdb *badger.DB
 	dir string
+	// trace is told the steps of Open and of the first site read
+	// (Options.Trace; a no-op without)
+	trace func(step string)
 
 	// closeMu lets Close wait for in-flight transactions; after Close every
 	// call returns ErrClosed instead of reaching a closed Badger (which panics).
@@ -278,7 +281,7 @@ func Open(dir string, o Options) (*DB, error) {
 	if !o.InMemory {
 		tightenFiles(dir)
 	}
-	db := &DB{bdb: bdb, dir: dir, subs: map[int]func(store.Change){}, now: now, warn: warn, key: slices.Clone(o.Key)}
+	db := &DB{bdb: bdb, dir: dir, subs: map[int]func(store.Change){}, now: now, warn: warn, key: slices.Clone(o.Key), trace: trace}
 	// the follower-view notes expire on the store's clock (a test that
 	// holds it still holds them, however slow its machine)
 	db.shown.now = now

@@ -108,9 +108,11 @@ func (db *DB) ReadSite(ctx context.Context) (snapshot.Data, error) {
 		}
 		d.Meetings, err = meetingsIn(txn)
 		scans.Wait()
+		db.trace("site read: copied")
 		return errors.Join(err, scanErr)
 	})
 	wg.Wait()
+	db.trace("site read: decoded")
 	if err == nil {
 		err = errors.Join(errs[:]...)
 	}
