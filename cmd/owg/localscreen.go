@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -79,7 +78,7 @@ func (s *localScreen) run(ctx context.Context, p *tea.Program, env []string, tty
 	_, _ = s.fr.ProgramOutput().Write([]byte(ansi.RequestBackgroundColor + frames.Queries(env)))
 	go s.fr.Run(ctx)
 	winch := make(chan os.Signal, 1)
-	signal.Notify(winch, syscall.SIGWINCH)
+	notifyWindowChanges(winch)
 	go func() {
 		defer signal.Stop(winch)
 		for {

@@ -6,7 +6,6 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -112,14 +111,6 @@ func (t *startTrace) close() {
 	}
 }
 
-// cpuUsed is the CPU time (user and system) the process has used.
-func cpuUsed() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 

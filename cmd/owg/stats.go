@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"runtime"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -75,7 +74,7 @@ func collectStats(srv *serverState, gc bool) serverStats {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	s := serverStats{HeapInuseBytes: ms.HeapInuse, HeapAllocBytes: ms.HeapAlloc, SysBytes: ms.Sys,
-		Goroutines: runtime.NumGoroutine(), GCCycles: ms.NumGC, CPUSeconds: processCPU().Seconds()}
+		Goroutines: runtime.NumGoroutine(), GCCycles: ms.NumGC, CPUSeconds: cpuUsed().Seconds()}
 	if !srv.started.IsZero() {
 		s.UptimeSeconds = time.Since(srv.started).Seconds()
 	}
@@ -89,11 +88,4 @@ func collectStats(srv *serverState, gc bool) serverStats {
 	return s
 }
 
-// processCPU is this process's user and system CPU time so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+
