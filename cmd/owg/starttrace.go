@@ -111,7 +111,6 @@ func (t *startTrace) close() {
 	}
 }
 
-
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // tracedModel marks the first arrival of each message type, the first

@@ -87,5 +87,3 @@ func collectStats(srv *serverState, gc bool) serverStats {
 	}
 	return s
 }
-
-
