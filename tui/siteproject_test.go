@@ -171,20 +171,8 @@ func TestTodayRowCache(t *testing.T) {
 // for a supervisor and a case manager.
 func TestTodayIndexMatchesFresh(t *testing.T) {
 	bg := context.Background()
-	db, err := badgerstore.OpenMemoryAt(func() time.Time { return fixedNow })
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := demo.FillN(bg, db, fixedNow, demo.DefaultSeed, 200); err != nil {
-		t.Fatal(err)
-	}
-	snap := snapshot.New(db)
+	db, snap, s0 := site200(t)
 	defer db.Subscribe(snap.Observe)()
-	s0, err := snap.Site(bg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cm := s0.Participants[3].CaseManager
 	var panes []*today
 	for _, a := range []store.Actor{{User: "keisha", Role: store.RoleSupervisor}, {User: cm, Role: store.RoleCaseManager}} {
@@ -340,20 +328,7 @@ func TestTodayAuditsOnlyNewFaces(t *testing.T) {
 // A site's projection and Today's rows built on every CPU are the ones
 // built on one, for a supervisor and a case manager.
 func TestProjectionSplitMatchesSerial(t *testing.T) {
-	bg := context.Background()
-	db, err := badgerstore.OpenMemoryAt(func() time.Time { return fixedNow })
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := demo.FillN(bg, db, fixedNow, demo.DefaultSeed, 200); err != nil {
-		t.Fatal(err)
-	}
-	snap := snapshot.New(db)
-	s0, err := snap.Site(bg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, snap, s0 := site200(t)
 	cm := s0.Participants[3].CaseManager
 	build := func(a store.Actor, split int) (*site, string) {
 		defer common.SplitFrom(split)()
@@ -382,4 +357,24 @@ func TestProjectionSplitMatchesSerial(t *testing.T) {
 			t.Errorf("%s: Today split differs from serial:\n%s\n---\n%s", a.Role, splitView, serialView)
 		}
 	}
+}
+
+// site200 is a store holding the 200-participant demo site (closed when
+// the test ends), its snapshot and the snapshot's first site.
+func site200(t *testing.T) (*badgerstore.DB, *snapshot.Snapshot, *snapshot.Site) {
+	t.Helper()
+	db, err := badgerstore.OpenMemoryAt(func() time.Time { return fixedNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := demo.FillN(context.Background(), db, fixedNow, demo.DefaultSeed, 200); err != nil {
+		t.Fatal(err)
+	}
+	snap := snapshot.New(db)
+	s0, err := snap.Site(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, snap, s0
 }

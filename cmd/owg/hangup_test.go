@@ -17,14 +17,7 @@ import (
 // and leaves the store closed, with no memtable log for the next start to
 // replay (the signal's default killed it and left one).
 func TestClosingTheTerminalClosesTheStore(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	bin, err := benchBinary()
-	if err != nil {
-		t.Skip(err)
-	}
-	dir := demoDir(t)
+	bin, dir := binaryOnDemo(t)
 	cmd := exec.Command(bin, "--data", dir)
 	cmd.Env = append(withoutTrace(os.Environ()), "TERM=xterm-256color")
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
@@ -60,4 +53,18 @@ func TestClosingTheTerminalClosesTheStore(t *testing.T) {
 	if len(mems) > 0 {
 		t.Errorf("memtable logs left after the terminal closed: %v => want none (store closed)", mems)
 	}
+}
+
+// binaryOnDemo is the owg binary and a data directory holding the demo
+// site (the test is skipped in -short mode, or when no binary builds).
+func binaryOnDemo(t *testing.T) (bin, dir string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin, err := benchBinary()
+	if err != nil {
+		t.Skip(err)
+	}
+	return bin, demoDir(t)
 }

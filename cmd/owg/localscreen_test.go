@@ -21,14 +21,7 @@ import (
 // quit gives the terminal back as it was: its main screen, its cursor and
 // its line mode.
 func TestLocalScreenDrawsOnDemand(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	bin, err := benchBinary()
-	if err != nil {
-		t.Skip(err)
-	}
-	dir := demoDir(t)
+	bin, dir := binaryOnDemo(t)
 	ptmx, tty, err := pty.Open()
 	if err != nil {
 		t.Skip(err)
