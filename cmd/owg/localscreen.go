@@ -42,7 +42,7 @@ func openLocalScreen(in, tty *os.File, out io.Writer, env []string) (*localScree
 	if err != nil {
 		return nil, err
 	}
-	w, h = sshserve.ClampWindow(w, h)
+	w, h = sizeOr80x24(w, h)
 	state, err := xterm.MakeRaw(in.Fd())
 	if err != nil {
 		return nil, err
@@ -87,7 +87,7 @@ func (s *localScreen) run(ctx context.Context, p *tea.Program, env []string, tty
 				return
 			case <-winch:
 				if w, h, err := xterm.GetSize(tty.Fd()); err == nil {
-					w, h = sshserve.ClampWindow(w, h)
+					w, h = sizeOr80x24(w, h)
 					p.Send(tea.WindowSizeMsg{Width: w, Height: h})
 				}
 			}
@@ -134,4 +134,14 @@ func (m *localModel) View() tea.View {
 func (m *localModel) Settled() bool {
 	s, ok := m.inner.(interface{ Settled() bool })
 	return !ok || s.Settled()
+}
+
+// sizeOr80x24 is a terminal's size, clamped as a client's is; a terminal
+// that says 0 (some serial consoles and pipes dressed as terminals) is
+// taken to be 80x24, as bubbletea does.
+func sizeOr80x24(w, h int) (int, int) {
+	if w <= 0 || h <= 0 {
+		return 80, 24
+	}
+	return sshserve.ClampWindow(w, h)
 }
