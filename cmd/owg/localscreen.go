@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -28,6 +31,8 @@ const localFrameGap = time.Second / 120
 // changes come from SIGWINCH, and the terminal is given back as it was
 // however the program ends.
 type localScreen struct {
+	once    sync.Once
+	stop    context.CancelFunc
 	in      *os.File
 	fr      *frames.Frames
 	state   *xterm.State
@@ -67,8 +72,8 @@ func (s *localScreen) options() []tea.ProgramOption {
 }
 
 // model wraps m so that its views are drawn (and window and mode answers
-// reach the frames).
-func (s *localScreen) model(m tea.Model) tea.Model {
+// reach the frames); its quit is set once the program exists.
+func (s *localScreen) model(m tea.Model) *localModel {
 	return &localModel{inner: m, fr: s.fr}
 }
 
@@ -96,22 +101,54 @@ func (s *localScreen) run(ctx context.Context, p *tea.Program, env []string, tty
 }
 
 // close draws the last view, gives the terminal back its main screen,
-// cursor and modes, and ends raw mode. stop ends the frames' writer.
+// cursor and modes, and ends raw mode, once; stop (the first call's)
+// ends the frames' writer.
 func (s *localScreen) close(stop context.CancelFunc) {
-	stop()
-	s.fr.Close()
-	_ = xterm.Restore(s.in.Fd(), s.state)
+	if stop != nil {
+		s.stop = stop
+	}
+	s.once.Do(func() {
+		if s.stop != nil {
+			s.stop()
+		}
+		s.fr.Close()
+		_ = xterm.Restore(s.in.Fd(), s.state)
+	})
 }
 
-// localModel hands every view to the frames.
+// localModel hands every view to the frames. A panic in the model's
+// Update or View ends the program (its report, printed once the terminal
+// is back, is in panicked): bubbletea's own report would be printed on
+// the alternate screen and wiped with it.
 type localModel struct {
-	inner tea.Model
-	fr    *frames.Frames
+	inner    tea.Model
+	fr       *frames.Frames
+	panicked string
+	quit     func() // the program's Quit (a panic in View has no Cmd to return)
 }
 
 func (m *localModel) Init() tea.Cmd { return m.inner.Init() }
 
+func (m *localModel) recovered() {
+	if r := recover(); r != nil {
+		m.panicked = fmt.Sprintf("%v\n%s", r, debug.Stack())
+	}
+}
+
 func (m *localModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.panicked != "" {
+		return m, tea.Quit
+	}
+	cmd := m.update(msg)
+	if m.panicked != "" {
+		return m, tea.Quit
+	}
+	return m, cmd
+}
+
+// update is Update with the model's panic recovered.
+func (m *localModel) update(msg tea.Msg) tea.Cmd {
+	defer m.recovered()
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.fr.Resize(msg.Width, msg.Height)
@@ -120,11 +157,22 @@ func (m *localModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	next, cmd := m.inner.Update(msg)
 	m.inner = next
-	return m, cmd
+	return cmd
 }
 
-func (m *localModel) View() tea.View {
-	v := m.inner.View()
+func (m *localModel) View() (v tea.View) {
+	if m.panicked != "" {
+		return tea.View{}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			m.panicked = fmt.Sprintf("%v\n%s", r, debug.Stack())
+			if m.quit != nil {
+				go m.quit()
+			}
+		}
+	}()
+	v = m.inner.View()
 	m.fr.OfferSettled(v, m.Settled())
 	return v
 }

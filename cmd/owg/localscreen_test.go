@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -10,9 +11,13 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
+
+	"github.com/leadtable/owg/tui/frames"
 )
 
 // TestLocalScreenDrawsOnDemand: the local TUI on a terminal draws through
@@ -130,4 +135,59 @@ func (l *ptyLog) waitFor(t *testing.T, mark int, want string) int {
 	}
 	t.Fatalf("no %q on the screen after %d bytes: %q", want, mark, ansi.Strip(l.since(mark)))
 	return 0
+}
+
+// panicky is a model whose Update or View panics on demand.
+type panicky struct{ inUpdate, inView bool }
+
+func (p *panicky) Init() tea.Cmd { return nil }
+func (p *panicky) Update(tea.Msg) (tea.Model, tea.Cmd) {
+	if p.inUpdate {
+		panic("update broke")
+	}
+	return p, nil
+}
+func (p *panicky) View() tea.View {
+	if p.inView {
+		panic("view broke")
+	}
+	return tea.NewView("fine")
+}
+
+// A panic in the model's Update or View ends the program with the panic
+// kept for the report printed once the terminal is back.
+func TestLocalModelEndsOnAPanic(t *testing.T) {
+	fr := frames.NewLocal(io.Discard, nil, colorprofile.ANSI, 80, 24, 0)
+	for _, tc := range []struct {
+		name string
+		m    *panicky
+		want string
+	}{
+		{"update", &panicky{inUpdate: true}, "update broke"},
+		{"view", &panicky{inView: true}, "view broke"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			quit := make(chan struct{}, 1)
+			lm := &localModel{inner: tc.m, fr: fr, quit: func() { quit <- struct{}{} }}
+			_, cmd := lm.Update(tea.KeyPressMsg{Code: 'j'})
+			_ = lm.View()
+			if !strings.HasPrefix(lm.panicked, tc.want) {
+				t.Fatalf("panicked = %q => want it to start %q", lm.panicked, tc.want)
+			}
+			if tc.m.inUpdate {
+				if cmd == nil || cmd() != tea.Quit() {
+					t.Errorf("Update after a panic: cmd %v => want tea.Quit", cmd)
+				}
+			} else {
+				select {
+				case <-quit:
+				case <-time.After(10 * time.Second):
+					t.Error("a panic in View did not quit the program")
+				}
+			}
+			if _, cmd := lm.Update(tea.KeyPressMsg{Code: 'k'}); cmd == nil || cmd() != tea.Quit() {
+				t.Error("an Update after the panic did not quit")
+			}
+		})
+	}
 }

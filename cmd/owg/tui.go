@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -135,8 +136,10 @@ func runTUI(ctx context.Context, app *App) error {
 		Snapshot:        snap,
 	})
 	opts := []tea.ProgramOption{tea.WithContext(ctx)}
+	var local *localModel
 	if screen != nil {
-		model = screen.model(model)
+		local = screen.model(model)
+		model = local
 		opts = append(opts, screen.options()...)
 	} else {
 		opts = append(opts, tea.WithFPS(120))
@@ -149,6 +152,9 @@ func runTUI(ctx context.Context, app *App) error {
 		model = &tracedModel{Model: model, t: tr}
 	}
 	p := tea.NewProgram(model, opts...)
+	if local != nil {
+		local.quit = p.Quit
+	}
 	stop := forwardChanges(st, p)
 	defer stop()
 	if screen != nil {
@@ -163,6 +169,12 @@ func runTUI(ctx context.Context, app *App) error {
 	}
 	if lm, ok := final.(*localModel); ok {
 		final = lm.inner
+		if lm.panicked != "" {
+			// the screen given back first, so the report stays on it
+			screen.close(nil)
+			fmt.Fprintf(app.Stderr, "owg: internal error; the TUI stopped (what was saved stays saved; unsent form input was not kept):\n%s\n", lm.panicked)
+			return errors.New("internal error")
+		}
 	}
 	// unsent form input is kept as a draft for the next sign-in
 	if f, ok := final.(interface{ FlushDrafts(context.Context) error }); ok {
