@@ -77,9 +77,11 @@ func (s *localScreen) model(m tea.Model) *localModel {
 	return &localModel{inner: m, fr: s.fr}
 }
 
-// run draws until ctx ends, after asking the terminal its background
-// colour and the modes the frames use; window changes are sent to p.
+// run draws until close (or ctx's end), after asking the terminal its
+// background colour and the modes the frames use; window changes are
+// sent to p.
 func (s *localScreen) run(ctx context.Context, p *tea.Program, env []string, tty *os.File) {
+	ctx, s.stop = context.WithCancel(ctx)
 	_, _ = s.fr.ProgramOutput().Write([]byte(ansi.RequestBackgroundColor + frames.Queries(env)))
 	go s.fr.Run(ctx)
 	winch := make(chan os.Signal, 1)
@@ -101,12 +103,8 @@ func (s *localScreen) run(ctx context.Context, p *tea.Program, env []string, tty
 }
 
 // close draws the last view, gives the terminal back its main screen,
-// cursor and modes, and ends raw mode, once; stop (the first call's)
-// ends the frames' writer.
-func (s *localScreen) close(stop context.CancelFunc) {
-	if stop != nil {
-		s.stop = stop
-	}
+// cursor and modes, and ends raw mode (once, however often it is called).
+func (s *localScreen) close() {
 	s.once.Do(func() {
 		if s.stop != nil {
 			s.stop()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"os/exec"
@@ -189,5 +190,49 @@ func TestLocalModelEndsOnAPanic(t *testing.T) {
 				t.Error("an Update after the panic did not quit")
 			}
 		})
+	}
+}
+
+// The screen's close gives the terminal back once and returns however
+// often it is called (the panic report closes it before the deferred
+// close does).
+func TestLocalScreenClosesOnce(t *testing.T) {
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skip(err)
+	}
+	defer ptmx.Close()
+	defer tty.Close()
+	go func() { _, _ = io.Copy(io.Discard, ptmx) }()
+	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 80}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := openLocalScreen(tty, tty, tty, []string{"TERM=xterm-256color"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := tea.NewProgram(s.model(&panicky{}), s.options()...)
+	s.run(context.Background(), p, []string{"TERM=xterm-256color"}, tty)
+	done := make(chan struct{})
+	go func() {
+		s.close()
+		s.close()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("close did not return")
+	}
+	after, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Lflag != before.Lflag {
+		t.Errorf("line mode after close %#x => want %#x (as before)", after.Lflag, before.Lflag)
 	}
 }

@@ -158,10 +158,9 @@ func runTUI(ctx context.Context, app *App) error {
 	stop := forwardChanges(st, p)
 	defer stop()
 	if screen != nil {
-		frameCtx, stopFrames := context.WithCancel(context.Background())
-		screen.run(frameCtx, p, os.Environ(), tty)
+		screen.run(context.Background(), p, os.Environ(), tty)
 		// the last view drawn and the terminal given back, however Run ends
-		defer screen.close(stopFrames)
+		defer screen.close()
 	}
 	final, err := p.Run()
 	if tm, ok := final.(*tracedModel); ok {
@@ -171,7 +170,7 @@ func runTUI(ctx context.Context, app *App) error {
 		final = lm.inner
 		if lm.panicked != "" {
 			// the screen given back first, so the report stays on it
-			screen.close(nil)
+			screen.close()
 			fmt.Fprintf(app.Stderr, "owg: internal error; the TUI stopped (what was saved stays saved; unsent form input was not kept):\n%s\n", lm.panicked)
 			return errors.New("internal error")
 		}
