@@ -10,7 +10,7 @@ func (m *model) Where() Resume {
 	r := Resume{Tab: m.names[m.active], Places: map[string]Place{}}
 	for i, t := range m.tabs {
 		if p, ok := t.(common.Placed); ok {
-			if pl := p.Place(); pl.Key != "" {
+			if pl := p.Place(); pl.Key != "" || pl.Filter != "" {
 				r.Places[m.names[i]] = pl
 			}
 		}

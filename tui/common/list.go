@@ -102,14 +102,19 @@ func (l *List) Place() Place {
 	}
 	k := l.SelectedKey()
 	if k == "" {
-		return Place{}
+		return Place{Filter: l.filter}
 	}
-	return Place{Key: k, Line: max(l.cursor-l.offset, 0)}
+	return Place{Key: k, Line: max(l.cursor-l.offset, 0), Filter: l.filter}
 }
 
-// Restore goes back to p: the row with p's key is selected, at p's line
-// in the window, as soon as it is loaded (now, when it is already there).
+// Restore goes back to p: its filter is applied (closed, as after enter)
+// and the row with p's key is selected, at p's line in the window, as
+// soon as it is loaded (now, when it is already there).
 func (l *List) Restore(p Place) {
+	if f := Line(p.Filter); f != l.filter {
+		l.filtering, l.filter = false, f
+		l.refilter()
+	}
 	if p.Key == "" {
 		l.want = nil
 		return

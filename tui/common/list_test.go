@@ -132,6 +132,41 @@ func TestListRestore(t *testing.T) {
 	}
 }
 
+// TestListRestoresItsFilter: the filter typed is part of where a list
+// stands; a reconnect's Restore applies it (closed, as after enter) before
+// the rows load, and the selection lands within the filtered rows.
+func TestListRestoresItsFilter(t *testing.T) {
+	rows := []Row{{Key: "a", Text: "alpha"}, {Key: "b", Text: "beta"}, {Key: "c", Text: "gamma"}, {Key: "d", Text: "delta"}}
+	l := NewList()
+	l.SetSize(40, 4)
+	l.SetRows(rows)
+	for _, k := range []string{"/", "t", "a", "enter", "j"} {
+		l.Update(keyMsg(k))
+	}
+	was := l.Place()
+	if was.Filter != "ta" || was.Key != "d" {
+		t.Fatalf("Place after filtering ta and moving down => %+v, want filter ta, key d", was)
+	}
+	again := NewList()
+	again.SetSize(40, 4)
+	again.Restore(was)
+	again.SetRows(rows)
+	if again.Filtering() || again.FilterText() != "ta" || again.Len() != 2 || again.SelectedKey() != "d" {
+		t.Errorf("restored: filtering %v, filter %q, %d rows, selected %q => want closed, ta, 2 rows (beta, delta), d",
+			again.Filtering(), again.FilterText(), again.Len(), again.SelectedKey())
+	}
+	// a filter alone, nothing selected in it, is still where it stood
+	empty := NewList()
+	empty.SetSize(40, 4)
+	empty.SetRows(rows)
+	for _, k := range []string{"/", "z", "enter"} {
+		empty.Update(keyMsg(k))
+	}
+	if got := empty.Place(); got != (Place{Filter: "z"}) {
+		t.Errorf("Place of a filter matching nothing => %+v, want just the filter", got)
+	}
+}
+
 // TestWidthMatchesStringWidth: the fast width equals ansi.StringWidth on
 // plain, styled, wide, combining, control and broken-escape text.
 func TestWidthMatchesStringWidth(t *testing.T) {

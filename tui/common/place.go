@@ -1,12 +1,16 @@
 package common
 
 // Place is where a list stood when its session dropped: the selected
-// row's key (a record's id, never its text) and that row's line in the
-// list's window, so a reconnect lands on the same record at the same
-// height even when rows were added above it meanwhile.
+// row's key (a record's id, never its text), that row's line in the
+// list's window and the filter typed, so a reconnect lands on the same
+// record at the same height in the same filtered list even when rows
+// were added above it meanwhile.
 type Place struct {
 	Key  string // the selected row's Key ("" = nothing selected)
 	Line int    // the selected row's line in the window (0 = top)
+	// Filter is the list's filter text ("" = none). It is the viewer's
+	// own typing, kept in the server's memory for the reconnect only.
+	Filter string
 }
 
 // Placed is a pane that can say where it stands and go back there
