@@ -37,10 +37,13 @@ type cases struct {
 	keys    casesKeys
 	form    *formHost
 	detail  bool
-	hidden  int
-	width   int
-	height  int
-	err     error
+	// wantDetail is the case whose detail a reconnect opens once it is
+	// loaded and selected ("" = none)
+	wantDetail string
+	hidden     int
+	width      int
+	height     int
+	err        error
 }
 
 func newCases(ctx *common.Ctx) *cases {
@@ -84,7 +87,7 @@ func (c *cases) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		c.site, c.err = msg.site, nil
 		c.rebuild()
-		return c, c.audited.cmd(c.ctx, "cases", c.shownIDs())
+		return c, tea.Batch(c.audited.cmd(c.ctx, "cases", c.shownIDs()), c.openWantedDetail())
 	case ChangedMsg:
 		if !touchesSite(msg.Changes, false) {
 			return c, nil

@@ -281,3 +281,53 @@ func TestResumeRejoinsTheMeeting(t *testing.T) {
 		})
 	}
 }
+
+// TestResumeReopensACaseDetail: the pm on Cases with a case's detail open
+// drops; the next session opens on Cases with the same case selected and
+// its detail open again, its view audited anew.
+func TestResumeReopensACaseDetail(t *testing.T) {
+	s := seed(t)
+	first := startPump(t, testOptions(s, actorPM), 100, 30)
+	first.keys("4")
+	cs := first.m.tabs[TabCases].(*cases)
+	first.until("the cases", func() bool { return cs.list.Len() >= 3 })
+	first.keys("j")
+	first.keys("i")
+	first.until("the detail", func() bool { return cs.detail })
+	was := cs.Place()
+	if !was.Detail || was.Key == "" {
+		t.Fatalf("Place with the detail open => %+v, want the case and Detail", was)
+	}
+	r := first.m.Where()
+	if r.Tab != "Cases" || r.Places["Cases"] != was {
+		t.Fatalf("Where => %+v, want Cases at %+v", r, was)
+	}
+	first.until("the first view audited", func() bool { return viewsOfCase(t, s, was.Key) == 1 })
+	before := viewsOfCase(t, s, was.Key)
+
+	opts := testOptions(s, actorPM)
+	opts.Resume = &r
+	again := startPump(t, opts, 100, 30)
+	cs2 := again.m.tabs[TabCases].(*cases)
+	again.until("the detail again", func() bool { return cs2.detail && cs2.list.SelectedKey() == was.Key })
+	again.until("its view audited", func() bool { return viewsOfCase(t, s, was.Key) == before+1 })
+	if got := cs2.Place(); got != was {
+		t.Errorf("resumed Cases at %+v => want %+v", got, was)
+	}
+}
+
+// viewsOfCase counts the audited views of a case's detail.
+func viewsOfCase(t *testing.T, s store.Store, caseID string) int {
+	t.Helper()
+	evs, err := s.ListAudit(context.Background(), store.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range evs {
+		if e.Action == store.AuditView && e.Detail == "case:"+caseID {
+			n++
+		}
+	}
+	return n
+}

@@ -11,6 +11,9 @@ type Place struct {
 	// Filter is the list's filter text ("" = none). It is the viewer's
 	// own typing, kept in the server's memory for the reconnect only.
 	Filter string
+	// Detail: the selected row's detail was open (Cases); it opens again
+	// on the same row, shown and audited by the viewer's rules then.
+	Detail bool
 }
 
 // Placed is a pane that can say where it stands and go back there
