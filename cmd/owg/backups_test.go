@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -37,6 +38,44 @@ func waitBackups(t *testing.T, dir string, n int) []backupset.Entry {
 	}
 }
 
+// completeSeq is the highest sequence number of a backup in dir that has
+// its checksum (0: none).
+func completeSeq(dir string) int {
+	list, _ := backupset.List(dir)
+	n := 0
+	for _, e := range list {
+		if _, err := os.Stat(e.Path(dir) + backupset.SumExt); err == nil && e.Seq > n {
+			n = e.Seq
+		}
+	}
+	return n
+}
+
+// waitBackupAfterNow waits for a backup of dir that surely began after
+// this call (the runner takes one at a time: the second one completed
+// after now), and returns it. poke writes something meanwhile, so that
+// backup is not discarded for holding nothing new.
+func waitBackupAfterNow(t *testing.T, dir string, poke func()) backupset.Entry {
+	t.Helper()
+	n := completeSeq(dir)
+	deadline := time.Now().Add(30 * time.Second)
+	for completeSeq(dir) < n+2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no backup in %s after %d within 30s", dir, n+1)
+		}
+		poke()
+		time.Sleep(100 * time.Millisecond)
+	}
+	list, _ := backupset.List(dir)
+	for _, e := range list {
+		if e.Seq == n+2 {
+			return e
+		}
+	}
+	t.Fatalf("backup %d of %s not listed", n+2, dir)
+	return backupset.Entry{}
+}
+
 func TestContinuousBackupsRestore(t *testing.T) {
 	dir := demoDir(t)
 	bdir := filepath.Join(t.TempDir(), "backups")
@@ -51,16 +90,28 @@ func TestContinuousBackupsRestore(t *testing.T) {
 	// A write after the full backup reaches the backups as an increment.
 	csv := "id,received,kind,name,dob,offense,impairment,warrant\nR-0950,2026-03-01,arrest_diversion,Cy Three,1982-01-01,trespass,1,no\n"
 	want(t, owg(t, strings.NewReader(csv), "--data", dir, "referral", "import", "-"), 0, "imported 1")
-	list = waitBackups(t, bdir, 2)
-	if list[len(list)-1].Kind != backupset.KindIncr {
-		t.Fatalf("second backup %+v, want an increment", list[len(list)-1])
+	// a backup begun after the import returned holds it (one begun before
+	// may hold only what the server wrote meanwhile: the who's audit)
+	pokes := 0
+	poke := func() { // a write of its own, so no backup is discarded as empty
+		pokes++
+		row := strings.Replace(csv, "R-0950", fmt.Sprintf("R-%04d", 960+pokes), 1)
+		want(t, owg(t, strings.NewReader(row), "--data", dir, "referral", "import", "-"), 0, "imported 1")
+	}
+	if e := waitBackupAfterNow(t, bdir, poke); e.Kind != backupset.KindIncr {
+		t.Fatalf("the backup after the import %+v, want an increment", e)
 	}
 	// A second write, whose increment the "killed" server never finished:
 	// its file is cut short and has no checksum, and a temporary file lies
 	// beside it.
 	csv2 := strings.Replace(csv, "R-0950", "R-0951", 1)
 	want(t, owg(t, strings.NewReader(csv2), "--data", dir, "referral", "import", "-"), 0, "imported 1")
-	waitBackups(t, bdir, 3)
+	last0 := completeSeq(bdir)
+	for deadline := time.Now().Add(30 * time.Second); completeSeq(bdir) <= last0; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no backup after the second import within 30s")
+		}
+	}
 	s.stop()
 	list, _ = backupset.List(bdir)
 	// Nothing of this backup set holds a participant's name in the clear.
