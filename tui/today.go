@@ -424,13 +424,8 @@ func todayRowsOf(c *common.Ctx, st *common.Styles, s *site, p pinfo) partRows {
 	// have none, and padding measures every character's width)
 	var name, id string
 	padded := func() {
-		if name != "" || id != "" {
-			return
-		}
-		name = common.Pad(p.Label, labelW)
-		id = common.Pad(p.P.ID, 7)
-		if !p.Shown() {
-			id = strings.Repeat(" ", 7)
+		if name == "" {
+			id, name = paddedIDLabel(p, labelW)
 		}
 	}
 	if mine(c, p.P) && p.Shown() {
@@ -467,6 +462,16 @@ func todayRowsOf(c *common.Ctx, st *common.Styles, s *site, p pinfo) partRows {
 		}
 	}
 	return r
+}
+
+// paddedIDLabel is a participant's id (blank when not shown) and label,
+// padded to Today's columns.
+func paddedIDLabel(p pinfo, labelW int) (id, name string) {
+	id = common.Pad(p.P.ID, 7)
+	if !p.Shown() {
+		id = strings.Repeat(" ", 7)
+	}
+	return id, common.Pad(p.Label, labelW)
 }
 
 // todayIndex keeps each participant's rendered Today rows and the

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -17,8 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/creack/pty"
 
-	"github.com/leadtable/owg/store/badgerstore"
-	"github.com/leadtable/owg/store/demo"
+	"github.com/leadtable/owg/store/badgerstore/demodir"
 )
 
 // BenchmarkLocalStart: from starting the owg binary in a pty that never
@@ -46,22 +43,7 @@ func BenchmarkLocalStart(b *testing.B) {
 			name = fmt.Sprintf("participants=%d", n)
 		}
 		b.Run(name, func(b *testing.B) {
-			mem, err := badgerstore.OpenMemoryAt(func() time.Time { return asOf.Add(9 * time.Hour) })
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := demo.FillN(context.Background(), mem, asOf, demo.DefaultSeed, n); err != nil {
-				b.Fatal(err)
-			}
-			var buf bytes.Buffer
-			if err := mem.Backup(&buf); err != nil {
-				b.Fatal(err)
-			}
-			mem.Close()
-			dir := filepath.Join(b.TempDir(), "data")
-			if err := badgerstore.Restore(dir, &buf, nil); err != nil {
-				b.Fatal(err)
-			}
+			dir := demodir.Make(b, n, asOf)
 			// The first open after a restore compacts what the restore
 			// loaded; a start killed at its frame would leave that to
 			// every later start. One start first runs to the end of its

@@ -1,14 +1,13 @@
-package badgerstore
+package badgerstore_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/leadtable/owg/store/demo"
+	"github.com/leadtable/owg/store/badgerstore"
+	"github.com/leadtable/owg/store/badgerstore/demodir"
 )
 
 // BenchmarkReadSite: the first read of a whole site after an open (as a
@@ -21,28 +20,14 @@ func BenchmarkReadSite(b *testing.B) {
 		sizes = append(sizes, 2000)
 	}
 	asOf := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return asOf.Add(9 * time.Hour) }
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("participants=%d", n), func(b *testing.B) {
-			mem, err := OpenMemoryAt(func() time.Time { return asOf.Add(9 * time.Hour) })
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := demo.FillN(context.Background(), mem, asOf, demo.DefaultSeed, n); err != nil {
-				b.Fatal(err)
-			}
-			var buf bytes.Buffer
-			if err := mem.Backup(&buf); err != nil {
-				b.Fatal(err)
-			}
-			mem.Close()
-			dir := filepath.Join(b.TempDir(), "data")
-			if err := Restore(dir, &buf, nil); err != nil {
-				b.Fatal(err)
-			}
+			dir := demodir.Make(b, n, asOf)
 			b.ResetTimer()
 			for b.Loop() {
 				b.StopTimer()
-				db, err := Open(dir, Options{Now: fixedClock})
+				db, err := badgerstore.Open(dir, badgerstore.Options{Now: clock})
 				if err != nil {
 					b.Fatal(err)
 				}
