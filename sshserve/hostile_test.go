@@ -200,8 +200,10 @@ func TestSilentConnectionClosedAfterHandshakeTimeout(t *testing.T) {
 	e := newTestEnv(t, func(c *Config) { c.HandshakeTimeout = timeout })
 	k := e.addUser("ivy", store.RoleCaseManager, true)
 
-	silent := rawConn(t, e.addr, "")
+	// The server's timer starts when it accepts, which can be before the
+	// client's Dial returns: the clock starts before the first dial.
 	start := time.Now()
+	silent := rawConn(t, e.addr, "")
 	// One that sends its version line and then stalls in key exchange.
 	stalled := rawConn(t, e.addr, "")
 	if _, err := io.WriteString(stalled, "SSH-2.0-stall\r\n"); err != nil {
