@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -44,6 +45,7 @@ func BenchmarkLocalStart(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			dir := demodir.Make(b, n, asOf)
+			dir2 := ""
 			// The first open after a restore compacts what the restore
 			// loaded; a start killed at its frame would leave that to
 			// every later start. One start first runs to the end of its
@@ -54,10 +56,22 @@ func BenchmarkLocalStart(b *testing.B) {
 				trace = base + "." + name
 				_ = os.Remove(trace)
 			}
-			var ds, cpu []time.Duration
+			// OWG_BENCH_AB names another owg binary (an older build):
+			// its starts are interleaved with this one's on the same
+			// store, so a comparison is not skewed by the machine's drift.
+			other := os.Getenv("OWG_BENCH_AB")
+			var ds, cpu, ods, ocpu []time.Duration
 			for b.Loop() {
-				d, c := startOnce(b, bin, dir, trace)
+				d, c := startOnce(b, cmp.Or(os.Getenv("OWG_BENCH_A"), bin), dir, trace)
 				ds, cpu = append(ds, d), append(cpu, c)
+				if other != "" || dir2 != "" {
+					d, c := startOnce(b, cmp.Or(other, bin), cmp.Or(dir2, dir), "")
+					ods, ocpu = append(ods, d), append(ocpu, c)
+				}
+			}
+			if other != "" || dir2 != "" {
+				reportSpread(b, ods, "ab-ms-to-frame")
+				reportSpread(b, ocpu, "ab-cpu-ms-to-frame")
 			}
 			if trace != "" {
 				// a benchmark's log is cut at 10 lines: the table goes to a file
@@ -198,7 +212,7 @@ func tracePhases(b *testing.B, path string) string {
 		b.Fatal(err)
 	}
 	var order []string
-	at, cpu := map[string][]float64{}, map[string][]float64{}
+	at, cpu, faults := map[string][]float64{}, map[string][]float64{}, map[string][]float64{}
 	for _, run := range strings.Split(string(raw), "---") {
 		seen := map[string]bool{}
 		for _, line := range strings.Split(strings.TrimSpace(run), "\n") {
@@ -221,6 +235,11 @@ func tracePhases(b *testing.B, path string) string {
 					cpu[f[0]] = append(cpu[f[0]], c)
 				}
 			}
+			if len(f) > 4 {
+				if _, err := fmt.Sscan(f[4], &c); err == nil {
+					faults[f[0]] = append(faults[f[0]], c)
+				}
+			}
 		}
 	}
 	median := func(vs []float64) float64 {
@@ -232,11 +251,11 @@ func tracePhases(b *testing.B, path string) string {
 		return vs[len(vs)/2]
 	}
 	var out strings.Builder
-	fmt.Fprintf(&out, "%8s %8s %8s  %s\n", "ms", "+ms", "cpu-ms", "phase ended")
+	fmt.Fprintf(&out, "%8s %8s %8s %7s  %s\n", "ms", "+ms", "cpu-ms", "faults", "phase ended")
 	prev := 0.0
 	for _, ph := range order {
 		med := median(at[ph])
-		fmt.Fprintf(&out, "%8.2f %+8.2f %8.2f  %s\n", med, med-prev, median(cpu[ph]), ph)
+		fmt.Fprintf(&out, "%8.2f %+8.2f %8.2f %7.0f  %s\n", med, med-prev, median(cpu[ph]), median(faults[ph]), ph)
 		prev = med
 	}
 	return out.String()

@@ -15,7 +15,7 @@ import (
 // where the time to the first full frame goes. It is on only when
 // OWG_TRACE_START names a file (appended to, one line a phase:
 // "phase<TAB>ms since start<TAB>ms since the phase before<TAB>CPU ms the
-// process has used"). Times count
+// process has used<TAB>page faults it has taken"). Times count
 // from OWG_TRACE_T0 (Unix nanoseconds, set by whoever launched owg, so
 // exec and the Go runtime's init are counted) or else from main. It
 // names phases and message types only, never data.
@@ -100,7 +100,7 @@ func (t *startTrace) once(phase string) {
 func (t *startTrace) markAt(phase string, at time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	fmt.Fprintf(t.f, "%s\t%.2f\t%.2f\t%.2f\n", phase, ms(at.Sub(t.t0)), ms(at.Sub(t.last)), ms(cpuUsed()))
+	fmt.Fprintf(t.f, "%s\t%.2f\t%.2f\t%.2f\t%d\n", phase, ms(at.Sub(t.t0)), ms(at.Sub(t.last)), ms(cpuUsed()), pageFaults())
 	t.last = at
 }
 

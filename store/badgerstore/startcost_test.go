@@ -87,7 +87,7 @@ func TestCloseRecordsTheSessionsTables(t *testing.T) {
 	}
 	known := readTableSums(dir)
 	for _, p := range paths {
-		sum, err := sumFile(p)
+		sum, err := sumFile(p, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
