@@ -236,3 +236,21 @@ func TestLocalScreenClosesOnce(t *testing.T) {
 		t.Errorf("line mode after close %#x => want %#x (as before)", after.Lflag, before.Lflag)
 	}
 }
+
+// What is held is bounded: past heldStderrMax only a count is kept.
+func TestHeldStderrIsBounded(t *testing.T) {
+	held, err := holdStderr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := bytes.Repeat([]byte("x"), 64<<10)
+	for range 6 {
+		if _, err := os.Stderr.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	said := held.release()
+	if len(said) > heldStderrMax+100 || !bytes.Contains(said, []byte("131072 more bytes not kept")) {
+		t.Errorf("held %d bytes ending %q => want %d and a count of the rest", len(said), said[max(0, len(said)-60):], heldStderrMax)
+	}
+}

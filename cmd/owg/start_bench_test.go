@@ -58,7 +58,9 @@ func BenchmarkLocalStart(b *testing.B) {
 			}
 			// OWG_BENCH_AB names another owg binary (an older build):
 			// its starts are interleaved with this one's on the same
-			// store, so a comparison is not skewed by the machine's drift.
+			// store, so a comparison is not skewed by the machine's drift
+			// (ab-* figures). OWG_BENCH_A replaces this build (a script
+			// that sets an environment, say).
 			other := os.Getenv("OWG_BENCH_AB")
 			var ds, cpu, ods, ocpu []time.Duration
 			for b.Loop() {

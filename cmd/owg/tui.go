@@ -157,12 +157,31 @@ func runTUI(ctx context.Context, app *App) error {
 	}
 	stop := forwardChanges(st, p)
 	defer stop()
+	var held *heldStderr
 	if screen != nil {
 		screen.run(context.Background(), p, os.Environ(), tty)
 		// the last view drawn and the terminal given back, however Run ends
 		defer screen.close()
+		// what is printed to stderr meanwhile waits for the terminal
+		if h, herr := holdStderr(); herr == nil {
+			held = h
+			defer held.release()
+		}
 	}
 	final, err := p.Run()
+	if errors.Is(err, tea.ErrProgramPanic) {
+		held.settle() // the report comes after Run returns
+	}
+	if said := held.release(); len(said) > 0 {
+		screen.close()
+		_, _ = app.Stderr.Write(said)
+	}
+	if errors.Is(err, tea.ErrProgramPanic) {
+		// a command's panic (the model's own is in panicked, below): the
+		// model is whole, so its drafts are kept as at a quit
+		fmt.Fprintln(app.Stderr, "owg: internal error; the TUI stopped (what was saved stays saved)")
+		err = errors.New("internal error")
+	}
 	if tm, ok := final.(*tracedModel); ok {
 		final = tm.Model
 	}
