@@ -420,6 +420,7 @@ func (f *Frames) render(content string, resized, shareable bool) {
 	}
 	k := shareKey{prev: f.drawn, next: content, w: f.cells.Width(), h: f.cells.Height(), term: f.term,
 		profile: f.profile, method: f.method, x: f.curX, y: f.curY}
+	k.prev, k.next = maskInert(f.drawn, content, k.w, k.h)
 	e, mine := f.share.claim(k)
 	if !mine && e.wait() {
 		_ = f.scr.Flush() // what is queued before the frame (its title)

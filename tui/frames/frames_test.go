@@ -3,6 +3,8 @@ package frames
 import (
 	"bytes"
 	"context"
+	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -314,14 +316,7 @@ func TestSharedFramesSendWhatEachWouldHaveSent(t *testing.T) {
 		if st.bFirst {
 			order = []*Frames{b, a}
 		}
-		for _, f := range order {
-			f.drawOnce()
-			if f.stale {
-				shared++
-			}
-		}
-		refA.drawOnce()
-		refB.drawOnce()
+		shared += drawShared(order, refA, refB)
 		if g, w := wa.all(), ra.all(); g != w {
 			t.Fatalf("step %d: a sent %q => want %q (drawing every frame itself)", i, g, w)
 		}
@@ -340,4 +335,169 @@ func TestSharedFramesSendWhatEachWouldHaveSent(t *testing.T) {
 	if shared < 3 {
 		t.Errorf("%d frames shared => want the test to share some", shared)
 	}
+}
+
+// Sessions whose screens differ only in inert rows (maskInert: the same
+// line before and after, with text found on no other row, as another
+// user's name in the tab bar is) share the drawing of a change, and each
+// still sends byte for byte what it would have sent drawing every frame
+// itself: nothing of the rows masked reaches the other. Random screens:
+// rows that move up and down, come and go, repeat, are blank, differ
+// from another only in style (the renderer's line hash sees text only),
+// run past the screen's edge, and headers and middle rows that differ
+// between the sessions, sometimes changing.
+func TestSharedFramesMaskOnlyInertRows(t *testing.T) {
+	const w, h = 40, 12
+	row := func(i int) string {
+		switch i % 7 {
+		case 0:
+			return "" // blank
+		case 1:
+			return "P-" + strconv.Itoa(1000+i/7) + "  plain " + strconv.Itoa(i/7) // same text as case 2
+		case 2:
+			return "\x1b[38;5;75mP-" + strconv.Itoa(1000+i/7) + "\x1b[m  plain " + strconv.Itoa(i/7)
+		case 3:
+			return "\x1b[1m" + strings.Repeat("wide row "+strconv.Itoa(i), 5) + "\x1b[m" // past the edge
+		case 4:
+			return "  名前 " + strconv.Itoa(i) + " \x1b[1mno contact\x1b[m"
+		default:
+			return "\x1b[38;5;75mP-" + strconv.Itoa(1000+i) + "\x1b[m  name " + strconv.Itoa(i)
+		}
+	}
+	total := 0
+	for seed := int64(1); seed <= 100; seed++ {
+		r := rand.New(rand.NewPCG(uint64(seed), 7))
+		body := []int{}
+		for range 3 + r.IntN(6) {
+			body = append(body, r.IntN(40))
+		}
+		mid := 1 + r.IntN(4) // where the sessions' own middle row sits
+		screen := func(user string, title int, own bool, body []int) string {
+			lines := []string{"\x1b[1mToday\x1b[m (" + strconv.Itoa(title) + ")  " + user}
+			for i, id := range body {
+				if own && i == mid {
+					lines = append(lines, "my items for "+user)
+				}
+				lines = append(lines, row(id))
+			}
+			return strings.Join(lines[:min(len(lines), h)], "\n")
+		}
+		mk := func(wr *wire, share *Share) *Frames {
+			f := New(wr, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, w, h, 0)
+			f.share = share
+			return f
+		}
+		share := NewShare()
+		var wa, wb, ra, rb wire
+		a, b, refA, refB := mk(&wa, share), mk(&wb, share), mk(&ra, nil), mk(&rb, nil)
+		shared, title, own := 0, 0, false
+		for step := range 40 {
+			switch r.IntN(7) {
+			case 0: // a row goes
+				if len(body) > 1 {
+					i := r.IntN(len(body))
+					body = slices.Delete(slices.Clone(body), i, i+1)
+				}
+			case 1: // a row comes
+				i := r.IntN(len(body) + 1)
+				body = slices.Insert(slices.Clone(body), i, r.IntN(40))
+			case 2: // two swap
+				body = slices.Clone(body)
+				i, j := r.IntN(len(body)), r.IntN(len(body))
+				body[i], body[j] = body[j], body[i]
+			case 3: // a row changes
+				body = slices.Clone(body)
+				body[r.IntN(len(body))] = r.IntN(40)
+			case 4: // the header's count changes (not inert then)
+				title++
+			case 5: // the sessions' own middle rows come or go
+				own = !own
+			default: // the same row twice
+				body = slices.Insert(slices.Clone(body), 0, body[r.IntN(len(body))])
+			}
+			if len(body) > h {
+				body = body[:h]
+			}
+			sa, sb := screen("user ann", title, own, body), screen("user bob", title, own, body)
+			for _, f := range []*Frames{a, refA} {
+				f.Resize(w, h)
+				f.Offer(view(sa))
+			}
+			for _, f := range []*Frames{b, refB} {
+				f.Resize(w, h)
+				f.Offer(view(sb))
+			}
+			order := []*Frames{a, b}
+			if r.IntN(2) == 0 {
+				order = []*Frames{b, a}
+			}
+			shared += drawShared(order, refA, refB)
+			if g, want := wa.all(), ra.all(); g != want {
+				t.Fatalf("seed %d step %d: ann sent %q\n=> want %q (drawing every frame herself)", seed, step, g, want)
+			}
+			if g, want := wb.all(), rb.all(); g != want {
+				t.Fatalf("seed %d step %d: bob sent %q\n=> want %q (drawing every frame himself)", seed, step, g, want)
+			}
+			if strings.Contains(wa.all(), "bob") || strings.Contains(wb.all(), "ann") {
+				t.Fatalf("seed %d step %d: one session's name reached the other", seed, step)
+			}
+		}
+		for _, f := range []*Frames{a, b, refA, refB} {
+			f.closed = true
+			close(f.done)
+			f.Close()
+		}
+		total += shared
+	}
+	// every frame shared here was shared by sessions whose screens differ
+	t.Logf("%d frames shared", total)
+	if total < 100 {
+		t.Errorf("%d frames shared in all => want the test to share many", total)
+	}
+}
+
+// maskInert masks a row only where the renderer never draws it.
+func TestMaskInert(t *testing.T) {
+	const w, h = 20, 6
+	for _, tc := range []struct {
+		name             string
+		prev, next, want string // want: next with "#" for each masked row
+	}{
+		{"unchanged unique rows", "head ann\nrow 1\nrow 2\nfoot", "head ann\nrow 2\nrow 3\nfoot", "#\nrow 2\nrow 3\n#"},
+		{"between changed rows", "head\nrow 1\nmine\nrow 2", "head\nrow 3\nmine\nrow 4", "#\nrow 3\nmine\nrow 4"},
+		{"a changed row stays", "head ann\nrow 1", "head bob\nrow 1", "head bob\n#"},
+		{"text found elsewhere", "x\nrow 1\nrow 1", "x\nrow 1\nrow 2", "#\nrow 1\nrow 2"},
+		{"same text in another style", "\x1b[1mrow 1\x1b[m\nrow 1", "\x1b[1mrow 1\x1b[m\nrow 1", "\x1b[1mrow 1\x1b[m\nrow 1"},
+		{"trailing blanks are blank cells", "row 1  \nrow 1\nz", "row 1  \nrow 1\nz", "row 1  \nrow 1\n#"},
+		{"blank rows", "\nrow 1", "\nrow 1", "\n#"},
+		{"moved text", "a\nb\nc", "b\na\nc", "b\na\n#"},
+		{"rows that go count as changed", "a\nb\nc", "a\nb", "#\n#"},
+		{"a row past the edge masks nothing", "head\n" + strings.Repeat("x", 21), "head\n" + strings.Repeat("x", 21), "head\n" + strings.Repeat("x", 21)},
+		{"a style left open masks nothing", "head\n\x1b[1mrow", "head\n\x1b[1mrow", "head\n\x1b[1mrow"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			kp, kn := maskInert(tc.prev, tc.next, w, h)
+			if got := strings.ReplaceAll(kn, inertMark, "#"); got != tc.want {
+				t.Errorf("masked next = %q => want %q", got, tc.want)
+			}
+			if strings.Count(kp, inertMark) != strings.Count(kn, inertMark) {
+				t.Errorf("prev %q and next %q mask different rows", kp, kn)
+			}
+		})
+	}
+}
+
+// drawShared draws each of order (counting those that sent another's
+// drawing) and then each reference, which draws by itself.
+func drawShared(order []*Frames, refs ...*Frames) (shared int) {
+	for _, f := range order {
+		f.drawOnce()
+		if f.stale {
+			shared++
+		}
+	}
+	for _, f := range refs {
+		f.drawOnce()
+	}
+	return shared
 }
