@@ -24,6 +24,8 @@ require (
 	google.golang.org/protobuf v1.36.7
 )
 
+require github.com/charmbracelet/x/vt v0.1.0
+
 require (
 	github.com/anmitsu/go-shlex v0.0.0-20200514113438-38f4b401e2be // indirect
 	github.com/atotto/clipboard v0.1.4 // indirect

@@ -67,6 +67,7 @@ type Frames struct {
 	drawn  string
 	lines  []string       // drawn, line by line
 	alone  bool           // every one of lines stands alone (linesStandAlone)
+	inert  inertMemo      // the rows of the screens last keyed for the share
 	was    map[string]int // drawChanged's scratch: the rows of the last frame's lines
 	from   []int          // and where each row's line comes from
 	uses   []int          // and how many rows want each old row's line
@@ -420,7 +421,7 @@ func (f *Frames) render(content string, resized, shareable bool) {
 	}
 	k := shareKey{prev: f.drawn, next: content, w: f.cells.Width(), h: f.cells.Height(), term: f.term,
 		profile: f.profile, method: f.method, x: f.curX, y: f.curY}
-	k.prev, k.next = maskInert(f.drawn, content, k.w, k.h)
+	k.prev, k.next = f.inert.mask(f.drawn, content, k.w, k.h, f.method)
 	e, mine := f.share.claim(k)
 	if !mine && e.wait() {
 		_ = f.scr.Flush() // what is queued before the frame (its title)

@@ -113,28 +113,93 @@ func (e *shareEntry) wait() bool {
 // draw and hold nothing of the rows masked
 // (TestSharedFramesMaskOnlyInertRows compares them byte for byte with
 // each session's own drawing, on random screens).
-func maskInert(prev, next string, w, h int) (string, string) {
+func maskInert(prev, next string, w, h int, method ansi.Method) (string, string) {
+	var m inertMemo
+	return m.mask(prev, next, w, h, method)
+}
+
+// inertMemo keeps the rows of the last screens maskInert looked at: a
+// session's next screen is its previous one at its next change.
+type inertMemo struct {
+	seen [2]screenRows
+	next int // the entry to replace
+}
+
+// screenRows is one screen's rows and their text (ok: every line stands
+// alone, holds no sequence but CSI ones, and fits the screen's width).
+type screenRows struct {
+	screen string
+	w      int
+	method ansi.Method
+	lines  []string
+	texts  []string
+	ok     bool
+}
+
+// rows returns screen's rows (a copy: the next call may reuse the entry).
+func (m *inertMemo) rows(screen string, w int, method ansi.Method) screenRows {
+	for i := range m.seen {
+		if e := m.seen[i]; e.lines != nil && e.w == w && e.method == method && e.screen == screen {
+			return e
+		}
+	}
+	e := &m.seen[m.next]
+	m.next = (m.next + 1) % len(m.seen)
+	*e = screenRows{screen: screen, w: w, method: method, lines: strings.Split(screen, "\n"), ok: true}
+	e.texts = make([]string, len(e.lines))
+	for y, l := range e.lines {
+		t, ok := rowText(l)
+		// a cell takes at least a byte: a text of at most w bytes fits
+		if !ok || (len(t) > w && method.StringWidth(t) > w) {
+			e.ok = false
+			break
+		}
+		e.texts[y] = t
+	}
+	e.ok = e.ok && linesStandAlone(e.lines)
+	return *e
+}
+
+// rowText is a line's text as uv's line hash sees the row's cells (its
+// characters; trailing blanks are blank cells either way), for a line
+// whose sequences are all CSI ones (ok false otherwise).
+func rowText(l string) (string, bool) {
+	if !strings.Contains(l, "\x1b") {
+		return strings.TrimRight(l, " "), true
+	}
+	var b strings.Builder
+	b.Grow(len(l))
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		if c != 0x1b {
+			b.WriteByte(c)
+			continue
+		}
+		if i+1 >= len(l) || l[i+1] != '[' {
+			return "", false
+		}
+		j := i + 2
+		for j < len(l) && (l[j] < 0x40 || l[j] > 0x7e) {
+			j++
+		}
+		if j >= len(l) {
+			return "", false
+		}
+		i = j
+	}
+	return strings.TrimRight(b.String(), " "), true
+}
+
+// mask is maskInert, with the rows of screens seen before kept.
+func (m *inertMemo) mask(prev, next string, w, h int, method ansi.Method) (string, string) {
 	if strings.Contains(prev, "\r") || strings.Contains(next, "\r") {
 		return prev, next
 	}
-	pl, nl := strings.Split(prev, "\n"), strings.Split(next, "\n")
-	if len(pl) > h || len(nl) > h || !linesStandAlone(pl) || !linesStandAlone(nl) {
+	p, n := m.rows(prev, w, method), m.rows(next, w, method)
+	pl, nl := p.lines, n.lines
+	if len(pl) > h || len(nl) > h {
 		return prev, next
 	}
-	// a row's text as the line hash sees it (trailing blanks are blank
-	// cells either way); a row wider than the screen is cut, and rows
-	// whose text differs past the cut would be alike to the renderer
-	seen := make(map[string]int, len(pl)+len(nl))
-	for _, ls := range [][]string{pl, nl} {
-		for _, l := range ls {
-			t := strings.TrimRight(ansi.Strip(l), " ")
-			if max(ansi.StringWidth(t), ansi.StringWidthWc(t)) > w {
-				return prev, next
-			}
-			seen[t]++
-		}
-	}
-	text := func(l string) string { return strings.TrimRight(ansi.Strip(l), " ") }
 	// the rows that change, first to last
 	line := func(ls []string, y int) string {
 		if y < len(ls) {
@@ -151,13 +216,23 @@ func maskInert(prev, next string, w, h int) (string, string) {
 			last = y
 		}
 	}
+	rows := min(len(pl), len(nl))
+	if (first == 0 && last >= rows-1) || !p.ok || !n.ok {
+		return prev, next // no row outside them, or rows not understood
+	}
+	seen := make(map[string]int, len(pl)+len(nl))
+	for _, ts := range [][]string{p.texts, n.texts} {
+		for _, t := range ts {
+			seen[t]++
+		}
+	}
 	masked := false
 	var mp, mn []string
-	for y := range min(len(pl), len(nl)) {
+	for y := range rows {
 		if pl[y] != nl[y] || (first >= 0 && y >= first && y <= last) {
 			continue
 		}
-		t := text(pl[y])
+		t := p.texts[y]
 		if strings.TrimSpace(t) == "" || seen[t] != 2 {
 			continue
 		}
