@@ -111,8 +111,9 @@ func (e *shareEntry) wait() bool {
 // the renderer makes of it comes out the same for any such row, so the
 // bytes drawn for one session are the bytes the other's renderer would
 // draw and hold nothing of the rows masked
-// (TestSharedFramesMaskOnlyInertRows compares them byte for byte with
-// each session's own drawing, on random screens).
+// (TestSharedFramesMaskOnlyInertRows feeds each client's bytes to a
+// terminal emulator and compares its screen with the one drawing every
+// frame itself, on random screens, and looks for the other's rows).
 func maskInert(prev, next string, w, h int, method ansi.Method) (string, string) {
 	var m inertMemo
 	return m.mask(prev, next, w, h, method)
