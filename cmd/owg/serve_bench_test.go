@@ -621,6 +621,9 @@ func BenchmarkServeContactFanout(b *testing.B) {
 						netCPU = append(netCPU, used-medianOf(base))
 					}
 				}
+				if os.Getenv("OWG_BENCH_LOG") != "" {
+					b.Logf("cpu per contact, in order: %v", cpu)
+				}
 				reportSpread(b, cpu, "cpu-ms/contact")
 				reportSpread(b, netCPU, "net-cpu-ms/contact")
 				reportSpread(b, base, "base-cpu-ms/contact")
