@@ -154,13 +154,23 @@ func rawScan(txn *badger.Txn, prefix string) ([]rawRecord, error) {
 // CPUs; a record that does not decode is named in the error.
 func decodeAll[T any](recs []rawRecord) ([]T, error) {
 	out := make([]T, len(recs))
+	fast := fastDecoderFor[T]()
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(recs)/64))
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		lo, hi := w*len(recs)/workers, (w+1)*len(recs)/workers
 		wg.Go(func() {
+			lx := lexer{intern: map[string]string{}}
 			for i := lo; i < hi; i++ {
+				if fast != nil {
+					lx.reset(recs[i].val)
+					if fast(&lx, &out[i]) {
+						continue
+					}
+					var zero T
+					out[i] = zero // what the fast path set is not kept
+				}
 				if err := decodeJSON(recs[i].val, &out[i]); err != nil {
 					errs[w] = fmt.Errorf("damaged record %q: %v", recs[i].key, err)
 					return
