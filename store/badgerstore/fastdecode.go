@@ -197,6 +197,27 @@ func (l *lexer) key(first bool) (k []byte, end, ok bool) {
 	return k, false, true
 }
 
+// record reads a record: an object, each field's value read by field
+// (false: a key it does not know, or a value it cannot read), and
+// nothing after it.
+func (l *lexer) record(field func(key []byte) bool) bool {
+	if !l.fields() {
+		return false
+	}
+	for first := true; ; first = false {
+		k, end, ok := l.key(first)
+		if !ok {
+			return false
+		}
+		if end {
+			return l.done()
+		}
+		if !field(k) {
+			return false
+		}
+	}
+}
+
 // done reports whether nothing but blanks follows.
 func (l *lexer) done() bool {
 	l.ws()
@@ -226,17 +247,7 @@ func strs[S ~string](l *lexer, dst *[]S, shared bool) bool {
 }
 
 func fastParticipant(l *lexer, p *store.Participant) bool {
-	if !l.fields() {
-		return false
-	}
-	for first := true; ; first = false {
-		k, end, ok := l.key(first)
-		if !ok {
-			return false
-		}
-		if end {
-			return l.done()
-		}
+	return l.record(func(k []byte) (ok bool) {
 		switch string(k) {
 		case "id":
 			ok = l.str(&p.ID)
@@ -281,24 +292,12 @@ func fastParticipant(l *lexer, p *store.Participant) bool {
 		default:
 			return false
 		}
-		if !ok {
-			return false
-		}
-	}
+		return ok
+	})
 }
 
 func fastROI(l *lexer, r *store.ROI) bool {
-	if !l.fields() {
-		return false
-	}
-	for first := true; ; first = false {
-		k, end, ok := l.key(first)
-		if !ok {
-			return false
-		}
-		if end {
-			return l.done()
-		}
+	return l.record(func(k []byte) (ok bool) {
 		switch string(k) {
 		case "id":
 			ok = l.str(&r.ID)
@@ -329,24 +328,12 @@ func fastROI(l *lexer, r *store.ROI) bool {
 		default:
 			return false
 		}
-		if !ok {
-			return false
-		}
-	}
+		return ok
+	})
 }
 
 func fastCase(l *lexer, c *store.LegalCase) bool {
-	if !l.fields() {
-		return false
-	}
-	for first := true; ; first = false {
-		k, end, ok := l.key(first)
-		if !ok {
-			return false
-		}
-		if end {
-			return l.done()
-		}
+	return l.record(func(k []byte) (ok bool) {
 		switch string(k) {
 		case "id":
 			ok = l.str(&c.ID)
@@ -385,10 +372,8 @@ func fastCase(l *lexer, c *store.LegalCase) bool {
 		default:
 			return false // defender_notes among them: the general decoder
 		}
-		if !ok {
-			return false
-		}
-	}
+		return ok
+	})
 }
 
 // hearings reads a case's hearings.
