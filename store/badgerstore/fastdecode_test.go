@@ -2,6 +2,7 @@ package badgerstore
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"sync"
@@ -204,5 +205,61 @@ func BenchmarkDecodeRecords(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// The site read's scan decodes chunk by chunk what a copy and a decode of
+// every record gives, in key order: over many chunks, with a record
+// bigger than a chunk's slab, and one the fast path leaves to the
+// decoder; a record that does not decode is named.
+func TestScanDecodeIsCopyThenDecode(t *testing.T) {
+	db := memDB(t)
+	put := func(key, val string) {
+		t.Helper()
+		if err := db.bdb.Update(func(txn *badger.Txn) error { return txn.Set([]byte(key), []byte(val)) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3*scanChunkRecords + 7 {
+		put(fmt.Sprintf("%sP-%05d", pfxParticipant, i), fmt.Sprintf(`{"id":"P-%05d","name":"Person %d","case_manager":"cm%d","version":%d}`, i, i, i%3, i))
+	}
+	put(pfxParticipant+"P-00005", `{"id":"P-00005","name":"Big","aliases":["`+strings.Repeat("a", 2*scanSlab)+`"],"version":1}`)
+	put(pfxParticipant+"P-00006", `{"ID":"P-00006","Name":"Other case","version":1}`)
+	var want, got []store.Participant
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		raw, err := rawScan(txn, pfxParticipant)
+		if err != nil {
+			return err
+		}
+		if want, err = decodeAll[store.Participant](raw); err != nil {
+			return err
+		}
+		s, err := scanDecode[store.Participant](txn, pfxParticipant)
+		if err != nil {
+			return err
+		}
+		got, err = s.wait()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3*scanChunkRecords+7 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("scanDecode => %d records, equal %v => want the %d of a copy and decode", len(got), reflect.DeepEqual(got, want), len(want))
+	}
+	if got[6].Name != "Other case" || len(got[5].Aliases[0]) != 2*scanSlab {
+		t.Errorf("records 5 and 6 => %q, %d => want them read", got[6].Name, len(got[5].Aliases[0]))
+	}
+	put(pfxParticipant+"P-00200", `{"id":"P-00200","name":`)
+	err = db.bdb.View(func(txn *badger.Txn) error {
+		s, err := scanDecode[store.Participant](txn, pfxParticipant)
+		if err != nil {
+			return err
+		}
+		_, err = s.wait()
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "P-00200") {
+		t.Errorf("a damaged record => %v, want an error naming it", err)
 	}
 }

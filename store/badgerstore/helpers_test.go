@@ -1,10 +1,13 @@
 package badgerstore
 
 import (
+	"fmt"
+
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"github.com/dgraph-io/badger/v4"
 	"strings"
 	"testing"
 	"time"
@@ -135,4 +138,24 @@ func must[T any](t testing.TB, what string) func(T, error) T {
 		}
 		return v
 	}
+}
+
+// rawScan copies every record under prefix (the site read decodes as
+// it copies: scanDecode).
+func rawScan(txn *badger.Txn, prefix string) ([]rawRecord, error) {
+	// No prefetching: owg's values sit in the tables beside their keys
+	// (far below Badger's value threshold), so a prefetch only copied
+	// each value once more.
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix)})
+	defer it.Close()
+	var out []rawRecord
+	for it.Rewind(); it.Valid(); it.Next() {
+		item := it.Item()
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			return nil, fmt.Errorf("damaged record %q: %v", item.Key(), err)
+		}
+		out = append(out, rawRecord{key: item.KeyCopy(nil), val: v})
+	}
+	return out, nil
 }
