@@ -417,7 +417,7 @@ type partRows struct {
 }
 
 // todayRowsOf builds one participant's Today rows.
-func todayRowsOf(c *common.Ctx, st *common.Styles, s *site, p pinfo) partRows {
+func todayRowsOf(c *common.Ctx, st *common.Styles, s *site, p pinfo, warn *common.StyleMemo) partRows {
 	const labelW = 22
 	var r partRows
 	// the padded id and label, made for the first row (most participants
@@ -432,7 +432,7 @@ func todayRowsOf(c *common.Ctx, st *common.Styles, s *site, p pinfo) partRows {
 		if d := store.DaysBetween(lastContactDay(p.P), s.today); d > s.proto.OverdueContactDays {
 			padded()
 			r.overdue = append(r.overdue, dated{pid: p.P.ID, row: common.Row{Key: "overdue:" + p.P.ID,
-				Text: id + " " + name + " " + st.Warn.Render(fmt.Sprintf("no contact for %dd", d)), Filter: p.P.ID + " " + p.Label}})
+				Text: id + " " + name + " " + warnText(st, warn, fmt.Sprintf("no contact for %dd", d)), Filter: p.P.ID + " " + p.Label}})
 		}
 		if day, ok := roiExpiring(p.ROIs, s.today, s.proto.ROIExpiringDays); ok {
 			padded()
@@ -462,6 +462,14 @@ func todayRowsOf(c *common.Ctx, st *common.Styles, s *site, p pinfo) partRows {
 		}
 	}
 	return r
+}
+
+// warnText is text in the warning style, remembered in memo (nil: not).
+func warnText(st *common.Styles, memo *common.StyleMemo, text string) string {
+	if memo == nil {
+		return st.Warn.Render(text)
+	}
+	return memo.Render(st, st.Warn, text)
 }
 
 // paddedIDLabel is a participant's id (blank when not shown) and label,
@@ -580,7 +588,7 @@ func (t *today) indexFor(s *site, st *common.Styles) *todayIndex {
 			if !ok {
 				continue
 			}
-			r := todayRowsOf(t.ctx, st, s, *s.parts[i])
+			r := todayRowsOf(t.ctx, st, s, *s.parts[i], nil)
 			old.rows[id] = r
 			for _, sec := range r.sections(old) {
 				sec.s.insert(sec.ds)
@@ -597,8 +605,9 @@ func (t *today) indexFor(s *site, st *common.Styles) *todayIndex {
 	// sections in order
 	all := make([]partRows, len(s.parts))
 	common.Parallel(len(s.parts), func(lo, hi int) {
+		var warn common.StyleMemo // a few hundred rows share a few dozen day counts
 		for i := lo; i < hi; i++ {
-			all[i] = todayRowsOf(t.ctx, st, s, *s.parts[i])
+			all[i] = todayRowsOf(t.ctx, st, s, *s.parts[i], &warn)
 		}
 	})
 	for i, p := range s.parts {

@@ -125,7 +125,7 @@ func (db *DB) ListCases(ctx context.Context, participantID string) ([]store.Lega
 			return err
 		})
 	})
-	sortByID(out, func(c store.LegalCase) string { return c.ID })
+	sortByID(out, func(c *store.LegalCase) string { return c.ID })
 	return out, err
 }
 
@@ -174,6 +174,6 @@ func (db *DB) AllCases(ctx context.Context) ([]store.LegalCase, error) {
 			return nil
 		})
 	})
-	sortByID(out, func(c store.LegalCase) string { return c.ID })
+	sortByID(out, func(c *store.LegalCase) string { return c.ID })
 	return out, err
 }

@@ -143,7 +143,7 @@ func (db *DB) ListGoals(ctx context.Context, participantID string) ([]store.Goal
 			return err
 		})
 	})
-	sortByID(out, func(g store.Goal) string { return g.ID })
+	sortByID(out, func(g *store.Goal) string { return g.ID })
 	return out, err
 }
 

@@ -126,6 +126,14 @@ func idLess(a, b string) bool {
 	return a < b
 }
 
-func sortByID[T any](xs []T, id func(T) string) {
-	sort.SliceStable(xs, func(i, j int) bool { return idLess(id(xs[i]), id(xs[j])) })
+func sortByID[T any](xs []T, id func(*T) string) {
+	// records are read in key order, which is id order but where ids
+	// grow a digit: most lists need no sort (and a stable one of large
+	// records moves and compares a lot: 5 ms of a 2,000-participant read)
+	for i := 1; i < len(xs); i++ {
+		if idLess(id(&xs[i]), id(&xs[i-1])) {
+			sort.SliceStable(xs, func(i, j int) bool { return idLess(id(&xs[i]), id(&xs[j])) })
+			return
+		}
+	}
 }

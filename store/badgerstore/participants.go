@@ -169,7 +169,7 @@ func (db *DB) ListParticipants(ctx context.Context, f store.ParticipantFilter) (
 		}
 		return nil
 	})
-	sortByID(out, func(p store.Participant) string { return p.ID })
+	sortByID(out, func(p *store.Participant) string { return p.ID })
 	return out, err
 }
 

@@ -200,7 +200,7 @@ func (db *DB) ListROIs(ctx context.Context, participantID string) ([]store.ROI, 
 		out, err = roisOf(txn, participantID)
 		return err
 	})
-	sortByID(out, func(r store.ROI) string { return r.ID })
+	sortByID(out, func(r *store.ROI) string { return r.ID })
 	return out, err
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 
@@ -117,15 +118,13 @@ func (db *DB) ReadSite(ctx context.Context) (snapshot.Data, error) {
 	if err == nil {
 		err = errors.Join(errs[:]...)
 	}
-	for _, p := range parts {
-		if p.Status.Active() {
-			d.Participants = append(d.Participants, p)
-		}
-	}
+	// the active ones, in place (appending 2,000 records one by one to a
+	// new list was 3-4 ms of a start)
+	d.Participants = slices.DeleteFunc(parts, func(p store.Participant) bool { return !p.Status.Active() })
 	d.ROIs, d.Cases = rois, cases
-	sortByID(d.Participants, func(p store.Participant) string { return p.ID })
-	sortByID(d.ROIs, func(r store.ROI) string { return r.ID })
-	sortByID(d.Cases, func(c store.LegalCase) string { return c.ID })
+	sortByID(d.Participants, func(p *store.Participant) string { return p.ID })
+	sortByID(d.ROIs, func(r *store.ROI) string { return r.ID })
+	sortByID(d.Cases, func(c *store.LegalCase) string { return c.ID })
 	return d, err
 }
 
@@ -280,8 +279,8 @@ func (db *DB) ReadPart(ctx context.Context, id string) (snapshot.Part, error) {
 			return err
 		})
 	})
-	sortByID(p.ROIs, func(r store.ROI) string { return r.ID })
-	sortByID(p.Cases, func(c store.LegalCase) string { return c.ID })
+	sortByID(p.ROIs, func(r *store.ROI) string { return r.ID })
+	sortByID(p.Cases, func(c *store.LegalCase) string { return c.ID })
 	return p, err
 }
 
