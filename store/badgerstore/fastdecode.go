@@ -229,7 +229,7 @@ func strs[S ~string](l *lexer, dst *[]S, shared bool) bool {
 	if !l.lit('[') {
 		return false
 	}
-	out := []S{} // an empty list is empty, not nil, as the decoder makes it
+	out := make([]S, 0, 4) // an empty list is empty, not nil, as the decoder makes it
 	for first := true; ; first = false {
 		if l.lit(']') {
 			*dst = out
@@ -302,7 +302,7 @@ func fastROI(l *lexer, r *store.ROI) bool {
 		case "id":
 			ok = l.str(&r.ID)
 		case "participant_id":
-			ok = l.shared(&r.ParticipantID)
+			ok = l.str(&r.ParticipantID) // two or three ROIs each: not worth keeping once
 		case "roles":
 			ok = strs(l, &r.Roles, true)
 		case "agencies":
@@ -338,7 +338,7 @@ func fastCase(l *lexer, c *store.LegalCase) bool {
 		case "id":
 			ok = l.str(&c.ID)
 		case "participant_id":
-			ok = l.shared(&c.ParticipantID)
+			ok = l.str(&c.ParticipantID)
 		case "kind":
 			ok = sharedString(l, &c.Kind)
 		case "case_number":
