@@ -44,7 +44,9 @@ func run(t *testing.T, tm *teatest.TestModel, steps ...step) {
 // TestScreens renders each core screen at 80x24 and 120x40 on the test
 // site and compares it with its golden file (go test -update rewrites).
 func TestScreens(t *testing.T) {
-	loaded := step{wait: []string{"Overdue"}}
+	// the site and the pending referrals (its own load, which may land
+	// after the site's: CI once took the screen between the two)
+	loaded := step{wait: []string{"Overdue", "Field referrals waiting"}}
 	screens := []struct {
 		name  string
 		steps []step
