@@ -217,26 +217,16 @@ func TestFirstFrameWaitsForASettledView(t *testing.T) {
 // changed line again sends (the cells are checked against a fresh drawing
 // of the whole frame by Verify as well).
 func TestFramesCopiedLinesSendWhatAWholeFrameSends(t *testing.T) {
-	row := func(i int) string {
-		return "\x1b[38;5;75m" + "P-" + strconv.Itoa(1000+i) + "\x1b[m  name 名前 " + strconv.Itoa(i) + " \x1b[1mno contact\x1b[m"
-	}
-	screen := func(title string, ids ...int) string {
-		lines := []string{"\x1b[1mToday\x1b[m " + title}
-		for _, i := range ids {
-			lines = append(lines, row(i))
-		}
-		return strings.Join(lines, "\n")
-	}
 	seq := []string{
-		screen("(8)", 1, 2, 3, 4, 5, 6, 7, 8),
-		screen("(7)", 2, 3, 4, 5, 6, 7, 8),    // the first row went: the rest move up
-		screen("(8)", 2, 3, 9, 4, 5, 6, 7, 8), // a row came in the middle: the rest move down
-		screen("(8)", 2, 3, 9, 4, 4, 6, 7, 8), // a line twice
-		screen("(3)", 8, 7, 6),                // reordered and shorter
+		todayScreen("(8)", 1, 2, 3, 4, 5, 6, 7, 8),
+		todayScreen("(7)", 2, 3, 4, 5, 6, 7, 8),    // the first row went: the rest move up
+		todayScreen("(8)", 2, 3, 9, 4, 5, 6, 7, 8), // a row came in the middle: the rest move down
+		todayScreen("(8)", 2, 3, 9, 4, 4, 6, 7, 8), // a line twice
+		todayScreen("(3)", 8, 7, 6),                // reordered and shorter
 		"",
-		screen("(2)", 1, 2),
-		screen("(2)", 2, 1), // two rows swapped: one moves up, one down onto it
-		screen("(3)", 9, 2, 1, 3),
+		todayScreen("(2)", 1, 2),
+		todayScreen("(2)", 2, 1), // two rows swapped: one moves up, one down onto it
+		todayScreen("(3)", 9, 2, 1, 3),
 	}
 	got, want := &wire{}, &wire{}
 	inc := New(got, []string{"TERM=xterm-256color"}, colorprofile.ANSI256, 40, 10, 0)
@@ -264,32 +254,22 @@ func TestFramesCopiedLinesSendWhatAWholeFrameSends(t *testing.T) {
 // sharing some and drawing others (a stale renderer is brought up to date
 // first), after a resize, and until it closes.
 func TestSharedFramesSendWhatEachWouldHaveSent(t *testing.T) {
-	row := func(i int) string {
-		return "\x1b[38;5;75m" + "P-" + strconv.Itoa(1000+i) + "\x1b[m  name 名前 " + strconv.Itoa(i) + " \x1b[1mno contact\x1b[m"
-	}
-	screen := func(title string, ids ...int) string {
-		lines := []string{"\x1b[1mToday\x1b[m " + title}
-		for _, i := range ids {
-			lines = append(lines, row(i))
-		}
-		return strings.Join(lines, "\n")
-	}
 	type step struct {
 		a, b    string // what each shows ("" : no new view)
 		bFirst  bool   // b draws before a
 		resizeB bool
 	}
-	s1, s2, s3 := screen("(8)", 1, 2, 3, 4, 5, 6, 7, 8), screen("(7)", 2, 3, 4, 5, 6, 7, 8), screen("(6)", 3, 4, 5, 6, 7, 8)
-	s4, s5 := screen("(5)", 4, 5, 6, 7, 8), screen("(6)", 4, 9, 5, 6, 7, 8)
+	s1, s2, s3 := todayScreen("(8)", 1, 2, 3, 4, 5, 6, 7, 8), todayScreen("(7)", 2, 3, 4, 5, 6, 7, 8), todayScreen("(6)", 3, 4, 5, 6, 7, 8)
+	s4, s5 := todayScreen("(5)", 4, 5, 6, 7, 8), todayScreen("(6)", 4, 9, 5, 6, 7, 8)
 	steps := []step{
-		{a: s1, b: s1},                // first frames: never shared
-		{a: s2, b: s2},                // a draws, b shares
-		{a: s3, b: s3},                // and again: b's renderer falls behind
-		{a: s4, b: s4, bFirst: true},  // b draws (bringing its renderer up first), a shares
-		{a: s5, b: screen("(1)", 9)},  // they part: each draws its own
-		{a: s4, b: s4},                // and meet again from different screens: nothing shared
-		{a: s5, b: s5},                // shared again
-		{a: s1, b: s1, resizeB: true}, // b is resized: drawn in full, by itself
+		{a: s1, b: s1},                    // first frames: never shared
+		{a: s2, b: s2},                    // a draws, b shares
+		{a: s3, b: s3},                    // and again: b's renderer falls behind
+		{a: s4, b: s4, bFirst: true},      // b draws (bringing its renderer up first), a shares
+		{a: s5, b: todayScreen("(1)", 9)}, // they part: each draws its own
+		{a: s4, b: s4},                    // and meet again from different screens: nothing shared
+		{a: s5, b: s5},                    // shared again
+		{a: s1, b: s1, resizeB: true},     // b is resized: drawn in full, by itself
 		{a: s2, b: s2},
 	}
 	mk := func(w *wire, share *Share) *Frames {
@@ -530,4 +510,14 @@ func drawShared(order []*Frames, refs ...*Frames) (shared int) {
 		f.drawOnce()
 	}
 	return shared
+}
+
+// todayScreen is a Today-like screen: a title and a row per id, each
+// styled and with wide characters.
+func todayScreen(title string, ids ...int) string {
+	lines := []string{"\x1b[1mToday\x1b[m " + title}
+	for _, i := range ids {
+		lines = append(lines, "\x1b[38;5;75m"+"P-"+strconv.Itoa(1000+i)+"\x1b[m  name 名前 "+strconv.Itoa(i)+" \x1b[1mno contact\x1b[m")
+	}
+	return strings.Join(lines, "\n")
 }
