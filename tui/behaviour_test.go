@@ -150,12 +150,7 @@ func TestLogContactSavesAfterStore(t *testing.T) {
 	s := seed(t)
 	tm := startTUI(t, testOptions(s, actorCM), 100, 30)
 	run(t, tm, step{"2", []string{"URGENT"}}, step{"\r", []string{"Legal"}}, step{"c", []string{"sensitivity"}})
-	for _, k := range []string{"\r", "\r", "\r"} {
-		press(tm, k)
-		time.Sleep(120 * time.Millisecond)
-	}
-	press(tm, "walked to the clinic")
-	time.Sleep(120 * time.Millisecond)
+	fillContactNote(t, tm, "walked to the clinic")
 	press(tm, "\r")
 	var cs []store.Contact
 	var err error
@@ -164,7 +159,7 @@ func TestLogContactSavesAfterStore(t *testing.T) {
 			break
 		}
 	}
-	time.Sleep(50 * time.Millisecond)
+	waitFor(t, tm, "saved: contact")
 	if got := finalScreen(t, tm); !strings.Contains(got, "saved: contact") {
 		t.Errorf("status after the save: want \"saved: contact\":\n%s", got)
 	}
@@ -178,12 +173,14 @@ func TestRefusedSaveNamesFieldAndSavesNothing(t *testing.T) {
 	tm := startTUI(t, testOptions(s, actorCM), 100, 30)
 	// a diverted arrest without an intake deadline: the store refuses it
 	run(t, tm, step{"2", []string{"URGENT"}}, step{"\r", []string{"Legal"}}, step{"l", []string{"charges"}})
+	focusOn(t, tm, "kind")
 	press(tm, "j")
-	time.Sleep(120 * time.Millisecond)
-	for range 6 {
+	waitFor(t, tm, "┃ > diverted arrest")
+	for _, next := range []string{"case number", "court", "charges", "next court date", "intake deadline"} {
 		press(tm, "\r")
-		time.Sleep(120 * time.Millisecond)
+		focusOn(t, tm, next)
 	}
+	press(tm, "\r")
 	waitFor(t, tm, "intake_deadline")
 	m := finalScreen(t, tm)
 	if !strings.Contains(m, "not saved") {
@@ -225,12 +222,7 @@ func TestStoreRefusalShownNotSaved(t *testing.T) {
 	if _, err := s.UpdateParticipant(ctx, store.Actor{User: "sam", Role: store.RoleSupervisor}, p); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"\r", "\r", "\r"} {
-		press(tm, k)
-		time.Sleep(120 * time.Millisecond)
-	}
-	press(tm, "walked to the clinic")
-	time.Sleep(120 * time.Millisecond)
+	fillContactNote(t, tm, "walked to the clinic")
 	press(tm, "\r")
 	waitFor(t, tm, "not saved")
 	if got := finalScreen(t, tm); strings.Contains(got, "saved: contact") {
@@ -271,9 +263,8 @@ func TestHelpAndFilter(t *testing.T) {
 	s := seed(t)
 	tm := startTUI(t, testOptions(s, actorPM), 80, 24)
 	run(t, tm, step{"2", []string{"URGENT"}}, step{"/Nguy\r", nil})
-	time.Sleep(100 * time.Millisecond)
 	press(tm, "?")
-	time.Sleep(50 * time.Millisecond)
+	waitFor(t, tm, "previous tab")
 	help := finalScreen(t, tm)
 	if !strings.Contains(help, "previous tab") || !strings.Contains(help, "case manager") {
 		t.Errorf("full help: want global and caseload keys:\n%s", help)
@@ -321,4 +312,27 @@ func TestPoliceWithROICannotFlag(t *testing.T) {
 	if _, err := s.UpdateParticipant(ctx, actorPolice, p); !errors.Is(err, store.ErrForbidden) {
 		t.Errorf("police flag => %v, want refused by the store", err)
 	}
+}
+
+// focusOn waits until the open form's focused field (drawn with huh's
+// thick left border) is the one titled title. huh moves between fields
+// through a command of its own, so a key sent before that lands would go
+// to the field left behind: the form tests wait for the focus, never for
+// a fixed pause.
+func focusOn(t *testing.T, tm *teatest.TestModel, title string) {
+	t.Helper()
+	waitFor(t, tm, "┃ "+title)
+}
+
+// fillContactNote moves an open contact form from its date to its note
+// (keeping the defaults) and types note there; enter then submits.
+func fillContactNote(t *testing.T, tm *teatest.TestModel, note string) {
+	t.Helper()
+	focusOn(t, tm, "date")
+	for _, next := range []string{"kind", "sensitivity", "note"} {
+		press(tm, "\r")
+		focusOn(t, tm, next)
+	}
+	press(tm, note)
+	waitFor(t, tm, "┃ "+note)
 }

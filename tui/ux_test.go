@@ -92,7 +92,7 @@ func TestHelpLineInAFormOffersWorkingKeys(t *testing.T) {
 	s := seed(t)
 	tm := startTUI(t, testOptions(s, actorCM), 80, 24)
 	run(t, tm, step{"2", []string{"URGENT"}}, step{"\r", []string{"Legal"}}, step{"c", []string{"sensitivity"}})
-	time.Sleep(100 * time.Millisecond)
+	waitFor(t, tm, "esc cancel")
 	got := finalScreen(t, tm)
 	lines := strings.Split(got, "\n")
 	help := lines[len(lines)-1]
