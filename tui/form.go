@@ -129,11 +129,7 @@ func (h *formHost) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg, tea.PasteMsg:
 		touched = h.touched()
 	}
-	m, cmd := h.form.Update(msg)
-	cmd = tea.Batch(cmd, touched)
-	if f, ok := m.(*huh.Form); ok {
-		h.form = f
-	}
+	cmd := tea.Batch(common.UpdateForm(h.form, msg), touched)
 	switch h.form.State {
 	case huh.StateAborted:
 		h.close()

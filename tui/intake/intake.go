@@ -418,19 +418,11 @@ func (m *Model) filtering() bool {
 }
 
 // updateForm hands msg to the form and moves to review when it completes.
-// huh moves between fields through commands (NextField, PrevField, in
-// batches); those are resolved here at once, so keys typed right after tab
-// land in the next field even over a slow link. Other commands run as
-// usual, tagged with this form.
+// Field moves are resolved at once (common.UpdateForm), so keys typed
+// right after tab land in the next field even over a slow link. Other
+// commands run as usual, tagged with this form.
 func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
-	var async []tea.Cmd
-	queue := []tea.Msg{msg}
-	for i := 0; len(queue) > 0 && i < 64 && m.form.State == huh.StateNormal; i++ {
-		next := queue[0]
-		queue = queue[1:]
-		_, cmd := m.form.Update(next)
-		queue, async = resolve(cmd, queue, async)
-	}
+	async := common.UpdateForm(m.form, msg)
 	if f := m.form.GetFocusedField(); f != nil && f.GetKey() == "offense" {
 		m.seenOffense = true
 	}
@@ -442,34 +434,8 @@ func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
 	} else if _, ok := msg.(tea.KeyPressMsg); ok {
 		m.errMsg = ""
 	}
-	return m.wrap(tea.Batch(async...))
+	return m.wrap(async)
 }
-
-// resolve sorts the commands huh returned: field moves (and batches of
-// commands, which only list others) are run now and their messages
-// queued; anything else is left to run asynchronously.
-func resolve(cmd tea.Cmd, queue []tea.Msg, async []tea.Cmd) ([]tea.Msg, []tea.Cmd) {
-	if cmd == nil {
-		return queue, async
-	}
-	switch fnPtr(cmd) {
-	case fnPtr(huh.NextField), fnPtr(huh.PrevField):
-		return append(queue, cmd()), async
-	case fnPtr(tea.Batch(huh.NextField, huh.PrevField)):
-		msg := cmd()
-		if b, ok := msg.(tea.BatchMsg); ok {
-			for _, c := range b {
-				queue, async = resolve(c, queue, async)
-			}
-			return queue, async
-		}
-		return queue, append(async, func() tea.Msg { return msg })
-	}
-	return queue, append(async, cmd)
-}
-
-// fnPtr is the code pointer of a function (closures of one literal share it).
-func fnPtr(f tea.Cmd) uintptr { return reflect.ValueOf(f).Pointer() }
 
 // review validates every field and, when all are good, shows the draft
 // with its eligibility and starts the re-referral check.

@@ -60,10 +60,7 @@ func (f *form) fit(w, h int) {
 
 // update passes msg to the huh form: done once submitted or aborted.
 func (f *form) update(msg tea.Msg) (cmd tea.Cmd, done, submit bool) {
-	mdl, cmd := f.f.Update(msg)
-	if hf, ok := mdl.(*huh.Form); ok {
-		f.f = hf
-	}
+	cmd = common.UpdateForm(f.f, msg)
 	switch f.f.State {
 	case huh.StateCompleted:
 		return nil, true, true

@@ -303,10 +303,7 @@ func (d *Decide) Update(msg tea.Msg) (cmd tea.Cmd, done bool) {
 	if due, ok := msg.(common.DraftDueMsg); ok {
 		return d.keep.Due(due), false
 	}
-	m, cmd := d.form.Update(msg)
-	if f, ok := m.(*huh.Form); ok {
-		d.form = f
-	}
+	cmd = common.UpdateForm(d.form, msg)
 	switch d.form.State {
 	case huh.StateCompleted:
 		return d.runCmd(), true
