@@ -108,8 +108,20 @@ func MinutesFor(in MinutesInput) string {
 		return ""
 	}
 	seesText := func(subject string) bool { return RoomCanSeeItemText(viewers(subject)) }
+	// headings follow HeadingAccess; a referrer's own referral reads as
+	// any other they may not see (the minutes do not say who referred;
+	// their own referrals' outcomes are in My referrals)
+	heading := func(it AgendaItem) (title, reason, subject string) {
+		vs := viewers(it.Subject)
+		ref := RoomAccess(vs, DataReferrals)
+		if ref == OwnOnly {
+			ref = Redacted
+		}
+		return ItemHeading(it, HeadingAccess(it, RoomAccess(vs, DataIdentity), ref), w.hidden)
+	}
 	title := func(it AgendaItem) string {
-		return SafeTitle(it, RoomAccess(viewers(it.Subject), DataIdentity) == Shown)
+		t, _, _ := heading(it)
+		return t
 	}
 
 	w.heading(1, fmt.Sprintf("OWG meeting %s, %s", CleanLine(m.ID), dateOrUnknown(m.Date)))
@@ -227,15 +239,16 @@ func MinutesFor(in MinutesInput) string {
 		w.blank()
 		w.bullet("Kind: " + ItemKindWord(it.Kind))
 		subject := itemSubj(it)
-		if it.Subject != "" && it.Kind != ItemActionItems {
-			subj := CleanLine(it.Subject)
-			if label, ok := in.Labels[it.Subject]; ok && label != "" {
+		_, reason, shownSubject := heading(it)
+		if shownSubject != "" && it.Kind != ItemActionItems {
+			subj := CleanLine(shownSubject)
+			if label, ok := in.Labels[shownSubject]; ok && label != "" {
 				subj += " (" + w.text(label) + ")"
 			}
 			w.bullet("Subject: " + subj)
 		}
-		if it.Reason != "" {
-			w.bullet("Why on the agenda: " + w.text(it.Reason))
+		if reason != "" {
+			w.bullet("Why on the agenda: " + w.text(reason))
 		}
 		if it.Presenter != "" {
 			w.bullet("Presenter: " + w.text(it.Presenter))

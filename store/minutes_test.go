@@ -55,8 +55,8 @@ func TestMinutes(t *testing.T) {
 			[]string{"housing voucher approved", "started MAT"}, nil},
 		{"police without ROI sees no notes", Actor{User: "ofc", Role: RolePolice},
 			map[string]string{"P-0001": NotShared}, nil,
-			[]string{"P-0001 (not shared with your role)", "Decisions:\n\n- (1 more not shared with your role)"},
-			[]string{"housing voucher", "started MAT", "Jane Roe", "keep on rotation", "call landlord"}},
+			[]string{"### 1. Goal review (not shared with your role)", "Decisions:\n\n- (1 more not shared with your role)"},
+			[]string{"housing voucher", "started MAT", "Jane Roe", "keep on rotation", "call landlord", "P-0001"}},
 		{"police with ROI sees general only", Actor{User: "ofc", Role: RolePolice}, labels, roi,
 			[]string{"housing voucher approved"},
 			[]string{"started MAT"}},
@@ -68,8 +68,8 @@ func TestMinutes(t *testing.T) {
 			[]string{"P-0001 (Jane Roe)"},
 			[]string{"housing voucher", "started MAT", "keep on rotation"}},
 		{"community sees no notes", Actor{User: "cc", Role: RoleCommunity}, nil, roiSensitive,
-			[]string{"### 1. Goal review P-0001", "- Subject: P-0001\n"},
-			[]string{"housing voucher", "started MAT", "Jane Roe", "keep on rotation", "call landlord", "book room"}},
+			[]string{"### 1. Goal review (not shared with your role)", "### 2. Referral (not shared with your role)"},
+			[]string{"housing voucher", "started MAT", "Jane Roe", "keep on rotation", "call landlord", "book room", "P-0001", "R-0003"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -72,13 +72,11 @@ waitlisted, the pending cases and as many goal reviews as the protocol's
 			}
 			cov := &subjectCovers{ctx: ctx, st: st, viewer: actor, app: app, memo: map[string]store.Coverage{}}
 			out := agendaJSON{Date: store.FormatDate(day), EstimateMinutes: plan.Estimate, BudgetMinutes: plan.Budget, Items: []agendaItemJSON{}}
+			reasons := make([]string, 0, len(plan.Items))
 			for _, it := range plan.Items {
-				shown := subjectShown(actor, it.Subject, cov)
-				j := agendaItemJSON{Kind: it.Kind, Title: store.CleanLine(store.SafeTitle(it, shown)), Minutes: it.Minutes}
-				if shown {
-					j.Subject = it.Subject
-				}
-				out.Items = append(out.Items, j)
+				title, reason, subject := store.ItemHeading(it, headingAccess(actor, it, cov), store.NotShared)
+				out.Items = append(out.Items, agendaItemJSON{Kind: it.Kind, Title: store.CleanLine(title), Minutes: it.Minutes, Subject: subject})
+				reasons = append(reasons, reason)
 			}
 			if asJSON {
 				return writeJSON(app.Stdout, out)
@@ -94,7 +92,7 @@ waitlisted, the pending cases and as many goal reviews as the protocol's
 			fmt.Fprintln(app.Stdout)
 			for i, it := range out.Items {
 				reason := ""
-				if r := plan.Items[i].Reason; r != "" {
+				if r := reasons[i]; r != "" {
 					reason = "  " + store.PlainWords(store.CleanLine(r))
 				}
 				fmt.Fprintf(app.Stdout, "%2d. [%2d min] %s%s\n", i+1, it.Minutes, it.Title, reason)
@@ -107,21 +105,18 @@ waitlisted, the pending cases and as many goal reviews as the protocol's
 	return cmd
 }
 
-// subjectShown reports whether the viewer may see an agenda subject: a
-// participant or case when they see the participant's identity, a
-// referral when they see it (in full, or as its referrer), a meeting id
-// always.
-func subjectShown(viewer store.Actor, subject string, cov *subjectCovers) bool {
+// headingAccess is what the viewer may see of an agenda item's heading
+// (store.HeadingAccess): of a participant or case subject, the
+// participant's identity; of a referral, what ReferralAccess gives.
+func headingAccess(viewer store.Actor, it store.AgendaItem, cov *subjectCovers) store.Access {
+	identity, referral := store.Redacted, store.Redacted
 	switch {
-	case subject == "":
-		return false
-	case strings.HasPrefix(subject, "M-"):
-		return true
-	case strings.HasPrefix(subject, "R-"):
-		r, err := cov.st.GetReferral(cov.ctx, subject)
-		return err == nil && store.ReferralAccess(viewer, r) != store.Redacted
-	case strings.HasPrefix(subject, "P-"), strings.HasPrefix(subject, "L-"):
-		return store.Visible(viewer.Role, cov.covers(subject), store.DataIdentity) == store.Shown
+	case strings.HasPrefix(it.Subject, "R-"):
+		if r, err := cov.st.GetReferral(cov.ctx, it.Subject); err == nil {
+			referral = store.ReferralAccess(viewer, r)
+		}
+	case strings.HasPrefix(it.Subject, "P-"), strings.HasPrefix(it.Subject, "L-"):
+		identity = store.Visible(viewer.Role, cov.covers(it.Subject), store.DataIdentity)
 	}
-	return false
+	return store.HeadingAccess(it, identity, referral)
 }

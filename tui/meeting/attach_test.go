@@ -95,7 +95,9 @@ func TestRoomView(t *testing.T) {
 		t.Errorf("room view => clinical note shown:\n%s", screen)
 	}
 	pm.key(keyRune('p'))
-	pm.probe.WaitText(t, "1. Goal review: P-0001", store.NotShared)
+	if screen := pm.probe.WaitText(t, "1. Goal review ("+store.NotSharedRoom+")", store.NotShared); strings.Contains(screen, "P-0001") {
+		t.Errorf("room view with police (no ROI) => must not show P-0001's id:\n%s", screen)
+	}
 
 	// the officer leaves: recomputed for who is left
 	pm.tm.Send(present("ana", "bo"))

@@ -116,12 +116,42 @@ func actionSubject(a store.ActionItem, items []store.AgendaItem) string {
 	return ""
 }
 
-// titleFor is the item title the audience may read: a typed title on an
-// attached item only when its subject's identity reaches everyone, else
-// the title built from the kind and id.
-func (m *Model) titleFor(it store.AgendaItem) string {
-	if !it.Typed || itemSubject(it) == "" {
-		return it.Title
+// heading is the item's title and reason as this screen's readers (the
+// viewer, or everyone in the room) may read them: store.ItemHeading, the
+// reason as it stands now (reasonFor) where the heading is shown.
+func (m *Model) heading(it store.AgendaItem) (title, reason string) {
+	hidden := store.NotShared
+	if m.room {
+		hidden = store.NotSharedRoom
 	}
-	return store.SafeTitle(it, store.RoomAccess(m.viewers(it.Subject), store.DataIdentity) == store.Shown)
+	acc := m.headingAccess(it)
+	title, _, _ = store.ItemHeading(it, acc, hidden)
+	if acc == store.Shown {
+		reason = m.reasonFor(it)
+	}
+	return title, reason
+}
+
+// titleFor is the item title the audience may read (heading).
+func (m *Model) titleFor(it store.AgendaItem) string {
+	t, _ := m.heading(it)
+	return t
+}
+
+// headingAccess is what the readers may see of an item's subject
+// (store.HeadingAccess): the identity of its participant as their
+// consents stand (an item whose context has not loaded yet counts as
+// covered by none), and of a referral what ReferralAccess gives: a
+// referrer's own only on their own screen, never in a room.
+func (m *Model) headingAccess(it store.AgendaItem) store.Access {
+	vs := m.viewers(it.Subject)
+	identity := store.RoomAccess(vs, store.DataIdentity)
+	referral := store.RoomAccess(vs, store.DataReferrals)
+	if referral == store.OwnOnly {
+		ic, ok := m.ctxs[it.Subject]
+		if m.room || !ok || !ic.loaded || ic.ref == nil || store.ReferralAccess(m.ctx.Actor, *ic.ref) != store.OwnOnly {
+			referral = store.Redacted
+		}
+	}
+	return store.HeadingAccess(it, identity, referral)
 }

@@ -215,8 +215,8 @@ func TestVisibilityPerViewer(t *testing.T) {
 
 	police := run(t, site.Ctx(triagetest.Actor("ofc")), 80, 24)
 	join(t, police)
-	screen := police.probe.WaitText(t, "1. Goal review: P-0001", store.NotShared)
-	for _, no := range []string{"Jane Roe", "get my own place", "L-0001"} {
+	screen := police.probe.WaitText(t, "1. Goal review ("+store.NotShared+")", store.NotShared)
+	for _, no := range []string{"Jane Roe", "get my own place", "L-0001", "P-0001"} {
 		if strings.Contains(screen, no) {
 			t.Errorf("police on P-0001 (no police ROI) => must not show %q:\n%s", no, screen)
 		}
@@ -236,8 +236,8 @@ func TestVisibilityPerViewer(t *testing.T) {
 	community := run(t, site.Ctx(triagetest.Actor("cc")), 80, 24)
 	join(t, community)
 	community.key(keyDown)
-	screen = community.probe.WaitText(t, "2. Goal review: P-0002", "participant (de-identified)")
-	for _, no := range []string{"Mark Doe", "found a room", "relapse"} {
+	screen = community.probe.WaitText(t, "2. Goal review ("+store.NotShared+")", "participant (de-identified)")
+	for _, no := range []string{"Mark Doe", "found a room", "relapse", "P-0002"} {
 		if strings.Contains(screen, no) {
 			t.Errorf("community => must not show %q:\n%s", no, screen)
 		}

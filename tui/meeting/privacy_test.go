@@ -45,8 +45,8 @@ func TestItemFreeTextPerViewer(t *testing.T) {
 
 	police := run(t, site.Ctx(triagetest.Actor("ofc")), 100, 30)
 	join(t, police)
-	screen := police.probe.WaitText(t, "1. Goal review: P-0001", "A-0001", store.NotShared)
-	for _, no := range []string{"respite", "sister", "Jane"} {
+	screen := police.probe.WaitText(t, "1. Goal review ("+store.NotShared+")", "A-0001", store.NotShared)
+	for _, no := range []string{"respite", "sister", "Jane", "P-0001"} {
 		if strings.Contains(screen, no) {
 			t.Errorf("police on P-0001 (no police ROI) => must not show %q:\n%s", no, screen)
 		}
@@ -64,8 +64,8 @@ func TestItemFreeTextPerViewer(t *testing.T) {
 	community := run(t, site.Ctx(triagetest.Actor("cc")), 100, 30)
 	join(t, community)
 	community.key(keyDown)
-	screen = community.probe.WaitText(t, "2. Goal review: P-0002", "participant (de-identified)", "A-0002")
-	for _, no := range []string{"Mark", "voucher", "clinic"} {
+	screen = community.probe.WaitText(t, "2. Goal review ("+store.NotShared+")", "participant (de-identified)", "A-0002")
+	for _, no := range []string{"Mark", "voucher", "clinic", "P-0002"} {
 		if strings.Contains(screen, no) {
 			t.Errorf("community => must not show %q:\n%s", no, screen)
 		}

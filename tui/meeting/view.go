@@ -211,8 +211,9 @@ func (m *Model) agendaLines() []string {
 		case i == m.mt.Current:
 			marker = m.memo.muted.Render(st, st.Muted, st.Bullet) + " "
 		}
-		out = append(out, marker+fmt.Sprintf("%2d. %s %-8s %s", i+1, m.statusGlyph(it.Status), kindLabel(it.Kind), common.Line(m.titleFor(it)))+
-			m.memo.muted.Render(st, st.Muted, "  "+common.Line(m.reasonFor(it))))
+		title, reason := m.heading(it)
+		out = append(out, marker+fmt.Sprintf("%2d. %s %-8s %s", i+1, m.statusGlyph(it.Status), kindLabel(it.Kind), common.Line(title))+
+			m.memo.muted.Render(st, st.Muted, "  "+common.Line(reason)))
 	}
 	if len(m.mt.Items) == 0 {
 		out = append(out, st.Muted.Render("  the agenda is empty: i adds an item"))
@@ -481,13 +482,14 @@ func (m *Model) ItemLines() []string {
 
 func (m *Model) contextLines(it store.AgendaItem) []string {
 	st := m.ctx.St()
-	head := st.Title.Render(fmt.Sprintf("%d. %s", m.view+1, common.Line(m.titleFor(it))))
+	title, reason := m.heading(it)
+	head := st.Title.Render(fmt.Sprintf("%d. %s", m.view+1, common.Line(title)))
 	if it.Presenter != "" {
 		head += st.Muted.Render("  presenter " + common.Line(it.Presenter))
 	}
 	out := []string{head}
-	if r := m.reasonFor(it); r != "" {
-		out = append(out, st.Muted.Render("   "+common.Line(r)))
+	if reason != "" {
+		out = append(out, st.Muted.Render("   "+common.Line(reason)))
 	}
 	ic, ok := m.ctxs[it.Subject]
 	if it.Subject != "" && it.Kind != store.ItemActionItems && it.Kind != store.ItemOther && (!ok || !ic.loaded) {
