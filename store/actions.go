@@ -107,5 +107,5 @@ func ActionTextVisible(viewer Actor, a OpenAction, covered Coverage) bool {
 			covered = NoSubjectCoverage(viewer.Role)
 		}
 	}
-	return CanSeeItemText(viewer.Role, covered)
+	return CanSeeNote(viewer.Role, covered, a.TextSensitivity())
 }

@@ -61,3 +61,36 @@ func TestItemHeading(t *testing.T) {
 		})
 	}
 }
+
+// TestActionTextVisible: an action item's text follows its subject as a
+// note of its sensitivity would: clinical text (a detox intake) never
+// reaches police or prosecutors, whatever their ROI lists, and reaches
+// the pm only by an ROI listing sensitive.
+func TestActionTextVisible(t *testing.T) {
+	general := OpenAction{ActionItem: ActionItem{ID: "A-1", Subject: "P-0001", Text: "drive her to the DMV"}}
+	clinical := OpenAction{ActionItem: ActionItem{ID: "A-2", Subject: "P-0001", Text: "drive her to the methadone clinic", Sensitivity: Clinical}}
+	all := CoverageOf(ROIClasses...)
+	legacy := CoverageOf(LegacyROIClasses...)
+	tests := []struct {
+		name    string
+		role    Role
+		covered Coverage
+		a       OpenAction
+		want    bool
+	}{
+		{"police with an ROI read general text", RolePolice, legacy, general, true},
+		{"police never read clinical text", RolePolice, all, clinical, false},
+		{"prosecutors never read clinical text", RoleProsecutor, all, clinical, false},
+		{"case managers read clinical text", RoleCaseManager, 0, clinical, true},
+		{"the pm without sensitive in the ROI does not", RolePM, legacy, clinical, false},
+		{"the pm with it does", RolePM, all, clinical, true},
+		{"providers without an ROI read neither", RoleProvider, 0, general, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ActionTextVisible(Actor{User: "x", Role: tt.role}, tt.a, tt.covered); got != tt.want {
+				t.Errorf("ActionTextVisible => %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

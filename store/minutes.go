@@ -108,6 +108,11 @@ func MinutesFor(in MinutesInput) string {
 		return ""
 	}
 	seesText := func(subject string) bool { return RoomCanSeeItemText(viewers(subject)) }
+	// an action item's text follows its subject as a note of its
+	// sensitivity would
+	seesAction := func(a ActionItem, items []AgendaItem) bool {
+		return RoomCanSeeNote(viewers(actionSubj(a, items)), a.TextSensitivity())
+	}
 	// headings follow HeadingAccess; a referrer's own referral reads as
 	// any other they may not see (the minutes do not say who referred;
 	// their own referrals' outcomes are in My referrals)
@@ -158,7 +163,7 @@ func MinutesFor(in MinutesInput) string {
 	var added []string
 	hiddenAdded := 0
 	for _, a := range m.ActionItems {
-		if !seesText(actionSubj(a, m.Items)) {
+		if !seesAction(a, m.Items) {
 			hiddenAdded++
 			continue
 		}
@@ -176,7 +181,7 @@ func MinutesFor(in MinutesInput) string {
 			if a.IsOpen() || a.DoneAt.IsZero() || (!from.IsZero() && a.DoneAt.Before(from)) || (!to.IsZero() && a.DoneAt.After(to)) {
 				continue
 			}
-			if !seesText(actionSubj(a, e.Items)) {
+			if !seesAction(a, e.Items) {
 				hiddenClosed++
 				continue
 			}
@@ -284,7 +289,7 @@ func MinutesFor(in MinutesInput) string {
 		var as []string
 		hidden = 0
 		for _, a := range byItem[it.ID] {
-			if !seesText(actionSubj(a, m.Items)) {
+			if !seesAction(a, m.Items) {
 				hidden++
 				continue
 			}
@@ -298,7 +303,7 @@ func MinutesFor(in MinutesInput) string {
 	}
 	var others []string
 	for _, a := range loose {
-		if seesText(actionSubj(a, m.Items)) {
+		if seesAction(a, m.Items) {
 			others = append(others, w.action(a))
 		}
 	}

@@ -506,6 +506,19 @@ type ActionItem struct {
 	// Reason says why a dropped item was dropped.
 	Reason   string `json:"reason,omitempty"`
 	ClosedBy string `json:"closed_by,omitempty"`
+	// Sensitivity of the text: clinical text (a detox intake, a methadone
+	// appointment) follows the rule of clinical notes on its subject, so
+	// it never reaches law enforcement. "" is general.
+	Sensitivity Sensitivity `json:"sensitivity,omitempty"`
+}
+
+// TextSensitivity is the sensitivity its text is judged by (general when
+// not set, as on items written before it could be).
+func (a ActionItem) TextSensitivity() Sensitivity {
+	if a.Sensitivity == Clinical {
+		return Clinical
+	}
+	return General
 }
 
 // State is the action item's status, reading records written before

@@ -267,6 +267,30 @@ func (m Meeting) Validate() error {
 		default:
 			v.add("action_items["+strconv.Itoa(i)+"].status", "%q is not one of open, done, dropped", a.Status)
 		}
+		if a.Sensitivity != "" && a.Sensitivity != General && a.Sensitivity != Clinical {
+			v.add("action_items["+strconv.Itoa(i)+"].sensitivity", "%q is not one of general, clinical", a.Sensitivity)
+		}
+	}
+	return v.err()
+}
+
+// CheckActionSensitivity refuses a clinical action item of old made
+// general in m: its text would then reach roles that may never read it.
+func CheckActionSensitivity(old *Meeting, m Meeting) error {
+	if old == nil {
+		return nil
+	}
+	clinical := map[string]bool{}
+	for _, a := range old.ActionItems {
+		if a.ID != "" && a.TextSensitivity() == Clinical {
+			clinical[a.ID] = true
+		}
+	}
+	v := validator{entity: "meeting"}
+	for i, a := range m.ActionItems {
+		if clinical[a.ID] && a.TextSensitivity() != Clinical {
+			v.add("action_items["+strconv.Itoa(i)+"].sensitivity", "%s is clinical and stays clinical", a.ID)
+		}
 	}
 	return v.err()
 }

@@ -33,6 +33,8 @@ type actionRow struct {
 	Text    string `json:"text,omitempty"`
 	Reason  string `json:"reason,omitempty"`
 	Closed  string `json:"closed,omitempty"`
+	// Sensitivity of the text, given with the text only
+	Sensitivity store.Sensitivity `json:"sensitivity,omitempty"`
 }
 
 // subjectCovers answers, with a cache, what valid ROIs of the participant
@@ -110,11 +112,12 @@ those who may see that participant's notes.`,
 					continue
 				}
 				r := actionRow{ID: a.ID, Status: string(a.State()), Owner: store.CleanLine(a.Owner), Due: store.FormatDate(a.Due),
-					Overdue: a.OverdueOn(day), Meeting: a.MeetingID, Item: a.ItemID, Reason: store.CleanLine(a.Reason), Closed: store.FormatDate(a.DoneAt)}
+					Overdue: a.OverdueOn(day), Meeting: a.MeetingID, Item: a.ItemID, Closed: store.FormatDate(a.DoneAt)}
 				subj := a.FollowsSubject()
 				if store.ActionTextVisible(actor, a, coverIf(subj != "", cov, subj)) {
-					r.Text = store.CleanLine(a.Text)
-					r.Subject = subj
+					// the reason it was dropped is free text on it too
+					r.Text, r.Reason = store.CleanLine(a.Text), store.CleanLine(a.Reason)
+					r.Subject, r.Sensitivity = subj, a.TextSensitivity()
 				}
 				rows = append(rows, r)
 			}

@@ -84,6 +84,9 @@ func (t *tx) saveMeeting(old *store.Meeting, m store.Meeting) (store.Meeting, er
 		return m, &store.ValidationError{Entity: "meeting", Errs: []store.FieldError{{Field: "date",
 			Msg: store.FormatDate(m.Date) + " is more than " + itoa(store.MeetingPastDays) + " days past"}}}
 	}
+	if err := store.CheckActionSensitivity(old, m); err != nil {
+		return m, err
+	}
 	if err := store.CheckActionDue(old, m); err != nil {
 		return m, err
 	}

@@ -670,21 +670,25 @@ func (g *gen) meeting() error {
 	m.Current = len(m.Items) - 1
 	m.Items[1].Decisions = []store.Decision{{Time: date.Add(20 * time.Minute), Author: "dana", Text: "offer the open slots in rank order; revisit the waitlist next meeting"}}
 	m.Items[2].Notes = []store.Note{{Time: date.Add(35 * time.Minute), Author: m.Items[2].Presenter, Text: "housing application submitted; waiting on the ID", Sensitivity: store.General}}
-	texts := []struct{ text, owner string }{
-		{"Call the DMV about replacement ID appointments for two participants", "tomas"},
-		{"Ask the court clerk to move a hearing that conflicts with detox intake", "raj"},
-		{"Check which warrants can be quashed before the next sweep", "ellen"},
-		{"Hold two shelter beds for new enrollments this month", "harbor"},
-		{"Send the waitlist positions to referring officers", "keisha"},
-		{"Update the ROI forms to list Harbor Housing by name", "dana"},
+	texts := []struct {
+		text, owner string
+		sens        store.Sensitivity
+	}{
+		{"Call the DMV about replacement ID appointments for two participants", "tomas", ""},
+		{"Ask the court clerk to move a hearing that conflicts with detox intake", "raj", store.Clinical},
+		{"Check which warrants can be quashed before the next sweep", "ellen", ""},
+		{"Hold two shelter beds for new enrollments this month", "harbor", ""},
+		{"Send the waitlist positions to referring officers", "keisha", ""},
+		{"Update the ROI forms to list Harbor Housing by name", "dana", ""},
 	}
 	for i, t := range texts {
 		a := store.ActionItem{
-			ID:     fmt.Sprintf("A-%04d", i+1),
-			ItemID: m.Items[min(i%3+1, len(m.Items)-1)].ID,
-			Text:   t.text,
-			Owner:  t.owner,
-			Due:    g.day(-7 + 3*i),
+			ID:          fmt.Sprintf("A-%04d", i+1),
+			ItemID:      m.Items[min(i%3+1, len(m.Items)-1)].ID,
+			Text:        t.text,
+			Owner:       t.owner,
+			Due:         g.day(-7 + 3*i),
+			Sensitivity: t.sens,
 		}
 		if i == 4 {
 			a.Done, a.DoneAt = true, g.at(-5)

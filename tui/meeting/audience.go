@@ -95,6 +95,12 @@ func (m *Model) seesText(subject string) bool {
 	return store.RoomCanSeeItemText(m.viewers(subject))
 }
 
+// seesAction reports whether the readers may see action item a's text,
+// which follows subject as a note of its sensitivity would.
+func (m *Model) seesAction(subject string, a store.ActionItem) bool {
+	return store.RoomCanSeeNote(m.viewers(subject), a.TextSensitivity())
+}
+
 // itemSubject is the subject an item's free text follows ("" for general
 // items: the last meeting's action items carry a meeting id).
 func itemSubject(it store.AgendaItem) string {

@@ -201,17 +201,37 @@ func (m *Model) noteFormWith(it store.AgendaItem, v *formVals) *form {
 		check = m.general("a note on a general item", nil)
 	}
 	fields := []huh.Field{huh.NewText().Title("Note on item " + it.ID).Value(&v.text).Lines(3).Validate(check)}
-	if store.CanWrite(m.ctx.Actor.Role, store.DataClinicalContacts) {
-		fields = append(fields, huh.NewSelect[string]().Title("Sensitivity").
-			Options(huh.NewOption("general", string(store.General)), huh.NewOption("clinical (never shown to law enforcement)", string(store.Clinical))).
-			Value(&v.sens))
+	if sens := m.sensitivityField(v); sens != nil {
+		fields = append(fields, sens)
 	}
 	f := m.newForm(formNote, v, it.ID, huh.NewGroup(fields...))
 	m.keepDraft(f, NoteDraftForm)
 	return f
 }
 
-// actionForm asks for an action item: text, owner, due date.
+// sensitivityField asks whether a note's or an action item's text is
+// clinical, for the roles that write clinical text (nil for the others:
+// theirs is general).
+func (m *Model) sensitivityField(v *formVals) huh.Field {
+	if !store.CanWrite(m.ctx.Actor.Role, store.DataClinicalContacts) {
+		return nil
+	}
+	return huh.NewSelect[string]().Title("Sensitivity").
+		Options(huh.NewOption("general", string(store.General)), huh.NewOption("clinical (never shown to law enforcement)", string(store.Clinical))).
+		Value(&v.sens)
+}
+
+// writtenSensitivity is the sensitivity a form's text is saved with:
+// clinical only when asked for by a role that writes clinical text.
+func writtenSensitivity(c *common.Ctx, v *formVals) store.Sensitivity {
+	if store.Sensitivity(v.sens) == store.Clinical && store.CanWrite(c.Actor.Role, store.DataClinicalContacts) {
+		return store.Clinical
+	}
+	return store.General
+}
+
+// actionForm asks for an action item: text, owner, due date, and (for
+// the roles that write clinical text) its sensitivity.
 func (m *Model) actionForm(it store.AgendaItem) *form {
 	v := &formVals{owner: m.ctx.Actor.User}
 	owners := []string{m.mt.Facilitator}
@@ -245,6 +265,9 @@ func (m *Model) actionForm(it store.AgendaItem) *form {
 		huh.NewSelect[string]().Title("Owner").Options(opts...).Value(&v.owner).Height(min(len(opts)+2, 6)),
 		huh.NewInput().Title("Due (YYYY-MM-DD, optional)").Value(&v.due).Validate(m.validDue()),
 	)
+	if sens := m.sensitivityField(v); sens != nil {
+		fields = append(fields, sens)
+	}
 	return m.newForm(formAction, v, it.ID, huh.NewGroup(fields...))
 }
 
@@ -303,7 +326,7 @@ func (m *Model) closeForm(it store.AgendaItem) *form {
 			continue
 		}
 		label := a.ID + " " + common.Line(a.Owner)
-		if m.seesText(a.FollowsSubject()) {
+		if m.seesAction(a.FollowsSubject(), a.ActionItem) {
 			label += ": " + common.Line(a.Text)
 		}
 		opts = append(opts, huh.NewOption(label, a.ID))
@@ -361,10 +384,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 		}
 		return m.startCmd(day, v.attendees)
 	case formNote:
-		n := store.Note{Time: now, Author: user, Text: strings.TrimSpace(store.Clean(v.text, true)), Sensitivity: store.Sensitivity(v.sens)}
-		if n.Sensitivity == store.Clinical && !store.CanWrite(c.Actor.Role, store.DataClinicalContacts) {
-			n.Sensitivity = store.General
-		}
+		n := store.Note{Time: now, Author: user, Text: strings.TrimSpace(store.Clean(v.text, true)), Sensitivity: writtenSensitivity(c, v)}
 		id := f.itemID
 		return m.writeKept("note on item "+id, f.keep, func(mt *store.Meeting) error {
 			i := indexOf(mt.Items, id)
@@ -377,7 +397,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 		})
 	case formAction:
 		a := store.ActionItem{ItemID: f.itemID, Text: store.CleanLine(v.text), Owner: v.owner, Status: store.ActionOpen,
-			Subject: strings.ToUpper(strings.TrimSpace(v.attach))}
+			Subject: strings.ToUpper(strings.TrimSpace(v.attach)), Sensitivity: writtenSensitivity(c, v)}
 		if v.due != "" {
 			a.Due, _ = store.ParseDate(v.due)
 		}

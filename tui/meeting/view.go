@@ -696,7 +696,7 @@ func (m *Model) previousActions(it store.AgendaItem) []string {
 			owner = a.Owner
 			out = append(out, "   "+st.Accent.Render(common.Line(owner)))
 		}
-		line := "     " + m.actionText(a.ActionItem, m.seesText(a.FollowsSubject())) + st.Muted.Render(" ("+a.MeetingID+")")
+		line := "     " + m.actionText(a.ActionItem, m.seesAction(a.FollowsSubject(), a.ActionItem)) + st.Muted.Render(" ("+a.MeetingID+")")
 		if a.OverdueOn(m.mt.Date) {
 			line += " " + st.Warn.Render("overdue")
 		}
@@ -762,7 +762,7 @@ func (m *Model) recordLines(it store.AgendaItem, n int) []string {
 		entries = append(entries, fmt.Sprintf("   %s decision %s: %s", st.Bullet, common.Line(d.Author), common.Line(d.Text)))
 	}
 	for _, a := range m.itemActions(it) {
-		entries = append(entries, "   "+st.Bullet+" action "+m.actionText(a, m.seesText(actionSubject(a, m.mt.Items))))
+		entries = append(entries, "   "+st.Bullet+" action "+m.actionText(a, m.seesAction(actionSubject(a, m.mt.Items), a)))
 	}
 	head := st.Muted.Render(fmt.Sprintf("Notes, decisions, action items (%d)", len(entries)))
 	if hidden {
