@@ -51,14 +51,21 @@ func FoldWords(s string) []string {
 // ParticipantNames returns the names a free text must not carry: each
 // participant's full name and every alias. A name of three words or more
 // also counts as its first and last word ("Ana María López" is also
-// "Ana López").
+// "Ana López"), and a name of two or more as its first word and the
+// initial of its last ("Aaliyah W." for Aaliyah Washington).
 func ParticipantNames(ps []Participant) []string {
 	var out []string
 	for _, p := range ps {
 		if n := strings.TrimSpace(p.Name); n != "" {
 			out = append(out, n)
-			if w := strings.Fields(n); len(w) >= 3 {
+			w := FoldWords(n)
+			if len(w) >= 3 {
 				out = append(out, w[0]+" "+w[len(w)-1])
+			}
+			if len(w) >= 2 {
+				if last := []rune(w[len(w)-1]); len(last) > 0 && len([]rune(w[0])) > 1 {
+					out = append(out, w[0]+" "+string(last[0]))
+				}
 			}
 		}
 		for _, a := range p.Aliases {
@@ -73,10 +80,22 @@ func ParticipantNames(ps []Participant) []string {
 // NamesAny reports whether text contains one of names as whole words,
 // case- and accent-insensitively ("José Ruiz" is found in "plan for jose
 // RUIZ", never in "Josette Ruizton"), and returns the name found.
+//
+// A record id that leads to a person (a participant's P-, a case's L-, a
+// referral's R-) names them as surely as their name does, so it is found
+// too, and returned as it was written.
 func NamesAny(text string, names []string) (string, bool) {
 	words := FoldWords(text)
 	if len(words) == 0 {
 		return "", false
+	}
+	for i := 0; i+1 < len(words); i++ {
+		switch words[i] {
+		case "p", "l", "r":
+			if d := words[i+1]; len(d) <= 9 && strings.Trim(d, "0123456789") == "" {
+				return strings.ToUpper(words[i]) + "-" + d, true
+			}
+		}
 	}
 	for _, n := range names {
 		nw := FoldWords(n)

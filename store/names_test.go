@@ -29,6 +29,16 @@ func TestNamesAny(t *testing.T) {
 		{"Whitfield Dana", false}, // order matters
 		{"bring the housing list", false},
 		{"", false},
+		{"Dana W. back on heroin, warrant risk", true}, // first name and last initial
+		{"dana w is housed", true},
+		{"Dana will call", false},            // a first name alone, still not
+		{"Dana Wednesday", false},            // nor with another word of that letter
+		{"P-0003 relapsed, using heroin daily", true}, // an id names as surely
+		{"see p-12 and l 0004", true},
+		{"warrant on L-0008", true},
+		{"R-0116 came back", true},
+		{"meet at pier 39", false},
+		{"plan B for the P block", false},
 	}
 	for _, tt := range tests {
 		if _, got := NamesAny(tt.text, names); got != tt.want {
