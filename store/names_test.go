@@ -31,8 +31,8 @@ func TestNamesAny(t *testing.T) {
 		{"", false},
 		{"Dana W. back on heroin, warrant risk", true}, // first name and last initial
 		{"dana w is housed", true},
-		{"Dana will call", false},            // a first name alone, still not
-		{"Dana Wednesday", false},            // nor with another word of that letter
+		{"Dana will call", false},                     // a first name alone, still not
+		{"Dana Wednesday", false},                     // nor with another word of that letter
 		{"P-0003 relapsed, using heroin daily", true}, // an id names as surely
 		{"see p-12 and l 0004", true},
 		{"warrant on L-0008", true},
