@@ -265,6 +265,9 @@ func PlanAgenda(in AgendaInput) AgendaPlan {
 		reason := fmt.Sprintf("rank %d of %d, score %d, ", rr.Rank, len(rk.Ranked), rr.Score)
 		if rr.Decision == DecisionWaitlist {
 			reason += fmt.Sprintf("waitlist #%d", rr.WaitlistPos)
+			if rr.Held {
+				reason += ", held by the OWG's decision"
+			}
 		} else {
 			reason += "offer"
 		}

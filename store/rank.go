@@ -68,6 +68,32 @@ type RankedReferral struct {
 	Factors     []Factor // every factor in FactorNames order, zeros included
 	Decision    string   // DecisionOffer or DecisionWaitlist
 	WaitlistPos int      // 1-based when waitlisted, else 0
+	// Held is set on a referral the OWG waitlisted against the ranking's
+	// offer (an override): it keeps its rank and waits, never offered a
+	// slot again by the ranking, until the OWG decides on it once more.
+	Held bool
+}
+
+// Offered is how many of the ranked referrals are offered a slot.
+func (rk Ranking) Offered() int {
+	n := 0
+	for _, rr := range rk.Ranked {
+		if rr.Decision == DecisionOffer {
+			n++
+		}
+	}
+	return n
+}
+
+// LastOffered is the index in Ranked of the last referral offered a slot
+// (-1: none): the cut line of capacity falls below it.
+func (rk Ranking) LastOffered() int {
+	for i := len(rk.Ranked) - 1; i >= 0; i-- {
+		if rk.Ranked[i].Decision == DecisionOffer {
+			return i
+		}
+	}
+	return -1
 }
 
 // ScreenedOut is an ineligible referral and its screen-out reason.
@@ -276,7 +302,9 @@ func compareIDKeys(a, b idKey) int {
 // re-referral; an ineligible one is screened out with its reason; the rest
 // are ranked by score (descending), then received earlier, then nearer
 // intake deadline (none last), then id. The first capacity ranked are
-// offered, the rest waitlisted with a 1-based position. Referrals with
+// offered, the rest waitlisted with a 1-based position; a referral the OWG
+// waitlisted against an offer (Override) is held on the waitlist in its
+// rank, and the slot goes to the next. Referrals with
 // status screened_out are listed as screened out; accepted, declined and
 // withdrawn ones are ignored. A negative capacity counts as zero.
 func Rank(p Protocol, referrals []Referral, participants []Participant, capacity int, asOf time.Time) Ranking {
@@ -341,17 +369,23 @@ func Rank(p Protocol, referrals []Referral, participants []Participant, capacity
 	slices.SortFunc(keys, rankCompare(referrals))
 
 	rk.Ranked = make([]RankedReferral, len(keys))
+	offered, waiting := 0, 0
 	for pos, k := range keys {
 		rr := &rk.Ranked[pos]
 		rr.Referral = referrals[k.idx]
 		rr.Rank = pos + 1
 		rr.Score = k.score
 		rr.Factors = factors[int(k.slot)*n : int(k.slot+1)*n : int(k.slot+1)*n]
-		rr.Decision = DecisionOffer
-		if pos >= rk.Capacity {
-			rr.Decision = DecisionWaitlist
-			rr.WaitlistPos = pos - rk.Capacity + 1
+		// the OWG's override to waitlist holds: the slot goes to the next
+		rr.Held = rr.Referral.Status == RefWaitlisted && rr.Referral.Override
+		if !rr.Held && offered < rk.Capacity {
+			rr.Decision = DecisionOffer
+			offered++
+			continue
 		}
+		waiting++
+		rr.Decision = DecisionWaitlist
+		rr.WaitlistPos = waiting
 	}
 	slices.SortFunc(screened, compareIDKeys)
 	rk.ScreenedOut = make([]ScreenedOut, len(screened))

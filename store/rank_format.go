@@ -18,12 +18,14 @@ type rankingJSON struct {
 }
 
 type rankedJSON struct {
-	ID               string         `json:"id"`
-	Rank             int            `json:"rank"`
-	Score            int            `json:"score"`
-	Decision         string         `json:"decision"`
-	WaitlistPosition int            `json:"waitlist_position,omitempty"`
-	Factors          map[string]int `json:"factors"`
+	ID               string `json:"id"`
+	Rank             int    `json:"rank"`
+	Score            int    `json:"score"`
+	Decision         string `json:"decision"`
+	WaitlistPosition int    `json:"waitlist_position,omitempty"`
+	// Held: the OWG waitlisted it against an offer; it waits in its rank
+	Held    bool           `json:"held,omitempty"`
+	Factors map[string]int `json:"factors"`
 }
 
 type screenedJSON struct {
@@ -67,7 +69,7 @@ func (rk Ranking) JSON() ([]byte, error) {
 				f[x.Name] = x.Points
 			}
 		}
-		row := rankedJSON{ID: rr.Referral.ID, Rank: rr.Rank, Score: rr.Score, Decision: rr.Decision, Factors: f}
+		row := rankedJSON{ID: rr.Referral.ID, Rank: rr.Rank, Score: rr.Score, Decision: rr.Decision, Held: rr.Held, Factors: f}
 		if rr.Decision == DecisionWaitlist {
 			row.WaitlistPosition = rr.WaitlistPos
 		}
@@ -143,20 +145,28 @@ func (rk Ranking) Text(width int) string {
 		if rk.Capacity == 0 {
 			cut("capacity 0: no open slots, all waitlisted")
 		}
+		last, offered := rk.LastOffered(), rk.Offered()
 		for i, rr := range rk.Ranked {
 			dec := rr.Decision
 			if rr.Decision == DecisionWaitlist {
 				dec = fmt.Sprintf("waitlist #%d", rr.WaitlistPos)
 			}
+			if rr.Held {
+				dec = fmt.Sprintf("held #%d", rr.WaitlistPos)
+			}
 			row(fmt.Sprint(rr.Rank), rkClip(CleanLine(rr.Referral.ID), 10), fmt.Sprint(rr.Score), dec,
 				FormatDate(rr.Referral.Received), KindLabel(rr.Referral.Kind))
-			writeWrapped(&b, breakdown(rr), "      why: ", "           ", width)
-			if i+1 == rk.Capacity && i+1 < len(rk.Ranked) {
+			why := breakdown(rr)
+			if rr.Held {
+				why += "; held on the waitlist by the OWG's decision"
+			}
+			writeWrapped(&b, why, "      why: ", "           ", width)
+			if i == last && offered < len(rk.Ranked) {
 				cut(fmt.Sprintf("capacity %d: offered above, waitlisted below", rk.Capacity))
 			}
 		}
-		if rk.Capacity >= len(rk.Ranked) && rk.Capacity > 0 {
-			open := rk.Capacity - len(rk.Ranked)
+		if offered == len(rk.Ranked) && rk.Capacity > 0 {
+			open := rk.Capacity - offered
 			cut(fmt.Sprintf("capacity %d: all offered, %d slot%s left open", rk.Capacity, open, rkPlural(open)))
 		}
 	}

@@ -534,3 +534,47 @@ func BenchmarkRank10000(b *testing.B) {
 		Rank(p, refs, parts, 100, asOf)
 	}
 }
+
+// TestRankHoldsAnOverriddenWaitlist: a referral the OWG waitlisted
+// against the ranking's offer stays waitlisted in its rank (it was
+// offered again at once, counted against capacity), and its slot goes to
+// the next; a referral waitlisted for want of capacity is offered when a
+// slot opens, as before.
+func TestRankHoldsAnOverriddenWaitlist(t *testing.T) {
+	p := DefaultProtocol()
+	var refs []Referral
+	for i := 1; i <= 4; i++ {
+		refs = append(refs, Referral{ID: fmt.Sprintf("R-%04d", i), Kind: KindSocialContact, Received: daysBefore(10 - i), Status: RefNew})
+	}
+	refs[0].Status, refs[0].Override = RefWaitlisted, true // held by the OWG
+	refs[2].Status = RefWaitlisted                         // waitlisted for want of a slot
+	rk := Rank(p, refs, nil, 2, asOf)
+	got := map[string]string{}
+	for _, rr := range rk.Ranked {
+		got[rr.Referral.ID] = decisionWord(rr)
+	}
+	want := map[string]string{"R-0001": "held 1", "R-0002": "offer", "R-0003": "offer", "R-0004": "waitlist 2"}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s => %s, want %s (all: %v)", id, got[id], w, got)
+		}
+	}
+	if rk.Offered() != 2 || rk.LastOffered() != 2 {
+		t.Errorf("offered %d, last offered at %d; want 2, 2", rk.Offered(), rk.LastOffered())
+	}
+	text := rk.Text(100)
+	if !strings.Contains(text, "held #1") || !strings.Contains(text, "held on the waitlist by the OWG's decision") {
+		t.Errorf("ranking text => no held referral:\n%s", text)
+	}
+}
+
+// decisionWord is rr's decision in a word and position, for tests.
+func decisionWord(rr RankedReferral) string {
+	switch {
+	case rr.Held:
+		return fmt.Sprintf("held %d", rr.WaitlistPos)
+	case rr.Decision == DecisionWaitlist:
+		return fmt.Sprintf("waitlist %d", rr.WaitlistPos)
+	}
+	return rr.Decision
+}

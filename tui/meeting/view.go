@@ -435,6 +435,9 @@ func (m *Model) reasonFor(it store.AgendaItem) string {
 		s := fmt.Sprintf("rank %d of %d, score %d, ", rr.Rank, len(rk.Ranked), rr.Score)
 		if rr.Decision == store.DecisionWaitlist {
 			s += fmt.Sprintf("waitlist #%d", rr.WaitlistPos)
+			if rr.Held {
+				s += ", held by the OWG's decision"
+			}
 		} else {
 			s += "offer"
 		}

@@ -32,7 +32,10 @@ func shortKind(k store.ReferralKind) string {
 
 // Decision renders a ranked referral's decision: "offer" or "waitlist #n".
 func Decision(rr store.RankedReferral) string {
-	if rr.Decision == store.DecisionWaitlist {
+	switch {
+	case rr.Held:
+		return fmt.Sprintf("held #%d", rr.WaitlistPos)
+	case rr.Decision == store.DecisionWaitlist:
 		return fmt.Sprintf("waitlist #%d", rr.WaitlistPos)
 	}
 	return rr.Decision
@@ -61,8 +64,9 @@ func (m *Model) rows() []common.Row {
 	}
 	rk := m.d.ranking
 	cut := false
-	for _, rr := range rk.Ranked {
-		if rr.Decision != store.DecisionOffer && !cut {
+	last := rk.LastOffered()
+	for i, rr := range rk.Ranked {
+		if i > last && !cut {
 			cut = true
 			rows = append(rows, common.Row{Header: true, Text: st.Warn.Render(cutLine(rk.Capacity))})
 		}
