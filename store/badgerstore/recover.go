@@ -174,7 +174,8 @@ func recoverCrash(dir string, now time.Time, plain bool, trace func(string)) (mo
 
 // Repair gets a store that Open refuses, or opens with Damage, past its
 // damage, keeping a copy of everything it moves in a recovered-<time>/
-// folder. The store must not be open. It
+// folder. The store must not be open (another process holding it gives
+// an error wrapping store.ErrLocked, and nothing is moved). It
 //   - takes each table the MANIFEST lists but that is missing or fails its
 //     trailer check out of the MANIFEST (a copy of the MANIFEST as it was,
 //     and the table, are kept);
@@ -193,6 +194,13 @@ func Repair(dir string, o Options) ([]string, error) {
 	if err := checkDir(dir); err != nil {
 		return nil, err
 	}
+	// held from before the first file is looked at until the last is
+	// moved: a store another process has open is refused, untouched
+	lk, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer lk.release()
 	var did []string
 	moved, err := recoverCrash(dir, now(), len(o.Key) == 0 && plainRegistry(dir), func(string) {})
 	did = append(did, moved...)
@@ -207,7 +215,7 @@ func Repair(dir string, o Options) ([]string, error) {
 		}
 	}
 	o.Warn = nil
-	db, err := Open(dir, o)
+	db, err := openLocked(dir, o, lk)
 	if err != nil {
 		return did, fmt.Errorf("repair: the store still does not open: %w", err)
 	}
