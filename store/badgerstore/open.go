@@ -282,7 +282,7 @@ func openLocked(dir string, o Options, held *dirLock) (_ *DB, err error) {
 			warn(msg)
 		}
 		trace("open: tighten dir")
-		moved, err := recoverCrash(dir, now(), len(o.Key) == 0 && plainRegistry(dir), trace)
+		moved, err := recoverCrash(dir, now(), o.Key, trace)
 		for _, m := range moved {
 			warn(m)
 		}

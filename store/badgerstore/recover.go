@@ -31,6 +31,8 @@ import (
 //     crash leaves (tables are synced before they are listed). owg refuses
 //     to open and names it; `owg repair` takes it out of the MANIFEST,
 //     keeping a copy, and `owg check` then names the records that went with it.
+//   - a value log whose header is damaged (vlog.go): named; repair moves it
+//     aside if it holds no entries, and never discards one that does.
 
 // ErrNeedsRepair is wrapped by Open's error when the store has damage that
 // only `owg repair` (which keeps a copy of what it moves) can get past.
@@ -111,7 +113,8 @@ func tableID(name string) (uint64, bool) {
 // verified before Badger opens it: Badger reads a table's last block while
 // opening it, on a goroutine of its own, and a damaged block there crashes
 // the process (a slice out of range) instead of failing Open.
-func recoverCrash(dir string, now time.Time, plain bool, trace func(string)) (moved []string, err error) {
+func recoverCrash(dir string, now time.Time, key []byte, trace func(string)) (moved []string, err error) {
+	plain := len(key) == 0 && plainRegistry(dir)
 	listed, _, haveManifest, err := readManifest(dir)
 	if err != nil {
 		return nil, fmt.Errorf("damaged or not an owg store: %v; owg cannot repair that: restore a backup (owg restore)", err)
@@ -165,9 +168,18 @@ func recoverCrash(dir string, now time.Time, plain bool, trace func(string)) (mo
 			damaged = append(damaged, fmt.Sprintf("table %s is listed in the MANIFEST but missing", name))
 		}
 	}
+	vlogs, err := damagedValueLogs(dir, key)
+	if err != nil {
+		return moved, err
+	}
+	repairable, notRepairable := valueLogErrors(vlogs)
+	damaged = append(damaged, repairable...)
+	if len(notRepairable) > 0 {
+		return moved, fmt.Errorf("%s: owg cannot repair a value log holding entries without losing them: restore a backup (owg restore)",
+			joinDamage(append(notRepairable, damaged...)))
+	}
 	if len(damaged) > 0 {
-		sort.Strings(damaged)
-		return moved, fmt.Errorf("%s: %w", strings.Join(damaged, "; "), ErrNeedsRepair)
+		return moved, fmt.Errorf("%s: %w", joinDamage(damaged), ErrNeedsRepair)
 	}
 	return moved, nil
 }
@@ -179,6 +191,8 @@ func recoverCrash(dir string, now time.Time, plain bool, trace func(string)) (mo
 //   - takes each table the MANIFEST lists but that is missing or fails its
 //     trailer check out of the MANIFEST (a copy of the MANIFEST as it was,
 //     and the table, are kept);
+//   - moves aside each value log with a damaged header that holds no
+//     entries (one that holds entries is refused: restore a backup);
 //   - moves aside the audit-head file that says committed writes are
 //     missing, so the store goes on from the events it still holds.
 //
@@ -202,13 +216,18 @@ func Repair(dir string, o Options) ([]string, error) {
 	}
 	defer lk.release()
 	var did []string
-	moved, err := recoverCrash(dir, now(), len(o.Key) == 0 && plainRegistry(dir), func(string) {})
+	moved, err := recoverCrash(dir, now(), o.Key, func(string) {})
 	did = append(did, moved...)
 	if err != nil && !errors.Is(err, ErrNeedsRepair) {
 		return did, err
 	}
 	if err != nil {
-		lines, err := repairTables(dir, now(), len(o.Key) == 0)
+		lines, err := repairValueLogs(dir, now(), o.Key)
+		did = append(did, lines...)
+		if err != nil {
+			return did, err
+		}
+		lines, err = repairTables(dir, now(), len(o.Key) == 0)
 		did = append(did, lines...)
 		if err != nil {
 			return did, err
@@ -264,6 +283,9 @@ func repairTables(dir string, now time.Time, plain bool) ([]string, error) {
 		if checkTable(path) != nil || (plain && verifyTableFile(path) != nil) {
 			bad = append(bad, id)
 		}
+	}
+	if len(bad) == 0 {
+		return did, nil // the damage was elsewhere (a value log)
 	}
 	sort.Slice(bad, func(i, j int) bool { return bad[i] < bad[j] })
 	into, err := recoveredDir(dir, now)
