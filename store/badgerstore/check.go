@@ -265,35 +265,16 @@ var historySubjects = map[string]string{
 }
 
 // orphanedHistory names, one line per record, history events whose
-// subject record does not exist. Events that do not decode are named by
-// the record check already.
+// subject record does not exist.
 func orphanedHistory(txn *badger.Txn, add func(string, ...any)) error {
 	type subject struct{ kind, record string }
 	orphans := map[subject]int{}
-	present := map[subject]bool{}
-	it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: []byte(pfxHistory)})
-	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
-		var e store.HistoryEvent
-		if err := it.Item().Value(func(b []byte) error { return json.Unmarshal(b, &e) }); err != nil {
-			continue
-		}
-		pfx, ok := historySubjects[e.Kind]
-		if !ok {
-			continue
-		}
-		sub := subject{e.Kind, e.Record}
-		there, seen := present[sub]
-		if !seen {
-			var err error
-			if there, err = exists(txn, pfx+e.Record); err != nil {
-				return err
-			}
-			present[sub] = there
-		}
-		if !there {
-			orphans[sub]++
-		}
+	err := eachOrphanedEvent(txn, func(e store.HistoryEvent, _ []byte) error {
+		orphans[subject{e.Kind, e.Record}]++
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	subs := slices.SortedFunc(maps.Keys(orphans), func(a, b subject) int {
 		return strings.Compare(a.kind+sep+a.record, b.kind+sep+b.record)
@@ -301,6 +282,42 @@ func orphanedHistory(txn *badger.Txn, add func(string, ...any)) error {
 	for _, sub := range subs {
 		add("orphaned history: %d %s history events of %s, which does not exist (left by a rolled-back import, or the %s was lost)",
 			orphans[sub], sub.kind, printable(sub.record), sub.kind)
+	}
+	return nil
+}
+
+// eachOrphanedEvent calls fn with each history event (and its stored
+// value) whose subject record does not exist. Events that do not decode
+// are named by the record check already.
+func eachOrphanedEvent(txn *badger.Txn, fn func(e store.HistoryEvent, raw []byte) error) error {
+	present := map[string]bool{}
+	it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: []byte(pfxHistory)})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		raw, err := it.Item().ValueCopy(nil)
+		if err != nil {
+			continue
+		}
+		var e store.HistoryEvent
+		if json.Unmarshal(raw, &e) != nil {
+			continue
+		}
+		pfx, ok := historySubjects[e.Kind]
+		if !ok {
+			continue
+		}
+		there, seen := present[pfx+e.Record]
+		if !seen {
+			if there, err = exists(txn, pfx+e.Record); err != nil {
+				return err
+			}
+			present[pfx+e.Record] = there
+		}
+		if !there {
+			if err := fn(e, raw); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -194,7 +194,9 @@ func recoverCrash(dir string, now time.Time, key []byte, trace func(string)) (mo
 //   - moves aside each value log with a damaged header that holds no
 //     entries (one that holds entries is refused: restore a backup);
 //   - moves aside the audit-head file that says committed writes are
-//     missing, so the store goes on from the events it still holds.
+//     missing, so the store goes on from the events it still holds;
+//   - takes history events whose record does not exist out of the store
+//     (a copy of each is kept in orphaned-history.jsonl).
 //
 // What those tables and writes held is not in the store afterwards: run
 // Check to name what is missing, and restore a backup if you have one. o
@@ -262,6 +264,17 @@ func Repair(dir string, o Options) ([]string, error) {
 			did = append(did, "accepted: "+d)
 		}
 		did = append(did, fmt.Sprintf("%s moved to %s: the store goes on from audit event %d", headFileName, into, head.Seq))
+	}
+	if db, err = openLocked(dir, o, lk); err != nil {
+		return did, fmt.Errorf("repair: the store does not open after repair: %w", err)
+	}
+	lines, err := db.repairOrphanedHistory(context.Background(), now())
+	did = append(did, lines...)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return did, err
 	}
 	if len(did) == 0 {
 		did = append(did, "nothing to repair")

@@ -3,6 +3,8 @@ package badgerstore
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -120,5 +122,55 @@ func TestCheckNamesOrphanedHistory(t *testing.T) {
 	}
 	if strings.Contains(strings.Join(rep.Problems, "\n"), r.ID) {
 		t.Errorf("Check => %q, want %s (which exists) not named", rep.Problems, r.ID)
+	}
+}
+
+// TestRepairTakesOrphanedHistory: Repair takes history whose referral
+// does not exist (what an undone import left before this fix) out of the
+// store, keeping a copy of each event, and audits it; a referral's own
+// history stays, and Check then finds the store sound.
+func TestRepairTakesOrphanedHistory(t *testing.T) {
+	db, dir := diskDB(t)
+	r := must[store.Referral](t, "referral")(db.CreateReferral(ctx, pm, newReferral("Bo", day(2025, 5, 1))))
+	own := len(must[[]store.HistoryEvent](t, "history")(db.ListHistory(ctx, store.HistoryFilter{Record: r.ID})))
+	err := db.update(ctx, pm, func(t *tx) error {
+		return t.history(
+			store.HistoryEvent{Kind: store.HistReferral, Record: "R-0999", Field: store.HistReceived, To: string(store.KindSocialContact)},
+			store.HistoryEvent{Kind: store.HistReferral, Record: "R-0999", ParticipantID: "P-0001", Field: store.HistStatus, From: "new", To: "accepted"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	did, err := Repair(dir, Options{Now: fixedClock})
+	if err != nil || !strings.Contains(strings.Join(did, "\n"), "2 history events of 1 records that do not exist") {
+		t.Fatalf("Repair(orphaned history) => %q, %v; want the 2 events taken out", did, err)
+	}
+	kept, _ := filepath.Glob(filepath.Join(dir, "recovered-*", orphanedHistoryFile))
+	if len(kept) != 1 {
+		t.Fatalf("copies of the orphaned history => %v, want 1", kept)
+	}
+	if b, _ := os.ReadFile(kept[0]); strings.Count(string(b), "\n") != 2 || !strings.Contains(string(b), "R-0999") {
+		t.Errorf("%s => %q, want the 2 events", orphanedHistoryFile, b)
+	}
+	db, _, err = openWarn(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep := must[CheckReport](t, "check")(db.Check(ctx)); !rep.OK() {
+		t.Errorf("Check after Repair => %q", rep.Problems)
+	}
+	if n := len(must[[]store.HistoryEvent](t, "history")(db.ListHistory(ctx, store.HistoryFilter{Record: r.ID}))); n != own {
+		t.Errorf("%s's own history after Repair => %d events, want %d", r.ID, n, own)
+	}
+	if n := len(must[[]store.HistoryEvent](t, "history")(db.ListHistory(ctx, store.HistoryFilter{ParticipantID: "P-0001"}))); n != 0 {
+		t.Errorf("orphaned events still indexed by participant => %d, want 0", n)
+	}
+	dels := must[[]store.AuditEvent](t, "audit")(db.ListAudit(ctx, store.AuditFilter{Action: store.AuditDelete}))
+	if len(dels) != 1 || dels[0].Detail != "repair:orphaned-history:2" {
+		t.Errorf("deletions audited => %+v, want the repair's", dels)
+	}
+	if seq, err := db.VerifyAudit(ctx); err != nil {
+		t.Errorf("VerifyAudit => %d, %v", seq, err)
 	}
 }
