@@ -1,7 +1,6 @@
 package badgerstore
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -44,32 +43,12 @@ func TestRolledBackImportTakesItsHistory(t *testing.T) {
 		rs[i] = newReferral(fmt.Sprintf("Person %d", i), day(2025, 4, 1))
 		rs[i].ID = fmt.Sprintf("R-%04d", i+1)
 	}
-	boom := errors.New("disk on fire")
 	for _, crash := range []bool{false, true} {
-		dir := t.TempDir()
-		db, err := Open(dir, Options{Now: fixedClock})
-		if err != nil {
-			t.Fatal(err)
-		}
-		db.hooks.importFail = func(chunk int) error {
-			if chunk == 2 {
-				return boom
-			}
-			return nil
-		}
-		db.hooks.crashImport = crash
-		if _, err := db.ImportReferrals(ctx, pm, rs); !errors.Is(err, boom) {
-			t.Fatalf("crash=%v: ImportReferrals => %v, want %v", crash, err, boom)
-		}
-		if crash {
+		db := failedImport(t, rs, crash, func(db *DB) {
 			if n := historyKeys(t, db)[pfxHistory]; n < 2*importChunk {
-				t.Fatalf("crash=%v: before reopening %d history events, want those of two chunks", crash, n)
+				t.Fatalf("crash: before reopening %d history events, want those of two chunks", n)
 			}
-			db.Close()
-			if db, err = Open(dir, Options{Now: fixedClock}); err != nil {
-				t.Fatalf("reopen after a crashed import: %v", err)
-			}
-		}
+		})
 		for pfx, n := range historyKeys(t, db) {
 			if n != 0 {
 				t.Errorf("crash=%v: %d keys under %s after the import was undone, want 0", crash, n, pfx)
