@@ -73,9 +73,11 @@ func newRepairCmd(app *App) *cobra.Command {
 		Long: `Repair a store that owg refuses to open, or that opens with damage. It moves
 what a crash or a disk left damaged into DATA/recovered-<time>/ (nothing is
 deleted): tables the MANIFEST lists that are missing or fail their check are
-taken out of the MANIFEST (a copy of the MANIFEST as it was is kept), and a
-record of committed writes that the store no longer holds is accepted (the
-store goes on from what it holds). What those held is then missing from the
+taken out of the MANIFEST (a copy of the MANIFEST as it was is kept), a value
+log with a damaged header that holds no entries is moved aside (one holding
+entries is refused), a record of committed writes that the store no longer
+holds is accepted (the store goes on from what it holds), and history of
+records that do not exist is taken out (a copy is kept). What those held is then missing from the
 store: "owg check" names it; restore a backup if you have one. The store
 must not be in use (stop "owg serve" first).`,
 		Args: cobra.NoArgs,

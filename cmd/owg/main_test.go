@@ -513,6 +513,14 @@ func TestLockedStore(t *testing.T) {
 	if strings.Count(strings.TrimSpace(r.stderr), "\n") > 1 {
 		t.Errorf("locked message longer than two lines: %q", r.stderr)
 	}
+	// repair and check are refused the same way, before touching a file
+	for _, cmd := range []string{"repair", "check"} {
+		r = owg(t, nil, "--data", dir, cmd)
+		want(t, r, 1, "is in use by another owg process", "join it with: ssh -p 2323 127.0.0.1")
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "recovered-*")); len(m) > 0 {
+		t.Errorf("recovered folders made in a held store: %q", m)
+	}
 }
 
 func TestJoinCommand(t *testing.T) {

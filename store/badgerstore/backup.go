@@ -258,15 +258,49 @@ func RestoreWith(dir string, r io.Reader, o RestoreOptions) (info RestoreInfo, e
 	} else {
 		info.Legacy = true
 	}
+	// looked at once before anything is made in it (a directory that is
+	// not empty gets no lock file), and again under the lock
+	notEmpty := func(ents []os.DirEntry) error {
+		for _, e := range ents {
+			if !ownFiles[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
+				return fmt.Errorf("restore: %s is not empty (%s): restore only into an empty or new data directory", dir, e.Name())
+			}
+		}
+		return nil
+	}
 	ents, rerr := os.ReadDir(dir)
 	if rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
 		return info, fmt.Errorf("restore: %w", rerr)
 	}
+	if err := notEmpty(ents); err != nil {
+		return info, err
+	}
 	created := errors.Is(rerr, os.ErrNotExist)
+	_, lerr := os.Stat(filepath.Join(dir, lockFileName))
+	newLock := errors.Is(lerr, os.ErrNotExist)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return info, fmt.Errorf("restore: %w", err)
+	}
+	// The directory is locked before it is looked at, so no other owg
+	// process can open it while the restore writes (or removes) files.
+	lk, err := lockDir(dir)
+	if err != nil {
+		if created {
+			os.Remove(dir)
+		}
+		return info, fmt.Errorf("restore: %w", err)
+	}
+	defer lk.release()
+	if ents, rerr = os.ReadDir(dir); rerr != nil {
+		return info, fmt.Errorf("restore: %w", rerr)
+	}
+	if err := notEmpty(ents); err != nil {
+		return info, err
+	}
 	had := map[string]bool{}
 	for _, e := range ents {
-		if !ownFiles[e.Name()] && !strings.HasPrefix(e.Name(), ".") {
-			return info, fmt.Errorf("restore: %s is not empty (%s): restore only into an empty or new data directory", dir, e.Name())
+		if newLock && e.Name() == lockFileName {
+			continue // made by this restore: removed again if it fails
 		}
 		had[e.Name()] = true
 	}
@@ -278,9 +312,6 @@ func RestoreWith(dir string, r io.Reader, o RestoreOptions) (info RestoreInfo, e
 	if had[tableSumsName] {
 		os.Remove(filepath.Join(dir, tableSumsName))
 		delete(had, tableSumsName)
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return info, fmt.Errorf("restore: %w", err)
 	}
 	defer func() {
 		if err != nil {
@@ -311,7 +342,7 @@ func RestoreWith(dir string, r io.Reader, o RestoreOptions) (info RestoreInfo, e
 	if err := bdb.Close(); err != nil {
 		return info, fmt.Errorf("restore: %w", err)
 	}
-	db, err := Open(dir, Options{Key: o.Key, AuditKey: o.AuditKey, Now: o.Now})
+	db, err := openLocked(dir, Options{Key: o.Key, AuditKey: o.AuditKey, Now: o.Now}, lk)
 	if err != nil {
 		return info, fmt.Errorf("restore: the backup is not a usable owg store: %w", err)
 	}

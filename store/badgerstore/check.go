@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -94,6 +95,8 @@ var recordKinds = []recordKind{
 //   - every record decodes, under the key its id says;
 //   - every index key points to a record that has it, and every record has
 //     all its index keys;
+//   - every history event's subject record exists (history a rolled-back
+//     import left, or of a record that was lost, is named);
 //   - the audit chain (VerifyAudit), and every record against the trail:
 //     each record has an event for its creation (an import's one event
 //     covers the referrals it made) and events for its updates.
@@ -211,6 +214,9 @@ func (db *DB) Check(ctx context.Context) (CheckReport, error) {
 			}
 			it.Close()
 		}
+		if err := orphanedHistory(txn, add); err != nil {
+			return err
+		}
 		// Every index key points to a record that has it.
 		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: false, Prefix: []byte("ix/")})
 		defer it.Close()
@@ -245,6 +251,75 @@ func (db *DB) Check(ctx context.Context) (CheckReport, error) {
 	}
 	rep.Problems = append(rep.Problems, probs...)
 	return rep, nil
+}
+
+// historySubjects are the record prefixes of history events' kinds. Of
+// these records only referrals are ever deleted (an import rolled back),
+// and their history goes with them.
+var historySubjects = map[string]string{
+	store.HistReferral:    pfxReferral,
+	store.HistParticipant: pfxParticipant,
+	store.HistCase:        pfxCase,
+	store.HistROI:         pfxROI,
+	store.HistGoal:        pfxGoal,
+}
+
+// orphanedHistory names, one line per record, history events whose
+// subject record does not exist.
+func orphanedHistory(txn *badger.Txn, add func(string, ...any)) error {
+	type subject struct{ kind, record string }
+	orphans := map[subject]int{}
+	err := eachOrphanedEvent(txn, func(e store.HistoryEvent, _ []byte) error {
+		orphans[subject{e.Kind, e.Record}]++
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	subs := slices.SortedFunc(maps.Keys(orphans), func(a, b subject) int {
+		return strings.Compare(a.kind+sep+a.record, b.kind+sep+b.record)
+	})
+	for _, sub := range subs {
+		add("orphaned history: %d %s history events of %s, which does not exist (left by a rolled-back import, or the %s was lost)",
+			orphans[sub], sub.kind, printable(sub.record), sub.kind)
+	}
+	return nil
+}
+
+// eachOrphanedEvent calls fn with each history event (and its stored
+// value) whose subject record does not exist. Events that do not decode
+// are named by the record check already.
+func eachOrphanedEvent(txn *badger.Txn, fn func(e store.HistoryEvent, raw []byte) error) error {
+	present := map[string]bool{}
+	it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: []byte(pfxHistory)})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		raw, err := it.Item().ValueCopy(nil)
+		if err != nil {
+			continue
+		}
+		var e store.HistoryEvent
+		if json.Unmarshal(raw, &e) != nil {
+			continue
+		}
+		pfx, ok := historySubjects[e.Kind]
+		if !ok {
+			continue
+		}
+		there, seen := present[pfx+e.Record]
+		if !seen {
+			if there, err = exists(txn, pfx+e.Record); err != nil {
+				return err
+			}
+			present[pfx+e.Record] = there
+		}
+		if !there {
+			if err := fn(e, raw); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // importedIDs reads the referral ids each recorded import made, checking

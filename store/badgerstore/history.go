@@ -138,14 +138,46 @@ func (db *DB) ListHistory(ctx context.Context, f store.HistoryFilter) ([]store.H
 	return out, err
 }
 
+// scoreBatch is how many scores RecordScores compares and writes in one
+// transaction: a few thousand changed scores in one went past Badger's
+// transaction size (ErrTxnTooBig) and no ranking could be recorded.
+const scoreBatch = 250
+
 // RecordScores writes a score event for every referral whose score,
 // breakdown or protocol version differs from its last recorded one. Only
 // roles that see referrals in full record rankings; for others it writes
 // nothing.
+//
+// The scores are written in order, in batches of their own transactions
+// (halved again when one is still too big). Each event is written
+// together with its history index keys and sequence number, so a batch
+// is there whole or not at all; a crash between batches leaves the first
+// ones recorded, and the next ranking, comparing each score with its last
+// recorded one, writes the rest. It returns how many events it wrote,
+// those of batches committed before an error included.
 func (db *DB) RecordScores(ctx context.Context, a store.Actor, scores []store.ScoreRecord) (int, error) {
 	if !a.System && store.Visible(a.Role, 0, store.DataReferrals) != store.Shown {
 		return 0, nil
 	}
+	total, size := 0, scoreBatch
+	for start := 0; start < len(scores); {
+		part := scores[start:min(start+size, len(scores))]
+		n, err := db.recordScores(ctx, a, part)
+		if errors.Is(err, badger.ErrTxnTooBig) && len(part) > 1 {
+			size = len(part) / 2
+			continue
+		}
+		if err != nil {
+			return total, err
+		}
+		total += n
+		start += len(part)
+	}
+	return total, nil
+}
+
+// recordScores is one transaction of RecordScores.
+func (db *DB) recordScores(ctx context.Context, a store.Actor, scores []store.ScoreRecord) (int, error) {
 	n := 0
 	err := db.update(ctx, a, func(t *tx) error {
 		n = 0

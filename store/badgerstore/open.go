@@ -123,6 +123,10 @@ type DB struct {
 	warn       func(string)
 	// key is the encryption key (nil: plain): backups are sealed with it.
 	key []byte
+	// lock is owg's lock on dir (lock.go), released by Close when the
+	// store took it itself (not when Repair or a restore holds it).
+	lock     *dirLock
+	ownsLock bool
 }
 
 var _ store.Store = (*DB)(nil)
@@ -222,6 +226,13 @@ func (w warnOnly) Debugf(string, ...any)       {}
 // process gives an error wrapping store.ErrLocked; an encrypted store
 // without its key gives ErrKeyRequired, with another key ErrWrongKey.
 func Open(dir string, o Options) (*DB, error) {
+	return openLocked(dir, o, nil)
+}
+
+// openLocked is Open with the directory lock held by the caller (held
+// non-nil: Repair and restore keep it across their own steps), or taken
+// here and held until Close.
+func openLocked(dir string, o Options, held *dirLock) (_ *DB, err error) {
 	now := o.Now
 	if now == nil {
 		now = time.Now
@@ -234,6 +245,8 @@ func Open(dir string, o Options) (*DB, error) {
 	if trace == nil {
 		trace = func(string) {}
 	}
+	var lock *dirLock
+	ownsLock := false
 	if o.InMemory {
 		if dir != "" {
 			return nil, errors.New("open store: an in-memory store takes no directory")
@@ -246,13 +259,30 @@ func Open(dir string, o Options) (*DB, error) {
 			return nil, err
 		}
 		trace("open: check dir")
+		// Nothing in dir is touched before the lock is held: another
+		// process's live files look like a crash's leftovers.
+		if held == nil {
+			lk, lerr := lockDir(dir)
+			if lerr != nil {
+				return nil, lerr
+			}
+			defer func() {
+				if err != nil {
+					lk.release()
+				}
+			}()
+			lock, ownsLock = lk, true
+		} else {
+			lock = held
+		}
+		trace("open: lock")
 		if msg, err := tightenDir(dir); err != nil {
 			return nil, err
 		} else if msg != "" {
 			warn(msg)
 		}
 		trace("open: tighten dir")
-		moved, err := recoverCrash(dir, now(), len(o.Key) == 0 && plainRegistry(dir), trace)
+		moved, err := recoverCrash(dir, now(), o.Key, trace)
 		for _, m := range moved {
 			warn(m)
 		}
@@ -281,7 +311,8 @@ func Open(dir string, o Options) (*DB, error) {
 	if !o.InMemory {
 		tightenFiles(dir)
 	}
-	db := &DB{bdb: bdb, dir: dir, subs: map[int]func(store.Change){}, now: now, warn: warn, key: slices.Clone(o.Key), trace: trace}
+	db := &DB{bdb: bdb, dir: dir, subs: map[int]func(store.Change){}, now: now, warn: warn, key: slices.Clone(o.Key), trace: trace,
+		lock: lock, ownsLock: ownsLock}
 	// the follower-view notes expire on the store's clock (a test that
 	// holds it still holds them, however slow its machine)
 	db.shown.now = now
@@ -405,6 +436,7 @@ var ownFiles = map[string]bool{
 	"pseudonym.key":        true,
 	headFileName:           true,
 	tableSumsName:          true,
+	lockFileName:           true,
 	"store.log":            true,
 }
 
@@ -518,6 +550,9 @@ func (db *DB) Close() error {
 				d.Close()
 			}
 		}
+	}
+	if db.ownsLock {
+		db.lock.release()
 	}
 	return err
 }

@@ -31,6 +31,8 @@ import (
 //     crash leaves (tables are synced before they are listed). owg refuses
 //     to open and names it; `owg repair` takes it out of the MANIFEST,
 //     keeping a copy, and `owg check` then names the records that went with it.
+//   - a value log whose header is damaged (vlog.go): named; repair moves it
+//     aside if it holds no entries, and never discards one that does.
 
 // ErrNeedsRepair is wrapped by Open's error when the store has damage that
 // only `owg repair` (which keeps a copy of what it moves) can get past.
@@ -111,7 +113,8 @@ func tableID(name string) (uint64, bool) {
 // verified before Badger opens it: Badger reads a table's last block while
 // opening it, on a goroutine of its own, and a damaged block there crashes
 // the process (a slice out of range) instead of failing Open.
-func recoverCrash(dir string, now time.Time, plain bool, trace func(string)) (moved []string, err error) {
+func recoverCrash(dir string, now time.Time, key []byte, trace func(string)) (moved []string, err error) {
+	plain := len(key) == 0 && plainRegistry(dir)
 	listed, _, haveManifest, err := readManifest(dir)
 	if err != nil {
 		return nil, fmt.Errorf("damaged or not an owg store: %v; owg cannot repair that: restore a backup (owg restore)", err)
@@ -165,21 +168,35 @@ func recoverCrash(dir string, now time.Time, plain bool, trace func(string)) (mo
 			damaged = append(damaged, fmt.Sprintf("table %s is listed in the MANIFEST but missing", name))
 		}
 	}
+	vlogs, err := damagedValueLogs(dir, key)
+	if err != nil {
+		return moved, err
+	}
+	repairable, notRepairable := valueLogErrors(vlogs)
+	damaged = append(damaged, repairable...)
+	if len(notRepairable) > 0 {
+		return moved, fmt.Errorf("%s: owg cannot repair a value log holding entries without losing them: restore a backup (owg restore)",
+			joinDamage(append(notRepairable, damaged...)))
+	}
 	if len(damaged) > 0 {
-		sort.Strings(damaged)
-		return moved, fmt.Errorf("%s: %w", strings.Join(damaged, "; "), ErrNeedsRepair)
+		return moved, fmt.Errorf("%s: %w", joinDamage(damaged), ErrNeedsRepair)
 	}
 	return moved, nil
 }
 
 // Repair gets a store that Open refuses, or opens with Damage, past its
 // damage, keeping a copy of everything it moves in a recovered-<time>/
-// folder. The store must not be open. It
+// folder. The store must not be open (another process holding it gives
+// an error wrapping store.ErrLocked, and nothing is moved). It
 //   - takes each table the MANIFEST lists but that is missing or fails its
 //     trailer check out of the MANIFEST (a copy of the MANIFEST as it was,
 //     and the table, are kept);
+//   - moves aside each value log with a damaged header that holds no
+//     entries (one that holds entries is refused: restore a backup);
 //   - moves aside the audit-head file that says committed writes are
-//     missing, so the store goes on from the events it still holds.
+//     missing, so the store goes on from the events it still holds;
+//   - takes history events whose record does not exist out of the store
+//     (a copy of each is kept in orphaned-history.jsonl).
 //
 // What those tables and writes held is not in the store afterwards: run
 // Check to name what is missing, and restore a backup if you have one. o
@@ -193,21 +210,33 @@ func Repair(dir string, o Options) ([]string, error) {
 	if err := checkDir(dir); err != nil {
 		return nil, err
 	}
+	// held from before the first file is looked at until the last is
+	// moved: a store another process has open is refused, untouched
+	lk, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer lk.release()
 	var did []string
-	moved, err := recoverCrash(dir, now(), len(o.Key) == 0 && plainRegistry(dir), func(string) {})
+	moved, err := recoverCrash(dir, now(), o.Key, func(string) {})
 	did = append(did, moved...)
 	if err != nil && !errors.Is(err, ErrNeedsRepair) {
 		return did, err
 	}
 	if err != nil {
-		lines, err := repairTables(dir, now(), len(o.Key) == 0)
+		lines, err := repairValueLogs(dir, now(), o.Key)
+		did = append(did, lines...)
+		if err != nil {
+			return did, err
+		}
+		lines, err = repairTables(dir, now(), len(o.Key) == 0)
 		did = append(did, lines...)
 		if err != nil {
 			return did, err
 		}
 	}
 	o.Warn = nil
-	db, err := Open(dir, o)
+	db, err := openLocked(dir, o, lk)
 	if err != nil {
 		return did, fmt.Errorf("repair: the store still does not open: %w", err)
 	}
@@ -236,6 +265,17 @@ func Repair(dir string, o Options) ([]string, error) {
 		}
 		did = append(did, fmt.Sprintf("%s moved to %s: the store goes on from audit event %d", headFileName, into, head.Seq))
 	}
+	if db, err = openLocked(dir, o, lk); err != nil {
+		return did, fmt.Errorf("repair: the store does not open after repair: %w", err)
+	}
+	lines, err := db.repairOrphanedHistory(context.Background(), now())
+	did = append(did, lines...)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return did, err
+	}
 	if len(did) == 0 {
 		did = append(did, "nothing to repair")
 	}
@@ -256,6 +296,9 @@ func repairTables(dir string, now time.Time, plain bool) ([]string, error) {
 		if checkTable(path) != nil || (plain && verifyTableFile(path) != nil) {
 			bad = append(bad, id)
 		}
+	}
+	if len(bad) == 0 {
+		return did, nil // the damage was elsewhere (a value log)
 	}
 	sort.Slice(bad, func(i, j int) bool { return bad[i] < bad[j] })
 	into, err := recoveredDir(dir, now)

@@ -316,8 +316,9 @@ func (db *DB) precheckImport(ctx context.Context, rs []store.Referral) error {
 	})
 }
 
-// rollbackImport deletes the referrals of an unfinished import, newest
-// chunk first, then the journal, and records one audit event for it.
+// rollbackImport deletes the referrals of an unfinished import with their
+// indexes and history, newest chunk first, then the journal, and records
+// one audit event for it.
 func (db *DB) rollbackImport(ctx context.Context, a store.Actor) error {
 	for {
 		done := false
@@ -347,6 +348,12 @@ func (db *DB) rollbackImport(ctx context.Context, a store.Actor) error {
 				}
 			}
 			for _, id := range ids {
+				// the history the import wrote goes with the referral
+				// (left behind, a re-import with the same ids gave a
+				// referral two "received" events)
+				if err := t.dropHistory(store.HistReferral, id); err != nil {
+					return err
+				}
 				old, err := getReferral(t.txn, id)
 				if errors.Is(err, store.ErrNotFound) {
 					continue

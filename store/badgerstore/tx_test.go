@@ -89,32 +89,8 @@ func TestImportFailureRollsBack(t *testing.T) {
 	for i := range rs {
 		rs[i] = newReferral(fmt.Sprintf("Person %d", i), day(2025, 4, 1))
 	}
-	boom := errors.New("disk on fire")
 	for _, crash := range []bool{false, true} {
-		dir := t.TempDir()
-		db, err := Open(dir, Options{Now: fixedClock})
-		if err != nil {
-			t.Fatal(err)
-		}
-		db.hooks.importFail = func(chunk int) error {
-			if chunk == 2 {
-				return boom
-			}
-			return nil
-		}
-		db.hooks.crashImport = crash
-		if _, err := db.ImportReferrals(ctx, pm, rs); !errors.Is(err, boom) {
-			t.Fatalf("crash=%v: ImportReferrals => %v, want %v", crash, err, boom)
-		}
-		if crash {
-			if n, _ := db.ListReferrals(ctx, store.ReferralFilter{}); len(n) != 2*importChunk {
-				t.Fatalf("crash: before reopening %d referrals are stored, want the %d of two chunks", len(n), 2*importChunk)
-			}
-			db.Close()
-			if db, err = Open(dir, Options{Now: fixedClock}); err != nil {
-				t.Fatalf("reopen after a crashed import: %v", err)
-			}
-		}
+		db := failedImport(t, rs, crash, nil)
 		if n := must[[]store.Referral](t, "list")(db.ListReferrals(ctx, store.ReferralFilter{})); len(n) != 0 {
 			t.Errorf("crash=%v: after a failed import => %d referrals, want 0", crash, len(n))
 		}
@@ -135,4 +111,41 @@ func TestImportFailureRollsBack(t *testing.T) {
 		}
 		db.Close()
 	}
+}
+
+// failedImport imports rs into a new store on disk, failing at its third
+// chunk; with crash the failure is left as a killed process leaves it
+// (beforeReopen sees the store so) and the store is opened again, which
+// undoes it. It returns the store after the import was undone.
+func failedImport(t *testing.T, rs []store.Referral, crash bool, beforeReopen func(*DB)) *DB {
+	t.Helper()
+	boom := errors.New("disk on fire")
+	dir := t.TempDir()
+	db, err := Open(dir, Options{Now: fixedClock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.hooks.importFail = func(chunk int) error {
+		if chunk == 2 {
+			return boom
+		}
+		return nil
+	}
+	db.hooks.crashImport = crash
+	if _, err := db.ImportReferrals(ctx, pm, rs); !errors.Is(err, boom) {
+		t.Fatalf("crash=%v: ImportReferrals => %v, want %v", crash, err, boom)
+	}
+	if crash {
+		if n, _ := db.ListReferrals(ctx, store.ReferralFilter{}); len(n) != 2*importChunk {
+			t.Fatalf("crash: before reopening %d referrals are stored, want the %d of two chunks", len(n), 2*importChunk)
+		}
+		if beforeReopen != nil {
+			beforeReopen(db)
+		}
+		db.Close()
+		if db, err = Open(dir, Options{Now: fixedClock}); err != nil {
+			t.Fatalf("reopen after a crashed import: %v", err)
+		}
+	}
+	return db
 }
