@@ -153,6 +153,7 @@ func (m *Model) restoreDecide(d store.Draft, ref string) tea.Cmd {
 	}
 	dec, cmd := triage.RestoreDecide(m.ctx, in, m.width, d)
 	m.decide = dec
+	dec.Fit(m.width, m.formHeight())
 	m.setStatus(common.RestoredLine(m.ctx, d), true)
 	return tea.Batch(cmd, m.ensureCtx())
 }

@@ -432,6 +432,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 		}
 		d, cmd := triage.NewDecide(c, in, m.width)
 		m.decide = d
+		d.Fit(m.width, m.formHeight())
 		return cmd
 	case formItem:
 		kind := store.ItemKind(v.kind)

@@ -1,6 +1,7 @@
 package meeting_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/leadtable/owg/store"
@@ -42,4 +43,34 @@ func TestLiveFiguresAfterADecision(t *testing.T) {
 	pm.probe.WaitText(t, "┃ Decision on R-0002")
 	pm.key(keyEnter)
 	pm.probe.WaitText(t, "┃ Case manager for R-0002", "bo  2/")
+}
+
+// TestOverrideReasonFitsAt80x24: in a meeting at 80x24 the decision form
+// gets the item pane's rows and scrolls the focused field into them: the
+// override's reason input below the list of reasons is on screen, with
+// what is typed in it.
+func TestOverrideReasonFitsAt80x24(t *testing.T) {
+	site := triagetest.New(t)
+	ctx := site.Ctx(triagetest.Actor("ana"))
+	// a site's list of reasons as long as the demo's
+	for i := range 8 {
+		ctx.Protocol.DeclineReasons = append(ctx.Protocol.DeclineReasons,
+			store.DecisionReason{Code: fmt.Sprintf("r%d", i), Label: fmt.Sprintf("Reason number %d", i)})
+	}
+	pm := run(t, ctx, 80, 24)
+	startMeeting(t, pm)
+	pm.probe.WaitText(t, "item 1 of 8", "score 43")
+	pm.key(keyRune('d'))
+	pm.probe.WaitText(t, "┃ Decision on R-0001")
+	pm.key(keyDown)
+	pm.key(keyDown)
+	pm.probe.WaitText(t, "> decline")
+	pm.key(keyEnter)
+	pm.probe.WaitText(t, "┃ Reason to decline R-0001")
+	pm.key(keyEnter)
+	pm.probe.WaitText(t, "┃ Override reason for R-0001")
+	for _, r := range "zz-typed-here" {
+		pm.key(keyRune(r))
+	}
+	pm.probe.WaitText(t, "┃ Override reason for R-0001", "zz-typed-here")
 }

@@ -129,6 +129,7 @@ func (m *Model) SetSize(width, height int) {
 			m.form.fit(m.width, h)
 		}
 	}
+	m.decide.Fit(m.width, m.formHeight())
 }
 
 // Capturing reports whether a form or the jump prompt takes typed keys.

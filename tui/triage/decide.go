@@ -333,6 +333,22 @@ func (d *Decide) Restored() bool { return d != nil && d.keep != nil && !d.keep.R
 // View renders the form.
 func (d *Decide) View() string { return d.form.View() }
 
+// Fit sizes the form to the w x h cells it is given on screen: huh then
+// scrolls the focused field into view (an override's reason input below
+// a long list of reasons was cut off at 80x24). A nil Decide fits
+// nothing; a passing tiny terminal is ignored (huh would shrink the
+// fields for good).
+func (d *Decide) Fit(w, h int) {
+	if d == nil || h < 4 {
+		return
+	}
+	if mdl, _ := d.form.Update(tea.WindowSizeMsg{Width: max(w, 20), Height: h}); mdl != nil {
+		if f, ok := mdl.(*huh.Form); ok {
+			d.form = f
+		}
+	}
+}
+
 func decidedErrCmd(in DecideInput, err error) tea.Cmd {
 	return func() tea.Msg {
 		return DecidedMsg{ID: in.Referral.ID, Verb: in.Verb, MeetingID: in.MeetingID, Err: err}

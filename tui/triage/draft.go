@@ -51,6 +51,7 @@ func (m *Model) restorePending() tea.Cmd {
 	m.paneFor, m.paneOff = m.list.SelectedKey(), 0
 	dec, cmd := RestoreDecide(m.ctx, in, m.width, *d)
 	m.decide = dec
+	dec.Fit(m.width, m.decideHeight())
 	m.setStatus(common.RestoredLine(m.ctx, *d), true)
 	return cmd
 }

@@ -95,7 +95,12 @@ func (m *Model) Init() tea.Cmd { return m.loadCmd() }
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
 	m.layout()
+	m.decide.Fit(m.width, m.decideHeight())
 }
+
+// decideHeight is the rows a decision form gets: the screen below the
+// title and its blank line, above the status line.
+func (m *Model) decideHeight() int { return m.height - 3 }
 
 // Capturing reports whether a form or the filter is taking text.
 func (m *Model) Capturing() bool { return m.decide != nil || m.list.Filtering() }
@@ -278,6 +283,7 @@ func (m *Model) startDecide(v Verb) tea.Cmd {
 	}
 	d, cmd := NewDecide(m.ctx, in, m.width)
 	m.decide = d
+	d.Fit(m.width, m.decideHeight())
 	return cmd
 }
 
