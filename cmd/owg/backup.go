@@ -162,7 +162,7 @@ its increments, and says up to when. The backups are decrypted with
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(app.Stdout, "restored %s into %s; audit trail intact: %d events; the backup's audit anchor %s\n", args[0], dir, len(events), info.Head)
+			fmt.Fprintf(app.Stdout, "restored %s into %s; audit trail intact: %d events; the backup's audit anchor %s\n", store.CleanLine(args[0]), store.CleanLine(dir), len(events), info.Head)
 			if info.Legacy {
 				fmt.Fprintln(app.Stderr, "owg: note: an older backup without a header or checksum: verified by its audit trail only")
 			}
@@ -204,7 +204,7 @@ func restoreFromDir(cmd *cobra.Command, app *App, dataDir, backupDir string, o b
 		return err
 	}
 	fmt.Fprintf(app.Stdout, "restored %s into %s from %d file(s): %s and %d increment(s)\n",
-		backupDir, dataDir, len(plan.Steps), plan.Steps[0].Name, len(plan.Steps)-1)
+		store.CleanLine(backupDir), store.CleanLine(dataDir), len(plan.Steps), plan.Steps[0].Name, len(plan.Steps)-1)
 	if info.Legacy {
 		fmt.Fprintf(app.Stdout, "up to %s; audit trail intact: %d events\n",
 			plan.Until().Local().Format("2006-01-02 15:04:05 MST"), len(events))
