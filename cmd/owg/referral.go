@@ -433,17 +433,28 @@ const screenfulOfErrors = 50
 // on stderr when they fit a screen, else all of them in FILE.errors.txt
 // next to the input (0600), with the first ones on stderr and where the
 // rest are. Row errors hold line numbers, columns and the file's own
-// values: the report stays beside the file it describes.
+// values: the report stays beside the file it describes, resolved like
+// the input against the caller's directory (a command forwarded to a
+// server never writes into the server's own). Standard input has no file
+// to put a report beside: every bad row goes to stderr, whatever their
+// number, written by the process the user ran (redirect it to keep them).
 func reportRowErrors(app *App, path string, errs []store.RowError) error {
 	msg := fmt.Sprintf("%s: %d error(s); nothing imported", path, len(errs))
-	if len(errs) <= screenfulOfErrors {
+	if len(errs) <= screenfulOfErrors || path == "-" {
 		for _, e := range errs {
 			fmt.Fprintln(app.Stderr, e.Error())
+		}
+		if len(errs) > screenfulOfErrors {
+			msg += " (every bad row is listed above: standard input has no file to write a report beside)"
 		}
 		return exitError{code: 1, msg: msg}
 	}
 	report := path + ".errors.txt"
-	err := writeFileAtomic(report, func(w io.Writer) error {
+	at, err := app.path(report)
+	if err != nil {
+		return err
+	}
+	err = writeFileAtomic(at, func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
 		for _, e := range errs {
 			fmt.Fprintln(bw, e.Error())
