@@ -92,16 +92,9 @@ func (a *App) backupProtocol() (badgerstore.ProtocolFile, error) {
 	if _, err := a.Protocol(); err == nil {
 		return protocolFileOf(a.protocolText), nil
 	}
-	path, err := a.path(a.ProtocolFlag)
+	path, err := a.protocolPath()
 	if err != nil {
 		return badgerstore.ProtocolFile{}, err
-	}
-	if path == "" {
-		dir, err := a.DataDir()
-		if err != nil {
-			return badgerstore.ProtocolFile{}, err
-		}
-		path = filepath.Join(dir, protocolFile)
 	}
 	text, err := store.ReadFileLimit(path, store.MaxProtocolBytes)
 	if err != nil {
