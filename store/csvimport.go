@@ -26,6 +26,22 @@ func (e RowError) Error() string {
 	return fmt.Sprintf("line %d, column %s: %s", e.Line, e.Column, e.Msg)
 }
 
+// ImportRowError is a problem the store finds with one referral of an
+// import (ImportReferrals): Row is its index in the slice given (0 the
+// first), Column the field it concerns when known. The store knows no file:
+// a caller that read one names the file's line instead (as a RowError).
+type ImportRowError struct {
+	Row    int
+	Column string
+	Err    error
+}
+
+// Error names the referral by its place in the import, counting from 1.
+func (e *ImportRowError) Error() string { return fmt.Sprintf("row %d: %v", e.Row+1, e.Err) }
+
+// Unwrap returns the problem itself.
+func (e *ImportRowError) Unwrap() error { return e.Err }
+
 // ImportError lists every bad row of an import; an import with any error
 // imports nothing.
 type ImportError struct {

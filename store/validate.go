@@ -111,6 +111,11 @@ func (e ProgressEntry) Validate() error {
 // ValidateAt with its own clock.
 func (c Contact) Validate() error { return c.ValidateAt(time.Now()) }
 
+// EarliestContactDate is the earliest date a contact may carry when the
+// participant's date of birth is not known (with it, the date of birth is
+// the floor: see ValidateBirth).
+var EarliestContactDate = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // ValidateAt checks a contact, with now bounding its date.
 func (c Contact) ValidateAt(now time.Time) error {
 	v := validator{entity: "contact"}
@@ -121,6 +126,8 @@ func (c Contact) ValidateAt(now time.Time) error {
 		v.add("date", "is required")
 	} else if c.Date.After(now.Add(24 * time.Hour)) {
 		v.add("date", "is in the future")
+	} else if c.Date.Before(EarliestContactDate) {
+		v.add("date", "%s is before %s: not a date a contact happened", FormatDate(c.Date), FormatDate(EarliestContactDate))
 	}
 	if !oneOf(c.Kind, ContactKinds) {
 		v.add("kind", "%q is not one of %s", c.Kind, names(ContactKinds))
@@ -131,6 +138,17 @@ func (c Contact) ValidateAt(now time.Time) error {
 	if strings.TrimSpace(c.Author) == "" {
 		v.add("author", "is required")
 	}
+	return v.err()
+}
+
+// ValidateBirth checks a contact's date against the date of birth of its
+// participant, when known: no contact happened before the person was born.
+func (c Contact) ValidateBirth(dob time.Time) error {
+	if dob.IsZero() || c.Date.IsZero() || !c.Date.Before(dob) {
+		return nil
+	}
+	v := validator{entity: "contact"}
+	v.add("date", "%s is before the participant's date of birth (%s)", FormatDate(c.Date), FormatDate(dob))
 	return v.err()
 }
 

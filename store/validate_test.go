@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -36,5 +37,34 @@ func TestValidationNamesFields(t *testing.T) {
 		if got := ve.Fields(); !slices.Equal(got, c.want) {
 			t.Errorf("%s: fields = %v => want %v", c.name, got, c.want)
 		}
+	}
+}
+
+// A contact's date has a floor: the participant's date of birth when it is
+// known, else EarliestContactDate; each refusal names the date field.
+func TestContactDateFloor(t *testing.T) {
+	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	c := Contact{ParticipantID: "P-0001", Date: time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC), Kind: ContactPhone, Author: "casey", Sensitivity: General}
+	var ve *ValidationError
+	if err := c.ValidateAt(now); !errors.As(err, &ve) || !slices.Equal(ve.Fields(), []string{"date"}) || !strings.Contains(err.Error(), "1800-01-01") {
+		t.Errorf("a contact of 1800 => %v, want a date error naming it", err)
+	}
+	c.Date = EarliestContactDate
+	if err := c.ValidateAt(now); err != nil {
+		t.Errorf("a contact on the floor => %v", err)
+	}
+	dob := time.Date(1980, 5, 17, 0, 0, 0, 0, time.UTC)
+	c.Date = dob.AddDate(0, 0, -1)
+	if err := c.ValidateBirth(dob); !errors.As(err, &ve) || !slices.Equal(ve.Fields(), []string{"date"}) || !strings.Contains(err.Error(), "date of birth (1980-05-17)") {
+		t.Errorf("a contact the day before birth => %v, want a date error", err)
+	}
+	for _, ok := range []time.Time{dob, dob.AddDate(30, 0, 0)} {
+		c.Date = ok
+		if err := c.ValidateBirth(dob); err != nil {
+			t.Errorf("a contact on %s => %v", FormatDate(ok), err)
+		}
+	}
+	if err := c.ValidateBirth(time.Time{}); err != nil {
+		t.Errorf("no date of birth known => %v", err)
 	}
 }

@@ -308,16 +308,11 @@ func (a *App) Protocol() (store.Protocol, error) {
 		a.protocol, a.protocolText = &p, text
 		return p, nil
 	}
-	path, err := a.path(a.ProtocolFlag)
+	path, err := a.protocolPath()
 	if err != nil {
 		return store.Protocol{}, err
 	}
-	if path == "" {
-		dir, err := a.DataDir()
-		if err != nil {
-			return store.Protocol{}, err
-		}
-		path = filepath.Join(dir, protocolFile)
+	if a.ProtocolFlag == "" {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			p := store.DefaultProtocol()
 			a.protocol, a.protocolText = &p, store.DefaultProtocolTOML()
@@ -334,6 +329,20 @@ func (a *App) Protocol() (store.Protocol, error) {
 	}
 	a.protocol, a.protocolText = &p, text
 	return p, nil
+}
+
+// protocolPath is the protocol file: --protocol's (resolved like every file
+// argument), else the data directory's protocol.toml (which may not exist).
+func (a *App) protocolPath() (string, error) {
+	path, err := a.path(a.ProtocolFlag)
+	if err != nil || path != "" {
+		return path, err
+	}
+	dir, err := a.DataDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, protocolFile), nil
 }
 
 // Actor returns who acts: the --as user (registered and active), or the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -167,5 +168,60 @@ func TestAuditKeyFile(t *testing.T) {
 	r := owg(t, nil, "--data", enc, "--key-file", ekey, "audit", "--json")
 	if !strings.Contains(r.stdout, `"chain": "hmac-sha256"`) {
 		t.Errorf("encrypted store's events are not keyed:\n%.300s", r.stdout)
+	}
+}
+
+// TestStdinImportListsEveryBadRowOnStderr: an import from standard input
+// has no file to put a report beside: every bad row goes to stderr (the
+// process the user ran writes it), and no "-.errors.txt" appears in the
+// working directory, nor, forwarded, in the server's.
+func TestStdinImportListsEveryBadRowOnStderr(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(csvRows(t, 600, 10)) // 60 bad rows
+	if err != nil {
+		t.Fatal(err)
+	}
+	cwd, _ := os.Getwd()
+	stray := filepath.Join(cwd, "-.errors.txt")
+	r := owg(t, bytes.NewReader(data), "--data", dir, "referral", "import", "-")
+	if _, err := os.Stat(stray); err == nil {
+		os.Remove(stray)
+		t.Fatalf("a report file was written into the working directory:\n%s", r)
+	}
+	want(t, r, 1, "-: 60 error(s); nothing imported", "every bad row is listed above")
+	if got := strings.Count(r.stderr, "\nline ") + 1; got != 60 || !strings.Contains(r.stderr, "line 601") {
+		t.Errorf("stderr => %d bad rows, want all 60 up to line 601:\n%s", got, r.stderr)
+	}
+
+	// As the server runs it for a client in another directory: a stdin
+	// import writes no file at all, a file's report goes beside the file
+	// (the client's directory), never into the server's working directory.
+	errs := make([]store.RowError, 60)
+	for i := range errs {
+		errs[i] = store.RowError{Line: i + 2, Column: "kind", Msg: "bad"}
+	}
+	client := t.TempDir()
+	var out, errb bytes.Buffer
+	app := newApp(strings.NewReader(""), &out, &errb)
+	app.host = &hostedRun{dataDir: dir, workDir: client}
+	err = reportRowErrors(app, "-", errs)
+	if _, serr := os.Stat(stray); serr == nil {
+		os.Remove(stray)
+		t.Fatalf("the server wrote a report into its own directory: %v", err)
+	}
+	if ents, _ := os.ReadDir(client); len(ents) != 0 || strings.Count(errb.String(), "line ") != 60 {
+		t.Fatalf("stdin, hosted: %d files in the client's directory, stderr:\n%s", len(ents), errb.String())
+	}
+	errb.Reset()
+	err = reportRowErrors(app, "in.csv", errs)
+	if _, serr := os.Stat(filepath.Join(cwd, "in.csv.errors.txt")); serr == nil {
+		os.Remove(filepath.Join(cwd, "in.csv.errors.txt"))
+		t.Fatalf("the server wrote a report into its own directory: %v", err)
+	}
+	if b, rerr := os.ReadFile(filepath.Join(client, "in.csv.errors.txt")); rerr != nil || strings.Count(string(b), "\n") != 60 {
+		t.Fatalf("the report beside the client's file: %v (%d lines); %v", rerr, strings.Count(string(b), "\n"), err)
+	}
+	if !strings.Contains(err.Error(), "every bad row is listed in in.csv.errors.txt") {
+		t.Errorf("hosted file import => %v", err)
 	}
 }

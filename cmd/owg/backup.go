@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leadtable/owg/store"
+	"github.com/leadtable/owg/store/backupset"
 	"github.com/leadtable/owg/store/badgerstore"
 )
 
@@ -26,7 +28,9 @@ an anchor for "owg audit --verify --anchor") and the SHA-256 of what follows;
 "owg restore" checks both before writing anything. An encrypted store's
 backup is encrypted with the store's key (AES-GCM). --backup-key-file
 encrypts the backup with that key instead (a plain store's backup too); it
-is needed again to restore. The backup is recorded in the audit trail.`,
+is needed again to restore. The backup is recorded in the audit trail. It
+carries the site's protocol file (the protocol in force), which restore
+writes back.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, a, err := app.openAs(cmd.Context())
@@ -40,7 +44,11 @@ is needed again to restore. The backup is recorded in the audit trail.`,
 			if err != nil {
 				return err
 			}
-			o := badgerstore.BackupOptions{Actor: a}
+			pf, err := app.backupProtocol()
+			if err != nil {
+				return err
+			}
+			o := badgerstore.BackupOptions{Actor: a, Protocol: pf}
 			if backupKeyFile != "" {
 				if o.Key, err = badgerstore.ReadKeyFile(backupKeyFile); err != nil {
 					return fmt.Errorf("--backup-key-file: %w", err)
@@ -67,12 +75,71 @@ is needed again to restore. The backup is recorded in the audit trail.`,
 			if info.Encrypted {
 				how = "encrypted"
 			}
-			fmt.Fprintf(app.Stderr, "backup written (%d bytes, %s); audit anchor %s\n", info.Size, how, info.Head)
+			fmt.Fprintf(app.Stderr, "backup written (%d bytes, %s); audit anchor %s; %s\n", info.Size, how, info.Head, describeBackupProtocol(pf))
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&backupKeyFile, "backup-key-file", "", "encrypt the backup with this key file (32 bytes) instead of the store's key")
 	return cmd
+}
+
+// backupProtocol is the protocol a backup carries: the text of the
+// protocol in force (the data directory's protocol.toml, --protocol's
+// file, or the running server's), or none when that is the built-in one.
+// A protocol file that does not load is still the site's: its bytes are
+// carried as they are.
+func (a *App) backupProtocol() (badgerstore.ProtocolFile, error) {
+	if _, err := a.Protocol(); err == nil {
+		return protocolFileOf(a.protocolText), nil
+	}
+	path, err := a.protocolPath()
+	if err != nil {
+		return badgerstore.ProtocolFile{}, err
+	}
+	text, err := store.ReadFileLimit(path, store.MaxProtocolBytes)
+	if err != nil {
+		return badgerstore.ProtocolFile{}, fmt.Errorf("backup: the protocol file, which the backup carries: %w", err)
+	}
+	return badgerstore.ProtocolFile{Known: true, Text: text}, nil
+}
+
+// protocolFileOf is the protocol file a backup carries for the protocol
+// text in force: none when it is the built-in protocol's.
+func protocolFileOf(text []byte) badgerstore.ProtocolFile {
+	if text == nil || bytes.Equal(text, store.DefaultProtocolTOML()) {
+		return badgerstore.ProtocolFile{Known: true}
+	}
+	return badgerstore.ProtocolFile{Known: true, Text: text}
+}
+
+// describeBackupProtocol says what protocol a backup carries.
+func describeBackupProtocol(p badgerstore.ProtocolFile) string {
+	switch {
+	case !p.Known:
+		return "no protocol file"
+	case p.Text == nil:
+		return "the site runs on the built-in protocol (no protocol file)"
+	}
+	return "carries the protocol file (version " + store.ProtocolVersionOf(p.Text) + ")"
+}
+
+// reportRestoredProtocol says what a restore did with the backup's protocol.
+func reportRestoredProtocol(app *App, dir string, info badgerstore.RestoreInfo) {
+	path := store.CleanLine(filepath.Join(dir, protocolFile))
+	switch {
+	case info.ProtocolWritten:
+		fmt.Fprintf(app.Stdout, "protocol file restored: %s (version %s)\n", path, store.ProtocolVersionOf(info.Protocol.Text))
+	case !info.Protocol.Known && info.ProtocolKept:
+		fmt.Fprintf(app.Stderr, "owg: note: no protocol file was in the backup (an older backup): %s, already here, is the protocol in force\n", path)
+	case !info.Protocol.Known:
+		fmt.Fprintf(app.Stderr, "owg: note: no protocol file was in the backup (an older backup): the store runs on the built-in protocol; put the site's protocol.toml in %s if it had one\n", store.CleanLine(dir))
+	case info.Protocol.Text == nil && info.ProtocolKept:
+		fmt.Fprintf(app.Stderr, "owg: note: the backup's site ran on the built-in protocol; %s, already here, is kept and is the protocol in force\n", path)
+	case info.Protocol.Text == nil:
+		fmt.Fprintln(app.Stdout, "protocol: the backup's site ran on the built-in protocol (no protocol file)")
+	default:
+		fmt.Fprintf(app.Stdout, "protocol file: %s, already here, is the backup's (version %s)\n", path, store.ProtocolVersionOf(info.Protocol.Text))
+	}
 }
 
 // writeFileAtomic writes a file through a temporary file in the same
@@ -118,7 +185,9 @@ read and checked first (its checksum, and its seal when encrypted): an empty,
 damaged or cut-short backup is refused before anything is written. Then it
 is loaded and verified: it must be an owg store with an intact audit trail
 ending at the head its header names. The restore is recorded in the restored
-store's audit trail. On failure nothing is left behind. With --key-file /
+store's audit trail. The backup's protocol file is written back as
+DATA/protocol.toml; a different protocol.toml already there is refused
+(move it away first). On failure nothing is left behind. With --key-file /
 $OWG_KEY_FILE the restored store is encrypted (and an encrypted backup is
 decrypted with that key unless --backup-key-file names its own).
 
@@ -162,7 +231,8 @@ its increments, and says up to when. The backups are decrypted with
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(app.Stdout, "restored %s into %s; audit trail intact: %d events; the backup's audit anchor %s\n", args[0], dir, len(events), info.Head)
+			reportRestoredProtocol(app, dir, info)
+			fmt.Fprintf(app.Stdout, "restored %s into %s; audit trail intact: %d events; the backup's audit anchor %s\n", store.CleanLine(args[0]), store.CleanLine(dir), len(events), info.Head)
 			if info.Legacy {
 				fmt.Fprintln(app.Stderr, "owg: note: an older backup without a header or checksum: verified by its audit trail only")
 			}
@@ -182,10 +252,10 @@ func restoreFromDir(cmd *cobra.Command, app *App, dataDir, backupDir string, o b
 		bkey = o.BackupKey
 	}
 	var info badgerstore.RestoreInfo
-	plan, err := restoreDir(dataDir, backupDir, bkey, func(r io.Reader, anchor string) error {
+	plan, err := restoreDir(dataDir, backupDir, bkey, func(r io.Reader, newest backupset.Trailer) error {
 		ro := o
 		ro.BackupKey = nil // the files are decoded already
-		if anchor != "" {
+		if anchor := newest.AuditHead; anchor != "" {
 			a, err := store.ParseAuditAnchor(anchor)
 			if err != nil {
 				return fmt.Errorf("restore: the newest backup's audit anchor is damaged: %v", err)
@@ -193,6 +263,9 @@ func restoreFromDir(cmd *cobra.Command, app *App, dataDir, backupDir string, o b
 			ro.Anchor = a
 		}
 		var err error
+		if ro.Protocol, err = badgerstore.ProtocolFromMark(newest.Protocol, newest.ProtocolText); err != nil {
+			return fmt.Errorf("restore: the newest backup's trailer is damaged: %v", err)
+		}
 		info, err = badgerstore.RestoreWith(dataDir, r, ro)
 		return err
 	})
@@ -203,8 +276,9 @@ func restoreFromDir(cmd *cobra.Command, app *App, dataDir, backupDir string, o b
 	if err != nil {
 		return err
 	}
+	defer reportRestoredProtocol(app, dataDir, info)
 	fmt.Fprintf(app.Stdout, "restored %s into %s from %d file(s): %s and %d increment(s)\n",
-		backupDir, dataDir, len(plan.Steps), plan.Steps[0].Name, len(plan.Steps)-1)
+		store.CleanLine(backupDir), store.CleanLine(dataDir), len(plan.Steps), plan.Steps[0].Name, len(plan.Steps)-1)
 	if info.Legacy {
 		fmt.Fprintf(app.Stdout, "up to %s; audit trail intact: %d events\n",
 			plan.Until().Local().Format("2006-01-02 15:04:05 MST"), len(events))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/store/backupset"
+	"github.com/leadtable/owg/store/badgerstore"
 )
 
 // fullEvery is how often the continuous backups start a new chain with a
@@ -46,6 +47,9 @@ type backupRunner struct {
 	log   *log.Logger
 	// onFail is told of a failed backup (a notice to the pm).
 	onFail func(error)
+	// protocol is the site's protocol in force, carried in each backup's
+	// trailer (nil: none recorded).
+	protocol func() badgerstore.ProtocolFile
 
 	mu       sync.Mutex
 	status   backupStatus
@@ -90,7 +94,14 @@ func (b *backupRunner) once() {
 	}
 	e, tr, err := backupset.WriteWith(b.dir, h, b.key, func(w io.Writer) (backupset.Trailer, error) {
 		until, head, err := b.st.BackupSinceAnchored(w, h.Since)
-		return backupset.Trailer{Until: until, AuditHead: head.String()}, err
+		// read after the stream: a protocol reloaded meanwhile (SIGHUP) is
+		// recorded in the store before it is in force, so the file carried
+		// is never older than the newest version the stream holds
+		var proto badgerstore.ProtocolFile
+		if b.protocol != nil {
+			proto = b.protocol()
+		}
+		return backupset.Trailer{Until: until, AuditHead: head.String(), Protocol: proto.Mark(), ProtocolText: proto.Text}, err
 	})
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -126,7 +137,7 @@ func (b *backupRunner) once() {
 // restoreDir rebuilds dataDir from the backups in dir: the newest full
 // backup and its increments, every one verified first. It returns the plan
 // it replayed.
-func restoreDir(dataDir, dir string, key []byte, restore func(r io.Reader, anchor string) error) (backupset.Plan, error) {
+func restoreDir(dataDir, dir string, key []byte, restore func(r io.Reader, newest backupset.Trailer) error) (backupset.Plan, error) {
 	plan, err := backupset.MakePlan(dir, key)
 	if err != nil {
 		return plan, err
@@ -143,7 +154,7 @@ func restoreDir(dataDir, dir string, key []byte, restore func(r io.Reader, ancho
 			c.Close()
 		}
 	}()
-	if err := restore(io.MultiReader(readers...), plan.AuditHead()); err != nil {
+	if err := restore(io.MultiReader(readers...), plan.Steps[len(plan.Steps)-1].Trailer); err != nil {
 		return plan, err
 	}
 	return plan, nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -134,6 +135,15 @@ func TestContinuousBackupsRestore(t *testing.T) {
 	r = owg(t, nil, "--data", into, "restore", "--backup-key-file", keyFile, bdir)
 	want(t, r, 0, "restored "+bdir, "increment(s)", "up to ", "audit trail intact", "the backup's audit anchor ")
 	want(t, r, 0, "not restored: "+last.Name)
+	// the site's protocol file comes back with the store: the same version
+	want(t, r, 0, "protocol file restored: "+filepath.Join(into, protocolFile))
+	proto, _ := os.ReadFile(filepath.Join(dir, protocolFile))
+	if got, err := os.ReadFile(filepath.Join(into, protocolFile)); err != nil || !bytes.Equal(got, proto) || len(proto) == 0 {
+		t.Fatalf("protocol file restored from the backups: %v\n%s", err, got)
+	}
+	if strings.Contains(r.stderr, "protocol changed") {
+		t.Errorf("the restored site changed protocol:\n%s", r)
+	}
 	rank := owg(t, nil, "--data", into, "referral", "rank", "--json")
 	want(t, rank, 0, "R-0950")
 	want(t, owg(t, nil, "--data", into, "audit", "--verify"), 0, "audit trail intact")

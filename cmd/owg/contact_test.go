@@ -109,3 +109,16 @@ func aCaseManager(t *testing.T, dir string) string {
 	t.Fatal("no case manager")
 	return ""
 }
+
+// A contact dated before the participant was born (or before 1900) is
+// refused by the store, naming the field; nothing is logged.
+func TestContactAddRefusesDatesBeforeBirth(t *testing.T) {
+	dir := demoDir(t)
+	p, _ := someoneElses(t, dir)
+	r := owg(t, nil, "--data", dir, "contact", "add", p.ID, "--kind", "phone", "--date", "1800-01-01")
+	want(t, r, 1, "date: 1800-01-01 is before")
+	if !p.DOB.IsZero() {
+		r = owg(t, nil, "--data", dir, "contact", "add", p.ID, "--kind", "phone", "--date", store.FormatDate(p.DOB.AddDate(0, 0, -1)))
+		want(t, r, 1, "date: ", "before the participant's date of birth")
+	}
+}

@@ -128,11 +128,13 @@ func maybeForward(cmd *cobra.Command, app *App) error {
 		return nil // no server: run here
 	}
 	defer conn.Close()
+	// The command was parsed and handed on: whatever fails from here (a
+	// lost connection, the server's own error) is not a usage error.
+	app.started = true
 	code, err := forwardOver(cmd.Context(), conn, app)
 	if err != nil {
 		return fmt.Errorf("the server on %s: %w", dir, err)
 	}
-	app.started = true
 	return exitError{code: code}
 }
 

@@ -42,7 +42,7 @@ func newProtocolCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(app.Stdout, "%s: ok\n", args[0])
+			fmt.Fprintf(app.Stdout, "%s: ok\n", store.CleanLine(args[0]))
 			return nil
 		},
 	}

@@ -410,6 +410,9 @@ their case manager.`,
 				}
 			}
 			if _, err := st.ImportReferrals(ctx, a, rs); err != nil {
+				if errs := storeRowErrors(err, rs, data); errs != nil {
+					return reportRowErrors(app, args[0], errs)
+				}
 				if errors.Is(err, store.ErrExists) {
 					return fmt.Errorf("%s: %w; nothing imported", args[0], err)
 				}
@@ -430,17 +433,28 @@ const screenfulOfErrors = 50
 // on stderr when they fit a screen, else all of them in FILE.errors.txt
 // next to the input (0600), with the first ones on stderr and where the
 // rest are. Row errors hold line numbers, columns and the file's own
-// values: the report stays beside the file it describes.
+// values: the report stays beside the file it describes, resolved like
+// the input against the caller's directory (a command forwarded to a
+// server never writes into the server's own). Standard input has no file
+// to put a report beside: every bad row goes to stderr, whatever their
+// number, written by the process the user ran (redirect it to keep them).
 func reportRowErrors(app *App, path string, errs []store.RowError) error {
 	msg := fmt.Sprintf("%s: %d error(s); nothing imported", path, len(errs))
-	if len(errs) <= screenfulOfErrors {
+	if len(errs) <= screenfulOfErrors || path == "-" {
 		for _, e := range errs {
 			fmt.Fprintln(app.Stderr, e.Error())
+		}
+		if len(errs) > screenfulOfErrors {
+			msg += " (every bad row is listed above: standard input has no file to write a report beside)"
 		}
 		return exitError{code: 1, msg: msg}
 	}
 	report := path + ".errors.txt"
-	err := writeFileAtomic(report, func(w io.Writer) error {
+	at, err := app.path(report)
+	if err != nil {
+		return err
+	}
+	err = writeFileAtomic(at, func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
 		for _, e := range errs {
 			fmt.Fprintln(bw, e.Error())
@@ -525,6 +539,42 @@ func takenIDsInFile(ctx context.Context, app *App, data []byte) []store.RowError
 	}
 	slices.SortFunc(errs, func(a, b store.RowError) int { return a.Line - b.Line })
 	return errs
+}
+
+// storeRowErrors turns the store's refusal of an import, when it is only
+// problems of single referrals (store.ImportRowError, each by its place in
+// rs), into row errors naming the file's line and column like the parser's
+// own; nil when err is anything else.
+func storeRowErrors(err error, rs []store.Referral, data []byte) []store.RowError {
+	list := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	}
+	var lines map[string]int
+	var out []store.RowError
+	for _, e := range list {
+		var re *store.ImportRowError
+		if !errors.As(e, &re) || re.Row < 0 || re.Row >= len(rs) {
+			return nil
+		}
+		if lines == nil {
+			lines = idLines(data)
+		}
+		line, ok := lines[rs[re.Row].ID]
+		if !ok {
+			return nil
+		}
+		var ve *store.ValidationError
+		if errors.As(re.Err, &ve) && re.Column == "" {
+			for _, f := range ve.Errs {
+				out = append(out, store.RowError{Line: line, Column: f.Field, Msg: f.Msg})
+			}
+			continue
+		}
+		out = append(out, store.RowError{Line: line, Column: re.Column, Msg: re.Err.Error()})
+	}
+	slices.SortStableFunc(out, func(a, b store.RowError) int { return a.Line - b.Line })
+	return out
 }
 
 // idLines maps each referral id in a CSV file to its line.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/themes"
 )
 
@@ -124,23 +125,27 @@ func run(ctx context.Context, app *App, args []string) int {
 
 // reportError prints err as one line (or a few, for lists of problems) and
 // returns its exit code.
+//
+// Errors often echo what the user typed (a name, a path, a flag's value):
+// every message is cleaned of control and escape sequences on its way to
+// the terminal, so no argument can drive it.
 func reportError(w io.Writer, cmd *cobra.Command, err error, started bool) int {
 	var ee exitError
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
-			fmt.Fprintln(w, "owg: "+ee.msg)
+			fmt.Fprintln(w, "owg: "+store.Clean(ee.msg, true))
 		}
 		return ee.code
 	}
 	var ue usageError
 	if errors.As(err, &ue) || !started {
-		fmt.Fprintln(w, "owg: "+err.Error())
+		fmt.Fprintln(w, "owg: "+store.Clean(err.Error(), true))
 		if cmd != nil {
-			fmt.Fprintf(w, "Run '%s --help' for usage.\n", cmd.CommandPath())
+			fmt.Fprintf(w, "Run '%s --help' for usage.\n", store.CleanLine(cmd.CommandPath()))
 		}
 		return 2
 	}
-	fmt.Fprintln(w, "owg: "+strings.TrimRight(err.Error(), "\n"))
+	fmt.Fprintln(w, "owg: "+store.Clean(strings.TrimRight(err.Error(), "\n"), true))
 	return 1
 }
 

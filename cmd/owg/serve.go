@@ -140,7 +140,8 @@ func serve(ctx context.Context, app *App, cfg serveConfig) error {
 			return err
 		}
 		backups = &backupRunner{st: vb, dir: abs, every: cfg.duration("backup-every"), keep: cfg.int("backup-keep"),
-			key: key, now: app.Now, log: logger}
+			key: key, now: app.Now, log: logger,
+			protocol: func() badgerstore.ProtocolFile { _, text := state.protocol(); return protocolFileOf(text) }}
 		backups.status.Dir = abs
 		backups.onFail = func(err error) {
 			if srv != nil {

@@ -127,7 +127,7 @@ func checkKeysFree(ctx context.Context, st store.Store, name string, lines []str
 			return err
 		}
 		if u.Name != name {
-			return fmt.Errorf("key: %s is already registered to user %s", fp, u.Name)
+			return fmt.Errorf("key: %s is already registered to user %s", fp, store.CleanLine(u.Name))
 		}
 	}
 	return nil
@@ -150,6 +150,9 @@ encrypted store give the store's key with $OWG_KEY_FILE.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if name == "" {
 				return usagef("--name is required")
+			}
+			if err := cleanName(name); err != nil {
+				return err
 			}
 			if role == "" {
 				return usagef("--role is required (one of %s)", roleNames())
@@ -196,6 +199,17 @@ encrypted store give the store's key with $OWG_KEY_FILE.`,
 	cmd.Flags().IntVar(&capN, "cap", 0, "caseload cap for a case manager (0: the protocol's)")
 	keys.add(cmd)
 	return cmd
+}
+
+// cleanName refuses a user name that the store's cleaning would change
+// (control characters, escape sequences, spaces at either end): a name is
+// an identity, used to sign in and in the audit trail, so it is refused
+// rather than stored as something other than what the admin typed.
+func cleanName(name string) error {
+	if c := store.CleanLine(name); c != name {
+		return fmt.Errorf("--name: %q holds control characters, escape sequences or spaces at either end (it would be stored as %q): give the name as it should read", name, c)
+	}
+	return nil
 }
 
 // storeKeyHint explains, when an encrypted store was opened without its
@@ -299,7 +313,7 @@ func newUserRemoveCmd(app *App) *cobra.Command {
 				}
 				return err
 			}
-			fmt.Fprintf(app.Stdout, "removed %s\n", args[0])
+			fmt.Fprintf(app.Stdout, "removed %s\n", store.CleanLine(args[0]))
 			return nil
 		},
 	}
@@ -350,13 +364,13 @@ on an encrypted store give the store's key with $OWG_KEY_FILE.`,
 				added++
 			}
 			if added == 0 {
-				fmt.Fprintf(app.Stdout, "%s already has that key\n", u.Name)
+				fmt.Fprintf(app.Stdout, "%s already has that key\n", store.CleanLine(u.Name))
 				return nil
 			}
 			if _, err := st.UpdateUser(ctx, a, u); err != nil {
 				return err
 			}
-			fmt.Fprintf(app.Stdout, "added %d key(s) to %s\n", added, u.Name)
+			fmt.Fprintf(app.Stdout, "added %d key(s) to %s\n", added, store.CleanLine(u.Name))
 			return nil
 		},
 	}
@@ -381,13 +395,13 @@ on an encrypted store give the store's key with $OWG_KEY_FILE.`,
 			}
 			i := slices.IndexFunc(u.Keys, func(k string) bool { return fingerprint(k) == want })
 			if i < 0 {
-				return fmt.Errorf("FINGERPRINT: %s holds no key %s (see owg user list --json)", u.Name, args[1])
+				return fmt.Errorf("FINGERPRINT: %s holds no key %q (see owg user list --json)", store.CleanLine(u.Name), args[1])
 			}
 			u.Keys = slices.Delete(u.Keys, i, i+1)
 			if _, err := st.UpdateUser(ctx, a, u); err != nil {
 				return err
 			}
-			fmt.Fprintf(app.Stdout, "removed key %s from %s\n", want, u.Name)
+			fmt.Fprintf(app.Stdout, "removed key %s from %s\n", want, store.CleanLine(u.Name))
 			return nil
 		},
 	}
@@ -421,7 +435,7 @@ func newUserActiveCmd(app *App, active bool) *cobra.Command {
 					return err
 				}
 			}
-			fmt.Fprintf(app.Stdout, "%sd %s\n", verb, u.Name)
+			fmt.Fprintf(app.Stdout, "%sd %s\n", verb, store.CleanLine(u.Name))
 			return nil
 		},
 	}

@@ -192,3 +192,23 @@ func TestPlanReportsAnUnreadableIncrement(t *testing.T) {
 		t.Fatalf("steps %d skipped %q, want the full and the damaged increment named", len(p.Steps), p.Skipped)
 	}
 }
+
+// TestTrailerCarriesALargeProtocol: a trailer carrying the largest
+// protocol file owg reads (256 KiB) is written and read back whole.
+func TestTrailerCarriesALargeProtocol(t *testing.T) {
+	key := randomBytes(t, 32)
+	proto := bytes.Repeat([]byte("x = 1\n"), (256<<10)/6)
+	var file bytes.Buffer
+	w, err := NewWriter(&file, Header{Kind: KindFull, Created: testNow}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("stream"))
+	if err := w.CloseWith(Trailer{Until: 7, Protocol: "file", ProtocolText: proto}); err != nil {
+		t.Fatal(err)
+	}
+	_, tr, err := Decode(&file, key, io.Discard)
+	if err != nil || tr.Protocol != "file" || !bytes.Equal(tr.ProtocolText, proto) {
+		t.Fatalf("Decode => %q, %d bytes of protocol, %v", tr.Protocol, len(tr.ProtocolText), err)
+	}
+}

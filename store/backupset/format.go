@@ -49,8 +49,10 @@ const (
 // chunkSize is the plaintext size of one data chunk.
 const chunkSize = 64 << 10
 
-// maxChunk bounds a chunk read back (plaintext plus GCM overhead).
-const maxChunk = chunkSize + 64
+// maxChunk bounds a chunk read back (plaintext plus GCM overhead): a data
+// chunk is at most chunkSize; the trailer may carry the site's protocol
+// file (up to 256 KiB, in base64 within its JSON).
+const maxChunk = 1 << 20
 
 // Kinds of backup.
 const (
@@ -79,6 +81,12 @@ type Trailer struct {
 	// timestamp (SEQ:HASH, the anchor a restore checks); empty in backups
 	// made before it was recorded.
 	AuditHead string `json:"audit_head,omitempty"`
+	// Protocol is the protocol the site ran on when the stream was read:
+	// "file" (ProtocolText holds the site's protocol file), "built-in" (no
+	// file), or empty in backups made before it was recorded. A restore
+	// writes back the newest file's.
+	Protocol     string `json:"protocol,omitempty"`
+	ProtocolText []byte `json:"protocol_text,omitempty"`
 }
 
 // deriveKey turns the store's key into the backup key, so the same bytes

@@ -37,7 +37,66 @@ type backupHeader struct {
 	Nonce     string    `json:"nonce,omitempty"`
 	Size      int64     `json:"size"`
 	SHA256    string    `json:"sha256"`
+	// Protocol says which protocol the site ran on: "file" (ProtocolData
+	// holds the file, sealed like the payload when Encrypted, with
+	// ProtocolNonce), "built-in" (no file), or "" in a backup made before
+	// backups carried it.
+	Protocol       string `json:"protocol,omitempty"`
+	ProtocolData   []byte `json:"protocol_data,omitempty"`
+	ProtocolNonce  string `json:"protocol_nonce,omitempty"`
+	ProtocolSHA256 string `json:"protocol_sha256,omitempty"` // of the file's text
 }
+
+// ProtocolFileName is the protocol file in a data directory, the one a
+// backup carries and a restore writes back.
+const ProtocolFileName = "protocol.toml"
+
+// Values of a backup's protocol mark (backupHeader.Protocol, and
+// backupset.Trailer.Protocol in continuous backups).
+const (
+	ProtocolMarkFile    = "file"
+	ProtocolMarkBuiltIn = "built-in"
+)
+
+// ProtocolFile is the site's protocol as a backup carries it.
+type ProtocolFile struct {
+	// Known is false for a backup made before backups carried the
+	// protocol: nothing is known of the site's protocol file.
+	Known bool
+	// Text is the protocol file; nil (with Known) when the site ran on the
+	// built-in protocol and had no file.
+	Text []byte
+}
+
+// Mark is the protocol mark recorded for p ("" when not Known).
+func (p ProtocolFile) Mark() string {
+	switch {
+	case !p.Known:
+		return ""
+	case p.Text == nil:
+		return ProtocolMarkBuiltIn
+	}
+	return ProtocolMarkFile
+}
+
+// ProtocolFromMark is the ProtocolFile a recorded mark and text stand for.
+func ProtocolFromMark(mark string, text []byte) (ProtocolFile, error) {
+	switch mark {
+	case "":
+		return ProtocolFile{}, nil
+	case ProtocolMarkBuiltIn:
+		return ProtocolFile{Known: true}, nil
+	case ProtocolMarkFile:
+		if text == nil {
+			text = []byte{}
+		}
+		return ProtocolFile{Known: true, Text: text}, nil
+	}
+	return ProtocolFile{}, fmt.Errorf("unknown protocol mark %q", mark)
+}
+
+// protocolAAD binds a sealed protocol file to its backup's header.
+func protocolAAD(auditHead string) []byte { return []byte(backupMagic + "protocol " + auditHead) }
 
 // BackupOptions configures BackupWith.
 type BackupOptions struct {
@@ -46,6 +105,10 @@ type BackupOptions struct {
 	Key []byte
 	// Actor is who takes it, for the audit trail (zero: the system).
 	Actor store.Actor
+	// Protocol is the site's protocol file, carried in the backup's header
+	// so that a restore brings it back (zero: none recorded, as backups
+	// made before it was carried).
+	Protocol ProtocolFile
 }
 
 // BackupInfo says what a backup holds.
@@ -104,7 +167,11 @@ func (db *DB) BackupWith(w io.Writer, o BackupOptions) (BackupInfo, error) {
 	if err != nil {
 		return BackupInfo{}, fmt.Errorf("backup: %w", err)
 	}
-	hdr := backupHeader{Created: db.now().UTC(), AuditHead: head.String()}
+	hdr := backupHeader{Created: db.now().UTC(), AuditHead: head.String(), Protocol: o.Protocol.Mark()}
+	if hdr.Protocol == ProtocolMarkFile {
+		sum := sha256.Sum256(o.Protocol.Text)
+		hdr.ProtocolSHA256, hdr.ProtocolData = hex.EncodeToString(sum[:]), o.Protocol.Text
+	}
 	body := payload.Bytes()
 	if len(key) > 0 {
 		sealed, nonce, err := seal(key, body, []byte(backupMagic+hdr.AuditHead))
@@ -113,6 +180,13 @@ func (db *DB) BackupWith(w io.Writer, o BackupOptions) (BackupInfo, error) {
 		}
 		body = sealed
 		hdr.Encrypted, hdr.KeyID, hdr.Nonce = true, backupKeyID(key), hex.EncodeToString(nonce)
+		if hdr.Protocol == ProtocolMarkFile {
+			sealed, nonce, err := seal(key, o.Protocol.Text, protocolAAD(hdr.AuditHead))
+			if err != nil {
+				return BackupInfo{}, fmt.Errorf("backup: encrypt: %w", err)
+			}
+			hdr.ProtocolData, hdr.ProtocolNonce = sealed, hex.EncodeToString(nonce)
+		}
 	}
 	sum := sha256.Sum256(body)
 	hdr.Size, hdr.SHA256 = int64(len(body)), hex.EncodeToString(sum[:])
@@ -183,6 +257,9 @@ type RestoreOptions struct {
 	// theirs in each file's trailer), is an audit head the restored trail
 	// must hold; zero: none known, verified by its audit trail only.
 	Anchor store.AuditAnchor
+	// Protocol, for a stream without owg's header (continuous backups keep
+	// it in each file's trailer), is the site's protocol file to restore.
+	Protocol ProtocolFile
 }
 
 // RestoreInfo says what was restored.
@@ -190,6 +267,14 @@ type RestoreInfo struct {
 	Head   store.AuditAnchor // the backup's audit head (before the restore's own event)
 	Events uint64            // audit events in the restored store, the restore's included
 	Legacy bool              // an older backup without header or checksum
+	// Protocol is the protocol the backup carried (not Known: none, a
+	// backup made before backups carried it).
+	Protocol ProtocolFile
+	// ProtocolWritten: the backup's protocol file was written into the
+	// data directory. ProtocolKept: a protocol file was there already and
+	// was kept (the same as the backup's, or the backup's site ran on the
+	// built-in protocol).
+	ProtocolWritten, ProtocolKept bool
 }
 
 // Restore loads a backup from r into dir (see RestoreWith); key encrypts
@@ -253,10 +338,16 @@ func RestoreWith(dir string, r io.Reader, o RestoreOptions) (info RestoreInfo, e
 		if info.Head, err = store.ParseAuditAnchor(hdr.AuditHead); err != nil {
 			return info, fmt.Errorf("restore: the backup's header is damaged: %v", err)
 		}
-	} else if o.Anchor.Hash != "" {
-		info.Head = o.Anchor
+		if info.Protocol, err = headerProtocol(hdr, o); err != nil {
+			return info, err
+		}
 	} else {
-		info.Legacy = true
+		if o.Anchor.Hash != "" {
+			info.Head = o.Anchor
+		} else {
+			info.Legacy = true
+		}
+		info.Protocol = o.Protocol
 	}
 	// looked at once before anything is made in it (a directory that is
 	// not empty gets no lock file), and again under the lock
@@ -321,6 +412,32 @@ func RestoreWith(dir string, r io.Reader, o RestoreOptions) (info RestoreInfo, e
 			}
 		}
 	}()
+	// The backup's protocol file never silently replaces a different one
+	// already here: refused before anything is written.
+	protoPath := filepath.Join(dir, ProtocolFileName)
+	writeProto := false
+	if had[ProtocolFileName] && info.Protocol.Known {
+		cur, rerr := os.ReadFile(protoPath)
+		if rerr != nil {
+			return info, fmt.Errorf("restore: %w", rerr)
+		}
+		switch {
+		case info.Protocol.Text == nil || bytes.Equal(cur, info.Protocol.Text):
+			info.ProtocolKept = true
+		default:
+			return info, fmt.Errorf("restore: %s differs from the protocol file in the backup: move it away (the backup's is then restored in its place) or make it the same, and restore again; nothing was written", protoPath)
+		}
+	} else if had[ProtocolFileName] {
+		info.ProtocolKept = true
+	} else if info.Protocol.Text != nil {
+		writeProto = true
+	}
+	if writeProto {
+		if err := writeFileSynced(protoPath, info.Protocol.Text); err != nil {
+			return info, fmt.Errorf("restore: write the protocol file: %w", err)
+		}
+		info.ProtocolWritten = true
+	}
 	bdb, err := openBadger(badgerOptions(dir, Options{Key: o.Key}))
 	if err != nil {
 		return info, fmt.Errorf("restore: %w", openError(dir, o.Key, err))
@@ -374,6 +491,59 @@ func RestoreWith(dir string, r io.Reader, o RestoreOptions) (info RestoreInfo, e
 	}
 	info.Events = head.Seq + 1
 	return info, nil
+}
+
+// headerProtocol reads the protocol a backup's header carries, checking
+// its checksum (and, when encrypted, its seal).
+func headerProtocol(hdr backupHeader, o RestoreOptions) (ProtocolFile, error) {
+	text := hdr.ProtocolData
+	if hdr.Protocol == ProtocolMarkFile && hdr.Encrypted {
+		key := o.BackupKey
+		if key == nil {
+			key = o.Key
+		}
+		nonce, _ := hex.DecodeString(hdr.ProtocolNonce)
+		plain, err := open(key, text, nonce, protocolAAD(hdr.AuditHead))
+		if err != nil {
+			return ProtocolFile{}, errors.New("restore: the backup is damaged: its protocol file fails its seal")
+		}
+		text = plain
+	}
+	if hdr.Protocol == ProtocolMarkFile {
+		sum := sha256.Sum256(text)
+		if hex.EncodeToString(sum[:]) != hdr.ProtocolSHA256 {
+			return ProtocolFile{}, errors.New("restore: the backup is damaged: its protocol file does not match its checksum; nothing was written")
+		}
+	}
+	p, err := ProtocolFromMark(hdr.Protocol, text)
+	if err != nil {
+		return p, fmt.Errorf("restore: the backup's header is damaged: %v", err)
+	}
+	return p, nil
+}
+
+// writeFileSynced writes a new file (0600) through a temporary file,
+// synced and renamed into place.
+func writeFileSynced(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }
 
 func hasKey(bdb *badger.DB, key string) (bool, error) {

@@ -324,3 +324,47 @@ func TestRestoreRefusesAnEmptyStream(t *testing.T) {
 		t.Errorf("Restore(a backup of nothing, %d bytes) => %v, want refused as empty", empty.Len(), err)
 	}
 }
+
+// TestBackupCarriesProtocolFile: the protocol file given to BackupWith
+// comes back from RestoreWith into the data directory, sealed with the
+// payload when encrypted; a protocol file altered in the backup is refused
+// before anything is written.
+func TestBackupCarriesProtocolFile(t *testing.T) {
+	db := memDB(t)
+	fillSite(t, db)
+	proto := []byte("hmis_agency = \"County HMIS\"\n")
+	key := make([]byte, 32)
+	rand.Read(key)
+	for _, k := range [][]byte{nil, key} {
+		var bk bytes.Buffer
+		if _, err := db.BackupWith(&bk, BackupOptions{Key: k, Protocol: ProtocolFile{Known: true, Text: proto}}); err != nil {
+			t.Fatal(err)
+		}
+		if k != nil && bytes.Contains(bk.Bytes(), []byte("County HMIS")) {
+			t.Errorf("an encrypted backup holds the protocol file in the clear")
+		}
+		dir := filepath.Join(t.TempDir(), "d")
+		info, err := RestoreWith(dir, bytes.NewReader(bk.Bytes()), RestoreOptions{BackupKey: k, Now: fixedClock})
+		if err != nil || !info.ProtocolWritten || !bytes.Equal(info.Protocol.Text, proto) {
+			t.Fatalf("RestoreWith => %+v, %v; want the protocol file written", info, err)
+		}
+		if got, _ := os.ReadFile(filepath.Join(dir, ProtocolFileName)); !bytes.Equal(got, proto) {
+			t.Errorf("restored protocol file: %q", got)
+		}
+		// one byte of the carried file changed: refused, nothing written
+		i := bytes.Index(bk.Bytes(), []byte(`"protocol_data":"`)) + len(`"protocol_data":"`)
+		bad := bytes.Clone(bk.Bytes())
+		if bad[i] == 'A' {
+			bad[i] = 'B'
+		} else {
+			bad[i] = 'A'
+		}
+		dir2 := filepath.Join(t.TempDir(), "d")
+		if _, err := RestoreWith(dir2, bytes.NewReader(bad), RestoreOptions{BackupKey: k, Now: fixedClock}); err == nil || !strings.Contains(err.Error(), "protocol file") {
+			t.Errorf("a damaged protocol file => %v, want refused", err)
+		}
+		if _, err := os.Stat(dir2); err == nil {
+			t.Errorf("a refused restore left %s", dir2)
+		}
+	}
+}

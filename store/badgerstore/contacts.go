@@ -39,6 +39,9 @@ func (db *DB) CreateContact(ctx context.Context, a store.Actor, c store.Contact)
 		if err != nil {
 			return fieldErr("contact", "participant_id", "no participant "+q.ParticipantID)
 		}
+		if err := q.ValidateBirth(p.DOB); err != nil {
+			return err
+		}
 		if err := t.assignID(kindContact, pfxContact, "contact", &q.ID); err != nil {
 			return err
 		}

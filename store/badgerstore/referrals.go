@@ -237,7 +237,7 @@ func (db *DB) ImportReferrals(ctx context.Context, a store.Actor, rs []store.Ref
 				c, err := t.createReferralAs(r, false)
 				if err != nil {
 					if isUserError(err) {
-						errs = append(errs, fmt.Errorf("row %d: %w", start+i+1, err))
+						errs = append(errs, &store.ImportRowError{Row: start + i, Err: err})
 						continue
 					}
 					return err
@@ -289,18 +289,18 @@ func (db *DB) precheckImport(ctx context.Context, rs []store.Referral) error {
 				r.Status = store.RefNew
 			}
 			if err := r.Validate(); err != nil {
-				errs = append(errs, fmt.Errorf("row %d: %w", i+1, err))
+				errs = append(errs, &store.ImportRowError{Row: i, Err: err})
 				continue
 			}
 			if r.ID == "" {
 				continue
 			}
 			if _, ok := parseID(kindReferral, r.ID); !ok {
-				errs = append(errs, fmt.Errorf("row %d: referral id %q is not well formed", i+1, r.ID))
+				errs = append(errs, &store.ImportRowError{Row: i, Column: "id", Err: fmt.Errorf("referral id %q is not well formed", r.ID)})
 				continue
 			}
 			if j, dup := seen[r.ID]; dup {
-				errs = append(errs, fmt.Errorf("row %d: referral %s: %w (row %d has it too)", i+1, r.ID, store.ErrExists, j))
+				errs = append(errs, &store.ImportRowError{Row: i, Column: "id", Err: fmt.Errorf("referral %s: %w (row %d has it too)", r.ID, store.ErrExists, j)})
 				continue
 			}
 			seen[r.ID] = i + 1
@@ -309,7 +309,7 @@ func (db *DB) precheckImport(ctx context.Context, rs []store.Referral) error {
 				return err
 			}
 			if taken {
-				errs = append(errs, fmt.Errorf("row %d: referral %s: %w", i+1, r.ID, store.ErrExists))
+				errs = append(errs, &store.ImportRowError{Row: i, Column: "id", Err: fmt.Errorf("referral %s: %w", r.ID, store.ErrExists)})
 			}
 		}
 		return errors.Join(errs...)

@@ -96,6 +96,14 @@ func TestBadInputNamesField(t *testing.T) {
 			_, err := db.CreateContact(ctx, cm, store.Contact{ParticipantID: p.ID, Date: future, Kind: store.ContactPhone, Author: "casey", Sensitivity: store.General})
 			return err
 		}, "date"},
+		{"contact date before birth", func() error {
+			_, err := db.CreateContact(ctx, cm, store.Contact{ParticipantID: p.ID, Date: day(1979, 12, 31), Kind: store.ContactPhone, Author: "casey", Sensitivity: store.General})
+			return err
+		}, "date"},
+		{"contact date before 1900", func() error {
+			_, err := db.CreateContact(ctx, cm, store.Contact{ParticipantID: p.ID, Date: day(1800, 1, 1), Kind: store.ContactPhone, Author: "casey", Sensitivity: store.General})
+			return err
+		}, "date"},
 		{"contact author", func() error {
 			_, err := db.CreateContact(ctx, cm, store.Contact{ParticipantID: p.ID, Date: day(2025, 1, 1), Kind: store.ContactPhone, Sensitivity: store.General})
 			return err
