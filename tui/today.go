@@ -442,10 +442,10 @@ func todayRowsOf(c *common.Ctx, st *common.Styles, s *site, p pinfo, warn *commo
 		}
 	}
 	if mine(c, p.P) && p.Shown() {
-		if d := store.DaysBetween(lastContactDay(p.P), s.today); d > s.proto.OverdueContactDays {
+		if o := contactOverdueOf(p.P, s.proto, s.today); o.overdue {
 			padded()
 			r.overdue = append(r.overdue, dated{pid: p.P.ID, row: common.Row{Key: "overdue:" + p.P.ID,
-				Text: id + " " + name + " " + warnText(st, warn, fmt.Sprintf("no contact for %dd", d)), Filter: p.P.ID + " " + p.Label}})
+				Text: id + " " + name + " " + warnText(st, warn, o.long()), Filter: p.P.ID + " " + p.Label}})
 		}
 		if day, ok := roiExpiring(p.ROIs, s.today, s.proto.ROIExpiringDays); ok {
 			padded()
