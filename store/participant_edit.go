@@ -1,9 +1,14 @@
 package store
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 )
+
+// ErrUnchanged is an edit that changes nothing: the record already says so.
+var ErrUnchanged = errors.New("nothing to change")
 
 // ParticipantEdit is a change to a participant's record as the
 // participant screen's record form and `owg participant set` make it: the
@@ -49,7 +54,7 @@ func CaseManagerLoads(p Protocol, users []User, participants []Participant) []Ca
 // no reason (the record's own reason stands when it is already exited); an
 // exit reason on a status other than exited; a case manager who is not an
 // active case manager of cms, or one at the protocol's hard cap
-// (hardCap > 0); an edit that changes nothing. Leaving exited clears the
+// (hardCap > 0). An edit that changes nothing is ErrUnchanged. Leaving exited clears the
 // exit reason (the exit stays in the history). The store checks who may
 // write it (MayWrite: moving a participant to another caseload is a
 // supervisor's) and the version.
@@ -93,26 +98,49 @@ func (e ParticipantEdit) Apply(p Participant, cms []CaseManagerLoad, hardCap int
 		return p, err
 	}
 	if q.Status == p.Status && q.ExitReason == p.ExitReason && q.Housing == p.Housing && q.CaseManager == p.CaseManager {
-		v.add("status", "nothing to change: the record already says so")
-		return p, v.err()
+		return p, fmt.Errorf("participant %s: %w", p.ID, ErrUnchanged)
 	}
 	return q, nil
 }
 
 // SetGoalStatus returns g with status s (active again, achieved or set
-// aside), or a *ValidationError: a status that is not one of GoalStatuses,
-// or the one the goal already has.
+// aside), a *ValidationError for a status that is not one of GoalStatuses,
+// or ErrUnchanged for the one the goal already has.
 func SetGoalStatus(g Goal, s GoalStatus) (Goal, error) {
 	v := validator{entity: "goal " + g.ID}
 	switch {
 	case !oneOf(s, GoalStatuses):
 		v.add("status", "%q is not one of %s", s, names(GoalStatuses))
 	case s == g.Status:
-		v.add("status", "the goal is already %s", strings.ReplaceAll(string(s), "_", " "))
+		return g, fmt.Errorf("goal %s is already %s: %w", g.ID, strings.ReplaceAll(string(s), "_", " "), ErrUnchanged)
 	}
 	if err := v.err(); err != nil {
 		return g, err
 	}
 	g.Status = s
 	return g, nil
+}
+
+// MayEdit is the write rule (MayWrite) for edit on p by actor, checked
+// before the edit is applied so that a refused writer learns nothing of
+// the record from a validation error: a case manager edits their own
+// caseload and keeps it there; moving a participant to another caseload is
+// for a supervisor (who holds both ends). The store checks the same again
+// inside the write.
+func (e ParticipantEdit) MayEdit(actor Actor, p Participant) error {
+	own := p.CaseManager != "" && p.CaseManager == actor.User
+	if cm := CleanLine(e.CaseManager); cm != "" && cm != p.CaseManager {
+		own = own && cm == actor.User
+	}
+	err := MayWrite(actor, WriteParticipant, Relation{OwnCaseload: own})
+	if fe, ok := AsForbidden(err); ok {
+		fe.Subject = p.ID
+	}
+	return err
+}
+
+// MayMoveCaseload reports whether actor may give a participant another
+// case manager (the record form offers the field only then).
+func MayMoveCaseload(actor Actor) bool {
+	return MayWrite(actor, WriteParticipant, Relation{}) == nil
 }

@@ -39,8 +39,7 @@ func TestParticipantEditApply(t *testing.T) {
 		{"not a case manager", base, ParticipantEdit{CaseManager: "pat"}, 0, []string{"case_manager"}, nil},
 		{"over the soft cap is allowed", base, ParticipantEdit{CaseManager: "ben"}, 0, nil, func(p Participant) bool { return p.CaseManager == "ben" }},
 		{"at the hard cap", base, ParticipantEdit{CaseManager: "ben"}, 25, []string{"case_manager"}, nil},
-		{"nothing changed", base, ParticipantEdit{Status: StatusNotYetEngaged, Housing: str("unsheltered"), CaseManager: "ana"}, 0, []string{"status"}, nil},
-		{"two bad fields", base, ParticipantEdit{Status: StatusExited, CaseManager: "nobody"}, 0, []string{"exit_reason", "case_manager"}, nil},
+				{"two bad fields", base, ParticipantEdit{Status: StatusExited, CaseManager: "nobody"}, 0, []string{"exit_reason", "case_manager"}, nil},
 	} {
 		got, err := tt.edit.Apply(tt.from, cms, tt.hardCap)
 		var ve *ValidationError
@@ -62,6 +61,9 @@ func TestParticipantEditApply(t *testing.T) {
 			}
 		}
 	}
+	if _, err := (ParticipantEdit{Status: StatusNotYetEngaged, Housing: str("unsheltered"), CaseManager: "ana"}).Apply(base, cms, 0); !errors.Is(err, ErrUnchanged) {
+		t.Errorf("an edit that changes nothing => %v, want ErrUnchanged", err)
+	}
 }
 
 func sameParticipant(a, b Participant) bool {
@@ -70,6 +72,9 @@ func sameParticipant(a, b Participant) bool {
 
 func TestSetGoalStatus(t *testing.T) {
 	g := Goal{ID: "G-0001", Status: GoalActive}
+	if _, err := SetGoalStatus(g, GoalActive); !errors.Is(err, ErrUnchanged) {
+		t.Errorf("same status => %v, want ErrUnchanged", err)
+	}
 	for _, tt := range []struct {
 		from, to GoalStatus
 		ok       bool
@@ -99,5 +104,35 @@ func TestCaseManagerLoads(t *testing.T) {
 	want := []CaseManagerLoad{{Name: "ana", Active: 1, Cap: CaseloadLimit(p, users[1])}, {Name: "zed", Active: 1, Cap: 3}}
 	if !slices.Equal(got, want) {
 		t.Errorf("CaseManagerLoads => %+v, want %+v", got, want)
+	}
+}
+
+func TestParticipantEditMayEdit(t *testing.T) {
+	p := Participant{ID: "P-0001", CaseManager: "ana"}
+	for _, tt := range []struct {
+		actor Actor
+		edit  ParticipantEdit
+		ok    bool
+	}{
+		{Actor{User: "ana", Role: RoleCaseManager}, ParticipantEdit{Status: StatusEngaging}, true},
+		{Actor{User: "ana", Role: RoleCaseManager}, ParticipantEdit{CaseManager: "ana"}, true},
+		{Actor{User: "ana", Role: RoleCaseManager}, ParticipantEdit{CaseManager: "ben"}, false},
+		{Actor{User: "ben", Role: RoleCaseManager}, ParticipantEdit{Status: StatusEngaging}, false},
+		{Actor{User: "ben", Role: RoleCaseManager}, ParticipantEdit{CaseManager: "ben"}, false},
+		{Actor{User: "sam", Role: RoleSupervisor}, ParticipantEdit{CaseManager: "ben"}, true},
+		{Actor{User: "pat", Role: RolePM}, ParticipantEdit{Status: StatusEngaging}, false},
+		{SystemActor, ParticipantEdit{CaseManager: "ben"}, true},
+		{Actor{User: "ofc", Role: RolePolice}, ParticipantEdit{Status: StatusExited}, false},
+	} {
+		err := tt.edit.MayEdit(tt.actor, p)
+		if (err == nil) != tt.ok {
+			t.Errorf("%s %s edit %+v => %v, want allowed %v", tt.actor.Role, tt.actor.User, tt.edit, err, tt.ok)
+		}
+		if fe, isFE := AsForbidden(err); err != nil && (!isFE || fe.Subject != "P-0001") {
+			t.Errorf("%s: refusal %v, want a ForbiddenError naming P-0001", tt.actor.User, err)
+		}
+	}
+	if !MayMoveCaseload(Actor{User: "sam", Role: RoleSupervisor}) || MayMoveCaseload(Actor{User: "ana", Role: RoleCaseManager}) || !MayMoveCaseload(SystemActor) {
+		t.Error("MayMoveCaseload: want supervisors and the operator only")
 	}
 }
