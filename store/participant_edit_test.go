@@ -39,7 +39,7 @@ func TestParticipantEditApply(t *testing.T) {
 		{"not a case manager", base, ParticipantEdit{CaseManager: "pat"}, 0, []string{"case_manager"}, nil},
 		{"over the soft cap is allowed", base, ParticipantEdit{CaseManager: "ben"}, 0, nil, func(p Participant) bool { return p.CaseManager == "ben" }},
 		{"at the hard cap", base, ParticipantEdit{CaseManager: "ben"}, 25, []string{"case_manager"}, nil},
-				{"two bad fields", base, ParticipantEdit{Status: StatusExited, CaseManager: "nobody"}, 0, []string{"exit_reason", "case_manager"}, nil},
+		{"two bad fields", base, ParticipantEdit{Status: StatusExited, CaseManager: "nobody"}, 0, []string{"exit_reason", "case_manager"}, nil},
 	} {
 		got, err := tt.edit.Apply(tt.from, cms, tt.hardCap)
 		var ve *ValidationError

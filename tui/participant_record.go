@@ -140,7 +140,6 @@ func (p *participant) recordFormWith(loads []store.CaseManagerLoad) tea.Cmd {
 }
 
 type goalStatusValues struct {
-	Goal   string
 	Status store.GoalStatus
 }
 
@@ -163,27 +162,9 @@ func (p *participant) goalStatusForm() tea.Cmd {
 	if len(goals) == 0 {
 		return common.StatusCmd("no goal: add one first (a)", true)
 	}
-	if len(goals) == 1 {
-		return p.goalStatusFormFor(goals[0])
-	}
-	pick := &goalStatusValues{Goal: goals[0].ID}
-	opts := make([]huh.Option[string], len(goals))
-	for i, g := range goals {
-		opts[i] = huh.NewOption(g.ID+" "+common.Pad(statusText(store.ParticipantStatus(g.Status)), 9)+" "+common.Fit(common.Line(g.Words), 50), g.ID)
-	}
-	build := func() *huh.Form {
-		return huh.NewForm(huh.NewGroup(
-			huh.NewSelect[string]().Title("goal").Options(opts...).Value(&pick.Goal),
-		))
-	}
-	return p.form.open("Goal status · "+p.id, build, func() tea.Cmd {
-		i := slices.IndexFunc(goals, func(g store.Goal) bool { return g.ID == pick.Goal })
-		if i < 0 {
-			p.form.close()
-			return common.StatusCmd("goal "+pick.Goal+" not found: nothing saved", true)
-		}
-		return p.goalStatusFormFor(goals[i])
-	})
+	return pickThen(p, "Goal status · "+p.id, "goal", goals, func(g store.Goal) string { return g.ID }, func(g store.Goal) string {
+		return g.ID + " " + common.Pad(kindText(store.CaseKind(g.Status)), 9) + " " + common.Fit(common.Line(g.Words), 50)
+	}, p.goalStatusFormFor)
 }
 
 func (p *participant) goalStatusFormFor(g store.Goal) tea.Cmd {
@@ -193,11 +174,11 @@ func (p *participant) goalStatusFormFor(g store.Goal) tea.Cmd {
 			opts = append(opts, huh.NewOption(goalStatusText(s), s))
 		}
 	}
-	v := &goalStatusValues{Goal: g.ID, Status: opts[0].Value}
+	v := &goalStatusValues{Status: opts[0].Value}
 	build := func() *huh.Form {
 		return huh.NewForm(huh.NewGroup(
 			huh.NewSelect[store.GoalStatus]().Title("status").
-				Description("now " + statusText(store.ParticipantStatus(g.Status)) + "; the change is dated today in the history").
+				Description("now " + kindText(store.CaseKind(g.Status)) + "; the change is dated today in the history").
 				Options(opts...).Value(&v.Status),
 		))
 	}

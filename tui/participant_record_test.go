@@ -60,14 +60,7 @@ func drive(c common.Component, cmd tea.Cmd) []common.StatusMsg {
 func pressOn(c common.Component, keys string) []common.StatusMsg {
 	var status []common.StatusMsg
 	for _, r := range keys {
-		k := tea.KeyPressMsg{Code: r, Text: string(r)}
-		switch r {
-		case '\r':
-			k = tea.KeyPressMsg{Code: tea.KeyEnter}
-		case '\x1b':
-			k = tea.KeyPressMsg{Code: tea.KeyEscape}
-		}
-		_, cmd := c.Update(k)
+		_, cmd := c.Update(keyOf(r))
 		status = append(status, drive(c, cmd)...)
 	}
 	return status

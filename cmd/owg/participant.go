@@ -67,6 +67,20 @@ func refuse(ctx context.Context, st store.Store, actor store.Actor, err error) e
 	return err
 }
 
+// saveChange saves up, what a rule made of old (err its error), unless the
+// rule found nothing to change: it returns the record as it then stands
+// and whether it changed.
+func saveChange[T any](old, up T, err error, save func(T) (T, error)) (T, bool, error) {
+	switch {
+	case errors.Is(err, store.ErrUnchanged):
+		return old, false, nil
+	case err != nil:
+		return old, false, err
+	}
+	up, err = save(up)
+	return up, err == nil, err
+}
+
 func newParticipantSetCmd(app *App) *cobra.Command {
 	var (
 		status, exitReason, housing, caseManager string
@@ -138,16 +152,11 @@ participants between caseloads. Every change is dated in the history and audited
 				loads = store.CaseManagerLoads(proto, users, parts)
 			}
 			up, err := edit.Apply(p, loads, proto.HardCap)
-			changed := !errors.Is(err, store.ErrUnchanged)
-			switch {
-			case !changed:
-				up = p
-			case err != nil:
+			up, changed, err := saveChange(p, up, err, func(q store.Participant) (store.Participant, error) {
+				return st.UpdateParticipant(ctx, actor, q)
+			})
+			if err != nil {
 				return err
-			default:
-				if up, err = st.UpdateParticipant(ctx, actor, up); err != nil {
-					return err
-				}
 			}
 			if asJSON {
 				return writeJSON(app.Stdout, participantJSON{ID: up.ID, Status: string(up.Status), ExitReason: store.CleanLine(up.ExitReason),
@@ -216,16 +225,11 @@ and audited; the goal's words and progress are kept as they are.`,
 				return refuse(ctx, st, actor, err)
 			}
 			up, err := store.SetGoalStatus(g, s)
-			changed := !errors.Is(err, store.ErrUnchanged)
-			switch {
-			case !changed:
-				up = g
-			case err != nil:
+			up, changed, err := saveChange(g, up, err, func(q store.Goal) (store.Goal, error) {
+				return st.UpdateGoal(ctx, actor, q)
+			})
+			if err != nil {
 				return err
-			default:
-				if up, err = st.UpdateGoal(ctx, actor, up); err != nil {
-					return err
-				}
 			}
 			if asJSON {
 				return writeJSON(app.Stdout, goalJSON{ID: up.ID, ParticipantID: up.ParticipantID, Status: string(up.Status), Version: up.Version, Changed: changed})
