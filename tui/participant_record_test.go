@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/tui/common"
@@ -341,10 +342,23 @@ func TestStatusFormEndToEnd(t *testing.T) {
 	// his court date from Today
 	press(tm, "\x1b")
 	waitFor(t, tm, "URGENT", "P-0002")
+	waitGone(t, tm, "P-0001")
 	press(tm, "1")
 	waitFor(t, tm, "Court in the next 14 days (0)")
 	got := finalScreen(t, tm)
 	if strings.Contains(got, "P-0001") {
 		t.Errorf("Today after José exited still lists him:\n%s", got)
+	}
+}
+
+// waitGone waits until the program's screen no longer shows text.
+func waitGone(t *testing.T, tm *teatest.TestModel, text string) {
+	t.Helper()
+	p, _ := probes.Load(tm)
+	probe := p.(screenProbe)
+	for deadline := time.Now().Add(10 * time.Second); strings.Contains(probe.Screen(), text); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %q to leave the screen:\n%s", text, probe.Screen())
+		}
 	}
 }
