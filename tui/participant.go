@@ -27,6 +27,9 @@ type participantKeys struct {
 	Up, Down, PageUp, PageDown, Back                        key.Binding
 	Contact, Goal, Progress, Case, Court, ROI, Revoke, Flag key.Binding
 	Timeline                                                key.Binding
+	// Record changes the status (and exit), housing and case manager;
+	// GoalStatus a goal's status (participant_record.go).
+	Record, GoalStatus key.Binding
 }
 
 // participant is the Participant screen: one record as the viewer may see it.
@@ -56,20 +59,22 @@ func newParticipant(ctx *common.Ctx, id string) *participant {
 	p := &participant{ctx: ctx, id: id, owner: "participant:" + id}
 	p.form = &formHost{ctx: ctx, owner: p.owner}
 	p.keys = participantKeys{
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "space"), key.WithHelp("pgdn", "page down")),
-		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")), // the root's, named here for the help
-		Contact:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "log contact")),
-		Goal:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add goal")),
-		Progress: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "goal progress")),
-		Case:     key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "add legal case")),
-		Court:    key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "court date/status")),
-		ROI:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "record ROI")),
-		Revoke:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke ROI")),
-		Flag:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "flag for meeting")),
-		Timeline: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "timeline")),
+		Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
+		Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+		PageUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown:   key.NewBinding(key.WithKeys("pgdown", "space"), key.WithHelp("pgdn", "page down")),
+		Back:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")), // the root's, named here for the help
+		Contact:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "log contact")),
+		Goal:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add goal")),
+		Progress:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "goal progress")),
+		Case:       key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "add legal case")),
+		Court:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "court date/status")),
+		ROI:        key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "record ROI")),
+		Revoke:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke ROI")),
+		Flag:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "flag for meeting")),
+		Timeline:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "timeline")),
+		Record:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "status/housing")),
+		GoalStatus: key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "goal status")),
 	}
 	p.enableKeys()
 	return p
@@ -93,6 +98,8 @@ func (p *participant) enableKeys() {
 	// meeting's goal review (DOMAIN.md rule 3: "everyone flagged by a partner").
 	p.keys.Flag.SetEnabled(may(store.WriteFlag))
 	p.keys.Timeline.SetEnabled(shown)
+	p.keys.Record.SetEnabled(may(store.WriteParticipant))
+	p.keys.GoalStatus.SetEnabled(may(store.WriteGoal) && len(p.view.Goals) > 0)
 }
 
 func (p *participant) Init() tea.Cmd { return p.loadCmd(true) }
@@ -135,6 +142,14 @@ func (p *participant) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		p.enableKeys()
 		return p, p.restorePending()
+	case recordLoadsMsg:
+		if msg.id != p.id || p.form.active() {
+			return p, nil
+		}
+		if msg.err != nil {
+			return p, common.StatusCmd("case managers: "+msg.err.Error(), true)
+		}
+		return p, p.recordFormWith(msg.loads)
 	case historyLoadedMsg:
 		if msg.id != p.id {
 			return p, nil
@@ -199,6 +214,10 @@ func (p *participant) key(msg tea.KeyPressMsg) tea.Cmd {
 		return p.revokeForm()
 	case key.Matches(msg, k.Flag):
 		return p.flag()
+	case key.Matches(msg, k.Record):
+		return p.recordForm()
+	case key.Matches(msg, k.GoalStatus):
+		return p.goalStatusForm()
 	case key.Matches(msg, k.Timeline):
 		p.timeline, p.offset = !p.timeline, 0
 		if p.timeline {
@@ -449,7 +468,7 @@ func (p *participant) ShortHelp() []key.Binding {
 		return []key.Binding{cancelKey()}
 	}
 	k := p.keys
-	return []key.Binding{k.Back, k.Contact, k.Goal, k.Progress, k.Flag, k.Down}
+	return []key.Binding{k.Back, k.Contact, k.Record, k.Goal, k.Progress, k.GoalStatus, k.Flag, k.Down}
 }
 
 func (p *participant) FullHelp() [][]key.Binding {
@@ -457,9 +476,16 @@ func (p *participant) FullHelp() [][]key.Binding {
 		return [][]key.Binding{{cancelKey()}}
 	}
 	k := p.keys
+	// the full help says what the record and goal forms change
+	record, goal := k.Record, k.GoalStatus
+	record.SetHelp("s", "status, exit, housing")
+	if store.MayMoveCaseload(p.ctx.Actor) {
+		record.SetHelp("s", "status, exit, housing, case manager")
+	}
+	goal.SetHelp("g", "goal achieved/set aside/active")
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown},
-		{k.Contact, k.Goal, k.Progress, k.Flag},
+		{k.Contact, record, k.Goal, k.Progress, goal, k.Flag},
 		{k.Case, k.Court, k.ROI, k.Revoke, k.Timeline},
 	}
 }

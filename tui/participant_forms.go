@@ -127,28 +127,40 @@ func (p *participant) progressForm() tea.Cmd {
 	if len(goals) == 0 {
 		return common.StatusCmd("no active goal: add one first", true)
 	}
-	if len(goals) == 1 {
-		return p.progressFormFor(goals[0])
+	return pickThen(p, "Record goal progress · "+p.id, "goal", goals, func(g store.Goal) string { return g.ID },
+		func(g store.Goal) string { return g.ID + " " + common.Fit(common.Line(g.Words), 50) }, p.progressFormFor)
+}
+
+// pickThen opens formFor on the one of items meant: at once when there is
+// one, else after a select of them (labelled by label) titled field, so
+// that the form that follows is that item's own (never the first one's,
+// saved onto another).
+func pickThen[T any](p *participant, title, field string, items []T, id, label func(T) string, formFor func(T) tea.Cmd) tea.Cmd {
+	if len(items) == 1 {
+		return formFor(items[0])
 	}
-	pick := &progressValues{Goal: goals[0].ID}
-	opts := make([]huh.Option[string], len(goals))
-	for i, g := range goals {
-		opts[i] = huh.NewOption(g.ID+" "+common.Fit(common.Line(g.Words), 50), g.ID)
+	pick := &pickValues{ID: id(items[0])}
+	opts := make([]huh.Option[string], len(items))
+	for i, it := range items {
+		opts[i] = huh.NewOption(label(it), id(it))
 	}
 	build := func() *huh.Form {
 		return huh.NewForm(huh.NewGroup(
-			huh.NewSelect[string]().Title("goal").Options(opts...).Value(&pick.Goal),
+			huh.NewSelect[string]().Title(field).Options(opts...).Value(&pick.ID),
 		))
 	}
-	return p.form.open("Record goal progress · "+p.id, build, func() tea.Cmd {
-		i := slices.IndexFunc(goals, func(g store.Goal) bool { return g.ID == pick.Goal })
+	return p.form.open(title, build, func() tea.Cmd {
+		i := slices.IndexFunc(items, func(it T) bool { return id(it) == pick.ID })
 		if i < 0 {
 			p.form.close()
-			return common.StatusCmd("goal "+pick.Goal+" not found: nothing saved", true)
+			return common.StatusCmd(field+" "+pick.ID+" not found: nothing saved", true)
 		}
-		return p.progressFormFor(goals[i])
+		return formFor(items[i])
 	})
 }
+
+// pickValues is the choice of pickThen's select.
+type pickValues struct{ ID string }
 
 // progressSensitivities are the sensitivities the viewer may record: a
 // role that may not write sensitive data records general entries only.
@@ -246,27 +258,7 @@ func (p *participant) courtForm() tea.Cmd {
 	if len(cs) == 0 {
 		return common.StatusCmd("no legal case: add one first", true)
 	}
-	if len(cs) == 1 {
-		return p.courtFormFor(cs[0])
-	}
-	pick := &courtValues{Case: cs[0].ID}
-	opts := make([]huh.Option[string], len(cs))
-	for i, c := range cs {
-		opts[i] = huh.NewOption(caseLabel(c), c.ID)
-	}
-	build := func() *huh.Form {
-		return huh.NewForm(huh.NewGroup(
-			huh.NewSelect[string]().Title("case").Options(opts...).Value(&pick.Case),
-		))
-	}
-	return p.form.open("Court date and status · "+p.id, build, func() tea.Cmd {
-		i := slices.IndexFunc(cs, func(c store.LegalCase) bool { return c.ID == pick.Case })
-		if i < 0 {
-			p.form.close()
-			return common.StatusCmd("case "+pick.Case+" not found: nothing saved", true)
-		}
-		return p.courtFormFor(cs[i])
-	})
+	return pickThen(p, "Court date and status · "+p.id, "case", cs, func(c store.LegalCase) string { return c.ID }, caseLabel, p.courtFormFor)
 }
 
 func caseLabel(c store.LegalCase) string {

@@ -89,14 +89,7 @@ func (p *pump) until(what string, cond func() bool) {
 // is quiet is not needed: list moves are synchronous.
 func (p *pump) keys(s string) {
 	for _, r := range s {
-		k := tea.KeyPressMsg{Code: r, Text: string(r)}
-		switch r {
-		case '\r':
-			k = tea.KeyPressMsg{Code: tea.KeyEnter}
-		case '\x1b':
-			k = tea.KeyPressMsg{Code: tea.KeyEscape}
-		}
-		p.update(k)
+		p.update(keyOf(r))
 	}
 }
 

@@ -18,17 +18,22 @@ type step struct {
 // press types keys; "\r" is enter, "\x1b" is esc.
 func press(tm *teatest.TestModel, keys string) {
 	for _, r := range keys {
-		switch r {
-		case '\r':
-			tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-		case '\x1b':
-			tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
-		case '\t':
-			tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
-		default:
-			tm.Send(tea.KeyPressMsg{Code: r, Text: string(r)})
-		}
+		tm.Send(keyOf(r))
 	}
+}
+
+// keyOf is the key press of r: "\r" enter, "\x1b" esc, "\t" tab, else
+// the character.
+func keyOf(r rune) tea.KeyPressMsg {
+	switch r {
+	case '\r':
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case '\x1b':
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case '\t':
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	}
+	return tea.KeyPressMsg{Code: r, Text: string(r)}
 }
 
 func run(t *testing.T, tm *teatest.TestModel, steps ...step) {

@@ -124,6 +124,45 @@ func lastContactDay(p store.Participant) time.Time {
 	return p.EnrolledOn
 }
 
+// contactOverdue is how a participant's contact stands against the
+// protocol's overdue-contact days.
+type contactOverdue struct {
+	days    int  // since the last contact, or since enrolment when never
+	never   bool // no contact since enrolment
+	overdue bool // past the protocol's days, or never contacted at all
+}
+
+// neverContactedFirst sorts a participant never contacted ahead of every
+// overdue contact in the caseload (urgency days sort ascending).
+const neverContactedFirst = 1 << 20
+
+// contactOverdueOf says whether p's contact is overdue. A participant never
+// contacted since enrolment is overdue from the day they enrol: a new
+// enrollee waiting for a first contact is the most urgent, never the last.
+func contactOverdueOf(p store.Participant, proto store.Protocol, today time.Time) contactOverdue {
+	d := store.DaysBetween(lastContactDay(p), today)
+	if p.LastContact.IsZero() {
+		return contactOverdue{days: d, never: true, overdue: true}
+	}
+	return contactOverdue{days: d, overdue: d > proto.OverdueContactDays}
+}
+
+// short is the caseload's reason, fitting its column at 80x24: "no contact yet 3d" (never contacted), "no contact 20d".
+func (o contactOverdue) short() string {
+	if o.never {
+		return fmt.Sprintf("no contact yet %dd", o.days)
+	}
+	return fmt.Sprintf("no contact %dd", o.days)
+}
+
+// long is Today's reason: "never contacted, enrolled 3d ago", "no contact for 20d".
+func (o contactOverdue) long() string {
+	if o.never {
+		return fmt.Sprintf("never contacted, enrolled %dd ago", o.days)
+	}
+	return fmt.Sprintf("no contact for %dd", o.days)
+}
+
 // nextCourt returns the soonest next court date on or after today among open cases.
 func nextCourt(cases []store.LegalCase, today time.Time) (store.LegalCase, bool) {
 	var best store.LegalCase
@@ -180,8 +219,14 @@ func urgencyOf(pi pinfo, proto store.Protocol, today time.Time) urgency {
 			add(0, d, fmt.Sprintf("court in %dd", d))
 		}
 	}
-	if d := store.DaysBetween(lastContactDay(pi.P), today); d > proto.OverdueContactDays {
-		add(1, -d, fmt.Sprintf("no contact %dd", d))
+	if o := contactOverdueOf(pi.P, proto, today); o.overdue {
+		// never contacted: ahead of every overdue contact, the longest
+		// enrolled first
+		days := -o.days
+		if o.never {
+			days -= neverContactedFirst
+		}
+		add(1, days, o.short())
 	}
 	if t, ok := intakeDue(pi.Cases); ok {
 		if d := store.DaysBetween(today, t); d <= proto.DeadlineNearDays {

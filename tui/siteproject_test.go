@@ -313,8 +313,13 @@ func TestTodayAuditsOnlyNewFaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// contacted on the day: a new enrollee never contacted is due on Today
+	if _, err := db.CreateContact(bg, store.SystemActor, store.Contact{ParticipantID: np.ID, Date: fixedNow.Add(-time.Hour), Kind: store.ContactStreet,
+		Note: "met", Author: p.CaseManager, Sensitivity: store.General}); err != nil {
+		t.Fatal(err)
+	}
 	if load() != nil {
-		t.Errorf("reload after %s enrolled with nothing due => an audit, want none", np.ID)
+		t.Errorf("reload after %s enrolled and contacted, with nothing due => an audit, want none", np.ID)
 	}
 	if _, err := db.CreateCase(bg, store.SystemActor, store.LegalCase{ParticipantID: np.ID, Kind: store.CasePreExisting, CaseNumber: "26CR0001",
 		Court: "Municipal", Status: store.CaseOpen, NextCourtDate: day(2)}); err != nil {

@@ -252,12 +252,25 @@ func (t *today) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			return t, closeActionCmd(t.ctx, id)
 		}
 		if _, open := t.list.Update(msg); open {
-			if _, id, ok := strings.Cut(t.list.SelectedKey(), ":"); ok && strings.HasPrefix(id, "P-") {
+			if id, ok := todayRowParticipant(t.list.SelectedKey()); ok {
 				return t, func() tea.Msg { return common.OpenParticipantMsg{ID: id} }
 			}
 		}
 	}
 	return t, nil
+}
+
+// todayRowParticipant is the participant a Today row opens: the id after
+// the row's kind ("overdue:P-0001", "roi:P-0001"), before any record id
+// the row also names ("court:P-0001:L-0015", "intake:P-0002:L-0003").
+// Rows about no participant (action items, notices, handoffs) open none.
+func todayRowParticipant(k string) (string, bool) {
+	_, rest, ok := strings.Cut(k, ":")
+	if !ok {
+		return "", false
+	}
+	id, _, _ := strings.Cut(rest, ":")
+	return id, store.ValidParticipantID(id)
 }
 
 func (t *today) SetSize(w, h int) {
@@ -429,10 +442,10 @@ func todayRowsOf(c *common.Ctx, st *common.Styles, s *site, p pinfo, warn *commo
 		}
 	}
 	if mine(c, p.P) && p.Shown() {
-		if d := store.DaysBetween(lastContactDay(p.P), s.today); d > s.proto.OverdueContactDays {
+		if o := contactOverdueOf(p.P, s.proto, s.today); o.overdue {
 			padded()
 			r.overdue = append(r.overdue, dated{pid: p.P.ID, row: common.Row{Key: "overdue:" + p.P.ID,
-				Text: id + " " + name + " " + warnText(st, warn, fmt.Sprintf("no contact for %dd", d)), Filter: p.P.ID + " " + p.Label}})
+				Text: id + " " + name + " " + warnText(st, warn, o.long()), Filter: p.P.ID + " " + p.Label}})
 		}
 		if day, ok := roiExpiring(p.ROIs, s.today, s.proto.ROIExpiringDays); ok {
 			padded()

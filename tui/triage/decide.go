@@ -30,30 +30,13 @@ const (
 func CanDecide(role store.Role) bool { return store.CanDecideReferrals(role) }
 
 // CaseManagerLoad is one active case manager's caseload against caps.
-type CaseManagerLoad struct {
-	Name   string
-	Active int // active participants on the caseload
-	Cap    int // soft cap (user override, else protocol default)
-}
+type CaseManagerLoad = store.CaseManagerLoad
 
 // CaseManagerLoads lists the active case managers with their active
-// caseloads, by name.
+// caseloads, by name (store.CaseManagerLoads: the participant screen's
+// record form offers the same list).
 func CaseManagerLoads(p store.Protocol, users []store.User, participants []store.Participant) []CaseManagerLoad {
-	load := map[string]int{}
-	for _, pt := range participants {
-		if pt.Status.Active() {
-			load[pt.CaseManager]++
-		}
-	}
-	var out []CaseManagerLoad
-	for _, u := range users {
-		if u.Role != store.RoleCaseManager || !u.Active {
-			continue
-		}
-		out = append(out, CaseManagerLoad{Name: u.Name, Active: load[u.Name], Cap: store.CaseloadLimit(p, u)})
-	}
-	slices.SortFunc(out, func(a, b CaseManagerLoad) int { return strings.Compare(a.Name, b.Name) })
-	return out
+	return store.CaseManagerLoads(p, users, participants)
 }
 
 // DecideInput is what a decision needs to know.
