@@ -20,7 +20,10 @@ const (
 	DefaultIdleTimeout   = 15 * time.Minute
 	DefaultMaxSessions   = 100
 	DefaultRatePerSecond = 1.0
-	DefaultRateBurst     = 30
+	// DefaultRateBurst is sized for a meeting whose 50 people sign in
+	// at once from one office's address (a NAT): 30 kept 20 of them
+	// waiting a second each.
+	DefaultRateBurst = 60
 	// DefaultFPS is the most frames a second a session sends. A key or a
 	// change is drawn as soon as the model has handled it (tui/frames); a
 	// frame that follows within 1/FPS of the one before waits out the rest
@@ -44,9 +47,11 @@ const (
 	// DefaultMaxPreAuth and DefaultMaxPreAuthPerAddr cap connections still
 	// signing in, in total and per remote address (OpenSSH's MaxStartups
 	// idea): a flood of silent connections cannot use up the process's
-	// file descriptors or keep a real sign-in out.
-	DefaultMaxPreAuth        = 64
-	DefaultMaxPreAuthPerAddr = 16
+	// file descriptors or keep a real sign-in out. Per address it is sized
+	// for a meeting signing in at once from one office's NAT (16 refused
+	// 28 of 60 people there).
+	DefaultMaxPreAuth        = 128
+	DefaultMaxPreAuthPerAddr = 64
 )
 
 // Config configures a Server. Only Store is required, and DataDir or

@@ -156,17 +156,20 @@ func serve(ctx context.Context, app *App, cfg serveConfig) error {
 	}
 
 	srv, err = sshserve.New(sshserve.Config{
-		Listen:           cfg.str("listen"),
-		DataDir:          dir,
-		HostKeyPath:      cfg.str("host-key"),
-		IdleTimeout:      cfg.duration("idle-timeout"),
-		HandshakeTimeout: cfg.duration("handshake-timeout"),
-		MaxSessions:      cfg.int("max-sessions"),
-		ClassicKex:       cfg.bool("classic-kex"),
-		Store:            st,
-		Protocol:         proto,
-		Logger:           logger,
-		Now:              app.Now,
+		Listen:            cfg.str("listen"),
+		DataDir:           dir,
+		HostKeyPath:       cfg.str("host-key"),
+		IdleTimeout:       cfg.duration("idle-timeout"),
+		HandshakeTimeout:  cfg.duration("handshake-timeout"),
+		MaxSessions:       cfg.int("max-sessions"),
+		MaxPreAuth:        cfg.int("max-signing-in"),
+		MaxPreAuthPerAddr: cfg.int("max-signing-in-per-address"),
+		RateBurst:         cfg.int("sessions-burst-per-address"),
+		ClassicKex:        cfg.bool("classic-kex"),
+		Store:             st,
+		Protocol:          proto,
+		Logger:            logger,
+		Now:               app.Now,
 		Exec: func(ctx context.Context, req sshserve.ExecRequest) int {
 			a := req.Actor
 			return state.runHosted(ctx, &hostedRun{actor: &a}, req.Args, req.Stdin, req.Stdout, req.Stderr)
