@@ -145,8 +145,23 @@ func (b *builder) referrals() Referrals {
 	}
 	out := Referrals{Total: b.c.cell(len(b.inP)), ByKind: b.keyed(kinds(), total)}
 	wt := b.c.partition(weekTotals)
+	// each week's kinds break down its total (suppressed with it) and add
+	// up, over the weeks, to the kind's total: one table
+	rows := make([][]int, len(b.weeks))
+	hide := make([]bool, len(b.weeks))
+	for i := range b.weeks {
+		for _, k := range kinds() {
+			rows[i] = append(rows[i], perWeek[i][k])
+		}
+		hide[i] = wt[i].Suppressed
+	}
+	cs := b.c.table(rows, hide)
 	for i, w := range b.weeks {
-		out.Weeks = append(out.Weeks, ReferralWeek{Start: store.FormatDate(w), Total: wt[i], ByKind: b.keyed(kinds(), perWeek[i])})
+		byKind := make(map[string]Cell, len(kinds()))
+		for j, k := range kinds() {
+			byKind[k] = cs[i][j]
+		}
+		out.Weeks = append(out.Weeks, ReferralWeek{Start: store.FormatDate(w), Total: wt[i], ByKind: byKind})
 	}
 	return out
 }
@@ -194,7 +209,16 @@ func (b *builder) decisions() Decisions {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	d.ScreenedOutByReason = b.keyed(keys, reasons)
+	// the reasons break down the screened-out cell: suppressed with it
+	parts := make([]int, len(keys))
+	for i, k := range keys {
+		parts[i] = reasons[k]
+	}
+	byReason := b.c.breakdown(d.ScreenedOut, parts)
+	d.ScreenedOutByReason = make(map[string]Cell, len(keys))
+	for i, k := range keys {
+		d.ScreenedOutByReason[k] = byReason[i]
+	}
 	for _, m := range b.in.Meetings {
 		if m.Status != store.MeetingPlanned && b.in.Period.Contains(m.Date) {
 			d.MeetingsHeld++
@@ -551,16 +575,23 @@ func (b *builder) equity() Equity {
 		}
 		return cmp.Or(cmp.Compare(y.referrals, x.referrals), strings.Compare(x.name, y.name))
 	})
-	col := func(f func(*acc) int) []Cell {
+	// within is a column of counts each part of the group's cell in of (a
+	// group's decisions are among its referrals, its offers among its
+	// decisions): suppressed with it
+	within := func(of []Cell, f func(*acc) int) []Cell {
 		parts := make([]int, len(list))
 		for i, a := range list {
 			parts[i] = f(a)
 		}
-		return b.c.partition(parts)
+		if of == nil {
+			return b.c.partition(parts)
+		}
+		return b.c.partitionHiding(parts, func(i int) bool { return of[i].Suppressed })
 	}
+	col := func(f func(*acc) int) []Cell { return within(nil, f) }
 	refs := col(func(a *acc) int { return a.referrals })
-	decided := col(func(a *acc) int { return a.decided })
-	offers := col(func(a *acc) int { return a.offers })
+	decided := within(refs, func(a *acc) int { return a.decided })
+	offers := within(decided, func(a *acc) int { return a.offers })
 	enrolled := col(func(a *acc) int { return a.enrolled })
 	exited := col(func(a *acc) int { return a.exited })
 
@@ -674,18 +705,24 @@ func (b *builder) intakeResponse() IntakeResponse {
 	for i := range hours {
 		hourN[i] = hours[i].n
 	}
-	hc := b.c.partition(hourN)
-	for i, x := range hours {
-		out.ByHour = append(out.ByHour, ResponseBucket{Bucket: twoDigits(i), Referrals: hc[i], ToAck: b.c.dist(x.ack), ToFirstContact: b.c.dist(x.contact)})
+	// a bucket's timings break down its referrals (suppressed with them)
+	// and their counts add up to the overall ones
+	buckets := func(bs []bucket, name func(int) string) []ResponseBucket {
+		n, ack, contact := make([]int, len(bs)), make([]int, len(bs)), make([]int, len(bs))
+		for i, x := range bs {
+			n[i], ack[i], contact[i] = x.n, len(x.ack), len(x.contact)
+		}
+		nc := b.c.partition(n)
+		hidden := func(i int) bool { return nc[i].Suppressed }
+		ac, cc := b.c.partitionHiding(ack, hidden), b.c.partitionHiding(contact, hidden)
+		out := make([]ResponseBucket, len(bs))
+		for i, x := range bs {
+			out[i] = ResponseBucket{Bucket: name(i), Referrals: nc[i], ToAck: b.c.distOf(ac[i], x.ack), ToFirstContact: b.c.distOf(cc[i], x.contact)}
+		}
+		return out
 	}
-	dayN := make([]int, 7)
-	for i := range days {
-		dayN[i] = days[i].n
-	}
-	dc := b.c.partition(dayN)
-	for i, x := range days {
-		out.ByWeekday = append(out.ByWeekday, ResponseBucket{Bucket: weekdays[i], Referrals: dc[i], ToAck: b.c.dist(x.ack), ToFirstContact: b.c.dist(x.contact)})
-	}
+	out.ByHour = buckets(hours[:], twoDigits)
+	out.ByWeekday = buckets(days[:], func(i int) string { return weekdays[i] })
 	return out
 }
 

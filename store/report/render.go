@@ -251,7 +251,12 @@ func (w *writer) waitlist(s Waitlist) {
 	w.line(w.label("waiting now"), rpad(s.Waiting.String(), 6), w.muted(fmt.Sprintf("   of which on the waitlist: %s", s.Waitlisted)))
 }
 
+// distLine renders a distribution; with its count suppressed, only that
+// it is withheld (never "median <5", which reads as under five days).
 func (w *writer) distLine(d Dist) string {
+	if d.N.Suppressed {
+		return WithheldDistText
+	}
 	return fmt.Sprintf("median %s%sp90 %s%sn %s", d.Median, w.dot, d.P90, w.dot, d.N)
 }
 
