@@ -361,7 +361,8 @@ func newReferralImportCmd(app *App) *cobra.Command {
 		Long: `Import referrals from a CSV file with a header row. Columns, in any order:
 id, received, kind, name (required); dob, referrer, agency, offense, unsheltered,
 contacts_12m, impairment, victimization_risk, warrant, next_court_date,
-race_ethnicity, notes. The import is all-or-nothing: every bad row is reported
+race_ethnicity (HUD's categories, labels or short codes, ";" between several),
+notes. The import is all-or-nothing: every bad row is reported
 as "line N, column C: msg" and nothing is stored. Imported referrals are
 screened by the protocol; re-referrals of enrolled participants are routed to
 their case manager.`,

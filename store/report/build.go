@@ -512,13 +512,22 @@ func (b *builder) legal() Legal {
 	}
 }
 
-// group names a race/ethnicity group: cleaned, "not recorded" when blank.
+// group names a race/ethnicity group: HUD's categories as stored, "not
+// recorded" when blank; a value outside the vocabulary (free text from
+// before it) is "Data not collected", never its text.
 func group(s string) (name, key string) {
-	s = store.CleanLine(s)
+	s = store.RaceEthnicityGroup(s)
 	if s == "" {
 		return NotRecorded, ""
 	}
 	return s, strings.ToLower(s)
+}
+
+// recordedGroup reports whether a group names a race or ethnicity: "not
+// recorded" and the non-answers (doesn't know, prefers not to answer, not
+// collected) are shown, never flagged and never the top share.
+func recordedGroup(name string) bool {
+	return name != NotRecorded && store.RaceEthnicityRecorded(name)
 }
 
 func (b *builder) equity() Equity {
@@ -598,14 +607,14 @@ func (b *builder) equity() Equity {
 	out := Equity{Threshold: FourFifths, MinDecided: SmallCell}
 	top, topIdx := -1.0, -1
 	for i, a := range list {
-		if a.name != NotRecorded && a.decided >= SmallCell {
+		if recordedGroup(a.name) && a.decided >= SmallCell {
 			if s := float64(a.offers) / float64(a.decided); s > top {
 				top, topIdx = s, i
 			}
 		}
 	}
 	for i, a := range list {
-		g := EquityGroup{Group: a.name, Recorded: a.name != NotRecorded, Referrals: refs[i], Decided: decided[i], Offers: offers[i],
+		g := EquityGroup{Group: a.name, Recorded: recordedGroup(a.name), Referrals: refs[i], Decided: decided[i], Offers: offers[i],
 			Enrollments: enrolled[i], Exits: exited[i]}
 		switch {
 		case g.Offers.Suppressed || g.Decided.Suppressed:
