@@ -54,10 +54,7 @@ func TestLegacyFreeTextRaceIsMappedOnWrite(t *testing.T) {
 		Person: store.Person{Name: "Old Record"}}))
 	legacy := r
 	legacy.RaceEthnicity = freeRace
-	b, _ := json.Marshal(legacy)
-	if err := db.rawSet([]byte(pfxReferral+r.ID), b); err != nil {
-		t.Fatal(err)
-	}
+	putLegacy(t, db, pfxReferral+r.ID, legacy)
 	r = must[store.Referral](t, "get")(db.GetReferral(ctx, r.ID))
 	r.Location = "3rd & Pine"
 	r = must[store.Referral](t, "update legacy")(db.UpdateReferral(ctx, pm, r))
@@ -67,10 +64,7 @@ func TestLegacyFreeTextRaceIsMappedOnWrite(t *testing.T) {
 	// again in free text, then accepted: the participant has no text
 	legacy = r
 	legacy.RaceEthnicity = freeRace
-	b, _ = json.Marshal(legacy)
-	if err := db.rawSet([]byte(pfxReferral+r.ID), b); err != nil {
-		t.Fatal(err)
-	}
+	putLegacy(t, db, pfxReferral+r.ID, legacy)
 	d := must[store.Referral](t, "accept")(db.DecideReferral(ctx, pm, r.ID, store.ReferralDecision{Version: r.Version, Status: store.RefAccepted, CaseManager: "casey"}))
 	p := must[store.Participant](t, "participant")(db.GetParticipant(ctx, d.ParticipantID))
 	if p.RaceEthnicity != store.RaceDataNotCollected {
@@ -79,14 +73,23 @@ func TestLegacyFreeTextRaceIsMappedOnWrite(t *testing.T) {
 	// a participant holding free text takes an unrelated update
 	lp := p
 	lp.RaceEthnicity = freeRace
-	b, _ = json.Marshal(lp)
-	if err := db.rawSet([]byte(pfxParticipant+p.ID), b); err != nil {
-		t.Fatal(err)
-	}
+	putLegacy(t, db, pfxParticipant+p.ID, lp)
 	p = must[store.Participant](t, "get")(db.GetParticipant(ctx, p.ID))
 	p.Pronouns = "she/her"
 	p = must[store.Participant](t, "update legacy participant")(db.UpdateParticipant(ctx, pm, p))
 	if p.RaceEthnicity != store.RaceDataNotCollected {
 		t.Errorf("updated legacy participant race %q", p.RaceEthnicity)
+	}
+}
+
+// putLegacy writes v under key as an older owg did, past validation.
+func putLegacy(t *testing.T, db *DB, key string, v any) {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.rawSet([]byte(key), b); err != nil {
+		t.Fatal(err)
 	}
 }
