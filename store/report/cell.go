@@ -103,10 +103,12 @@ type Dist struct {
 	P90    Num  `json:"p90"`
 }
 
-// cells builds report cells with the viewer's suppression rule.
-type cells struct{ restricted bool }
+// cells builds report cells with the viewer's suppression rule. hide
+// suppresses every non-zero count (for restricted viewers): the cells of
+// a block whose own count is hidden, so none of them gives it back.
+type cells struct{ restricted, hide bool }
 
-func (c cells) small(n int) bool { return c.restricted && n > 0 && n < SmallCell }
+func (c cells) small(n int) bool { return c.restricted && n > 0 && (n < SmallCell || c.hide) }
 
 func (c cells) cell(n int) Cell {
 	if c.small(n) {

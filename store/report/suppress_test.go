@@ -272,3 +272,49 @@ func TestSuppressedStatisticsReadWithheld(t *testing.T) {
 		}
 	}
 }
+
+// TestMeasuresGroupsSuppressedTogether: the measures by race/ethnicity
+// group add up to the overall ones, so a group's count under 5 hides the
+// next smallest group's too (complementary), and a hidden group's block
+// shows nothing that gives its count back.
+func TestMeasuresGroupsSuppressedTogether(t *testing.T) {
+	in := Input{Period: Period{From: day("2025-01-01"), To: day("2025-03-31")}, AsOf: day("2025-03-31")}
+	add := func(n int, race, housing string) {
+		for range n {
+			id := fmt.Sprintf("P-%04d", len(in.Participants)+1)
+			in.Participants = append(in.Participants, store.Participant{ID: id, EnrolledOn: day("2025-02-01"), Status: store.StatusEngaging,
+				CaseManager: "alice", RaceEthnicity: race, Housing: housing})
+		}
+	}
+	add(10, "Black, African American, or African", "unsheltered")
+	add(8, "White", "unsheltered")
+	add(3, "Asian or Asian American", "unsheltered")
+	for _, tt := range []struct {
+		actor store.Actor
+		hide  map[string]bool
+	}{
+		{evaluator, map[string]bool{"Black, African American, or African": false, "White": true, "Asian or Asian American": true}},
+		{pm, map[string]bool{"Black, African American, or African": false, "White": false, "Asian or Asian American": false}},
+	} {
+		m := Measure(in, tt.actor)
+		if len(m.Equity) != 3 {
+			t.Fatalf("%s: %d groups", tt.actor.Role, len(m.Equity))
+		}
+		for _, g := range m.Equity {
+			if g.Overall.Participants.Suppressed != tt.hide[g.Group] {
+				t.Errorf("%s: group %s participants %s, want suppressed %v", tt.actor.Role, g.Group, g.Overall.Participants, tt.hide[g.Group])
+			}
+			if !g.Overall.Participants.Suppressed {
+				continue
+			}
+			for k, c := range g.Overall.Housing.AtEntry {
+				if !c.Suppressed && c.Value > 0 {
+					t.Errorf("%s: hidden group %s shows housing at entry %s = %s", tt.actor.Role, g.Group, k, c)
+				}
+			}
+			if s := g.Overall.Housing.EverSheltered.Of; !s.Suppressed && s.Value > 0 {
+				t.Errorf("%s: hidden group %s shows ever sheltered of %s", tt.actor.Role, g.Group, s)
+			}
+		}
+	}
+}
