@@ -650,8 +650,25 @@ func (b *builder) netWidening() NetWidening {
 		}
 	}
 	out := NetWidening{NoRecentContact: b.c.share(n, len(b.inP)), ByKind: map[string]Share{}}
-	for _, k := range kinds() {
-		out.ByKind[k] = b.c.share(none[k], all[k])
+	// a kind's referrals are the referrals section's by-kind cells (with
+	// their complementary suppression); its count without recent contact
+	// is part of them (suppressed with them), and those counts add up to
+	// the overall one
+	of := b.keyed(kinds(), all)
+	parts := make([]int, len(kinds()))
+	for i, k := range kinds() {
+		parts[i] = none[k]
+	}
+	counts := b.c.partitionHiding(parts, func(i int) bool { return of[kinds()[i]].Suppressed })
+	for i, k := range kinds() {
+		sh := Share{Count: counts[i], Of: of[k]}
+		switch {
+		case sh.Count.Suppressed || sh.Of.Suppressed:
+			sh.Share = Num{Suppressed: true}
+		case all[k] > 0:
+			sh.Share = Num{Value: round(float64(none[k])/float64(all[k]), 3), Valid: true}
+		}
+		out.ByKind[k] = sh
 	}
 	return out
 }

@@ -318,3 +318,32 @@ func TestMeasuresGroupsSuppressedTogether(t *testing.T) {
 		}
 	}
 }
+
+// TestNetWideningFollowsReferralsByKind: the net-widening watch's
+// referrals of a kind are the referrals section's cell for that kind, so
+// a kind hidden there (complementary suppression) is hidden here too.
+func TestNetWideningFollowsReferralsByKind(t *testing.T) {
+	in := Input{Period: Period{From: day("2025-03-03"), To: day("2025-03-16")}, AsOf: at("2025-03-16 12:00")}
+	add := func(n int, kind store.ReferralKind) {
+		for range n {
+			in.Referrals = append(in.Referrals, store.Referral{ID: fmt.Sprintf("R-%04d", len(in.Referrals)+1), Received: at("2025-03-04 10:00"),
+				Kind: kind, Status: store.RefNew})
+		}
+	}
+	add(3, store.KindArrestDiversion)
+	add(6, store.KindCommunity)
+	add(20, store.KindSocialContact)
+	r := Build(in, evaluator)
+	for _, k := range kinds() {
+		ref, nw := r.Referrals.ByKind[k], r.NetWidening.ByKind[k]
+		if ref.Suppressed != nw.Of.Suppressed || (!ref.Suppressed && ref.Value != nw.Of.Value) {
+			t.Errorf("%s: referrals by kind %s, net widening of %s", k, ref, nw.Of)
+		}
+		if nw.Of.Suppressed && !nw.Count.Suppressed && nw.Count.Value > 0 {
+			t.Errorf("%s: of suppressed, count shown %s", k, nw.Count)
+		}
+	}
+	if !r.Referrals.ByKind["community"].Suppressed {
+		t.Fatalf("community (6) should be hidden beside arrest diversion (3): %v", r.Referrals.ByKind)
+	}
+}
