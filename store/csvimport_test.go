@@ -43,7 +43,7 @@ func TestParseReferralsCSV(t *testing.T) {
 			ID: "R-0012", Received: day("2025-03-01"), Kind: KindArrestDiversion, Referrer: "Ofc. Kim", Agency: "Metro PD",
 			Person: Person{Name: "Dana Smith", DOB: day("1980-05-06")}, Offense: "trespass",
 			Indicators:    Indicators{Unsheltered: true, Contacts12m: 3, Impairment: 2, VictimizationRisk: true, NextCourtDate: day("2025-04-10")},
-			RaceEthnicity: "Black", Notes: "line one\nline two", Status: RefNew,
+			RaceEthnicity: "Black, African American, or African", Notes: "line one\nline two", Status: RefNew,
 		},
 		{ID: "R-0020", Received: recv2, Kind: KindSocialContact, Person: Person{Name: "Lee Park"}, Status: RefNew},
 		{ID: "R-0013", Received: day("2025-03-03"), Kind: KindCommunity, Person: Person{Name: "Kid"}, Status: RefNew},

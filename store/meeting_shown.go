@@ -69,3 +69,29 @@ func MutateMeetingShown(ctx context.Context, s Store, a Actor, id string, fn fun
 	}
 	return s.MutateMeeting(ctx, a, id, fn)
 }
+
+// BatchRecorder is implemented by stores that can commit several audit
+// events as one group-committed batch (one transaction, one sync), in
+// order: an export that shows many participants records a view of each
+// at the cost of one event.
+type BatchRecorder interface {
+	// RecordAll appends evs as Record does each, committed together.
+	RecordAll(ctx context.Context, evs []AuditEvent) error
+}
+
+// RecordAll records evs through s.RecordAll when s implements
+// BatchRecorder, else one by one through Record.
+func RecordAll(ctx context.Context, s Audit, evs []AuditEvent) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	if b, ok := s.(BatchRecorder); ok {
+		return b.RecordAll(ctx, evs)
+	}
+	for _, e := range evs {
+		if err := s.Record(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -417,7 +417,8 @@ func screenedReason(rules *rules, r *Referral) string {
 }
 
 // equity computes the equity check over the ranked referrals. A blank
-// race/ethnicity is never a group.
+// race/ethnicity, a non-answer or free text from before the vocabulary
+// (store.RaceEthnicityRecorded) is never a group.
 func equity(ranked []RankedReferral) []EquityRow {
 	type group struct {
 		key string
@@ -430,7 +431,9 @@ func equity(ranked []RankedReferral) []EquityRow {
 		raw := rr.Referral.RaceEthnicity
 		n, ok := seen[raw]
 		if !ok {
-			n.name = CleanLine(raw)
+			if RaceEthnicityRecorded(raw) {
+				n.name = RaceEthnicityGroup(raw) // never free text
+			}
 			n.key = strings.ToLower(strings.Join(strings.Fields(n.name), " "))
 			seen[raw] = n
 		}

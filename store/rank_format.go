@@ -191,7 +191,7 @@ func (rk Ranking) Text(width int) string {
 
 	notRecorded := 0
 	for _, rr := range rk.Ranked {
-		if CleanLine(rr.Referral.RaceEthnicity) == "" {
+		if !RaceEthnicityRecorded(rr.Referral.RaceEthnicity) {
 			notRecorded++
 		}
 	}

@@ -298,18 +298,21 @@ func rankedGroup(group string, ranked, offered int) []RankedReferral {
 
 func TestEquity(t *testing.T) {
 	var rs []RankedReferral
-	rs = append(rs, rankedGroup("Group A", 5, 5)...)     // 1.0: top
-	rs = append(rs, rankedGroup("group  a", 0, 0)...)    // same group, other spelling
-	rs = append(rs, rankedGroup("Group B", 5, 4)...)     // 0.8 = 0.8 x 1.0: not flagged
-	rs = append(rs, rankedGroup("Group C", 10, 7)...)    // 0.7 < 0.8: flagged
-	rs = append(rs, rankedGroup("Group D", 4, 0)...)     // under 5 ranked: not a group
-	rs = append(rs, rankedGroup("", 20, 0)...)           // blank: never a group
-	rs = append(rs, rankedGroup("  \x1b[0m ", 20, 0)...) // blank after cleaning
+	a, b, c := "Asian or Asian American", "Black, African American, or African", "White"
+	rs = append(rs, rankedGroup(a, 5, 5)...)                                        // 1.0: top
+	rs = append(rs, rankedGroup("asian", 0, 0)...)                                  // same group, short code
+	rs = append(rs, rankedGroup(b, 5, 4)...)                                        // 0.8 = 0.8 x 1.0: not flagged
+	rs = append(rs, rankedGroup(c, 10, 7)...)                                       // 0.7 < 0.8: flagged
+	rs = append(rs, rankedGroup("Hispanic/Latina/e/o", 4, 0)...)                    // under 5 ranked: not a group
+	rs = append(rs, rankedGroup("", 20, 0)...)                                      // blank: never a group
+	rs = append(rs, rankedGroup("  \x1b[0m ", 20, 0)...)                            // blank after cleaning
+	rs = append(rs, rankedGroup("White; named Rosa Okafor, uses heroin", 20, 0)...) // free text from before the vocabulary: never a group, never shown
+	rs = append(rs, rankedGroup("Client prefers not to answer", 20, 0)...)          // a non-answer: never a group
 	got := equity(rs)
 	want := []EquityRow{
-		{Group: "Group A", Ranked: 5, Offered: 5, Share: 1, Flag: false},
-		{Group: "Group B", Ranked: 5, Offered: 4, Share: 0.8, Flag: false},
-		{Group: "Group C", Ranked: 10, Offered: 7, Share: 0.7, Flag: true},
+		{Group: a, Ranked: 5, Offered: 5, Share: 1, Flag: false},
+		{Group: b, Ranked: 5, Offered: 4, Share: 0.8, Flag: false},
+		{Group: c, Ranked: 10, Offered: 7, Share: 0.7, Flag: true},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("equity =>\n%+v\nwant\n%+v", got, want)
@@ -317,22 +320,22 @@ func TestEquity(t *testing.T) {
 
 	// 5 vs 4 ranked threshold, and a blank group with the top share never sets it
 	rs = nil
-	rs = append(rs, rankedGroup("X", 5, 2)...)  // 0.4
-	rs = append(rs, rankedGroup("Y", 5, 1)...)  // 0.2 < 0.32: flagged
-	rs = append(rs, rankedGroup("Z", 4, 4)...)  // 1.0 but only 4 ranked
+	rs = append(rs, rankedGroup(a, 5, 2)...)    // 0.4
+	rs = append(rs, rankedGroup(b, 5, 1)...)    // 0.2 < 0.32: flagged
+	rs = append(rs, rankedGroup(c, 4, 4)...)    // 1.0 but only 4 ranked
 	rs = append(rs, rankedGroup("", 10, 10)...) // 1.0 but blank
 	got = equity(rs)
-	if len(got) != 2 || got[0].Group != "X" || got[0].Flag || got[1].Group != "Y" || !got[1].Flag {
+	if len(got) != 2 || got[0].Group != a || got[0].Flag || got[1].Group != b || !got[1].Flag {
 		t.Errorf("equity threshold => %+v", got)
 	}
-	rs = append(rs, rankedGroup("Z", 1, 1)...) // Z reaches 5
+	rs = append(rs, rankedGroup(c, 1, 1)...) // White reaches 5
 	got = equity(rs)
-	if len(got) != 3 || got[2].Group != "Z" || !got[0].Flag || !got[1].Flag || got[2].Flag {
+	if len(got) != 3 || got[2].Group != c || !got[0].Flag || !got[1].Flag || got[2].Flag {
 		t.Errorf("equity with Z at 5 => %+v", got)
 	}
 
 	// nobody offered: no flags
-	got = equity(rankedGroup("X", 6, 0))
+	got = equity(rankedGroup(a, 6, 0))
 	if len(got) != 1 || got[0].Flag {
 		t.Errorf("equity, none offered => %+v", got)
 	}
@@ -416,12 +419,12 @@ func TestRankingJSON(t *testing.T) {
 	// equity rows: share rounded, keys exact
 	var eq []Referral
 	for i := range 6 {
-		eq = append(eq, Referral{ID: fmt.Sprintf("R-%04d", i+1), Kind: KindSocialContact, Received: daysBefore(1), Status: RefNew, RaceEthnicity: "G"})
+		eq = append(eq, Referral{ID: fmt.Sprintf("R-%04d", i+1), Kind: KindSocialContact, Received: daysBefore(1), Status: RefNew, RaceEthnicity: "white"})
 	}
 	b, _ := Rank(p, eq, nil, 4, asOf).JSON()
 	if !strings.Contains(string(b), `"equity": [
     {
-      "group": "G",
+      "group": "White",
       "ranked": 6,
       "offered": 4,
       "share": 0.6667,
@@ -482,7 +485,7 @@ func benchReferrals(n int) ([]Referral, []Participant) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	kinds := []ReferralKind{KindArrestDiversion, KindSocialContact, KindCommunity}
 	offenses := []string{"trespass", "drug_possession", "", "dui", "burglary", "public_disorder"}
-	groups := []string{"", "Black", "White", "Latine", "Asian", "Native"}
+	groups := []string{"", "Black", "White", "Latine", "Asian", "Native Hawaiian"}
 	refs := make([]Referral, n)
 	for i := range refs {
 		refs[i] = Referral{

@@ -185,7 +185,14 @@ func ParseReferralFields(fields map[string]string, now time.Time) (Referral, []F
 				continue
 			}
 			r.Offense = NormalizeOffense(line)
-		case "referrer", "agency", "location", "race_ethnicity", "callback":
+		case "race_ethnicity":
+			v, err := ParseRaceEthnicity(line)
+			if err != nil {
+				add(k, "%v", err)
+				continue
+			}
+			r.RaceEthnicity = v
+		case "referrer", "agency", "location", "callback":
 			if utf8.RuneCountInString(line) > maxLineField {
 				add(k, "is longer than %d characters", maxLineField)
 				continue
@@ -197,10 +204,8 @@ func ParseReferralFields(fields map[string]string, now time.Time) (Referral, []F
 				r.Agency = line
 			case "location":
 				r.Location = line
-			case "callback":
-				r.Callback = line
 			default:
-				r.RaceEthnicity = line
+				r.Callback = line
 			}
 		case "notes":
 			notes := strings.TrimSpace(Clean(raw, true))

@@ -63,6 +63,7 @@ func (p Participant) ValidateAt(now time.Time) error {
 	if p.EnrolledOn.IsZero() {
 		v.add("enrolled_on", "is required")
 	}
+	validRaceEthnicity(&v, p.RaceEthnicity)
 	return v.err()
 }
 
@@ -183,6 +184,7 @@ func (r Referral) Validate() error {
 	if !oneOf(r.Status, ReferralStatuses) {
 		v.add("status", "%q is not one of %s", r.Status, names(ReferralStatuses))
 	}
+	validRaceEthnicity(&v, r.RaceEthnicity)
 	return v.err()
 }
 

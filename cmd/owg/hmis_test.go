@@ -147,9 +147,10 @@ func TestImportHMISHandWritten(t *testing.T) {
 		entry               string
 		status              store.ParticipantStatus
 	}{
-		{"Marisol Vega", "Hispanic/Latino", "unsheltered", "2025-03-03", store.StatusNotYetEngaged},
-		{"Darnell Brooks", "Black", "transitional housing", "2025-08-01", store.StatusNotYetEngaged}, // the latest enrollment; its earlier one exited
-		{"Sam Lee", "Multiracial", "unsheltered", "2025-01-15", store.StatusExited},
+		{"Marisol Vega", "Hispanic/Latina/e/o", "unsheltered", "2025-03-03", store.StatusNotYetEngaged},
+		{"Darnell Brooks", "Black, African American, or African", "transitional housing", "2025-08-01", store.StatusNotYetEngaged}, // the latest enrollment; its earlier one exited
+		{"Sam Lee", "Asian or Asian American; White", // two categories, no longer "Multiracial"
+			"unsheltered", "2025-01-15", store.StatusExited},
 	} {
 		p, ok := got[c.name]
 		if !ok {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -924,4 +925,47 @@ func TestReferralList(t *testing.T) {
 	os.WriteFile(csvPath, []byte("id,received,kind,name\nR-0900,2026-03-01,social_contact,Ann Example\n"), 0o600)
 	want(t, owg(t, nil, "--data", dir, "--as", "tomas", "referral", "import", csvPath), 1, "importing referrals is for the pm or a supervisor")
 	want(t, owg(t, nil, "--data", dir, "audit"), 0, "write:referral.import")
+}
+
+// TestRaceEthnicityVocabularyCLI: `referral add --race-ethnicity` takes
+// HUD's labels in any case and short codes and refuses anything else
+// (without repeating it); the evaluator's CSV and the community's report
+// carry only HUD's categories.
+func TestRaceEthnicityVocabularyCLI(t *testing.T) {
+	dir := demoDir(t)
+	before := countReferrals(t, dir)
+	free := "White; named Rosa Okafor, uses heroin"
+	r := owg(t, nil, "--data", dir, "--as", "reyes", "referral", "add", "--kind", "social_contact", "--name", "Test Person", "--race-ethnicity", free)
+	want(t, r, 1, "--race-ethnicity:", "HUD")
+	if strings.Contains(r.stderr, "Rosa") || strings.Contains(r.stdout, "Rosa") {
+		t.Errorf("the refusal repeats the text:\n%s", r)
+	}
+	if n := countReferrals(t, dir); n != before {
+		t.Fatalf("a refused referral was stored: %d -> %d", before, n)
+	}
+	r = owg(t, nil, "--data", dir, "--as", "reyes", "referral", "add", "--kind", "social_contact", "--name", "Test Person",
+		"--race-ethnicity", "WHITE; mena", "--json")
+	want(t, r, 0)
+	db := openStore(t, dir)
+	rs, _ := db.ListReferrals(context.Background(), store.ReferralFilter{})
+	db.Close()
+	if got := rs[len(rs)-1].RaceEthnicity; got != "Middle Eastern or North African; White" {
+		t.Errorf("stored race %q", got)
+	}
+	r = owg(t, nil, "--data", dir, "--as", "uw.eval", "export", "csv", "--deidentified", "--period", "3650d")
+	want(t, r, 0, "Middle Eastern or North African; White")
+	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := slices.Index(rows[0], "race_ethnicity")
+	for _, row := range rows[1:] {
+		if v := row[col]; v != "" {
+			if _, err := store.ParseRaceEthnicity(v); err != nil {
+				t.Errorf("race_ethnicity %q is not HUD's categories", v)
+			}
+		}
+	}
+	r = owg(t, nil, "--data", dir, "--as", "pastor.james", "report", "--period", "3650d")
+	want(t, r, 0, "Middle Eastern or North African; White")
 }

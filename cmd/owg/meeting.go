@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -73,10 +74,19 @@ waitlisted, the pending cases and as many goal reviews as the protocol's
 			cov := &subjectCovers{ctx: ctx, st: st, viewer: actor, app: app, memo: map[string]store.Coverage{}}
 			out := agendaJSON{Date: store.FormatDate(day), EstimateMinutes: plan.Estimate, BudgetMinutes: plan.Budget, Items: []agendaItemJSON{}}
 			reasons := make([]string, 0, len(plan.Items))
+			var shownIDs []string // participants and referrals the agenda names
 			for _, it := range plan.Items {
 				title, reason, subject := store.ItemHeading(it, headingAccess(actor, it, cov), store.NotShared)
 				out.Items = append(out.Items, agendaItemJSON{Kind: it.Kind, Title: store.CleanLine(title), Minutes: it.Minutes, Subject: subject})
 				reasons = append(reasons, reason)
+				if subject != "" {
+					shownIDs = append(shownIDs, agendaSubjectIDs(ctx, st, subject)...)
+				}
+			}
+			// one view event naming every participant and referral shown,
+			// as list screens are audited
+			if err := st.AuditList(ctx, actor, "meeting-agenda", uniqueIDs(shownIDs)); err != nil {
+				return err
 			}
 			if asJSON {
 				return writeJSON(app.Stdout, out)
@@ -103,6 +113,21 @@ waitlisted, the pending cases and as many goal reviews as the protocol's
 	cmd.Flags().StringVar(&date, "date", "", "meeting date YYYY-MM-DD (default today)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "JSON output")
 	return cmd
+}
+
+// agendaSubjectIDs are the records an agenda subject shown discloses: a
+// participant or referral itself, a case's participant (and the case).
+func agendaSubjectIDs(ctx context.Context, st store.Store, subject string) []string {
+	switch {
+	case strings.HasPrefix(subject, "P-"), strings.HasPrefix(subject, "R-"):
+		return []string{subject}
+	case strings.HasPrefix(subject, "L-"):
+		if lc, err := st.GetCase(ctx, subject); err == nil && lc.ParticipantID != "" {
+			return []string{lc.ParticipantID, subject}
+		}
+		return []string{subject}
+	}
+	return nil
 }
 
 // headingAccess is what the viewer may see of an agenda item's heading

@@ -83,6 +83,35 @@ func parseAsOf(app *App, s string) (time.Time, error) {
 	return d, nil
 }
 
+// rankingIDs are the referrals a ranking shows, and the participant each
+// re-referral names, once each in order.
+func rankingIDs(rk store.Ranking) []string {
+	var ids []string
+	for _, r := range rk.Ranked {
+		ids = append(ids, r.Referral.ID)
+	}
+	for _, r := range rk.ScreenedOut {
+		ids = append(ids, r.Referral.ID)
+	}
+	for _, r := range rk.ReReferrals {
+		ids = append(ids, r.Referral.ID, r.ParticipantID)
+	}
+	return uniqueIDs(ids)
+}
+
+// uniqueIDs keeps the first of each non-empty id, in order.
+func uniqueIDs(ids []string) []string {
+	seen := map[string]bool{}
+	out := ids[:0:0]
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 func newReferralRankCmd(app *App) *cobra.Command {
 	var (
 		asOf     string
@@ -134,6 +163,11 @@ func newReferralRankCmd(app *App) *cobra.Command {
 			}
 			rk := store.Rank(proto, q.referrals, q.participants, q.capacity, day)
 			rk.ProtocolVersion = version
+			// the ranking shows every queued referral (and a re-referral's
+			// participant): one view event naming each, as list screens do
+			if err := st.AuditList(ctx, a, "referral-rank", rankingIDs(rk)); err != nil {
+				return err
+			}
 			if today {
 				// a ranking shown is a prioritization event: every score
 				// that changed is kept in the referral's history
@@ -361,7 +395,8 @@ func newReferralImportCmd(app *App) *cobra.Command {
 		Long: `Import referrals from a CSV file with a header row. Columns, in any order:
 id, received, kind, name (required); dob, referrer, agency, offense, unsheltered,
 contacts_12m, impairment, victimization_risk, warrant, next_court_date,
-race_ethnicity, notes. The import is all-or-nothing: every bad row is reported
+race_ethnicity (HUD's categories, labels or short codes, ";" between several),
+notes. The import is all-or-nothing: every bad row is reported
 as "line N, column C: msg" and nothing is stored. Imported referrals are
 screened by the protocol; re-referrals of enrolled participants are routed to
 their case manager.`,

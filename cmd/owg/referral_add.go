@@ -34,7 +34,7 @@ var referralAddFlags = []addFlag{
 	{"warrant", "warrant", "known open warrant", true},
 	{"next-court-date", "next_court_date", "next court date, YYYY-MM-DD", false},
 	{"contacts-12m", "contacts_12m", "criminal-legal or crisis contacts in the last 12 months", false},
-	{"race-ethnicity", "race_ethnicity", "race/ethnicity, for equity reporting only (never a ranking input)", false},
+	{"race-ethnicity", "race_ethnicity", "race/ethnicity, for equity reporting only (never a ranking input): one or more of HUD's categories separated by \";\", each a label in any case or a short code (amind, asian, black, hispanic, mena, nhpi, white), or one of doesnt_know, prefers_not, not_collected", false},
 	{"referrer", "referrer", "referrer's name (default: the --as user)", false},
 	{"agency", "agency", "referrer's agency (default: the --as user's)", false},
 	{"received", "received", "received, YYYY-MM-DD or RFC 3339 (default now)", false},

@@ -152,6 +152,15 @@ completed, not_located), "taken_by", "taken_at", "on_scene_at" and
 			if err != nil {
 				return err
 			}
+			// a read of referrals is audited as list screens are: one
+			// view event naming every referral shown
+			ids := make([]string, len(rows))
+			for i, r := range rows {
+				ids[i] = r.ID
+			}
+			if err := st.AuditList(ctx, a, "referral-list", ids); err != nil {
+				return err
+			}
 			if asJSON {
 				b, err := json.MarshalIndent(rows, "", "  ")
 				if err != nil {

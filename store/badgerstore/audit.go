@@ -23,6 +23,21 @@ var auditActions = []store.AuditAction{store.AuditView, store.AuditCreate, store
 // filling in Seq, the hashes and, when zero, Time. Subject and Detail
 // must be ids and codes, never participant content.
 func (db *DB) Record(ctx context.Context, e store.AuditEvent) error {
+	e, err := cleanAuditEvent(e)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if db.shown.take(e) {
+		return nil // a meeting's move recorded it already (meeting_shown.go)
+	}
+	return db.groupRecord(ctx, e) // group commit: groupcommit.go
+}
+
+// cleanAuditEvent cleans and validates an event before it is queued.
+func cleanAuditEvent(e store.AuditEvent) (store.AuditEvent, error) {
 	e.User = store.CleanLine(e.User)
 	e.Subject = store.CleanLine(e.Subject)
 	e.Detail = store.CleanLine(e.Detail)
@@ -35,15 +50,31 @@ func (db *DB) Record(ctx context.Context, e store.AuditEvent) error {
 		bad = append(bad, store.FieldError{Field: "action", Msg: fmt.Sprintf("%q is not an audit action", e.Action)})
 	}
 	if len(bad) > 0 {
-		return &store.ValidationError{Entity: "audit event", Errs: bad}
+		return e, &store.ValidationError{Entity: "audit event", Errs: bad}
 	}
-	if err := ctx.Err(); err != nil {
+	return e, nil
+}
+
+// RecordAll appends evs, validated as Record validates each, in order and
+// queued together so they are committed in one group-commit batch (one
+// transaction and one sync, up to maxGroup events): store.BatchRecorder.
+// Nothing is queued when any event is invalid.
+func (db *DB) RecordAll(ctx context.Context, evs []store.AuditEvent) error {
+	clean := make([]store.AuditEvent, 0, len(evs))
+	for _, e := range evs {
+		c, err := cleanAuditEvent(e)
+		if err != nil {
+			return err
+		}
+		if db.shown.take(c) {
+			continue // a meeting's move recorded it already
+		}
+		clean = append(clean, c)
+	}
+	if err := ctx.Err(); err != nil || len(clean) == 0 {
 		return err
 	}
-	if db.shown.take(e) {
-		return nil // a meeting's move recorded it already (meeting_shown.go)
-	}
-	return db.groupRecord(ctx, e) // group commit: groupcommit.go
+	return db.groupRecordAll(ctx, clean)
 }
 
 func getAudit(txn *badger.Txn, seq uint64) (store.AuditEvent, error) {

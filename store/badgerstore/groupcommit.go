@@ -51,10 +51,19 @@ func (db *DB) RecordStats() RecordStats {
 // groupWindow, then commits everything queued, and goes on while more
 // arrived meanwhile.
 func (db *DB) groupRecord(ctx context.Context, e store.AuditEvent) error {
-	done := make(chan error, 1)
+	return db.groupRecordAll(ctx, []store.AuditEvent{e})
+}
+
+// groupRecordAll queues evs together (so a batch takes them whole, but
+// for maxGroup) and waits until every one is committed and synced.
+func (db *DB) groupRecordAll(ctx context.Context, evs []store.AuditEvent) error {
+	dones := make([]chan error, len(evs))
 	q := &db.group
 	q.mu.Lock()
-	q.pending = append(q.pending, pendingRecord{e: e, done: done})
+	for i, e := range evs {
+		dones[i] = make(chan error, 1)
+		q.pending = append(q.pending, pendingRecord{e: e, done: dones[i]})
+	}
 	lead := !q.leading
 	if lead {
 		q.leading = true
@@ -63,13 +72,19 @@ func (db *DB) groupRecord(ctx context.Context, e store.AuditEvent) error {
 	if lead {
 		go db.leadRecords()
 	}
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		// the event is still committed with its batch; the caller stops waiting
-		return ctx.Err()
+	var first error
+	for _, done := range dones {
+		select {
+		case err := <-done:
+			if first == nil {
+				first = err
+			}
+		case <-ctx.Done():
+			// the events are still committed with their batch; the caller stops waiting
+			return ctx.Err()
+		}
 	}
+	return first
 }
 
 // leadRecords commits batches until the queue is empty.

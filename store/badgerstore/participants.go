@@ -26,7 +26,7 @@ func cleanParticipant(p store.Participant) store.Participant {
 	p.Name = store.CleanLine(p.Name)
 	p.Aliases = cleanList(p.Aliases)
 	p.Pronouns = store.CleanLine(p.Pronouns)
-	p.RaceEthnicity = store.CleanLine(p.RaceEthnicity)
+	p.RaceEthnicity = store.NormalizeRaceEthnicity(p.RaceEthnicity)
 	p.ReferralID = store.CleanLine(p.ReferralID)
 	p.CaseManager = store.CleanLine(p.CaseManager)
 	p.ExitReason = store.CleanLine(p.ExitReason)
@@ -76,6 +76,7 @@ func (t *tx) createParticipant(p store.Participant, detail string) (store.Partic
 // an empty detail skips the audit event.
 func (t *tx) saveParticipant(old, p store.Participant, detail string) (store.Participant, error) {
 	p.ID = old.ID
+	p.RaceEthnicity = store.CarryRaceEthnicity(old.RaceEthnicity, p.RaceEthnicity)
 	p.Created = old.Created
 	p.Version = old.Version + 1
 	p.Updated = t.now
@@ -118,6 +119,7 @@ func (db *DB) UpdateParticipant(ctx context.Context, a store.Actor, p store.Part
 	return updateVersioned(ctx, db, a, "participant", p.ID, p.Version, getParticipant, func(x store.Participant) int64 { return x.Version },
 		func(t *tx, old store.Participant) (store.Participant, error) {
 			q := cleanParticipant(p)
+			q.RaceEthnicity = store.CarryRaceEthnicity(old.RaceEthnicity, q.RaceEthnicity)
 			if err := t.mayUpdateParticipant(old, q); err != nil {
 				return store.Participant{}, err
 			}

@@ -24,7 +24,7 @@ func cleanReferral(r store.Referral) store.Referral {
 	r.Person.Aliases = cleanList(r.Person.Aliases)
 	r.Offense = store.CleanLine(r.Offense)
 	r.Location = store.CleanLine(r.Location)
-	r.RaceEthnicity = store.CleanLine(r.RaceEthnicity)
+	r.RaceEthnicity = store.NormalizeRaceEthnicity(r.RaceEthnicity)
 	r.Notes = store.Clean(r.Notes, true)
 	r.Reason = store.CleanLine(r.Reason)
 	r.DecisionNote = store.CleanLine(r.DecisionNote)
@@ -97,6 +97,7 @@ func (t *tx) createReferralAs(r store.Referral, audit bool) (store.Referral, err
 
 // saveReferral writes r over old (loaded and version-checked).
 func (t *tx) saveReferral(old, r store.Referral, detail string) (store.Referral, error) {
+	r.RaceEthnicity = store.CarryRaceEthnicity(old.RaceEthnicity, r.RaceEthnicity)
 	if err := r.Validate(); err != nil {
 		return r, err
 	}
@@ -590,7 +591,7 @@ func (t *tx) acceptParticipant(r store.Referral, d store.ReferralDecision) (stri
 		Name:          r.Person.Name,
 		Aliases:       r.Person.Aliases,
 		DOB:           r.Person.DOB,
-		RaceEthnicity: r.RaceEthnicity,
+		RaceEthnicity: store.RaceEthnicityGroup(r.RaceEthnicity), // free text from before the vocabulary is not carried
 		ReferralID:    r.ID,
 		EnrolledOn:    t.today,
 		CaseManager:   d.CaseManager,

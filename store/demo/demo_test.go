@@ -367,3 +367,42 @@ func TestFillNLarger(t *testing.T) {
 		t.Errorf("%d case managers stored, summary says %d (capacity %d)", cms, sum.CaseManagers, sum.Capacity)
 	}
 }
+
+// TestFillRaceEthnicityIsHUDCategories: every race/ethnicity the demo
+// writes is HUD's categories in their stored form, more than one for some
+// people, and the demo has every kind of group an equity check shows.
+func TestFillRaceEthnicityIsHUDCategories(t *testing.T) {
+	s, _ := fill(t, demo.DefaultSeed)
+	ctx := context.Background()
+	ps, err := s.ListParticipants(ctx, store.ParticipantFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := s.ListReferrals(ctx, store.ReferralFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []string
+	for _, p := range ps {
+		all = append(all, p.RaceEthnicity)
+	}
+	for _, r := range rs {
+		all = append(all, r.RaceEthnicity)
+	}
+	multi, blank := 0, 0
+	for _, v := range all {
+		got, err := store.ParseRaceEthnicity(v)
+		if err != nil || got != v {
+			t.Errorf("demo race/ethnicity %q is not in its stored form (%q, %v)", v, got, err)
+		}
+		if strings.Contains(v, store.RaceEthnicitySep) {
+			multi++
+		}
+		if v == "" {
+			blank++
+		}
+	}
+	if multi == 0 || blank == 0 {
+		t.Errorf("demo has %d people with several categories and %d not recorded, want some of each", multi, blank)
+	}
+}

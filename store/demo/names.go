@@ -25,9 +25,13 @@ var fixedNames = []string{
 	"Björn Lindqvist", "Fatima Hassan", "Leilani Kahananui",
 }
 
+// raceEthnicities are HUD's categories (store.RaceCategories), one or more
+// a person, and blank (not recorded).
 var raceEthnicities = []string{
-	"Black", "Black", "Black", "White", "White", "White", "Hispanic/Latino", "Hispanic/Latino",
-	"American Indian/Alaska Native", "Asian", "Native Hawaiian/Pacific Islander", "Multiracial", "",
+	"Black, African American, or African", "Black, African American, or African", "Black, African American, or African",
+	"White", "White", "White", "Hispanic/Latina/e/o", "Hispanic/Latina/e/o; White",
+	"American Indian, Alaska Native, or Indigenous", "Asian or Asian American", "Native Hawaiian or Pacific Islander",
+	"Black, African American, or African; White", "",
 }
 
 var pronouns = []string{"he/him", "she/her", "they/them", "he/him", "she/her", ""}

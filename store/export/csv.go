@@ -45,7 +45,9 @@ type Column struct {
 //	ack_minutes             referral: whole minutes from receipt to the on-call acknowledgement, empty when none
 //	no_recent_contact       referral: no contact in 12 months and no warrant or court date (net-widening watch)
 //	age_band                age on the referral's receipt or the participant's enrollment: under 18, 18-24, 25-34, 35-44, 45-54, 55-64, 65+; empty when unknown
-//	race_ethnicity          as recorded (self-reported, optional); empty when not recorded
+//	race_ethnicity          HUD's HMIS race and ethnicity categories (store.RaceCategories), "; "
+//	                        between several; empty when not recorded; free text recorded before
+//	                        the vocabulary is "Data not collected", never its text
 //	enrolled                participant: enrollment date
 //	case_manager_pseudo_id  participant: pseudonym of the case manager's user name
 //	days_to_first_contact   participant: days from the source referral's receipt to the first contact
@@ -87,7 +89,7 @@ var Columns = []Column{
 	{"ack_minutes", "minutes to on-call acknowledgement"},
 	{"no_recent_contact", "net-widening watch"},
 	{"age_band", "age band"},
-	{"race_ethnicity", "as recorded"},
+	{"race_ethnicity", "HUD's HMIS categories, \"; \" between several; Data not collected for free text from before them"},
 	{"enrolled", "enrollment date"},
 	{"case_manager_pseudo_id", "pseudonym of the case manager"},
 	{"days_to_first_contact", "days referral to first contact"},
@@ -214,7 +216,7 @@ func DeidentifiedCSV(w io.Writer, in report.Input, key []byte) error {
 		case r.Person.ApproxAge > 0:
 			set("age_band", AgeBand(r.Person.ApproxAge))
 		}
-		set("race_ethnicity", category(r.RaceEthnicity))
+		set("race_ethnicity", store.RaceEthnicityGroup(r.RaceEthnicity))
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -310,7 +312,7 @@ func DeidentifiedCSV(w io.Writer, in report.Input, key []byte) error {
 		if strings.TrimSpace(race) == "" && hasSrc {
 			race = src.RaceEthnicity
 		}
-		set("race_ethnicity", category(race))
+		set("race_ethnicity", store.RaceEthnicityGroup(race))
 		set("enrolled", store.FormatDate(p.EnrolledOn))
 		if p.CaseManager != "" {
 			set("case_manager_pseudo_id", Pseudonym(key, "user:"+p.CaseManager))
@@ -364,16 +366,6 @@ func code(s string) string {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
 			return "other"
 		}
-	}
-	return s
-}
-
-// category cleans a self-reported category for a spreadsheet: one line,
-// and never a formula.
-func category(s string) string {
-	s = store.CleanLine(s)
-	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
-		s = "'" + s
 	}
 	return s
 }

@@ -82,7 +82,7 @@ func seed(t *testing.T) seeded {
 		Referrer: "Officer Maribel Stonecrop", Agency: "Metro PD",
 		Person:  store.Person{Name: "Wilhelmina Yarrowby", ApproxAge: 30},
 		Offense: "loitering near the Quillfeather pharmacy", Location: "Quillfeather Ave & 5th",
-		Notes: "asked for help with a voucher", RaceEthnicity: "=cmd|' /C calc'!A0",
+		Notes: "asked for help with a voucher", RaceEthnicity: "hispanic",
 		Status: store.RefNew,
 	})
 	must(err)
@@ -192,7 +192,8 @@ func TestDeidentifiedCSVHasNoIdentifiers(t *testing.T) {
 		{get(1, "received"), "2025-03-03"},
 		{get(2, "offense"), "other"},
 		{get(2, "age_band"), "25-34"},
-		{get(2, "race_ethnicity"), "'=cmd|' /C calc'!A0"},
+		{get(2, "race_ethnicity"), "Hispanic/Latina/e/o"},
+		{get(1, "race_ethnicity"), "Black, African American, or African"},
 		{get(3, "record"), "participant"},
 		{get(3, "pseudo_id"), Pseudonym(key, sd.p1)},
 		{get(3, "linked_pseudo_id"), Pseudonym(key, "R-0001")},

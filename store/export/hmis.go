@@ -152,32 +152,26 @@ func hmisDate(t time.Time) string {
 
 func hmisTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") }
 
-// raceFlags maps a race/ethnicity value to HUD's seven flags, RaceNone
-// and AdditionalRaceEthnicity.
-func raceFlags(s string) (flags [7]int, none, additional string) {
-	l := strings.ToLower(store.CleanLine(s))
-	idx := map[string]int{"american indian": 0, "alaska": 0, "asian": 1, "black": 2, "african": 2, "hispanic": 3, "latin": 3,
-		"middle eastern": 4, "north african": 4, "hawaiian": 5, "pacific": 5, "white": 6}
-	keys := make([]string, 0, len(idx))
-	for k := range idx {
-		keys = append(keys, k)
+// raceFlags maps a race/ethnicity value to HUD's race columns (1 or 0,
+// by column name) and RaceNone (8, 9 or 99 when no category is given).
+// Free text from before the vocabulary is data not collected; it never
+// goes to AdditionalRaceEthnicity.
+func raceFlags(s string) (flags map[string]int, none string) {
+	flags = map[string]int{}
+	for _, c := range store.RaceCategories {
+		flags[c.Column] = 0
 	}
-	sort.Strings(keys)
-	any := false
-	for _, k := range keys {
-		if strings.Contains(l, k) {
-			flags[idx[k]] = 1
-			any = true
+	cs := store.RaceEthnicityOf(s)
+	if len(cs) == 0 {
+		return flags, strconv.Itoa(HMISDataNotCollected)
+	}
+	for _, c := range cs {
+		if c.Column == "" {
+			return flags, strconv.Itoa(c.Code)
 		}
+		flags[c.Column] = 1
 	}
-	switch {
-	case l == "":
-		none = strconv.Itoa(HMISDataNotCollected)
-	case !any:
-		none = strconv.Itoa(HMISDataNotCollected)
-		additional = store.CleanLine(s)
-	}
-	return flags, none, additional
+	return flags, ""
 }
 
 func splitName(name string) (first, last string) {
@@ -254,12 +248,11 @@ func HMIS(in HMISInput) HMISResult {
 			dobQ = "99"
 		}
 		set(row, HMISClientColumns, "DOBDataQuality", dobQ)
-		flags, none, additional := raceFlags(p.RaceEthnicity)
-		for i, c := range []string{"AmIndAKNative", "Asian", "BlackAfAmerican", "HispanicLatinaeo", "MidEastNAfrican", "NativeHIPacific", "White"} {
-			set(row, HMISClientColumns, c, strconv.Itoa(flags[i]))
+		flags, none := raceFlags(p.RaceEthnicity)
+		for _, c := range store.RaceCategories {
+			set(row, HMISClientColumns, c.Column, strconv.Itoa(flags[c.Column]))
 		}
 		set(row, HMISClientColumns, "RaceNone", none)
-		set(row, HMISClientColumns, "AdditionalRaceEthnicity", additional)
 		for _, c := range []string{"Woman", "Man", "NonBinary", "CulturallySpecific", "Transgender", "Questioning", "DifferentIdentity"} {
 			set(row, HMISClientColumns, c, "0")
 		}

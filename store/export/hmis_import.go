@@ -171,8 +171,6 @@ func ParseHMIS(files map[string][]byte, now time.Time) ([]HMISClientRecord, erro
 	}
 	clients := map[string]*HMISClientRecord{}
 	var order []string
-	races := []struct{ col, name string }{{"AmIndAKNative", "American Indian/Alaska Native"}, {"Asian", "Asian"}, {"BlackAfAmerican", "Black"},
-		{"HispanicLatinaeo", "Hispanic/Latino"}, {"MidEastNAfrican", "Middle Eastern/North African"}, {"NativeHIPacific", "Native Hawaiian/Pacific Islander"}, {"White", "White"}}
 	for i, row := range ct.rows {
 		line := i + 2
 		id := ct.get(row, "PersonalID")
@@ -191,23 +189,30 @@ func ParseHMIS(files map[string][]byte, now time.Time) ([]HMISClientRecord, erro
 		code("Client.csv", line, "NameDataQuality", ct.get(row, "NameDataQuality"), []int{1, 2, 8, 9, 99}, true)
 		code("Client.csv", line, "DOBDataQuality", ct.get(row, "DOBDataQuality"), []int{1, 2, 8, 9, 99}, true)
 		c := &HMISClientRecord{Line: line, PersonalID: id, Name: name, DOB: date("Client.csv", line, "DOB", ct.get(row, "DOB"), false)}
-		var named []string
-		for _, r := range races {
-			switch v := ct.get(row, r.col); v {
+		var named []store.RaceCategory
+		for _, r := range store.RaceCategories {
+			switch v := ct.get(row, r.Column); v {
 			case "", "0":
 			case "1":
-				named = append(named, r.name)
+				named = append(named, r)
 			default:
-				bad("Client.csv", line, "%s %q is not 0 or 1", r.col, v)
+				bad("Client.csv", line, "%s %q is not 0 or 1", r.Column, v)
 			}
 		}
-		switch len(named) {
-		case 0:
-		case 1:
-			c.RaceEthnicity = named[0]
-		default:
-			c.RaceEthnicity = "Multiracial"
+		if len(named) == 0 {
+			// RaceNone: 8, 9 or 99 is kept as that non-answer
+			if v := ct.get(row, "RaceNone"); v != "" {
+				for _, r := range store.RaceNoneCategories {
+					if v == strconv.Itoa(r.Code) {
+						named = append(named, r)
+					}
+				}
+				if len(named) == 0 {
+					bad("Client.csv", line, "RaceNone %q is not 8, 9 or 99", v)
+				}
+			}
 		}
+		c.RaceEthnicity = store.JoinRaceEthnicity(named)
 		clients[id] = c
 		order = append(order, id)
 	}

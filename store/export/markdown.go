@@ -320,7 +320,7 @@ func MinutesExport(ctx context.Context, s store.Store, viewer store.Actor, id st
 			return "", err
 		}
 	}
-	labels, covers, err := audienceLabels(ctx, s, audience, m, now, o.Sensitive)
+	labels, covers, shown, err := audienceLabels(ctx, s, audience, m, now, o.Sensitive)
 	if err != nil {
 		return "", err
 	}
@@ -330,10 +330,28 @@ func MinutesExport(ctx context.Context, s store.Store, viewer store.Actor, id st
 	}
 	in := store.MinutesInput{Meeting: m, Audience: audience, Labels: labels, Covers: covers, Earlier: all, Format: o.Format}
 	out := withNotice(store.MinutesFor(in))
-	if err := Audit(ctx, s, viewer, store.AuditExport, id, detail); err != nil {
+	// the minutes disclose each subject's name, notes and attached action
+	// items: a view of each participant (and referral) by the viewer, as
+	// the minutes show them (denied where they are withheld), and the
+	// export, committed as one batch
+	evs := make([]store.AuditEvent, 0, len(shown)+1)
+	for _, sh := range shown {
+		e := store.ViewEvent(viewer, sh.id, sh.access)
+		e.Detail = detail + ":" + m.ID
+		evs = append(evs, e)
+	}
+	evs = append(evs, store.AuditEvent{User: viewer.User, Role: viewer.Role, Action: store.AuditExport, Subject: id, Detail: detail, Addr: viewer.Addr})
+	if err := store.RecordAll(ctx, s, evs); err != nil {
 		return "", err
 	}
 	return out, nil
+}
+
+// shownSubject is a participant or referral the minutes are about, with
+// what the minutes' audience may see of it.
+type shownSubject struct {
+	id     string
+	access store.Access
 }
 
 // RoomAudience returns who room minutes are for: the viewer, the
@@ -363,10 +381,25 @@ func RoomAudience(ctx context.Context, s store.Store, viewer store.Actor, m stor
 
 // audienceLabels returns, for every participant, case and referral
 // subject of m (items and action items), the label the whole audience may
-// see and each member's ROI coverage of it.
-func audienceLabels(ctx context.Context, s store.Store, audience []store.Actor, m store.Meeting, now time.Time, sensitive []store.GoalDomain) (map[string]string, map[string][]store.RoomViewer, error) {
+// see and each member's ROI coverage of it, and every participant (a
+// case's participant) and referral they are about, once each in order,
+// with what the audience may see of it (Shown, else withheld).
+func audienceLabels(ctx context.Context, s store.Store, audience []store.Actor, m store.Meeting, now time.Time, sensitive []store.GoalDomain) (map[string]string, map[string][]store.RoomViewer, []shownSubject, error) {
 	labels := map[string]string{}
 	covers := map[string][]store.RoomViewer{}
+	var shown []shownSubject
+	at := map[string]int{} // index in shown
+	saw := func(id string, access store.Access) {
+		i, ok := at[id]
+		if !ok {
+			at[id] = len(shown)
+			shown = append(shown, shownSubject{id: id, access: access})
+			return
+		}
+		if access == store.Shown {
+			shown[i].access = store.Shown
+		}
+	}
 	participant := func(subj, pid string) error {
 		v, vs, err := store.PeekRoom(ctx, s, audience, pid, now, sensitive)
 		if store.IsNotFound(err) {
@@ -377,6 +410,7 @@ func audienceLabels(ctx context.Context, s store.Store, audience []store.Actor, 
 			return err
 		}
 		labels[subj], covers[subj] = v.Label(), vs
+		saw(pid, v.Access)
 		return nil
 	}
 	subjects := []string{}
@@ -407,20 +441,22 @@ func audienceLabels(ctx context.Context, s store.Store, audience []store.Actor, 
 			var r store.Referral
 			if r, err = s.GetReferral(ctx, subj); err == nil {
 				labels[subj] = store.CleanLine(r.Person.Name)
+				access := store.Shown
 				for _, a := range audience {
 					if store.ReferralAccess(a, r) != store.Shown {
-						labels[subj] = store.NotShared
+						labels[subj], access = store.NotShared, store.Redacted
 					}
 				}
+				saw(r.ID, access)
 			} else if store.IsNotFound(err) {
 				labels[subj], err = store.NotShared, nil
 			}
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
-	return labels, covers, nil
+	return labels, covers, shown, nil
 }
 
 // Labels returns the viewer-safe labels of the subjects of m's agenda

@@ -145,8 +145,23 @@ func (b *builder) referrals() Referrals {
 	}
 	out := Referrals{Total: b.c.cell(len(b.inP)), ByKind: b.keyed(kinds(), total)}
 	wt := b.c.partition(weekTotals)
+	// each week's kinds break down its total (suppressed with it) and add
+	// up, over the weeks, to the kind's total: one table
+	rows := make([][]int, len(b.weeks))
+	hide := make([]bool, len(b.weeks))
+	for i := range b.weeks {
+		for _, k := range kinds() {
+			rows[i] = append(rows[i], perWeek[i][k])
+		}
+		hide[i] = wt[i].Suppressed
+	}
+	cs := b.c.table(rows, hide)
 	for i, w := range b.weeks {
-		out.Weeks = append(out.Weeks, ReferralWeek{Start: store.FormatDate(w), Total: wt[i], ByKind: b.keyed(kinds(), perWeek[i])})
+		byKind := make(map[string]Cell, len(kinds()))
+		for j, k := range kinds() {
+			byKind[k] = cs[i][j]
+		}
+		out.Weeks = append(out.Weeks, ReferralWeek{Start: store.FormatDate(w), Total: wt[i], ByKind: byKind})
 	}
 	return out
 }
@@ -194,7 +209,16 @@ func (b *builder) decisions() Decisions {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	d.ScreenedOutByReason = b.keyed(keys, reasons)
+	// the reasons break down the screened-out cell: suppressed with it
+	parts := make([]int, len(keys))
+	for i, k := range keys {
+		parts[i] = reasons[k]
+	}
+	byReason := b.c.breakdown(d.ScreenedOut, parts)
+	d.ScreenedOutByReason = make(map[string]Cell, len(keys))
+	for i, k := range keys {
+		d.ScreenedOutByReason[k] = byReason[i]
+	}
 	for _, m := range b.in.Meetings {
 		if m.Status != store.MeetingPlanned && b.in.Period.Contains(m.Date) {
 			d.MeetingsHeld++
@@ -488,13 +512,22 @@ func (b *builder) legal() Legal {
 	}
 }
 
-// group names a race/ethnicity group: cleaned, "not recorded" when blank.
+// group names a race/ethnicity group: HUD's categories as stored, "not
+// recorded" when blank; a value outside the vocabulary (free text from
+// before it) is "Data not collected", never its text.
 func group(s string) (name, key string) {
-	s = store.CleanLine(s)
+	s = store.RaceEthnicityGroup(s)
 	if s == "" {
 		return NotRecorded, ""
 	}
 	return s, strings.ToLower(s)
+}
+
+// recordedGroup reports whether a group names a race or ethnicity: "not
+// recorded" and the non-answers (doesn't know, prefers not to answer, not
+// collected) are shown, never flagged and never the top share.
+func recordedGroup(name string) bool {
+	return name != NotRecorded && store.RaceEthnicityRecorded(name)
 }
 
 func (b *builder) equity() Equity {
@@ -551,30 +584,37 @@ func (b *builder) equity() Equity {
 		}
 		return cmp.Or(cmp.Compare(y.referrals, x.referrals), strings.Compare(x.name, y.name))
 	})
-	col := func(f func(*acc) int) []Cell {
+	// within is a column of counts each part of the group's cell in of (a
+	// group's decisions are among its referrals, its offers among its
+	// decisions): suppressed with it
+	within := func(of []Cell, f func(*acc) int) []Cell {
 		parts := make([]int, len(list))
 		for i, a := range list {
 			parts[i] = f(a)
 		}
-		return b.c.partition(parts)
+		if of == nil {
+			return b.c.partition(parts)
+		}
+		return b.c.partitionHiding(parts, func(i int) bool { return of[i].Suppressed })
 	}
+	col := func(f func(*acc) int) []Cell { return within(nil, f) }
 	refs := col(func(a *acc) int { return a.referrals })
-	decided := col(func(a *acc) int { return a.decided })
-	offers := col(func(a *acc) int { return a.offers })
+	decided := within(refs, func(a *acc) int { return a.decided })
+	offers := within(decided, func(a *acc) int { return a.offers })
 	enrolled := col(func(a *acc) int { return a.enrolled })
 	exited := col(func(a *acc) int { return a.exited })
 
 	out := Equity{Threshold: FourFifths, MinDecided: SmallCell}
 	top, topIdx := -1.0, -1
 	for i, a := range list {
-		if a.name != NotRecorded && a.decided >= SmallCell {
+		if recordedGroup(a.name) && a.decided >= SmallCell {
 			if s := float64(a.offers) / float64(a.decided); s > top {
 				top, topIdx = s, i
 			}
 		}
 	}
 	for i, a := range list {
-		g := EquityGroup{Group: a.name, Recorded: a.name != NotRecorded, Referrals: refs[i], Decided: decided[i], Offers: offers[i],
+		g := EquityGroup{Group: a.name, Recorded: recordedGroup(a.name), Referrals: refs[i], Decided: decided[i], Offers: offers[i],
 			Enrollments: enrolled[i], Exits: exited[i]}
 		switch {
 		case g.Offers.Suppressed || g.Decided.Suppressed:
@@ -610,8 +650,25 @@ func (b *builder) netWidening() NetWidening {
 		}
 	}
 	out := NetWidening{NoRecentContact: b.c.share(n, len(b.inP)), ByKind: map[string]Share{}}
-	for _, k := range kinds() {
-		out.ByKind[k] = b.c.share(none[k], all[k])
+	// a kind's referrals are the referrals section's by-kind cells (with
+	// their complementary suppression); its count without recent contact
+	// is part of them (suppressed with them), and those counts add up to
+	// the overall one
+	of := b.keyed(kinds(), all)
+	parts := make([]int, len(kinds()))
+	for i, k := range kinds() {
+		parts[i] = none[k]
+	}
+	counts := b.c.partitionHiding(parts, func(i int) bool { return of[kinds()[i]].Suppressed })
+	for i, k := range kinds() {
+		sh := Share{Count: counts[i], Of: of[k]}
+		switch {
+		case sh.Count.Suppressed || sh.Of.Suppressed:
+			sh.Share = Num{Suppressed: true}
+		case all[k] > 0:
+			sh.Share = Num{Value: round(float64(none[k])/float64(all[k]), 3), Valid: true}
+		}
+		out.ByKind[k] = sh
 	}
 	return out
 }
@@ -674,18 +731,24 @@ func (b *builder) intakeResponse() IntakeResponse {
 	for i := range hours {
 		hourN[i] = hours[i].n
 	}
-	hc := b.c.partition(hourN)
-	for i, x := range hours {
-		out.ByHour = append(out.ByHour, ResponseBucket{Bucket: twoDigits(i), Referrals: hc[i], ToAck: b.c.dist(x.ack), ToFirstContact: b.c.dist(x.contact)})
+	// a bucket's timings break down its referrals (suppressed with them)
+	// and their counts add up to the overall ones
+	buckets := func(bs []bucket, name func(int) string) []ResponseBucket {
+		n, ack, contact := make([]int, len(bs)), make([]int, len(bs)), make([]int, len(bs))
+		for i, x := range bs {
+			n[i], ack[i], contact[i] = x.n, len(x.ack), len(x.contact)
+		}
+		nc := b.c.partition(n)
+		hidden := func(i int) bool { return nc[i].Suppressed }
+		ac, cc := b.c.partitionHiding(ack, hidden), b.c.partitionHiding(contact, hidden)
+		out := make([]ResponseBucket, len(bs))
+		for i, x := range bs {
+			out[i] = ResponseBucket{Bucket: name(i), Referrals: nc[i], ToAck: b.c.distOf(ac[i], x.ack), ToFirstContact: b.c.distOf(cc[i], x.contact)}
+		}
+		return out
 	}
-	dayN := make([]int, 7)
-	for i := range days {
-		dayN[i] = days[i].n
-	}
-	dc := b.c.partition(dayN)
-	for i, x := range days {
-		out.ByWeekday = append(out.ByWeekday, ResponseBucket{Bucket: weekdays[i], Referrals: dc[i], ToAck: b.c.dist(x.ack), ToFirstContact: b.c.dist(x.contact)})
-	}
+	out.ByHour = buckets(hours[:], twoDigits)
+	out.ByWeekday = buckets(days[:], func(i int) string { return weekdays[i] })
 	return out
 }
 

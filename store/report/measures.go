@@ -329,8 +329,30 @@ func Measure(in Input, viewer store.Actor) Measures {
 		}
 		return cmp.Or(cmp.Compare(len(y.all), len(x.all)), strings.Compare(x.name, y.name))
 	})
-	for _, g := range list {
-		out.Equity = append(out.Equity, GroupBlocks{Group: g.name, Cohort: m.block(g.cohort), Overall: m.block(g.all), Funnel: m.funnelRow(g.referrals)})
+	// the groups' counts add up to the cohort's, everyone's and the
+	// referrals' (all shown): complementary suppression across the groups,
+	// and a group's block whose count is hidden is hidden whole
+	sizes := func(f func(*grp) int) []Cell {
+		parts := make([]int, len(list))
+		for i, g := range list {
+			parts[i] = f(g)
+		}
+		return m.c.partition(parts)
+	}
+	cohortN := sizes(func(g *grp) int { return len(g.cohort) })
+	allN := sizes(func(g *grp) int { return len(g.all) })
+	refN := sizes(func(g *grp) int { return len(g.referrals) })
+	hidden := *m
+	hidden.c.hide = true
+	under := func(c Cell) *measurer {
+		if c.Suppressed {
+			return &hidden
+		}
+		return m
+	}
+	for i, g := range list {
+		out.Equity = append(out.Equity, GroupBlocks{Group: g.name, Cohort: under(cohortN[i]).block(g.cohort), Overall: under(allN[i]).block(g.all),
+			Funnel: under(refN[i]).funnelRow(g.referrals)})
 	}
 	return out
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/mattn/go-runewidth"
 )
 
 // Table is one table behind a chart of the measures: a file name (for
@@ -227,10 +229,15 @@ func (m Measures) Render(width int, ascii bool, p Paint) string {
 	}
 	w.line(w.label("no prior contact"), apply(w.p.Bar, Sparkline(cs, w.ascii)))
 	w.title("Equity of outcomes", "overall, by race/ethnicity group")
-	w.line(w.label("group"), "  people  improved  new case  kept  accepted")
+	w.line(w.label("group"), "   people   improved   new case       kept  accepted")
 	for _, g := range m.Equity {
 		o := g.Overall
-		w.line(w.label(g.Group), fmt.Sprintf("%8s  %8s  %8s  %4s  %8s", o.Participants, o.Housing.ImprovedShare.Share.Percent(),
+		name := g.Group
+		if runewidth.StringWidth(name) > labelW-2 {
+			w.line("  " + name) // a line of its own, never clipped
+			name = ""
+		}
+		w.line(w.label(name), fmt.Sprintf("%9s  %9s  %9s  %9s  %8s", o.Participants, o.Housing.ImprovedShare.Share.Percent(),
 			o.Legal.AnyNewCase.Share.Percent(), o.Legal.CourtDatesKept.Share.Percent(), g.Funnel.Accepted))
 	}
 	return strings.TrimRight(w.b.String(), "\n") + "\n"

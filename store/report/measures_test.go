@@ -79,7 +79,7 @@ func TestMeasuresFromHistory(t *testing.T) {
 		{"funnel received", m.Funnel.Total.Received.Value, 2},
 		{"funnel waitlisted", m.Funnel.Total.Waitlisted.Value, 1},
 		{"equity groups", len(m.Equity), 2},
-		{"equity first group", m.Equity[0].Group, "Black"},
+		{"equity first group", m.Equity[0].Group, "Black, African American, or African"},
 	} {
 		if tt.got != tt.want {
 			t.Errorf("%s => %v, want %v", tt.what, tt.got, tt.want)

@@ -251,7 +251,12 @@ func (w *writer) waitlist(s Waitlist) {
 	w.line(w.label("waiting now"), rpad(s.Waiting.String(), 6), w.muted(fmt.Sprintf("   of which on the waitlist: %s", s.Waitlisted)))
 }
 
+// distLine renders a distribution; with its count suppressed, only that
+// it is withheld (never "median <5", which reads as under five days).
 func (w *writer) distLine(d Dist) string {
+	if d.N.Suppressed {
+		return WithheldDistText
+	}
 	return fmt.Sprintf("median %s%sp90 %s%sn %s", d.Median, w.dot, d.P90, w.dot, d.N)
 }
 
@@ -363,7 +368,7 @@ func (w *writer) equity(e Equity) {
 		flag = "! below 4/5"
 	}
 	w.title("Equity", fmt.Sprintf("offer share = offers/decided; flagged under %.0f%% of the top (%d+ decided)", e.Threshold*100, e.MinDecided))
-	head := "  " + pad("race/ethnicity", labelW-2) + rpad("refs", 6) + rpad("decided", 8) + rpad("offers", 7) + rpad("share", 7) + rpad("enrolled", 9) + rpad("exits", 6)
+	head := "  " + pad("race/ethnicity", labelW-2) + rpad("refs", 6) + rpad("decided", 8) + rpad("offers", 7) + rpad("share", 10) + rpad("enrolled", 9) + rpad("exits", 6)
 	w.line(w.muted(head))
 	if len(e.Groups) == 0 {
 		w.line(w.muted("  no referrals in the period"))
@@ -374,8 +379,14 @@ func (w *writer) equity(e Equity) {
 			f = "  " + apply(w.p.Bad, flag)
 		}
 		name := g.Group
+		if runewidth.StringWidth(name) > labelW-2 {
+			// HUD's labels are long: a group that does not fit has a line
+			// of its own rather than a clipped, ambiguous name
+			w.line("  " + name)
+			name = ""
+		}
 		w.line(w.label(name), rpad(g.Referrals.String(), 6), rpad(g.Decided.String(), 8), rpad(g.Offers.String(), 7),
-			rpad(g.OfferShare.Percent(), 7), rpad(g.Enrollments.String(), 9), rpad(g.Exits.String(), 6), f)
+			rpad(g.OfferShare.Percent(), 10), rpad(g.Enrollments.String(), 9), rpad(g.Exits.String(), 6), f)
 	}
 	w.line(w.muted(fmt.Sprintf("  top share %s; %q is never flagged and never the top share", e.TopShare.Percent(), NotRecorded)))
 }

@@ -213,7 +213,7 @@ type Equity struct {
 // declined; OfferShare is accepted out of decided.
 type EquityGroup struct {
 	Group       string `json:"group"`
-	Recorded    bool   `json:"recorded"` // false for "not recorded"
+	Recorded    bool   `json:"recorded"` // false for "not recorded" and the non-answers (doesn't know, prefers not to answer, data not collected)
 	Referrals   Cell   `json:"referrals"`
 	Decided     Cell   `json:"decided"`
 	Offers      Cell   `json:"offers"`

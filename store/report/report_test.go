@@ -191,7 +191,7 @@ func TestBuildFigures(t *testing.T) {
 	// equity
 	eq := r.Equity
 	check(t, "equity groups", len(eq.Groups), 3)
-	check(t, "Black", eq.Groups[0], EquityGroup{Group: "Black", Recorded: true, Referrals: v(3), Decided: v(3), Offers: v(2), OfferShare: num(0.667), Enrollments: v(2)})
+	check(t, "Black", eq.Groups[0], EquityGroup{Group: "Black, African American, or African", Recorded: true, Referrals: v(3), Decided: v(3), Offers: v(2), OfferShare: num(0.667), Enrollments: v(2)})
 	check(t, "White", eq.Groups[1], EquityGroup{Group: "White", Recorded: true, Referrals: v(2), Decided: v(1), OfferShare: num(0), Exits: v(1)})
 	check(t, "not recorded", eq.Groups[2], EquityGroup{Group: NotRecorded, Referrals: v(1), Enrollments: v(1)})
 	check(t, "top share (no group of 5)", eq.TopShare, Num{})
@@ -229,12 +229,15 @@ func TestFourFifths(t *testing.T) {
 			rs = append(rs, store.Referral{ID: "R-x", Received: at("2025-03-05 10:00"), Kind: store.KindSocialContact, Status: st, RaceEthnicity: race})
 		}
 	}
-	add("A", 10, 8) // 0.8: top
-	add("B", 10, 6) // 0.6 < 0.64: flagged
-	add("C", 5, 4)  // 0.8: not flagged
-	add("", 10, 10) // 1.0 but not recorded: never top, never flagged
-	add("D", 4, 0)  // too few decided to compare
-	add("E", 10, 7) // 0.7 >= 0.64: not flagged
+	const A, B, C, D, E = "Asian or Asian American", "Black, African American, or African", "White", "Hispanic/Latina/e/o", "Middle Eastern or North African"
+	add(A, 10, 8)                         // 0.8: top
+	add(B, 10, 6)                         // 0.6 < 0.64: flagged
+	add(C, 5, 4)                          // 0.8: not flagged
+	add("", 10, 10)                       // 1.0 but not recorded: never top, never flagged
+	add(D, 4, 0)                          // too few decided to compare
+	add(E, 10, 7)                         // 0.7 >= 0.64: not flagged
+	add("Client doesn't know", 10, 10)    // a non-answer: shown, never top, never flagged
+	add("White; named Rosa Okafor", 5, 0) // free text from before the vocabulary: data not collected
 	in := Input{Period: Period{From: day("2025-03-01"), To: day("2025-03-31")}, AsOf: day("2025-03-31"), Referrals: rs}
 	for _, viewer := range []store.Actor{pm, evaluator} {
 		eq := Build(in, viewer).Equity
@@ -242,7 +245,15 @@ func TestFourFifths(t *testing.T) {
 		for _, g := range eq.Groups {
 			flags[g.Group] = g.Flag
 		}
-		want := map[string]bool{"A": false, "B": true, "C": false, NotRecorded: false, "D": false, "E": false}
+		want := map[string]bool{A: false, B: true, C: false, NotRecorded: false, D: false, E: false, "Client doesn't know": false, store.RaceDataNotCollected: false}
+		for _, g := range eq.Groups {
+			if strings.Contains(g.Group, "Rosa") {
+				t.Errorf("free text shown as a group: %q", g.Group)
+			}
+			if _, ok := want[g.Group]; !ok {
+				t.Errorf("unexpected group %q", g.Group)
+			}
+		}
 		for k, w := range want {
 			check(t, string(viewer.Role)+" flag "+k, flags[k], w)
 		}

@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -34,6 +35,7 @@ func (v *values) draftFields() map[string]string {
 		"kind": string(v.kind), "name": v.name, "dob": v.dobOrAge, "location": v.location, "offense": v.offense,
 		"unsheltered": b(v.unsheltered), "impairment": strconv.Itoa(v.impairment), "victim": b(v.victim),
 		"warrant": b(v.warrant), "court": v.court, "contacts": v.contacts, "note": v.note, "callback": v.callback,
+		"race": strings.Join(v.race, ";"),
 	}
 }
 
@@ -53,6 +55,12 @@ func (v *values) restoreFields(f map[string]string, kinds []store.ReferralKind) 
 	v.victim, _ = strconv.ParseBool(f["victim"])
 	v.warrant, _ = strconv.ParseBool(f["warrant"])
 	v.court, v.contacts, v.note, v.callback = f["court"], f["contacts"], f["note"], f["callback"]
+	v.race = nil
+	if cs, err := store.ParseRaceEthnicityCategories(f["race"]); err == nil { // anything else is left out: the form offers only HUD's
+		for _, c := range cs {
+			v.race = append(v.race, c.Label)
+		}
+	}
 }
 
 // touched notes that the input changed: the draft is saved within

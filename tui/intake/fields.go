@@ -24,6 +24,7 @@ const (
 	fieldContacts   = "Contacts, 12 months"
 	fieldNote       = "Note"
 	fieldCallback   = "Callback number"
+	fieldRace       = "Race/ethnicity"
 	maxCallbackLen  = 40
 	maxNameLen      = 100
 	maxLocationLen  = 120
@@ -49,7 +50,8 @@ type values struct {
 	court       string
 	contacts    string
 	note        string
-	callback    string // the officer's number for the person taking the handoff, optional
+	callback    string   // the officer's number for the person taking the handoff, optional
+	race        []string // HUD's categories chosen (store.RaceCategories labels), optional
 }
 
 // empty reports whether nothing was entered beyond the defaults.
@@ -58,7 +60,16 @@ func (v *values) empty() bool {
 		strings.TrimSpace(v.location) == "" && v.offense == offenseNone && !v.unsheltered &&
 		v.impairment == 0 && !v.victim && !v.warrant && strings.TrimSpace(v.court) == "" &&
 		strings.TrimSpace(v.contacts) == "" && strings.TrimSpace(v.note) == "" &&
-		strings.TrimSpace(v.callback) == ""
+		strings.TrimSpace(v.callback) == "" && len(v.race) == 0
+}
+
+// raceValue is the race/ethnicity chosen, in its stored form.
+func (v *values) raceValue() (string, error) {
+	s, err := store.ParseRaceEthnicity(strings.Join(v.race, ";"))
+	if err != nil {
+		return "", fieldErr(fieldRace, "%v", err)
+	}
+	return s, nil
 }
 
 // fieldErr is a validation error that names the field.
@@ -157,6 +168,8 @@ func (v *values) build(actor store.Actor, now time.Time) (store.Referral, []erro
 	add(err)
 	add(validateLen(fieldNote, maxNoteLen)(v.note))
 	add(validateLen(fieldCallback, maxCallbackLen)(v.callback))
+	race, err := v.raceValue()
+	add(err)
 	if v.impairment < 0 || v.impairment > impairmentLevel {
 		add(fieldErr(fieldImpair, "%d is not 0, 1 or 2", v.impairment))
 	}
@@ -180,9 +193,10 @@ func (v *values) build(actor store.Actor, now time.Time) (store.Referral, []erro
 			Warrant:           v.warrant,
 			NextCourtDate:     court,
 		},
-		Notes:    store.CleanLine(v.note),
-		Callback: store.CleanLine(v.callback),
-		Status:   store.RefNew,
+		Notes:         store.CleanLine(v.note),
+		Callback:      store.CleanLine(v.callback),
+		RaceEthnicity: race,
+		Status:        store.RefNew,
 	}
 	return r, errs
 }

@@ -7,6 +7,7 @@ package intake
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -187,6 +188,15 @@ func (m *Model) buildForm() {
 		in("note", fieldNote, &v.note, maxNoteLen, "short, general: no clinical detail", nil),
 		in("callback", fieldCallback, &v.callback, maxCallbackLen, "optional, for the handoff", nil),
 	)
+	// race/ethnicity: HUD's categories, one or more (space toggles, up and
+	// down move, one line like every field); never free text
+	labels = append(labels, fieldRace)
+	raceOpts := make([]huh.Option[string], 0, len(store.RaceCategories)+len(store.RaceNoneCategories))
+	for _, c := range append(append([]store.RaceCategory{}, store.RaceCategories...), store.RaceNoneCategories...) {
+		raceOpts = append(raceOpts, huh.NewOption(c.Label, c.Label).Selected(slices.Contains(v.race, c.Label)))
+	}
+	fields = append(fields, huh.NewMultiSelect[string]().Key("race").Options(raceOpts...).Value(&v.race).Height(1).Filterable(false).
+		Validate(func(s []string) error { _, err := (&values{race: s}).raceValue(); return err }))
 	m.fields, m.labels = fields, labels
 	km := huh.NewDefaultKeyMap()
 	km.Quit = key.NewBinding(key.WithDisabled()) // the screen handles esc; the root ctrl+c
@@ -602,6 +612,7 @@ func (m *Model) summary() []string {
 		{fieldContacts, fmt.Sprint(r.Indicators.Contacts12m)},
 		{fieldNote, r.Notes},
 		{fieldCallback, r.Callback},
+		{fieldRace, raceSummary(r.RaceEthnicity)},
 	}
 	out := make([]string, len(rows))
 	st := m.ctx.St()
@@ -609,6 +620,15 @@ func (m *Model) summary() []string {
 		out[i] = "  " + st.Muted.Render(pad(row[0])) + common.Line(row[1])
 	}
 	return out
+}
+
+// raceSummary is the review's race/ethnicity: the categories chosen, or
+// "not recorded".
+func raceSummary(s string) string {
+	if s == "" {
+		return "not recorded"
+	}
+	return s
 }
 
 func sentence(s string) string {

@@ -28,6 +28,8 @@ type entry struct {
 	contacts    string
 	note        string
 	callback    string
+	race        bool // choose a race/ethnicity: the option raceDown below the first
+	raceDown    int
 }
 
 // fill types e into a police form focused on its first field, ending with
@@ -62,7 +64,14 @@ func fill(tm *teatest.TestModel, e entry) {
 	tm.Type(e.note)
 	tab(tm, 1)
 	tm.Type(e.callback)
-	tm.Send(press(tea.KeyEnter))
+	tab(tm, 1)
+	for range e.raceDown {
+		tm.Send(press(tea.KeyDown))
+	}
+	if e.raceDown > 0 || e.race {
+		tm.Send(press(tea.KeySpace)) // toggles the option under the cursor
+	}
+	tm.Send(press(tea.KeyEnter)) // the last field: opens the review
 }
 
 func referrals(t *testing.T, s store.Store) []store.Referral {
@@ -88,7 +97,7 @@ func TestFormSubmitsReferral(t *testing.T) {
 	var o out
 	o.waitFor(t, tm, "New referral")
 	fill(tm, entry{name: "Sam Rivera", dob: "1990-06-15", location: "5th & Pine", offense: "trespass",
-		unsheltered: true, impairment: 1, court: "2026-03-20", contacts: "3", note: "sleeping in the station"})
+		unsheltered: true, impairment: 1, court: "2026-03-20", contacts: "3", note: "sleeping in the station", race: true, raceDown: 6})
 	o.waitFor(t, tm, "Press enter to submit")
 	tm.Send(press(tea.KeyEnter))
 	o.waitFor(t, tm, "R-0001 received 14:02")
@@ -104,6 +113,9 @@ func TestFormSubmitsReferral(t *testing.T) {
 	got := []string{r.ID, string(r.Kind), r.Referrer, r.Agency, r.ReferrerUser, r.Offense, r.Location, r.Notes, string(r.Status)}
 	if !slices.Equal(got, want) {
 		t.Errorf("stored %+v => want %+v", got, want)
+	}
+	if r.RaceEthnicity != "White" {
+		t.Errorf("race/ethnicity %q => want White (HUD's label, chosen from the list)", r.RaceEthnicity)
 	}
 	if r.Person.Name != "Sam Rivera" || store.FormatDate(r.Person.DOB) != "1990-06-15" || r.Person.ApproxAge != 0 {
 		t.Errorf("person %+v => want Sam Rivera born 1990-06-15", r.Person)

@@ -61,6 +61,7 @@ func leanTheme(st *common.Styles) huh.ThemeFunc {
 	b.NextIndicator = st.Muted.SetString(" " + next)
 	b.FocusedButton = st.Base.Padding(0, 1)
 	b.TextInput.Prompt = st.Muted
+	b.MultiSelectSelector = plain.SetString("  ") // the race field's cursor shows only when focused
 	t.Blurred = b
 
 	return func(bool) *huh.Styles { return &t }
