@@ -496,22 +496,6 @@ func statusWord(s ItemStatus, ms MeetingStatus) string {
 	return "pending"
 }
 
-// SafeTitle is the title of it that a reader may see: a title typed on an
-// item attached to a participant (which may name them) only when the
-// reader sees that participant's identity (identityShown), else the title
-// built from the kind and id. Built titles never name anyone.
-func SafeTitle(it AgendaItem, identityShown bool) string {
-	if it.Typed && itemAttached(it) && !identityShown {
-		return defaultTitle(it)
-	}
-	return it.Title
-}
-
-// defaultTitle is an item's title built from its kind and subject id.
-func defaultTitle(it AgendaItem) string {
-	return strings.TrimSpace(strings.ToUpper(ItemKindWord(it.Kind)[:1]) + ItemKindWord(it.Kind)[1:] + " " + CleanLine(it.Subject))
-}
-
 func orNone(s string) string {
 	if s == "" {
 		return "none"

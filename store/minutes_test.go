@@ -159,22 +159,3 @@ func TestRoomMinutes(t *testing.T) {
 	}
 }
 
-func TestSafeTitle(t *testing.T) {
-	typed := AgendaItem{Kind: ItemOther, Subject: "P-0001", Title: "Jane Roe relapse plan", Typed: true}
-	built := AgendaItem{Kind: ItemGoalReview, Subject: "P-0001", Title: "Goal review: P-0001"}
-	general := AgendaItem{Kind: ItemOther, Title: "Bus passes", Typed: true}
-	for _, tt := range []struct {
-		it    AgendaItem
-		shown bool
-		want  string
-	}{
-		{typed, true, "Jane Roe relapse plan"},
-		{typed, false, "Other business P-0001"},
-		{built, false, "Goal review: P-0001"},
-		{general, false, "Bus passes"},
-	} {
-		if got := SafeTitle(tt.it, tt.shown); got != tt.want {
-			t.Errorf("SafeTitle(%q, %v) => %q, want %q", tt.it.Title, tt.shown, got, tt.want)
-		}
-	}
-}
