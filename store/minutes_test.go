@@ -158,4 +158,3 @@ func TestRoomMinutes(t *testing.T) {
 		t.Errorf("case manager alone => clinical note missing:\n%s", got)
 	}
 }
-
