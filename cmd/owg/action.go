@@ -107,6 +107,7 @@ those who may see that participant's notes.`,
 			}
 			cov := &subjectCovers{ctx: ctx, st: st, viewer: actor, app: app, memo: map[string]store.Coverage{}}
 			rows := []actionRow{}
+			var shownIDs []string // the participants whose action items' text is shown
 			for _, a := range list {
 				if mine && a.Owner != actor.User {
 					continue
@@ -118,8 +119,16 @@ those who may see that participant's notes.`,
 					// the reason it was dropped is free text on it too
 					r.Text, r.Reason = store.CleanLine(a.Text), store.CleanLine(a.Reason)
 					r.Subject, r.Sensitivity = subj, a.TextSensitivity()
+					if subj != "" {
+						shownIDs = append(shownIDs, subj)
+					}
 				}
 				rows = append(rows, r)
+			}
+			// one view event naming every participant whose item text is
+			// shown, as list screens are audited
+			if err := st.AuditList(ctx, actor, "action-list", uniqueIDs(shownIDs)); err != nil {
+				return err
 			}
 			if asJSON {
 				return writeJSON(app.Stdout, rows)

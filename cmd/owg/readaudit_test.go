@@ -100,6 +100,24 @@ func TestReadsAreAuditedPerRecord(t *testing.T) {
 		t.Fatalf("the demo agenda names no participant:\n%s", r.stdout)
 	}
 
+	// action list: every participant whose item text is shown is named
+	r = owg(t, nil, "--data", dir, "--as", "keisha", "action", "list", "--json")
+	want(t, r, 0)
+	var acts []actionRow
+	if err := json.Unmarshal([]byte(r.stdout), &acts); err != nil {
+		t.Fatal(err)
+	}
+	e, ok = lastAudit(t, dir, "list:action-list")
+	if !ok || e.User != "keisha" {
+		t.Fatalf("action list: no view event by keisha\n%s", r)
+	}
+	named = strings.Split(e.Detail, ",")
+	for _, a := range acts {
+		if a.Subject != "" && !slices.Contains(named, a.Subject) {
+			t.Errorf("action list shows the text of %s's item, its event names %q", a.Subject, e.Detail)
+		}
+	}
+
 	// minutes: a view of each participant they are about, not one event for the meeting
 	db := openStore(t, dir)
 	before, _ := db.ListAudit(context.Background(), store.AuditFilter{})
