@@ -162,7 +162,7 @@ func (m *Model) minutesView() []string {
 	rows := m.minutesRows()
 	off := m.minutesOff()
 	end := min(off+rows, len(lines))
-	where := fmt.Sprintf("  read-only · lines %d-%d of %d · j/k pgdn/pgup g/G scroll · esc back", off+1, end, len(lines))
+	where := fmt.Sprintf("  read-only · lines %d-%d of %d · esc back", off+1, end, len(lines))
 	out := []string{title + st.Muted.Render(where)}
 	out = append(out, lines[off:end]...)
 	return m.withStatus(out)

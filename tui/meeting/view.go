@@ -370,15 +370,33 @@ func (m *Model) paneLines(h int) []string {
 	}
 	st := m.ctx.St()
 	lines, rec, ch := m.paneDoc(it, h)
-	off := min(m.scroll, max(len(lines)-ch, 0))
-	shown := lines[off:]
-	if len(shown) > ch {
-		shown = append(shown[:ch-1:ch-1], st.Muted.Render(fmt.Sprintf("   ... %s: ] or pgdn scrolls", count(len(shown)-(ch-1), "more line", "more lines"))))
-	} else if off > 0 {
-		shown[0] = st.Muted.Render(fmt.Sprintf("   ... %s above: [ or pgup", count(off, "line", "lines")))
+	off := min(m.scroll, scrollEnd(len(lines), ch))
+	// the lines above and below the window are counted on lines of their
+	// own, never over a line of the item
+	var shown []string
+	avail := ch
+	if off > 0 && ch > 1 {
+		shown = append(shown, st.Muted.Render(fmt.Sprintf("   ... %s above: [ or pgup", count(off, "line", "lines"))))
+		avail--
+	}
+	if len(lines)-off > avail && avail > 1 {
+		avail--
+		shown = append(shown, lines[off:off+avail]...)
+		shown = append(shown, st.Muted.Render(fmt.Sprintf("   ... %s: ] or pgdn scrolls", count(len(lines)-off-avail, "more line", "more lines"))))
+	} else {
+		shown = append(shown, lines[off:min(off+avail, len(lines))]...)
 	}
 	ctx := common.Lines(shown, m.width, ch)
 	return append(ctx, rec...)
+}
+
+// scrollEnd is the furthest a part of ch rows scrolls n lines: the last
+// line on its last row, under the "lines above" line.
+func scrollEnd(n, ch int) int {
+	if n <= ch {
+		return 0
+	}
+	return max(n-(ch-1), 0)
 }
 
 // paneDoc is the item pane of h rows: the scrolling part's lines (the
@@ -416,7 +434,7 @@ func (m *Model) maxScroll() int {
 		return 0
 	}
 	lines, _, ch := m.paneDoc(it, m.paneHeight())
-	return max(len(lines)-ch, 0)
+	return scrollEnd(len(lines), ch)
 }
 
 // paneHeight is the rows of the item pane.
@@ -872,9 +890,9 @@ func (m *Model) recordPane(it store.AgendaItem, n int) (rows, earlier []string) 
 		// of it above
 		newest := wrapped[first-1]
 		body = append(slices.Clone(newest[:max(n-2, 0)]), st.Muted.Render("   ... the rest: ] scrolls"))
-		head += " · the newest read whole: ] scrolls"
+		head += " · read whole above: ] scrolls"
 	} else if split > 0 {
-		head += fmt.Sprintf(" · %d earlier: ] scrolls", split)
+		head += fmt.Sprintf(" · %d earlier above", split)
 	}
 	for _, w := range wrapped[:split] {
 		earlier = append(earlier, w...)
