@@ -22,6 +22,7 @@ import (
 // minutesPane is one meeting's minutes on screen.
 type minutesPane struct {
 	id     string
+	room   bool // as every attendee may see them (room view was on)
 	loaded bool
 	err    error
 	text   []string // cleaned lines, the re-disclosure notice last
@@ -40,11 +41,13 @@ type minutesMsg struct {
 }
 
 // minutesCmd reads meeting id's minutes for the session's viewer exactly
-// as `owg export minutes --format text` does, audit included.
-func minutesCmd(c *common.Ctx, gen int, id string) tea.Cmd {
+// as `owg export minutes --format text` does (with room, as `--room`:
+// what the viewer, the facilitator and every attendee may all see), audit
+// included.
+func minutesCmd(c *common.Ctx, gen int, id string, room bool) tea.Cmd {
 	return func() tea.Msg {
 		text, err := export.MinutesExport(c.Context(), c.Store, c.Actor, id, c.Time(),
-			export.MinutesOptions{Format: store.MinutesText, Sensitive: c.Protocol.SensitiveGoalDomains})
+			export.MinutesOptions{Format: store.MinutesText, Room: room, Sensitive: c.Protocol.SensitiveGoalDomains})
 		return minutesMsg{gen: gen, id: id, text: text, err: err}
 	}
 }
@@ -62,7 +65,7 @@ func minutesLines(text string) []string {
 	}
 	var out []string
 	if notice != "" {
-		out = append(out, "Protected by 42 CFR part 2: re-disclosure is prohibited (the notice is at the end: G).", "")
+		out = append(out, "Protected by 42 CFR part 2: no re-disclosure (the notice is at the end: G).", "")
 	}
 	for _, l := range strings.Split(strings.TrimRight(body, "\n"), "\n") {
 		out = append(out, common.Line(l))
@@ -76,11 +79,13 @@ func minutesLines(text string) []string {
 	return out
 }
 
-// openMinutes shows meeting id's minutes, reading them.
+// openMinutes shows meeting id's minutes, reading them. A facilitator
+// who left room view on (the screen on a projector) gets the room's
+// minutes, never their own view.
 func (m *Model) openMinutes(id string) tea.Cmd {
-	m.minutes = &minutesPane{id: id}
+	m.minutes = &minutesPane{id: id, room: m.room}
 	m.minutesGen++
-	return minutesCmd(m.ctx, m.minutesGen, id)
+	return minutesCmd(m.ctx, m.minutesGen, id, m.room)
 }
 
 func (m *Model) onMinutes(msg minutesMsg) {
@@ -151,6 +156,9 @@ func (m *Model) minutesView() []string {
 	st := m.ctx.St()
 	p := m.minutes
 	title := st.Title.Render("Minutes " + p.id)
+	if p.room {
+		title += st.Accent.Render(" (room view)") // as every attendee sees them
+	}
 	switch {
 	case !p.loaded:
 		return m.withStatus([]string{title, "", st.Muted.Render("  loading...")})

@@ -311,3 +311,46 @@ func TestItemPaneWraps(t *testing.T) {
 }
 
 var veryLong = strings.Repeat(longNote+"; ", 3) + "end"
+
+// TestMinutesPaneKeepsRoomView: a facilitator who ended the meeting with
+// room view on (the screen on a projector) reads the room's minutes (as
+// `owg export minutes --room`): a supervisor's own view holds the
+// clinical note, the room with a police officer in it never does.
+func TestMinutesPaneKeepsRoomView(t *testing.T) {
+	for _, room := range []bool{false, true} {
+		t.Run(fmt.Sprintf("room=%v", room), func(t *testing.T) {
+			site := triagetest.New(t)
+			ctx := context.Background()
+			_, err := site.Store.CreateMeeting(ctx, triagetest.Actor("sam"), store.Meeting{
+				Date: store.DateOf(triagetest.Now), Facilitator: "sam", Attendees: []string{"ofc"}, Status: store.MeetingOpen,
+				Items: []store.AgendaItem{{ID: "1", Kind: store.ItemGoalReview, Subject: site.P2, Title: "Goal review: " + site.P2, Status: store.ItemDiscussed,
+					Notes: []store.Note{
+						{Time: triagetest.Now, Author: "cy", Text: "found a room downtown", Sensitivity: store.General},
+						{Time: triagetest.Now, Author: "cy", Text: "relapse last week, restarted MAT", Sensitivity: store.Clinical},
+					}}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := meeting.New(site.Ctx(triagetest.Actor("sam")))
+			m.SetSize(80, 200)
+			drive(m, m.Init(), 0)
+			press(m, keyEnter) // join
+			if room {
+				press(m, keyRune('R'))
+			}
+			press(m, keyRune('E'))
+			press(m, keyRune('y'))
+			press(m, keyEnter) // the ended meeting's minutes
+			v := screen(m)
+			if !strings.Contains(v, "Minutes M-0001") || !strings.Contains(v, "found a room downtown") {
+				t.Fatalf("minutes => want M-0001's, with the general note:\n%s", v)
+			}
+			if got := strings.Contains(v, "restarted MAT"); got == room {
+				t.Errorf("room view %v => clinical note shown %v:\n%s", room, got, v)
+			}
+			if got := strings.Contains(v, "(room view)"); got != room {
+				t.Errorf("room view %v => title says room view %v", room, got)
+			}
+		})
+	}
+}
