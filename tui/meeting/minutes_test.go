@@ -51,6 +51,14 @@ func endedMeeting(t *testing.T, site *triagetest.Site) store.Meeting {
 	return mt
 }
 
+// inLobby is the Meeting screen of viewer at w x h, its lobby loaded.
+func inLobby(site *triagetest.Site, viewer store.Actor, w, h int) common.Component {
+	m := meeting.New(site.Ctx(viewer))
+	m.SetSize(w, h)
+	drive(m, m.Init(), 0)
+	return m
+}
+
 func screen(c common.Component) string { return ansi.Strip(c.View()) }
 
 var spaces = regexp.MustCompile(`\s+`)
@@ -74,9 +82,7 @@ func TestMinutesPaneIsTheExport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := meeting.New(site.Ctx(viewer))
-			m.SetSize(80, 400) // the whole text on one screen
-			drive(m, m.Init(), 0)
+			m := inLobby(site, viewer, 80, 400)
 			if v := screen(m); !strings.Contains(v, "▸ "+mt.ID) || !strings.Contains(v, "1 action item ") || strings.Contains(v, "1 action items") {
 				t.Fatalf("lobby => want %s marked and \"1 action item\":\n%s", mt.ID, v)
 			}
@@ -124,9 +130,7 @@ func TestMinutesPaneIsTheExport(t *testing.T) {
 func TestMinutesPaneScrolls(t *testing.T) {
 	site := triagetest.New(t)
 	endedMeeting(t, site)
-	m := meeting.New(site.Ctx(triagetest.Actor("ana")))
-	m.SetSize(80, 24)
-	drive(m, m.Init(), 0)
+	m := inLobby(site, triagetest.Actor("ana"), 80, 24)
 	press(m, keyEnter)
 	where := regexp.MustCompile(`lines (\d+)-(\d+) of (\d+)`)
 	pos := func() (first, last, total int) {
@@ -204,9 +208,7 @@ func fiveItems(t *testing.T, site *triagetest.Site) store.Meeting {
 func TestSkipNamesTheItemShown(t *testing.T) {
 	site := triagetest.New(t)
 	mt := fiveItems(t, site)
-	m := meeting.New(site.Ctx(triagetest.Actor("ana")))
-	m.SetSize(80, 24)
-	drive(m, m.Init(), 0)
+	m := inLobby(site, triagetest.Actor("ana"), 80, 24)
 	press(m, keyEnter) // join
 	for _, k := range []tea.KeyPressMsg{keyRune('g'), keyRune('5'), keyEnter, keyRune('K')} {
 		press(m, k)
@@ -254,9 +256,7 @@ func TestItemPaneWraps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := meeting.New(site.Ctx(triagetest.Actor("ana")))
-	m.SetSize(80, 24)
-	drive(m, m.Init(), 0)
+	m := inLobby(site, triagetest.Actor("ana"), 80, 24)
 	press(m, keyEnter) // join M-0002
 	checkWidth := func(v string) {
 		t.Helper()
@@ -331,9 +331,7 @@ func TestMinutesPaneKeepsRoomView(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := meeting.New(site.Ctx(triagetest.Actor("sam")))
-			m.SetSize(80, 200)
-			drive(m, m.Init(), 0)
+			m := inLobby(site, triagetest.Actor("sam"), 80, 200)
 			press(m, keyEnter) // join
 			if room {
 				press(m, keyRune('R'))
