@@ -155,7 +155,7 @@ func (m *Model) minutesKey(k tea.KeyPressMsg) tea.Cmd {
 func (m *Model) minutesView() []string {
 	st := m.ctx.St()
 	p := m.minutes
-	title := st.Title.Render("Minutes " + p.id)
+	title := st.Title.Render("Minutes " + common.Line(p.id))
 	if p.room {
 		title += st.Accent.Render(" (room view)") // as every attendee sees them
 	}
