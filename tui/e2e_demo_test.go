@@ -217,7 +217,7 @@ func TestEndToEndMeetingOnDemoSite(t *testing.T) {
 	e.keys("E")
 	e.wait("┃ End meeting " + mt.ID)
 	e.keys("y")
-	e.wait("meeting " + mt.ID + " ended; minutes saved")
+	e.wait("meeting " + mt.ID + " ended; read the minutes: enter on the meeting in the lobby")
 
 	// the store
 	got, err := s.GetMeeting(ctx, mt.ID)

@@ -200,7 +200,7 @@ func (m *Model) noteFormWith(it store.AgendaItem, v *formVals) *form {
 	if itemSubject(it) == "" {
 		check = m.general("a note on a general item", nil)
 	}
-	fields := []huh.Field{huh.NewText().Title("Note on item " + it.ID).Value(&v.text).Lines(3).Validate(check)}
+	fields := []huh.Field{huh.NewText().Title("Note on " + m.itemNumber(it.ID)).Value(&v.text).Lines(3).Validate(check)}
 	if sens := m.sensitivityField(v); sens != nil {
 		fields = append(fields, sens)
 	}
@@ -261,7 +261,7 @@ func (m *Model) actionForm(it store.AgendaItem) *form {
 		fields = append(fields, huh.NewInput().Title("Attach to participant (P- id; empty: general)").Value(&v.attach).Validate(validSubject))
 	}
 	fields = append(fields,
-		huh.NewInput().Title("Action item on item "+it.ID).Value(&v.text).Validate(m.general("the action item", attached)),
+		huh.NewInput().Title("Action item on "+m.itemNumber(it.ID)).Value(&v.text).Validate(m.general("the action item", attached)),
 		huh.NewSelect[string]().Title("Owner").Options(opts...).Value(&v.owner).Height(min(len(opts)+2, 6)),
 		huh.NewInput().Title("Due (YYYY-MM-DD, optional)").Value(&v.due).Validate(m.validDue()),
 	)
@@ -291,7 +291,7 @@ func (m *Model) decisionForm(it store.AgendaItem) *form {
 // decisionTextForm asks for a decision in words, filled in from v.
 func (m *Model) decisionTextForm(it store.AgendaItem, v *formVals) *form {
 	f := m.newForm(formDecision, v, it.ID, huh.NewGroup(
-		huh.NewInput().Title("Decision on item "+it.ID).Value(&v.text).Validate(required("the decision"))))
+		huh.NewInput().Title("Decision on "+m.itemNumber(it.ID)).Value(&v.text).Validate(required("the decision"))))
 	m.keepDraft(f, triage.DraftForm)
 	return f
 }
@@ -386,7 +386,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 	case formNote:
 		n := store.Note{Time: now, Author: user, Text: strings.TrimSpace(store.Clean(v.text, true)), Sensitivity: writtenSensitivity(c, v)}
 		id := f.itemID
-		return m.writeKept("note on item "+id, f.keep, func(mt *store.Meeting) error {
+		return m.writeKept("note on "+m.itemNumber(id), f.keep, func(mt *store.Meeting) error {
 			i := indexOf(mt.Items, id)
 			if i < 0 {
 				return fmt.Errorf("item %s was removed", id)
@@ -409,7 +409,7 @@ func (m *Model) submit(f *form) tea.Cmd {
 	case formDecision:
 		d := store.Decision{Time: now, Author: user, Text: store.CleanLine(v.text)}
 		id := f.itemID
-		return m.writeKept("decision on item "+id, f.keep, func(mt *store.Meeting) error {
+		return m.writeKept("decision on "+m.itemNumber(id), f.keep, func(mt *store.Meeting) error {
 			i := indexOf(mt.Items, id)
 			if i < 0 {
 				return fmt.Errorf("item %s was removed", id)

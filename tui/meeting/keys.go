@@ -15,12 +15,17 @@ type keyMap struct {
 	Room, Mark, Expand, Close key.Binding
 	// ScrollDown and ScrollUp page through an item's context.
 	ScrollDown, ScrollUp key.Binding
+	// LobbyDown and LobbyUp mark a meeting in the lobby (enter joins the
+	// open one, or reads a past one's minutes).
+	LobbyDown, LobbyUp key.Binding
+	// the minutes pane of a past meeting
+	MinutesDown, MinutesUp, MinutesPageDown, MinutesPageUp, MinutesTop, MinutesEnd, MinutesBack key.Binding
 }
 
 func newKeyMap() keyMap {
 	return keyMap{
 		Start:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "start meeting")),
-		Join:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "join meeting")),
+		Join:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "join / read minutes")),
 		Next:       key.NewBinding(key.WithKeys("down", "j", "n"), key.WithHelp("↓/n", "next")),
 		Prev:       key.NewBinding(key.WithKeys("up", "k", "p"), key.WithHelp("↑/p", "prev")),
 		Jump:       key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "jump to #")),
@@ -44,5 +49,15 @@ func newKeyMap() keyMap {
 		Close:      key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "close action item")),
 		ScrollDown: key.NewBinding(key.WithKeys("pgdown", "]"), key.WithHelp("]/pgdn", "scroll item")),
 		ScrollUp:   key.NewBinding(key.WithKeys("pgup", "["), key.WithHelp("[/pgup", "scroll back")),
+		LobbyDown:  key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next meeting")),
+		LobbyUp:    key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous meeting")),
+
+		MinutesDown:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("j/↓", "line down")),
+		MinutesUp:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("k/↑", "line up")),
+		MinutesPageDown: key.NewBinding(key.WithKeys("pgdown", "]", "space"), key.WithHelp("pgdn", "page down")),
+		MinutesPageUp:   key.NewBinding(key.WithKeys("pgup", "["), key.WithHelp("pgup", "page up")),
+		MinutesTop:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "start")),
+		MinutesEnd:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "end")),
+		MinutesBack:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the lobby")),
 	}
 }

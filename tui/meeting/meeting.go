@@ -43,6 +43,11 @@ type Model struct {
 	meetings []store.Meeting
 	users    []store.User
 	loaded   bool
+	lobbySel string // the meeting marked in the lobby ("": the first)
+	// minutes is a past meeting's minutes on screen (enter on it in the
+	// lobby); minutesGen numbers their reads
+	minutes    *minutesPane
+	minutesGen int
 
 	// in a meeting
 	joined    bool
@@ -262,6 +267,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		m.meetings, m.users, m.loaded = msg.meetings, msg.users, true
 		return m, nil
+	case minutesMsg:
+		m.onMinutes(msg)
+		return m, nil
 	case meetingMsg:
 		return m, m.onMeeting(msg)
 	case savedMsg:
@@ -290,7 +298,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			m.setStatus("could not start the meeting: "+msg.err.Error(), false)
 			return m, nil
 		}
-		m.setStatus(fmt.Sprintf("meeting %s started: %d agenda items", msg.mt.ID, len(msg.mt.Items)), true)
+		m.setStatus(fmt.Sprintf("meeting %s started: %s", msg.mt.ID, count(len(msg.mt.Items), "agenda item", "agenda items")), true)
 		return m, m.join(msg.mt.ID)
 	case triage.DecidedMsg:
 		return m, m.onDecided(msg)
@@ -353,6 +361,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		return m, m.jumpKey(k)
 	}
 	if !m.joined {
+		if m.minutes != nil {
+			return m, m.minutesKey(k)
+		}
 		return m, m.lobbyKey(k)
 	}
 	return m, m.meetingKey(k)
@@ -363,16 +374,18 @@ func (m *Model) lobbyKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, m.keys.Reload):
 		return m.reloadLobby()
 	case key.Matches(k, m.keys.Join):
-		if mt, ok := m.openMeeting(); ok {
-			return m.join(mt.ID)
-		}
-		m.setStatus("no meeting is open", false)
+		return m.lobbyEnter()
+	case key.Matches(k, m.keys.LobbyDown):
+		m.lobbyMove(1)
+	case key.Matches(k, m.keys.LobbyUp):
+		m.lobbyMove(-1)
 	case key.Matches(k, m.keys.Start):
 		if !canRun(m.ctx.Actor.Role) {
 			m.setStatus("only the pm or a supervisor starts a meeting", false)
 			return nil
 		}
 		if mt, ok := m.openMeeting(); ok {
+			m.lobbySel = mt.ID
 			m.setStatus(mt.ID+" is open: press enter to join it", false)
 			return nil
 		}
@@ -405,10 +418,11 @@ func (m *Model) meetingKey(k tea.KeyPressMsg) tea.Cmd {
 		m.setStatus("left the meeting", true)
 		return m.reloadLobby()
 	case key.Matches(k, m.keys.ScrollDown):
-		m.scroll += max(m.paneHeight()/2, 1)
+		// (never past the end: [ then scrolls back at once)
+		m.scroll = min(m.scroll+max(m.paneHeight()/2, 1), m.maxScroll())
 		return nil
 	case key.Matches(k, m.keys.ScrollUp):
-		m.scroll = max(m.scroll-max(m.paneHeight()/2, 1), 0)
+		m.scroll = max(min(m.scroll, m.maxScroll())-max(m.paneHeight()/2, 1), 0)
 		return nil
 	case key.Matches(k, m.keys.Cancel) && m.detail:
 		m.detail, m.scroll = false, 0
@@ -608,7 +622,7 @@ func (m *Model) expand() tea.Cmd {
 		add = append(add, store.AgendaItem{Kind: store.ItemReferral, Subject: rid, Title: title, Reason: reason,
 			Status: store.ItemPending, Minutes: m.ctx.Protocol.Meeting.Referral})
 	}
-	return m.write(fmt.Sprintf("listed %d referrals", len(add)), func(mt *store.Meeting) error {
+	return m.write("listed "+count(len(add), "referral", "referrals"), func(mt *store.Meeting) error {
 		i := indexOf(mt.Items, id)
 		if i < 0 || mt.Items[i].Kind != store.ItemReferralSummary {
 			return fmt.Errorf("item %s is no longer a summary", id)
@@ -645,10 +659,11 @@ func (m *Model) markDiscussed() tea.Cmd {
 	if it.Status == store.ItemDiscussed {
 		to = store.ItemPending
 	}
+	name := m.itemName(m.view)
 	m.setItemStatus(m.view, to)
-	what := "item " + id + " marked discussed"
+	what := name + " marked discussed"
 	if to == store.ItemPending {
-		what = "item " + id + " no longer marked discussed"
+		what = name + " no longer marked discussed"
 	}
 	return m.write(what, func(mt *store.Meeting) error {
 		if i := indexOf(mt.Items, id); i >= 0 {
@@ -687,7 +702,17 @@ func (m *Model) reorder(d int) tea.Cmd {
 	}
 	id := it.ID
 	curID := m.mt.Items[m.clamp(m.mt.Current)].ID
-	return m.write("moved item "+id, func(mt *store.Meeting) error {
+	// named where it goes: the number it has once moved
+	what := fmt.Sprintf("moved %s to %d", m.itemName(m.view), j+1)
+	// the move shows at once, as the store will make it: a key pressed
+	// before the save lands (s, m) acts on, and names, the item as shown
+	m.mt.Items = slices.Clone(m.mt.Items)
+	m.mt.Items[m.view], m.mt.Items[j] = m.mt.Items[j], m.mt.Items[m.view]
+	if c := indexOf(m.mt.Items, curID); c >= 0 {
+		m.mt.Current = c
+	}
+	m.view = j
+	return m.write(what, func(mt *store.Meeting) error {
 		i := indexOf(mt.Items, id)
 		k := i + d
 		if i < 0 || k < 0 || k >= len(mt.Items) {
@@ -708,6 +733,9 @@ func (m *Model) skip() tea.Cmd {
 		return nil
 	}
 	id := it.ID
+	// named by its number now (a moved item's id is not its number) and
+	// its title as this screen's readers may read it
+	what := "skipped " + m.itemName(m.view)
 	m.setItemStatus(m.view, store.ItemSkipped)
 	nextID := id
 	if m.view+1 < len(m.mt.Items) {
@@ -715,7 +743,7 @@ func (m *Model) skip() tea.Cmd {
 		m.view++
 		m.mt.Current = m.view
 	}
-	return tea.Batch(m.write("skipped item "+id, func(mt *store.Meeting) error {
+	return tea.Batch(m.write(what, func(mt *store.Meeting) error {
 		if i := indexOf(mt.Items, id); i >= 0 {
 			mt.Items[i].Status = store.ItemSkipped
 		}
@@ -724,6 +752,25 @@ func (m *Model) skip() tea.Cmd {
 		}
 		return nil
 	}), m.ensureCtx())
+}
+
+// itemName names the item at position i as the agenda shows it: its
+// number now and its title as this screen's readers may read it
+// ("item 4 (Goal review: P-0001)").
+func (m *Model) itemName(i int) string {
+	if i < 0 || i >= len(m.mt.Items) {
+		return "item"
+	}
+	return fmt.Sprintf("item %d (%s)", i+1, common.Line(m.titleFor(m.mt.Items[i])))
+}
+
+// itemNumber is the number item id has on the agenda now ("item 4"), or
+// its id when it is gone.
+func (m *Model) itemNumber(id string) string {
+	if i := indexOf(m.mt.Items, id); i >= 0 {
+		return "item " + strconv.Itoa(i+1)
+	}
+	return "item " + id
 }
 
 // ensureCtx loads the viewed item's context when not yet loaded, and the
@@ -1110,7 +1157,13 @@ func (m *Model) onEnded(msg endedMsg) tea.Cmd {
 	if msg.err != nil {
 		m.setStatus(msg.err.Error(), false)
 	} else {
-		m.setStatus(fmt.Sprintf("meeting %s ended; minutes saved (owg export minutes --meeting %s)", msg.mt.ID, msg.mt.ID), true)
+		// the first 80 cells say how to read them here; the command needs
+		// the store to itself
+		m.setStatus(fmt.Sprintf("meeting %s ended; read the minutes: enter on the meeting in the lobby "+
+			"(or owg export minutes --meeting %s, with the TUI closed, or over the server)", msg.mt.ID, msg.mt.ID), true)
+	}
+	if msg.mt.ID != "" {
+		m.lobbySel = msg.mt.ID // enter reads its minutes
 	}
 	return m.reloadLobby()
 }

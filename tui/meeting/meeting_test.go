@@ -133,7 +133,16 @@ func TestEndToEnd(t *testing.T) {
 	s.key(keyRune('E'))
 	s.probe.WaitText(t, "┃ End meeting M-0001")
 	s.key(keyRune('y'))
-	s.probe.WaitText(t, "meeting M-0001 ended; minutes saved")
+	// the status says how to read the minutes here (the command cannot
+	// run beside the local TUI), whole, in the lobby
+	s.probe.WaitText(t, "meeting M-0001 ended; read the minutes: enter on the meeting in the lobby",
+		"owg export minutes --meeting M-0001, with the TUI closed, or over the server", "▸ M-0001")
+	s.key(keyEnter)
+	s.probe.WaitText(t, "Minutes M-0001", "read-only", "OWG meeting M-0001, 2025-03-10", "Facilitator: ana")
+	s.key(keyRune('G'))
+	s.probe.WaitText(t, "NOTICE OF PROHIBITION ON RE-DISCLOSURE (42 CFR 2.32)")
+	s.key(tea.KeyPressMsg{Code: tea.KeyEscape})
+	s.probe.WaitText(t, "Past meetings", "No meeting is open")
 
 	mt, err := site.Store.GetMeeting(ctx, "M-0001")
 	if err != nil {

@@ -68,7 +68,7 @@ type estimateMsg struct {
 // EstimateText says how long an agenda is planned to take, as the start
 // form shows it: "~85 min, 31 items".
 func EstimateText(p store.AgendaPlan) string {
-	return fmt.Sprintf("~%d min, %d items", p.Estimate, len(p.Items))
+	return fmt.Sprintf("~%d min, %s", p.Estimate, count(len(p.Items), "item", "items"))
 }
 
 // reviewsText says how many of the goal reviews due fit ("3 of 45 reviews

@@ -40,9 +40,12 @@ func (m *Model) View() string {
 
 func (m *Model) render() string {
 	var lines []string
-	if m.joined {
+	switch {
+	case m.joined:
 		lines = m.meetingView()
-	} else {
+	case m.minutes != nil && m.form == nil:
+		lines = m.minutesView()
+	default:
 		lines = m.lobbyView()
 	}
 	return strings.Join(common.Lines(lines, m.width, m.height), "\n")
@@ -57,8 +60,16 @@ func (m *Model) lobbyView() []string {
 	if !m.loaded {
 		return append(out, "", st.Muted.Render("  loading..."))
 	}
+	rows := m.lobbyRows()
+	sel := m.lobbyIndex(rows)
+	mark := func(i int) string {
+		if i == sel && m.form == nil {
+			return st.Accent.Render(st.Cursor) + " "
+		}
+		return "  "
+	}
 	if mt, ok := m.openMeeting(); ok {
-		out = append(out, "", fmt.Sprintf("  %s is open: %s, facilitator %s, %d items", mt.ID, store.FormatDate(mt.Date), common.Line(mt.Facilitator), len(mt.Items)),
+		out = append(out, "", mark(0)+fmt.Sprintf("%s is open: %s, facilitator %s, %s", mt.ID, store.FormatDate(mt.Date), common.Line(mt.Facilitator), count(len(mt.Items), "item", "items")),
 			"  "+st.Accent.Render("enter")+" join and follow the facilitator")
 	} else {
 		out = append(out, "", "  No meeting is open.")
@@ -71,16 +82,28 @@ func (m *Model) lobbyView() []string {
 		out = append(out, strings.Split(m.form.f.View(), "\n")...)
 		return m.withStatus(out)
 	}
-	out = append(out, "", st.Title.Render("Past meetings"))
+	past := rows
+	first := 0 // the row of past[0] in rows
+	if len(rows) > 0 && rows[0].Status == store.MeetingOpen {
+		past, first = rows[1:], 1
+	}
+	head := st.Title.Render("Past meetings")
+	if len(past) > 0 {
+		head += st.Muted.Render("  j/k mark one, enter reads its minutes")
+	}
+	out = append(out, "", head)
+	// a window of the list that holds the marked meeting
+	win := max(m.height-10, 3)
+	off := 0
+	if i := sel - first; i >= win {
+		off = i - win + 1
+	}
 	n := 0
-	for i := len(m.meetings) - 1; i >= 0 && n < max(m.height-10, 3); i-- {
-		mt := m.meetings[i]
-		if mt.Status == store.MeetingOpen {
-			continue
-		}
+	for i := off; i < len(past) && n < win; i++ {
+		mt := past[i]
 		n++
-		out = append(out, fmt.Sprintf("  %-7s %s  %-7s %2d items  %2d action items  facilitator %s", mt.ID, store.FormatDate(mt.Date), mt.Status,
-			len(mt.Items), len(mt.ActionItems), common.Line(mt.Facilitator)))
+		out = append(out, mark(first+i)+fmt.Sprintf("%-7s %s  %-7s %s  %s  facilitator %s", mt.ID, store.FormatDate(mt.Date), mt.Status,
+			pad(count(len(mt.Items), "item", "items"), 8), pad(count(len(mt.ActionItems), "action item", "action items"), 15), common.Line(mt.Facilitator)))
 	}
 	if n == 0 {
 		out = append(out, st.Muted.Render("  none yet"))
@@ -140,10 +163,26 @@ func (m *Model) timeRule() string {
 	return lead + m.memo.muted.Render(st, st.Muted, t) + m.memo.border.Render(st, st.Border, strings.Repeat(st.HLine, rest))
 }
 
-// withStatus puts the status line on the screen's last line.
+// withStatus puts the status at the foot of the screen (the lobby and
+// the minutes, which have room): wrapped to the width, up to three lines,
+// so a long one (how to read the minutes just saved) is read whole.
 func (m *Model) withStatus(lines []string) []string {
-	out := common.Lines(lines, m.width, max(m.height-1, 0))
-	return append(out, m.statusLine())
+	st := m.ctx.St()
+	var foot []string
+	if m.jumping || m.status == "" || (m.room && m.joined) {
+		foot = []string{m.statusLine()}
+	} else {
+		style := st.StatusErr
+		if m.statusOK {
+			style = st.StatusOK
+		}
+		for _, l := range wrapLine(common.Line(m.status), m.width, 2) {
+			foot = append(foot, style.Render(l))
+		}
+		foot = foot[:min(len(foot), 3, max(m.height-1, 1))]
+	}
+	out := common.Lines(lines, m.width, max(m.height-len(foot), 0))
+	return append(out, foot...)
 }
 
 func (m *Model) statusLine() string {
@@ -329,24 +368,73 @@ func (m *Model) paneLines(h int) []string {
 	if !ok {
 		return []string{m.ctx.St().Muted.Render("no item")}
 	}
+	st := m.ctx.St()
+	lines, rec, ch := m.paneDoc(it, h)
+	off := min(m.scroll, scrollEnd(len(lines), ch))
+	// the lines above and below the window are counted on lines of their
+	// own, never over a line of the item
+	var shown []string
+	avail := ch
+	if off > 0 && ch > 1 {
+		shown = append(shown, st.Muted.Render(fmt.Sprintf("   ... %s above: [ or pgup", count(off, "line", "lines"))))
+		avail--
+	}
+	if len(lines)-off > avail && avail > 1 {
+		avail--
+		shown = append(shown, lines[off:off+avail]...)
+		shown = append(shown, st.Muted.Render(fmt.Sprintf("   ... %s: ] or pgdn scrolls", count(len(lines)-off-avail, "more line", "more lines"))))
+	} else {
+		shown = append(shown, lines[off:min(off+avail, len(lines))]...)
+	}
+	ctx := common.Lines(shown, m.width, ch)
+	return append(ctx, rec...)
+}
+
+// scrollEnd is the furthest a part of ch rows scrolls n lines: the last
+// line on its last row, under the "lines above" line.
+func scrollEnd(n, ch int) int {
+	if n <= ch {
+		return 0
+	}
+	return max(n-(ch-1), 0)
+}
+
+// paneDoc is the item pane of h rows: the scrolling part's lines (the
+// context, the detail when open, then the entries the notes rows cannot
+// hold), the notes rows, and the scrolling part's height.
+func (m *Model) paneDoc(it store.AgendaItem, h int) (lines, rec []string, ch int) {
+	st := m.ctx.St()
 	nh := min(m.notesRows(), max(h-2, 0))
 	if m.detail {
 		nh = 0 // the detail takes the whole pane
 	}
-	lines := m.contextLines(it)
+	// every line is wrapped to the width (a hanging indent under its
+	// text), never cut: what does not fit scrolls (] and [)
+	lines = wrapLines(m.contextLines(it), m.width, st.Bullet)
 	if m.detail {
-		lines = append(lines, m.detailLines(it)...)
+		lines = append(lines, wrapLines(m.detailLines(it), m.width, st.Bullet)...)
 	}
-	ch := max(h-nh, 1)
-	off := min(m.scroll, max(len(lines)-ch, 0))
-	shown := lines[off:]
-	if len(shown) > ch {
-		shown = append(shown[:ch-1:ch-1], m.ctx.St().Muted.Render(fmt.Sprintf("   ... %d more lines: ] or pgdn scrolls", len(shown)-(ch-1))))
-	} else if off > 0 {
-		shown[0] = m.ctx.St().Muted.Render(fmt.Sprintf("   ... %d lines above: [ or pgup", off))
+	if nh > 0 {
+		var earlier []string
+		rec, earlier = m.recordPane(it, nh)
+		if len(earlier) > 0 {
+			// the entries the notes rows cannot hold are read by scrolling
+			lines = append(lines, "", st.Muted.Render("Earlier notes, decisions, action items"))
+			lines = append(lines, earlier...)
+		}
 	}
-	ctx := common.Lines(shown, m.width, ch)
-	return append(ctx, m.recordLines(it, nh)...)
+	return lines, rec, max(h-nh, 1)
+}
+
+// maxScroll is the furthest the item pane scrolls: its last line at the
+// bottom of the scrolling part.
+func (m *Model) maxScroll() int {
+	it, ok := m.item()
+	if !ok || m.form != nil || m.decide != nil {
+		return 0
+	}
+	lines, _, ch := m.paneDoc(it, m.paneHeight())
+	return scrollEnd(len(lines), ch)
 }
 
 // paneHeight is the rows of the item pane.
@@ -480,7 +568,8 @@ func (m *Model) ItemLines() []string {
 	if !ok {
 		return nil
 	}
-	return append(m.contextLines(it), m.recordLines(it, 100)...)
+	head, entries := m.recordEntries(it)
+	return append(append(m.contextLines(it), m.ctx.St().Muted.Render(head)), entries...)
 }
 
 func (m *Model) contextLines(it store.AgendaItem) []string {
@@ -729,15 +818,12 @@ func (m *Model) actionText(a store.ActionItem, showText bool) string {
 	return s
 }
 
-// recordLines renders the item's notes (only those the viewer may see),
-// decisions and action items: the newest that fit in n lines.
-func (m *Model) recordLines(it store.AgendaItem, n int) []string {
+// recordEntries renders the item's notes (only those the viewer may
+// see), decisions and action items, one line each (unwrapped), after
+// their heading; a last entry says when some are not shared.
+func (m *Model) recordEntries(it store.AgendaItem) (head string, entries []string) {
 	st := m.ctx.St()
-	if n <= 0 {
-		return nil
-	}
 	subject := itemSubject(it)
-	var entries []string
 	hidden := false
 	for _, note := range it.Notes {
 		s := note.Sensitivity
@@ -767,12 +853,51 @@ func (m *Model) recordLines(it store.AgendaItem, n int) []string {
 	for _, a := range m.itemActions(it) {
 		entries = append(entries, "   "+st.Bullet+" action "+m.actionText(a, m.seesAction(actionSubject(a, m.mt.Items), a)))
 	}
-	head := st.Muted.Render(fmt.Sprintf("Notes, decisions, action items (%d)", len(entries)))
+	head = fmt.Sprintf("Notes, decisions, action items (%d)", len(entries))
 	if hidden {
 		entries = append(entries, "   "+st.Muted.Render("(others "+store.NotShared+")"))
 	}
-	keep := entries[max(len(entries)-(n-1), 0):]
-	return append([]string{head}, keep...)
+	return head, entries
+}
+
+// recordPane is the item's notes rows (n lines): the heading and the
+// newest entries that fit whole, wrapped to the width; earlier holds the
+// entries that do not fit (wrapped), which the pane's scrolling reaches.
+// A newest entry longer than the rows shows its start there and is read
+// whole in earlier.
+func (m *Model) recordPane(it store.AgendaItem, n int) (rows, earlier []string) {
+	st := m.ctx.St()
+	if n <= 0 {
+		return nil, nil
+	}
+	head, entries := m.recordEntries(it)
+	wrapped := make([][]string, len(entries))
+	for i, e := range entries {
+		wrapped[i] = wrapLines([]string{e}, m.width, st.Bullet)
+	}
+	first, used := len(wrapped), 0
+	for first > 0 && used+len(wrapped[first-1]) <= n-1 {
+		first--
+		used += len(wrapped[first])
+	}
+	var body []string
+	for _, w := range wrapped[first:] {
+		body = append(body, w...)
+	}
+	split := first
+	if first == len(wrapped) && first > 0 {
+		// the newest alone is longer than the rows: its start here, all
+		// of it above
+		newest := wrapped[first-1]
+		body = append(slices.Clone(newest[:max(n-2, 0)]), st.Muted.Render("   ... the rest: ] scrolls"))
+		head += " · read whole above: ] scrolls"
+	} else if split > 0 {
+		head += fmt.Sprintf(" · %d earlier above", split)
+	}
+	for _, w := range wrapped[:split] {
+		earlier = append(earlier, w...)
+	}
+	return append([]string{st.Muted.Render(head)}, body...), earlier
 }
 
 // ShortHelp returns the bindings of the current state.
@@ -783,6 +908,8 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.Cancel}
 	case !m.shared():
 		return nil
+	case !m.joined && m.minutes != nil:
+		return m.minutesHelp()
 	case !m.joined:
 		return m.lobbyKeys()
 	case m.drives():
@@ -804,13 +931,19 @@ func (m *Model) lobbyKeys() []key.Binding {
 	k := m.keys
 	_, open := m.openMeeting()
 	k.Start.SetEnabled(!open && canRun(m.ctx.Actor.Role))
-	k.Join.SetEnabled(open)
-	return []key.Binding{k.Start, k.Join, k.Reload}
+	k.Join.SetEnabled(open || len(m.lobbyRows()) > 0)
+	if !open {
+		k.Join.SetHelp("enter", "read minutes")
+	}
+	return []key.Binding{k.Start, k.Join, k.LobbyDown, k.Reload}
 }
 
 // FullHelp returns every binding of the current state.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
+	if !m.joined && m.minutes != nil && m.form == nil {
+		return [][]key.Binding{m.minutesHelp()}
+	}
 	if !m.joined {
 		return [][]key.Binding{m.lobbyKeys()}
 	}
