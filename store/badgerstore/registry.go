@@ -1,0 +1,236 @@
+package badgerstore
+
+import (
+	"bytes"
+	"crypto/aes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/pb"
+	"github.com/dgraph-io/badger/v4/y"
+	"google.golang.org/protobuf/proto"
+)
+
+// Badger's key registry (KEYREGISTRY) is a 16-byte IV, the sanity text
+// "Hello Badger" (12 bytes, sealed with the store's key in an encrypted
+// store), then one entry per data key: length, CRC-32C and the data key
+// (sealed with the store's key under an IV of its own). Badger checks a key
+// only against the sanity text, so one flipped byte in the first 28 bytes
+// gave "wrong encryption key" for the right key, and a damaged entry a raw
+// checksum error. checkKeyRegistry tells them apart before Badger opens the
+// store: the entries are checked against their CRCs, and a sanity text
+// that does not match is judged by the tables: when the data keys, unsealed
+// with the key given, open a table whose blocks pass their checksums, the
+// key is right and the registry's header is damaged (repair writes it
+// again); when they do not, the key is wrong.
+
+// registryHeaderSize is the IV and the sanity text.
+const registryHeaderSize = aes.BlockSize + 12
+
+var registrySanity = []byte("Hello Badger")
+
+// errRegistryHeader marks a damaged header that repairKeyRegistry can
+// write again (the key, or the store's being plain, proven by its tables).
+var errRegistryHeader = errors.New("repair writes the header again, keeping the data keys")
+
+// checkKeyRegistry names damage to dir's key registry (nil when there is
+// none, when it is sound for key, or when the key is simply wrong: Badger
+// says so).
+func checkKeyRegistry(dir string, key []byte) error {
+	err := diagnoseRegistry(dir, key)
+	if errors.Is(err, errRegistryHeader) {
+		return fmt.Errorf("%v: %w", err, ErrNeedsRepair)
+	}
+	return err
+}
+
+// diagnoseRegistry is checkKeyRegistry; a damaged header it can prove is
+// an error wrapping errRegistryHeader.
+func diagnoseRegistry(dir string, key []byte) error {
+	b, err := os.ReadFile(filepath.Join(dir, badger.KeyRegistryFileName))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read the key registry: %w", err)
+	}
+	name := badger.KeyRegistryFileName
+	if len(b) < registryHeaderSize {
+		return fmt.Errorf("the key registry %s is damaged: cut short at %d bytes, the data keys that unseal the store are lost; owg cannot repair that: restore a backup (owg restore)", name, len(b))
+	}
+	dks, err := registryEntries(b)
+	if err != nil {
+		return fmt.Errorf("the key registry %s is damaged: %v: the records sealed with that data key cannot be read; owg cannot repair that: restore a backup (owg restore)", name, err)
+	}
+	iv, sanity := b[:aes.BlockSize], b[aes.BlockSize:registryHeaderSize]
+	if len(key) == 0 {
+		if bytes.Equal(sanity, registrySanity) || len(dks) > 0 {
+			return nil // sound, or an encrypted store: Badger asks for its key
+		}
+		// No data key: nothing in the store can be sealed. Its tables,
+		// read without a key, prove it plain.
+		if tablesOpen(dir, nil) {
+			return fmt.Errorf("the key registry %s is damaged (bytes %d-%d, its check text): the store is not encrypted (it holds no data keys and its tables read without one): %w",
+				name, aes.BlockSize, registryHeaderSize-1, errRegistryHeader)
+		}
+		return nil
+	}
+	if len(key) != 16 && len(key) != 24 && len(key) != 32 {
+		return nil // Open refuses the key's length itself
+	}
+	plain, err := y.XORBlockAllocate(sanity, key, iv)
+	if err != nil || bytes.Equal(plain, registrySanity) {
+		return nil
+	}
+	// Unseal the data keys with the key given and try the tables.
+	keys := map[uint64]*pb.DataKey{}
+	for _, dk := range dks {
+		data, err := y.XORBlockAllocate(dk.Data, key, dk.Iv)
+		if err != nil {
+			return nil
+		}
+		keys[dk.KeyId] = &pb.DataKey{KeyId: dk.KeyId, Data: data, Iv: dk.Iv, CreatedAt: dk.CreatedAt}
+	}
+	if !tablesOpen(dir, keys) {
+		return nil // the key is wrong (or there is no table to tell by)
+	}
+	return fmt.Errorf("the key registry %s is damaged (bytes 0-%d, its IV and check text), not the key: the key given unseals the store's tables: %w",
+		name, registryHeaderSize-1, errRegistryHeader)
+}
+
+// registryEntries parses the data key entries after the header, each
+// checked against its CRC (the data keys still sealed).
+func registryEntries(b []byte) ([]*pb.DataKey, error) {
+	var out []*pb.DataKey
+	for off := registryHeaderSize; off < len(b); {
+		if len(b)-off < 8 {
+			return nil, fmt.Errorf("the data key entry at byte %d is cut short", off)
+		}
+		n := int(binary.BigEndian.Uint32(b[off:]))
+		sum := binary.BigEndian.Uint32(b[off+4:])
+		if n < 0 || n > len(b)-off-8 {
+			return nil, fmt.Errorf("the data key entry at byte %d has a damaged length", off)
+		}
+		data := b[off+8 : off+8+n]
+		if crc32.Checksum(data, castagnoli) != sum {
+			return nil, fmt.Errorf("the data key entry at byte %d fails its checksum", off)
+		}
+		var dk pb.DataKey
+		if err := proto.Unmarshal(data, &dk); err != nil || len(dk.Iv) != aes.BlockSize {
+			return nil, fmt.Errorf("the data key entry at byte %d is unreadable", off)
+		}
+		out = append(out, &dk)
+		off += 8 + n
+	}
+	return out, nil
+}
+
+// tablesOpen reports whether a table the MANIFEST lists (of the three
+// smallest, sealed with a key of dks, or plain when dks is nil) passes
+// every block checksum read with those keys.
+func tablesOpen(dir string, dks map[uint64]*pb.DataKey) bool {
+	ids, err := manifestKeyIDs(dir)
+	if err != nil {
+		return false
+	}
+	type cand struct {
+		path string
+		size int64
+	}
+	var cands []cand
+	for id, kid := range ids {
+		if (dks == nil) != (kid == 0) || (dks != nil && dks[kid] == nil) {
+			continue
+		}
+		p := filepath.Join(dir, fmt.Sprintf("%06d.sst", id))
+		if fi, err := os.Stat(p); err == nil {
+			cands = append(cands, cand{p, fi.Size()})
+		}
+	}
+	sort.Slice(cands, func(i, j int) bool { return cands[i].size < cands[j].size })
+	var keys *tableKeys
+	if dks != nil {
+		if keys, err = newTableKeys(ids, dks); err != nil {
+			return false
+		}
+		defer keys.close()
+	}
+	for i, c := range cands {
+		if i == 3 {
+			break
+		}
+		if checkTable(c.path) == nil && verifyTableFile(c.path, keys) == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// repairKeyRegistry writes the header of a key registry whose damaged
+// header diagnoseRegistry proved (a new IV and the check text, sealed with
+// key), keeping every data key entry as it is and a copy of the old file
+// in a recovered-<time>/ folder. It does nothing to a sound registry.
+func repairKeyRegistry(dir string, now time.Time, key []byte) ([]string, error) {
+	err := diagnoseRegistry(dir, key)
+	if err == nil {
+		return nil, nil
+	}
+	if !errors.Is(err, errRegistryHeader) {
+		return nil, fmt.Errorf("repair: %w", err)
+	}
+	path := filepath.Join(dir, badger.KeyRegistryFileName)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("repair: %w", err)
+	}
+	into, err := recoveredDir(dir, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := copyFile(path, filepath.Join(into, badger.KeyRegistryFileName)); err != nil {
+		return nil, fmt.Errorf("repair: keep a copy of %s: %w", badger.KeyRegistryFileName, err)
+	}
+	iv, err := y.GenerateIV()
+	if err != nil {
+		return nil, err
+	}
+	sanity := registrySanity
+	if len(key) > 0 {
+		if sanity, err = y.XORBlockAllocate(registrySanity, key, iv); err != nil {
+			return nil, err
+		}
+	}
+	out := append(append(iv, sanity...), b[registryHeaderSize:]...)
+	tmp := filepath.Join(dir, badger.KeyRegistryRewriteFileName)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("repair: %w", err)
+	}
+	if _, err := f.Write(out); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("repair: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("repair: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("repair: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return nil, fmt.Errorf("repair: %w", err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return []string{fmt.Sprintf("key registry %s had a damaged header: written again, its data keys kept (the old file is in %s)",
+		badger.KeyRegistryFileName, into)}, nil
+}
