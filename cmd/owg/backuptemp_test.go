@@ -19,7 +19,8 @@ func TestBackupRemovesItsStaleTemps(t *testing.T) {
 	bak := filepath.Join(bdir, "site.owgbak")
 	want(t, owg(t, nil, "--data", dir, "backup", bak), 0, "backup written")
 	old := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC) // before this process
-	files := map[string]bool{                          // name -> removed
+	// name -> whether the backup removes it
+	files := map[string]bool{
 		".site.owgbak.tmp-1234567": true,
 		".site.owgbak.tmp-42":      true,
 		".site.owgbak.tmp-12ab":    false, // not os.CreateTemp's digits
