@@ -41,8 +41,8 @@ type Model struct {
 	v      *values
 	form   *huh.Form
 	theme  huh.ThemeFunc
-	fields []huh.Field // the form's fields, in order
-	labels []string    // their titles, drawn by View in a column of their own
+	fields []huh.Field           // the form's fields, in order
+	labels []string              // their titles, drawn by View in a column of their own
 	limits map[string]fieldLimit // the text fields' limits, by key
 	state  state
 	width  int
