@@ -3,6 +3,7 @@ package badgerstore
 import (
 	"bytes"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -113,5 +114,29 @@ func TestDamagedKeyRegistryIsNotAWrongKey(t *testing.T) {
 	}
 	if n := countParticipants(t, db); n != 5 {
 		t.Errorf("participants => %d, want 5", n)
+	}
+}
+
+// TestDamagedKeyRegistryWithoutTables: a store whose writes are all still
+// in its memtable log (no table yet: a copy of a store in use) cannot tell
+// a damaged registry header from a wrong key, and says both.
+func TestDamagedKeyRegistryWithoutTables(t *testing.T) {
+	src := t.TempDir()
+	db, err := Open(src, Options{Now: fixedClock, Key: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustParticipant(t, db, "Sam", "casey")
+	dir := t.TempDir()
+	copyDir(t, src, dir)
+	db.Close()
+	if m, _ := filepath.Glob(filepath.Join(dir, "*.sst")); len(m) != 0 {
+		t.Skipf("the copy holds tables %v", m)
+	}
+	os.Remove(filepath.Join(dir, lockFileName))
+	flipByte(t, filepath.Join(dir, "KEYREGISTRY"), 10)
+	_, _, err = openWarnKey(t, dir, testKey)
+	if !errors.Is(err, ErrWrongKey) || !strings.Contains(err.Error(), "or the key registry KEYREGISTRY is damaged") {
+		t.Errorf("Open(no table, KEYREGISTRY header damaged) => %v, want ErrWrongKey naming KEYREGISTRY too", err)
 	}
 }

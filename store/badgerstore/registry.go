@@ -13,8 +13,11 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/fb"
+	"github.com/dgraph-io/badger/v4/options"
 	"github.com/dgraph-io/badger/v4/pb"
 	"github.com/dgraph-io/badger/v4/y"
+	"github.com/klauspost/compress/snappy"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -76,7 +79,7 @@ func diagnoseRegistry(dir string, key []byte) error {
 		}
 		// No data key: nothing in the store can be sealed. Its tables,
 		// read without a key, prove it plain.
-		if tablesOpen(dir, nil) {
+		if opened, _ := tablesOpen(dir, nil); opened {
 			return fmt.Errorf("the key registry %s is damaged (bytes %d-%d, its check text): the store is not encrypted (it holds no data keys and its tables read without one): %w",
 				name, aes.BlockSize, registryHeaderSize-1, errRegistryHeader)
 		}
@@ -86,8 +89,8 @@ func diagnoseRegistry(dir string, key []byte) error {
 		return nil // Open refuses the key's length itself
 	}
 	plain, err := y.XORBlockAllocate(sanity, key, iv)
-	if err != nil || bytes.Equal(plain, registrySanity) {
-		return nil
+	if err != nil || bytes.Equal(plain, registrySanity) || bytes.Equal(sanity, registrySanity) || len(dks) == 0 {
+		return nil // sound; a plain store (Badger's error says so); or no data key to tell by
 	}
 	// Unseal the data keys with the key given and try the tables.
 	keys := map[uint64]*pb.DataKey{}
@@ -98,8 +101,11 @@ func diagnoseRegistry(dir string, key []byte) error {
 		}
 		keys[dk.KeyId] = &pb.DataKey{KeyId: dk.KeyId, Data: data, Iv: dk.Iv, CreatedAt: dk.CreatedAt}
 	}
-	if !tablesOpen(dir, keys) {
-		return nil // the key is wrong (or there is no table to tell by)
+	if opened, tried := tablesOpen(dir, keys); !opened {
+		if !tried {
+			return fmt.Errorf("%w, or the key registry %s is damaged (the store has no table yet to tell which by)", ErrWrongKey, name)
+		}
+		return nil // the key is wrong: Badger says so
 	}
 	return fmt.Errorf("the key registry %s is damaged (bytes 0-%d, its IV and check text), not the key: the key given unseals the store's tables: %w",
 		name, registryHeaderSize-1, errRegistryHeader)
@@ -132,45 +138,128 @@ func registryEntries(b []byte) ([]*pb.DataKey, error) {
 	return out, nil
 }
 
-// tablesOpen reports whether a table the MANIFEST lists (of the three
-// smallest, sealed with a key of dks, or plain when dks is nil) passes
-// every block checksum read with those keys.
-func tablesOpen(dir string, dks map[uint64]*pb.DataKey) bool {
-	ids, err := manifestKeyIDs(dir)
+// tablesOpen reports whether the first block of a table the MANIFEST
+// lists (of the three smallest, sealed with a key of dks, or plain when
+// dks is nil) decrypts, decompresses and passes its checksum; tried is
+// false when there was no such table to try.
+func tablesOpen(dir string, dks map[uint64]*pb.DataKey) (opened, tried bool) {
+	tables, err := manifestTables(dir)
 	if err != nil {
-		return false
+		return false, false
 	}
 	type cand struct {
 		path string
 		size int64
+		tm   badger.TableManifest
 	}
 	var cands []cand
-	for id, kid := range ids {
-		if (dks == nil) != (kid == 0) || (dks != nil && dks[kid] == nil) {
+	for id, tm := range tables {
+		if (dks == nil) != (tm.KeyID == 0) || (dks != nil && dks[tm.KeyID] == nil) {
 			continue
 		}
 		p := filepath.Join(dir, fmt.Sprintf("%06d.sst", id))
 		if fi, err := os.Stat(p); err == nil {
-			cands = append(cands, cand{p, fi.Size()})
+			cands = append(cands, cand{p, fi.Size(), tm})
 		}
 	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].size < cands[j].size })
-	var keys *tableKeys
-	if dks != nil {
-		if keys, err = newTableKeys(ids, dks); err != nil {
-			return false
-		}
-		defer keys.close()
-	}
 	for i, c := range cands {
 		if i == 3 {
 			break
 		}
-		if checkTable(c.path) == nil && verifyTableFile(c.path, keys) == nil {
-			return true
+		if firstBlockOpens(c.path, dks[c.tm.KeyID], c.tm.Compression) {
+			return true, true
 		}
 	}
-	return false
+	return false, len(cands) > 0
+}
+
+// maxBlockSize bounds a block read to tell a key by: owg's blocks are 4
+// KiB; under a wrong key a block's length fields are noise, and Badger's
+// own reader would allocate what they say (up to 4 GiB).
+const maxBlockSize = 1 << 20
+
+// firstBlockOpens reads the first block of the table file at path as
+// Badger does (table.block), with every length bounded: the index (its
+// checksum, then decrypted with dk when dk is not nil) gives the block's
+// place; the block is decrypted, decompressed and checked against its
+// checksum. A wrong key fails (noise does not pass a CRC-32C), as does
+// damage there.
+func firstBlockOpens(path string, dk *pb.DataKey, comp options.CompressionType) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	if checkTable(path) != nil {
+		return false
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || len(b) < 8 {
+		return false
+	}
+	pos := len(b) - 4
+	pos -= int(binary.BigEndian.Uint32(b[pos:]))
+	if pos < 4 {
+		return false
+	}
+	pos -= 4
+	n := int(binary.BigEndian.Uint32(b[pos:]))
+	if n < 0 || n > pos {
+		return false
+	}
+	index := b[pos-n : pos]
+	unseal := func(data []byte) ([]byte, bool) {
+		if dk == nil {
+			return data, true
+		}
+		if len(data) < aes.BlockSize {
+			return nil, false
+		}
+		out, err := y.XORBlockAllocate(data[:len(data)-aes.BlockSize], dk.Data, data[len(data)-aes.BlockSize:])
+		return out, err == nil
+	}
+	index, good := unseal(index)
+	if !good {
+		return false
+	}
+	var ko fb.BlockOffset
+	if !fb.GetRootAsTableIndex(index, 0).Offsets(&ko, 0) {
+		return false
+	}
+	off, l := int(ko.Offset()), int(ko.Len())
+	if off < 0 || l <= 0 || l > maxBlockSize || off+l > pos-n {
+		return false
+	}
+	blk, good := unseal(b[off : off+l])
+	if !good {
+		return false
+	}
+	switch comp {
+	case options.None:
+	case options.Snappy:
+		if sz, err := snappy.DecodedLen(blk); err != nil || sz > maxBlockSize {
+			return false
+		}
+		if blk, err = snappy.Decode(nil, blk); err != nil {
+			return false
+		}
+	default:
+		return false // owg writes Snappy; another cannot tell
+	}
+	if len(blk) < 4 {
+		return false
+	}
+	end := len(blk) - 4
+	cl := int(binary.BigEndian.Uint32(blk[end:]))
+	if cl <= 0 || cl > end {
+		return false
+	}
+	var chk pb.Checksum
+	if proto.Unmarshal(blk[end-cl:end], &chk) != nil {
+		return false
+	}
+	return y.VerifyChecksum(blk[:end-cl], &chk) == nil
 }
 
 // repairKeyRegistry writes the header of a key registry whose damaged

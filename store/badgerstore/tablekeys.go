@@ -91,9 +91,23 @@ func (k *tableKeys) options(path string) (table.Options, error) {
 // manifestKeyIDs maps each table dir's MANIFEST lists to its data key id
 // (empty without a MANIFEST).
 func manifestKeyIDs(dir string) (map[uint64]uint64, error) {
+	tables, err := manifestTables(dir)
+	if err != nil {
+		return nil, err
+	}
+	ids := make(map[uint64]uint64, len(tables))
+	for id, tm := range tables {
+		ids[id] = tm.KeyID
+	}
+	return ids, nil
+}
+
+// manifestTables is what dir's MANIFEST says of each table it lists
+// (empty without a MANIFEST).
+func manifestTables(dir string) (map[uint64]badger.TableManifest, error) {
 	f, err := os.Open(filepath.Join(dir, badger.ManifestFilename))
 	if errors.Is(err, os.ErrNotExist) {
-		return map[uint64]uint64{}, nil
+		return map[uint64]badger.TableManifest{}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -103,9 +117,5 @@ func manifestKeyIDs(dir string) (map[uint64]uint64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the MANIFEST (the list of table files) is damaged: %v", err)
 	}
-	ids := make(map[uint64]uint64, len(m.Tables))
-	for id, tm := range m.Tables {
-		ids[id] = tm.KeyID
-	}
-	return ids, nil
+	return m.Tables, nil
 }
