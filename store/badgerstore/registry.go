@@ -297,24 +297,8 @@ func repairKeyRegistry(dir string, now time.Time, key []byte) ([]string, error) 
 		}
 	}
 	out := append(append(iv, sanity...), b[registryHeaderSize:]...)
-	tmp := filepath.Join(dir, badger.KeyRegistryRewriteFileName)
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("repair: %w", err)
-	}
-	if _, err := f.Write(out); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("repair: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("repair: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("repair: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return nil, fmt.Errorf("repair: %w", err)
+	if err := writeFileSynced(path, out); err != nil {
+		return nil, fmt.Errorf("repair: write %s: %w", badger.KeyRegistryFileName, err)
 	}
 	if d, err := os.Open(dir); err == nil {
 		d.Sync()
