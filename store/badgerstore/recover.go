@@ -125,10 +125,15 @@ func recoverCrash(dir string, now time.Time, key []byte, trace func(string)) (mo
 	// An encrypted store's tables are verified with their data keys; a key
 	// the registry refuses is left to Badger (it names a wrong key).
 	var keys *tableKeys
-	if len(key) > 0 {
-		if k, kerr := openTableKeys(dir, key); kerr == nil {
+	if n := len(key); n == 16 || n == 24 || n == 32 { // other lengths: Open refuses them
+		k, kerr := openTableKeys(dir, key)
+		switch {
+		case kerr == nil:
 			keys = k
 			defer k.close()
+		case !errors.Is(kerr, badger.ErrEncryptionKeyMismatch):
+			// never open an encrypted store whose tables were not verified
+			return nil, fmt.Errorf("read the key registry to verify the tables: %v", kerr)
 		}
 	}
 	listed, _, haveManifest, err := readManifest(dir)
