@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -65,6 +67,10 @@ writes back.`,
 				path, perr := app.path(args[0])
 				if perr != nil {
 					return perr
+				}
+				for _, name := range removeStaleTemps(path, processStart) {
+					fmt.Fprintf(app.Stderr, "owg: note: removed %s, left by a backup to %s that was interrupted (it was never the backup)\n",
+						store.CleanLine(name), store.CleanLine(filepath.Base(path)))
 				}
 				err = writeFileAtomic(path, write)
 			}
@@ -140,6 +146,39 @@ func reportRestoredProtocol(app *App, dir string, info badgerstore.RestoreInfo) 
 	default:
 		fmt.Fprintf(app.Stdout, "protocol file: %s, already here, is the backup's (version %s)\n", path, store.ProtocolVersionOf(info.Protocol.Text))
 	}
+}
+
+// processStart is when this process started (near enough: when its
+// package variables were set), the bound removeStaleTemps keeps to.
+var processStart = time.Now()
+
+// removeStaleTemps removes the temporary files writeFileAtomic names for
+// path (".FILE.tmp-" and digits, beside FILE) that an interrupted write
+// left: regular files last written before this process started, which no
+// write of this process can own (a write under way in another process
+// keeps its file's time moving). It returns the names removed; it never
+// touches FILE or any other file.
+func removeStaleTemps(path string, before time.Time) []string {
+	dir, prefix := filepath.Dir(path), "."+filepath.Base(path)+".tmp-"
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var removed []string
+	for _, e := range ents {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || rest == "" || strings.Trim(rest, "0123456789") != "" || !e.Type().IsRegular() {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil || !fi.ModTime().Before(before) {
+			continue
+		}
+		if os.Remove(filepath.Join(dir, e.Name())) == nil {
+			removed = append(removed, e.Name())
+		}
+	}
+	return removed
 }
 
 // writeFileAtomic writes a file through a temporary file in the same

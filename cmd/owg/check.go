@@ -73,7 +73,9 @@ func newRepairCmd(app *App) *cobra.Command {
 		Long: `Repair a store that owg refuses to open, or that opens with damage. It moves
 what a crash or a disk left damaged into DATA/recovered-<time>/ (nothing is
 deleted): tables the MANIFEST lists that are missing or fail their check are
-taken out of the MANIFEST (a copy of the MANIFEST as it was is kept), a value
+taken out of the MANIFEST (a copy of the MANIFEST as it was is kept), a key
+registry whose header is damaged is written again when the key given unseals
+the tables (its data keys kept, and a copy of the old file), a value
 log with a damaged header that holds no entries is moved aside (one holding
 entries is refused), a record of committed writes that the store no longer
 holds is accepted (the store goes on from what it holds), and history of

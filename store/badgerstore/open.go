@@ -331,13 +331,8 @@ func openLocked(dir string, o Options, held *dirLock) (_ *DB, err error) {
 	}
 	trace("open: format, audit key, import rollback")
 	if !o.InMemory {
-		// A plain store's tables were verified block by block before
-		// Badger opened them (recoverCrash); an encrypted store's are now.
-		if len(o.Key) > 0 {
-			if err := db.verifyTables(); err != nil {
-				db.damage = append(db.damage, err.Error())
-			}
-		}
+		// Every table, plain or encrypted, was verified block by block
+		// before Badger opened it (recoverCrash): a damaged one refused.
 		if err := db.openHeadFile(); err != nil {
 			bdb.Close()
 			return nil, err
@@ -534,14 +529,21 @@ func (db *DB) Close() error {
 	}
 	if db.dir != "" {
 		tightenFiles(db.dir) // files Badger made during the session
-		if err == nil && len(db.key) == 0 {
+		if err == nil {
 			// The tables this session's flushes and compactions wrote
 			// are verified now, while they are fresh, and their sums
 			// recorded: the next open then only sums them (a table that
 			// fails here is not recorded, and the next open names it).
-			if paths, gerr := filepath.Glob(filepath.Join(db.dir, "*.sst")); gerr == nil {
-				verifyTableFiles(db.dir, paths)
+			// An encrypted store's with their data keys.
+			var keys *tableKeys
+			kerr := error(nil)
+			if len(db.key) > 0 {
+				keys, kerr = openTableKeys(db.dir, db.key)
 			}
+			if paths, gerr := filepath.Glob(filepath.Join(db.dir, "*.sst")); gerr == nil && kerr == nil {
+				verifyTableFiles(db.dir, paths, keys)
+			}
+			keys.close()
 			// The session's files made durable now: left to the
 			// journal, the next open's first directory sync (Badger's)
 			// waited for them, 10 ms when it came within seconds.

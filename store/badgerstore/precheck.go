@@ -16,7 +16,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/dgraph-io/badger/v4/options"
 	"github.com/dgraph-io/badger/v4/pb"
 	"github.com/dgraph-io/badger/v4/table"
 	"github.com/dgraph-io/badger/v4/y"
@@ -90,11 +89,20 @@ func checkTable(path string) error {
 
 // damagedTables names the tables whose blocks fail their checksums, by
 // opening each one on its own (Badger's VerifyChecksum panics on a damaged
-// block without naming its table). Only for a plain store: an encrypted
-// table needs its data key, which stays inside Badger.
+// block without naming its table); an encrypted store's with their data
+// keys, read from its key registry.
 func (db *DB) damagedTables() []string {
-	if len(db.key) > 0 || db.dir == "" {
+	if db.dir == "" {
 		return nil
+	}
+	var keys *tableKeys
+	if len(db.key) > 0 {
+		k, err := openTableKeys(db.dir, db.key)
+		if err != nil {
+			return nil
+		}
+		defer k.close()
+		keys = k
 	}
 	// Only the tables the MANIFEST lists: they are complete (synced before
 	// listed). A table Badger is writing now would fault when mapped.
@@ -105,7 +113,7 @@ func (db *DB) damagedTables() []string {
 	var bad []string
 	for id := range listed {
 		name := fmt.Sprintf("%06d.sst", id)
-		if err := verifyTableFile(filepath.Join(db.dir, name)); err != nil && !os.IsNotExist(err) {
+		if err := verifyTableFile(filepath.Join(db.dir, name), keys); err != nil && !os.IsNotExist(err) {
 			bad = append(bad, name)
 		}
 	}
@@ -113,7 +121,6 @@ func (db *DB) damagedTables() []string {
 	return bad
 }
 
-// verifyTableFile opens one table file read-only and verifies every block.
 // tableSumsName is the file in the data directory that remembers, for
 // each table file that passed verifyTableFile, its size and the CRC-32C
 // of its bytes. A table file whose bytes still hash to that sum is the
@@ -215,8 +222,8 @@ func writeTableSums(dir string, sums map[string]tableSum) {
 // verifyTableFiles verifies the trailer and every block of each table
 // file of dir that is not, byte for byte, one that passed before
 // (tableSumsName), on as many goroutines as there are CPUs, and names
-// those that fail.
-func verifyTableFiles(dir string, paths []string) []string {
+// those that fail. keys is nil for a plain store (see verifyTableFile).
+func verifyTableFiles(dir string, paths []string, keys *tableKeys) []string {
 	known := readTableSums(dir)
 	fails := make([]string, len(paths))
 	sums := make([]tableSum, len(paths))
@@ -237,7 +244,7 @@ func verifyTableFiles(dir string, paths []string) []string {
 				}
 				if err := checkTable(paths[i]); err != nil {
 					fails[i] = err.Error()
-				} else if verifyTableFile(paths[i]) != nil {
+				} else if verifyTableFile(paths[i], keys) != nil {
 					fails[i] = "a block fails its checksum"
 				} else if err == nil {
 					sums[i] = sum
@@ -262,18 +269,23 @@ func verifyTableFiles(dir string, paths []string) []string {
 	return out
 }
 
-func verifyTableFile(path string) (err error) {
+// verifyTableFile opens one table file read-only and verifies every block;
+// keys is nil for a plain store, an encrypted store's data keys otherwise.
+func verifyTableFile(path string, keys *tableKeys) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
+	opt, err := keys.options(path)
+	if err != nil {
+		return err
+	}
 	mf, err := z.OpenMmapFile(path, os.O_RDONLY, 0)
 	if err != nil {
 		return err
 	}
-	t, err := table.OpenTable(mf, table.Options{ReadOnly: true, ChkMode: options.OnTableRead,
-		BlockSize: 4 << 10, Compression: options.Snappy})
+	t, err := table.OpenTable(mf, opt)
 	if err != nil {
 		return err
 	}

@@ -109,12 +109,33 @@ func tableID(name string) (uint64, bool) {
 // opens dir. It returns one line per file it moved aside; an error names
 // damage it cannot get past without `owg repair`.
 //
-// In a plain store (plain true) every block of every listed table is also
-// verified before Badger opens it: Badger reads a table's last block while
-// opening it, on a goroutine of its own, and a damaged block there crashes
-// the process (a slice out of range) instead of failing Open.
+// Every block of every listed table is also verified before Badger opens
+// it, a plain store's without a key and an encrypted store's with its data
+// keys (tablekeys.go): Badger reads a table's last block while opening it,
+// on a goroutine of its own, and a damaged block there crashes the process
+// (a slice out of range) instead of failing Open; a damaged block
+// elsewhere was skipped with a warning, and the store took writes. The
+// key registry is checked first (registry.go): its damage is named as
+// such, not as a wrong key.
 func recoverCrash(dir string, now time.Time, key []byte, trace func(string)) (moved []string, err error) {
+	if err := checkKeyRegistry(dir, key); err != nil {
+		return nil, err
+	}
 	plain := len(key) == 0 && plainRegistry(dir)
+	// An encrypted store's tables are verified with their data keys; a key
+	// the registry refuses is left to Badger (it names a wrong key).
+	var keys *tableKeys
+	if n := len(key); n == 16 || n == 24 || n == 32 { // other lengths: Open refuses them
+		k, kerr := openTableKeys(dir, key)
+		switch {
+		case kerr == nil:
+			keys = k
+			defer k.close()
+		case !errors.Is(kerr, badger.ErrEncryptionKeyMismatch):
+			// never open an encrypted store whose tables were not verified
+			return nil, fmt.Errorf("read the key registry to verify the tables: %v", kerr)
+		}
+	}
 	listed, _, haveManifest, err := readManifest(dir)
 	if err != nil {
 		return nil, fmt.Errorf("damaged or not an owg store: %v; owg cannot repair that: restore a backup (owg restore)", err)
@@ -137,7 +158,7 @@ func recoverCrash(dir string, now time.Time, key []byte, trace func(string)) (mo
 				moved = append(moved, fmt.Sprintf("table %s is not in the MANIFEST (an interrupted flush or compaction): moved to %s", name, dst))
 				continue
 			}
-			if plain {
+			if plain || keys != nil {
 				// every byte is summed below, and the trailer checked
 				// too where the sum is not one that passed before
 				verify = append(verify, path)
@@ -161,7 +182,7 @@ func recoverCrash(dir string, now time.Time, key []byte, trace func(string)) (mo
 		}
 	}
 	trace("open: table trailers")
-	damaged = append(damaged, verifyTableFiles(dir, verify)...)
+	damaged = append(damaged, verifyTableFiles(dir, verify, keys)...)
 	for id := range listed {
 		name := fmt.Sprintf("%06d.sst", id)
 		if _, err := os.Stat(filepath.Join(dir, name)); errors.Is(err, os.ErrNotExist) {
@@ -188,6 +209,9 @@ func recoverCrash(dir string, now time.Time, key []byte, trace func(string)) (mo
 // damage, keeping a copy of everything it moves in a recovered-<time>/
 // folder. The store must not be open (another process holding it gives
 // an error wrapping store.ErrLocked, and nothing is moved). It
+//   - writes again the header of a key registry whose header is damaged
+//     when the key given is proven right by the tables it unseals (the
+//     data keys are kept as they are, and a copy of the old file);
 //   - takes each table the MANIFEST lists but that is missing or fails its
 //     trailer check out of the MANIFEST (a copy of the MANIFEST as it was,
 //     and the table, are kept);
@@ -224,12 +248,17 @@ func Repair(dir string, o Options) ([]string, error) {
 		return did, err
 	}
 	if err != nil {
-		lines, err := repairValueLogs(dir, now(), o.Key)
+		lines, err := repairKeyRegistry(dir, now(), o.Key)
 		did = append(did, lines...)
 		if err != nil {
 			return did, err
 		}
-		lines, err = repairTables(dir, now(), len(o.Key) == 0)
+		lines, err = repairValueLogs(dir, now(), o.Key)
+		did = append(did, lines...)
+		if err != nil {
+			return did, err
+		}
+		lines, err = repairTables(dir, now(), o.Key)
 		did = append(did, lines...)
 		if err != nil {
 			return did, err
@@ -283,17 +312,26 @@ func Repair(dir string, o Options) ([]string, error) {
 }
 
 // repairTables takes the missing or damaged tables the MANIFEST lists out
-// of it, keeping copies.
-func repairTables(dir string, now time.Time, plain bool) ([]string, error) {
+// of it, keeping copies. Every block is verified in a plain store, and in
+// an encrypted one whose key registry opens with key.
+func repairTables(dir string, now time.Time, key []byte) ([]string, error) {
 	var did []string
 	listed, end, ok, err := readManifest(dir)
 	if err != nil || !ok {
 		return did, fmt.Errorf("repair: %v: restore the store from a backup (owg restore)", err)
 	}
+	blocks := len(key) == 0 && plainRegistry(dir)
+	var keys *tableKeys
+	if len(key) > 0 {
+		if k, kerr := openTableKeys(dir, key); kerr == nil {
+			keys, blocks = k, true
+			defer k.close()
+		}
+	}
 	var bad []uint64
 	for id := range listed {
 		path := filepath.Join(dir, fmt.Sprintf("%06d.sst", id))
-		if checkTable(path) != nil || (plain && verifyTableFile(path) != nil) {
+		if checkTable(path) != nil || (blocks && verifyTableFile(path, keys) != nil) {
 			bad = append(bad, id)
 		}
 	}

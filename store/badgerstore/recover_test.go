@@ -15,8 +15,14 @@ import (
 // (Badger flushes its memtable into a table on close).
 func storeWithTables(t *testing.T, n int) string {
 	t.Helper()
+	return storeWithTablesKey(t, n, nil)
+}
+
+// storeWithTablesKey is storeWithTables, encrypted with key (nil: plain).
+func storeWithTablesKey(t *testing.T, n int, key []byte) string {
+	t.Helper()
 	dir := t.TempDir()
-	db, err := Open(dir, Options{Now: fixedClock})
+	db, err := Open(dir, Options{Now: fixedClock, Key: key})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,8 +40,14 @@ func storeWithTables(t *testing.T, n int) string {
 
 func openWarn(t *testing.T, dir string) (*DB, []string, error) {
 	t.Helper()
+	return openWarnKey(t, dir, nil)
+}
+
+// openWarnKey is openWarn with an encryption key (nil: plain).
+func openWarnKey(t *testing.T, dir string, key []byte) (*DB, []string, error) {
+	t.Helper()
 	var notes []string
-	db, err := Open(dir, Options{Now: fixedClock, Warn: func(s string) { notes = append(notes, s) }})
+	db, err := Open(dir, Options{Now: fixedClock, Key: key, Warn: func(s string) { notes = append(notes, s) }})
 	if err == nil {
 		t.Cleanup(func() { db.Close() })
 	}

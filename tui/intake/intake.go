@@ -42,8 +42,9 @@ type Model struct {
 	v      *values
 	form   *huh.Form
 	theme  huh.ThemeFunc
-	fields []huh.Field // the form's fields, in order
-	labels []string    // their titles, drawn by View in a column of their own
+	fields []huh.Field           // the form's fields, in order
+	labels []string              // their titles, drawn by View in a column of their own
+	limits map[string]fieldLimit // the text fields' limits, by key
 	state  state
 	width  int
 	height int
@@ -142,8 +143,10 @@ func (m *Model) buildForm() {
 	// of its own, so View draws the titles column itself and every field
 	// takes exactly one line.
 	var labels []string
+	limits := map[string]fieldLimit{}
 	in := func(key, title string, val *string, limit int, placeholder string, validate func(string) error) huh.Field {
 		labels = append(labels, title)
+		limits[key] = fieldLimit{title, limit}
 		f := huh.NewInput().Key(key).Value(val).Prompt("").CharLimit(limit).Placeholder(placeholder)
 		if validate != nil {
 			f.Validate(validate)
@@ -197,7 +200,7 @@ func (m *Model) buildForm() {
 	}
 	fields = append(fields, huh.NewMultiSelect[string]().Key("race").Options(raceOpts...).Value(&v.race).Height(1).Filterable(false).
 		Validate(func(s []string) error { _, err := (&values{race: s}).raceValue(); return err }))
-	m.fields, m.labels = fields, labels
+	m.fields, m.labels, m.limits = fields, labels, limits
 	km := huh.NewDefaultKeyMap()
 	km.Quit = key.NewBinding(key.WithDisabled()) // the screen handles esc; the root ctrl+c
 	addKeys := func(b *key.Binding, keys ...string) { b.SetKeys(append(b.Keys(), keys...)...) }
@@ -364,7 +367,7 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case tea.PasteMsg:
 		if m.state == editing {
 			m.ensureForm()
-			return m, tea.Batch(m.updateForm(msg), m.touched())
+			return m, tea.Batch(m.updateLimited(msg, strings.ReplaceAll(msg.Content, "\r\n", "\n")), m.touched())
 		}
 	case tea.KeyPressMsg:
 		m.ensureForm()
@@ -397,7 +400,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		if key.Matches(msg, m.keys.Review) {
 			return m.review()
 		}
-		return m.updateForm(msg)
+		return m.updateLimited(msg, msg.Text)
 	case reviewing:
 		switch {
 		case key.Matches(msg, m.keys.Submit):
@@ -425,6 +428,45 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) filtering() bool {
 	f, ok := m.form.GetFocusedField().(interface{ GetFiltering() bool })
 	return ok && f.GetFiltering()
+}
+
+// fieldLimit is a text field's title and the most characters it holds.
+type fieldLimit struct {
+	title string
+	limit int
+}
+
+// updateLimited is updateForm for input that adds text to the focused
+// field: a field at its limit keeps only what fits (huh cuts a paste and
+// drops keys past it without a word), and the form says so, on its own
+// line and the status line, naming the field and the limit.
+func (m *Model) updateLimited(msg tea.Msg, text string) tea.Cmd {
+	f := m.form.GetFocusedField()
+	lim, ok := fieldLimit{}, false
+	var before int
+	if f != nil && text != "" {
+		lim, ok = m.limits[f.GetKey()]
+		if v, isStr := f.GetValue().(string); ok && isStr {
+			before = len([]rune(v))
+		} else {
+			ok = false
+		}
+	}
+	cmd := m.updateForm(msg)
+	if !ok || m.state != editing {
+		return cmd
+	}
+	after, _ := f.GetValue().(string)
+	lost := before + len([]rune(text)) - len([]rune(after))
+	if lost <= 0 || len([]rune(after)) < lim.limit {
+		return cmd
+	}
+	note := fmt.Sprintf("%s: cut to its %d-character limit (%d pasted characters not kept)", lim.title, lim.limit, lost)
+	if _, typed := msg.(tea.KeyPressMsg); typed {
+		note = fmt.Sprintf("%s: full at its %d-character limit (keys past it are not kept)", lim.title, lim.limit)
+	}
+	m.errMsg = note
+	return tea.Batch(cmd, common.StatusCmd(note, true))
 }
 
 // updateForm hands msg to the form and moves to review when it completes.

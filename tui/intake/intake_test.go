@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -465,5 +466,36 @@ func TestReReferralSentenceByRole(t *testing.T) {
 				t.Errorf("reReferral => %q %q %v, want %s %q", pid, sentence, err, p.ID, tt.want)
 			}
 		})
+	}
+}
+
+// TestPasteCutToLimitIsSaid: a paste longer than a field's limit (a 1.6 MB
+// paste into Note) keeps the field's first 280 characters, and the form
+// says so at 80x24, naming the field and the limit (it was cut without a
+// word); a key typed into a full field says the field is full.
+func TestPasteCutToLimitIsSaid(t *testing.T) {
+	tm := run(t, New(newCtx(newStore(t), officer)))
+	var o out
+	o.waitFor(t, tm, "New referral")
+	tab(tm, 1)
+	tm.Type("Sam")
+	tab(tm, 10) // Note
+	tm.Send(tea.PasteMsg{Content: strings.Repeat("a", 1600000)})
+	o.waitFor(t, tm, fmt.Sprintf("Note: cut to its %d-character limit (%d pasted characters not kept)", maxNoteLen, 1600000-maxNoteLen))
+	tm.Type("b")
+	// the renderer sends only the cells that changed: not "Note: " again,
+	// nor the "not kept)" the line already ends in
+	o.waitFor(t, tm, fmt.Sprintf("full at its %d-character limit (keys past it are", maxNoteLen))
+	tab(tm, 1) // Callback: a paste that fits says nothing
+	tm.Send(tea.PasteMsg{Content: "555-0100"})
+	tm.Send(press('s', tea.ModCtrl))
+	o.waitFor(t, tm, "enter submits")
+	c, _ := finish(t, tm, &o)
+	m := c.(*Model)
+	if n := len([]rune(m.v.note)); n != maxNoteLen {
+		t.Errorf("note holds %d characters, want %d", n, maxNoteLen)
+	}
+	if strings.Contains(plain(c), "cut to") || strings.Contains(plain(c), "not kept") {
+		t.Errorf("review still says a field was cut:\n%s", plain(c))
 	}
 }
