@@ -308,8 +308,21 @@ func TestCancelStoresNothing(t *testing.T) {
 		o.waitFor(t, tm, "New referral")
 		fill(tm, entry{name: "Sam", dob: "1990-01-01", offense: "trespass"})
 		o.waitFor(t, tm, "Press enter to submit")
+		// esc is also "back": the first one only asks, enter goes on
+		// reviewing (it does not submit on the way)
 		tm.Send(press(tea.KeyEscape))
-		finish(t, tm, &o)
+		o.waitFor(t, tm, "Press esc again to discard this referral")
+		o.buf.Reset() // the output from here on: the line is drawn anew
+		tm.Send(press(tea.KeyEnter))
+		o.waitFor(t, tm, "Press enter to submit")
+		o.buf.Reset()
+		tm.Send(press(tea.KeyEscape))
+		o.waitFor(t, tm, "Press esc again to discard this referral")
+		tm.Send(press(tea.KeyEscape))
+		c, _ := finish(t, tm, &o)
+		if c.(common.Dirty).Dirty() || strings.Contains(plain(c), "Sam") {
+			t.Errorf("after discarding at review the form is dirty or still shows the input:\n%s", plain(c))
+		}
 		if rs := referrals(t, s); len(rs) != 0 {
 			t.Errorf("stored %d referrals => want none", len(rs))
 		}

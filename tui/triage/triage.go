@@ -231,6 +231,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			m.setStatus(text, done)
 			return m, cmd
 		}
+		if _, ok := msg.(tea.KeyPressMsg); ok && m.decide.Asking() {
+			m.setStatus("", true) // any other key clears the esc warning
+		}
 		cmd, done := m.decide.Update(msg)
 		if done {
 			m.decide = nil

@@ -268,3 +268,30 @@ func TestWaitlistOfferedIsOverride(t *testing.T) {
 		t.Errorf("R-0001 => %s override=%v code=%q, want a waitlisted override coded capacity", r.Status, r.Override, r.Reason)
 	}
 }
+
+// TestEscOnTypedDecisionAsksFirst: an override reason typed into the
+// decision form is not thrown away by one esc; an untouched form still
+// closes on the first.
+func TestEscOnTypedDecisionAsksFirst(t *testing.T) {
+	site := triagetest.New(t)
+	tm, probe := run(t, site.Ctx(triagetest.Actor("ana")), 80, 24)
+	probe.WaitText(t, "Why this rank: R-0001")
+	tm.Send(keyRune('d'))
+	probe.WaitText(t, "┃ Reason to decline R-0001")
+	tm.Send(keyEnter)
+	probe.WaitText(t, "┃ Override reason for R-0001")
+	tm.Type("referred to inpatient")
+	probe.WaitText(t, "referred to inpatient")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	probe.WaitText(t, common.EscAgain, "referred to inpatient")
+	// enter only goes on editing: it does not send the decision
+	tm.Send(keyEnter)
+	probe.WaitFor(t, "the warning gone", func(s string) bool { return !strings.Contains(s, common.EscAgain) })
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	probe.WaitText(t, common.EscAgain)
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	probe.WaitText(t, "decision cancelled", "Why this rank: R-0001")
+	if r := getRef(t, site.Store, "R-0001"); r.Status != store.RefNew {
+		t.Errorf("R-0001 => %s, want new after a discarded form", r.Status)
+	}
+}
