@@ -353,6 +353,12 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.decide != nil {
 		return []key.Binding{m.keys.Cancel}
 	}
+	if m.detail != "" {
+		if m.mode == modeDecide {
+			return []key.Binding{m.keys.Back, m.keys.Scroll, m.keys.Accept, m.keys.Waitlist, m.keys.Decline}
+		}
+		return []key.Binding{m.keys.Back, m.keys.Scroll}
+	}
 	switch m.mode {
 	case modeNone:
 		return nil
