@@ -282,6 +282,19 @@ func TestReReferral(t *testing.T) {
 	}
 }
 
+// discarded ends the program and checks that the form Sam was typed into
+// is gone and nothing was stored.
+func discarded(t *testing.T, tm *teatest.TestModel, o *out, s store.Store) {
+	t.Helper()
+	c, _ := finish(t, tm, o)
+	if c.(common.Dirty).Dirty() || strings.Contains(plain(c), "Sam") {
+		t.Errorf("after discarding the form is dirty or still shows the input:\n%s", plain(c))
+	}
+	if rs := referrals(t, s); len(rs) != 0 {
+		t.Errorf("stored %d referrals => want none", len(rs))
+	}
+}
+
 func TestCancelStoresNothing(t *testing.T) {
 	t.Run("esc twice while typing", func(t *testing.T) {
 		s := newStore(t)
@@ -293,13 +306,7 @@ func TestCancelStoresNothing(t *testing.T) {
 		tm.Send(press(tea.KeyEscape))
 		o.waitFor(t, tm, "Press esc again to discard")
 		tm.Send(press(tea.KeyEscape))
-		c, _ := finish(t, tm, &o)
-		if c.(common.Dirty).Dirty() || strings.Contains(plain(c), "Sam") {
-			t.Errorf("after discarding the form is dirty or still shows the input:\n%s", plain(c))
-		}
-		if rs := referrals(t, s); len(rs) != 0 {
-			t.Errorf("stored %d referrals => want none", len(rs))
-		}
+		discarded(t, tm, &o, s)
 	})
 	t.Run("cancel at review", func(t *testing.T) {
 		s := newStore(t)
@@ -319,13 +326,7 @@ func TestCancelStoresNothing(t *testing.T) {
 		tm.Send(press(tea.KeyEscape))
 		o.waitFor(t, tm, "Press esc again to discard this referral")
 		tm.Send(press(tea.KeyEscape))
-		c, _ := finish(t, tm, &o)
-		if c.(common.Dirty).Dirty() || strings.Contains(plain(c), "Sam") {
-			t.Errorf("after discarding at review the form is dirty or still shows the input:\n%s", plain(c))
-		}
-		if rs := referrals(t, s); len(rs) != 0 {
-			t.Errorf("stored %d referrals => want none", len(rs))
-		}
+		discarded(t, tm, &o, s)
 	})
 	t.Run("connection dropped mid-form", func(t *testing.T) {
 		s := newStore(t)
