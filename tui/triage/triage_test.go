@@ -350,6 +350,15 @@ func TestReferralDetail(t *testing.T) {
 	if strings.Contains(screen, "white") {
 		t.Errorf("the detail shows race/ethnicity, which is never a ranking input:\n%s", screen)
 	}
+	// the view is recorded off the UI loop: wait for it
+	var evs []store.AuditEvent
+	var err error
+	for deadline := time.Now().Add(5 * time.Second); len(evs) == 0 && err == nil && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		evs, err = site.Store.ListAudit(context.Background(), store.AuditFilter{Subject: "R-0006", Action: store.AuditView})
+	}
+	if err != nil || len(evs) == 0 || evs[len(evs)-1].User != "ana" || evs[len(evs)-1].Detail != "referral detail" {
+		t.Errorf("view audit of R-0006 => %+v, %v; want ana's referral detail", evs, err)
+	}
 	// the breakdown is below the long note: it scrolls into view
 	for range 20 {
 		tm.Send(keyDown)
