@@ -28,6 +28,8 @@ type caseload struct {
 	width   int
 	height  int
 	err     error
+	// pick is the case-manager picker m opens (nil when closed)
+	pick *cmPicker
 }
 
 func newCaseload(ctx *common.Ctx) *caseload {
@@ -49,8 +51,8 @@ func (c *caseload) loadCmd() tea.Cmd {
 	}
 }
 
-// Capturing reports whether the filter is taking text.
-func (c *caseload) Capturing() bool { return c.list.Filtering() }
+// Capturing reports whether the filter or the picker is taking text.
+func (c *caseload) Capturing() bool { return c.list.Filtering() || c.pick != nil }
 
 func (c *caseload) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -64,6 +66,9 @@ func (c *caseload) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		}
 		c.site, c.err = msg.site, nil
 		c.rebuild()
+		if c.pick != nil {
+			c.pick.setRows(c) // loads and caps change while it is open
+		}
 		return c, c.audited.cmd(c.ctx, "caseload", shownIDs(c.list.RowKeys()))
 	case ChangedMsg:
 		if !touchesSite(msg.Changes, false) {
@@ -73,9 +78,22 @@ func (c *caseload) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	case common.RestyleMsg:
 		c.rebuild()
 	case tea.KeyPressMsg:
-		if !c.list.Filtering() && key.Matches(msg, c.cycle) {
-			c.nextCM()
+		if c.pick != nil {
+			chosen, done := c.pick.key(msg, c)
+			if !done {
+				return c, nil
+			}
+			c.pick = nil
+			if chosen == nil {
+				return c, nil
+			}
+			c.cm = *chosen
+			c.rebuild()
 			return c, c.audited.cmd(c.ctx, "caseload", shownIDs(c.list.RowKeys()))
+		}
+		if !c.list.Filtering() && key.Matches(msg, c.cycle) {
+			c.openPicker()
+			return c, nil
 		}
 		handled, open := c.list.Update(msg)
 		if open {
@@ -85,25 +103,6 @@ func (c *caseload) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 		_ = handled
 	}
 	return c, nil
-}
-
-func (c *caseload) nextCM() {
-	if c.site == nil {
-		return
-	}
-	cms := c.site.caseManagers()
-	next := ""
-	if c.cm == "" && len(cms) > 0 {
-		next = cms[0].Name
-	} else {
-		for i, u := range cms {
-			if u.Name == c.cm && i+1 < len(cms) {
-				next = cms[i+1].Name
-			}
-		}
-	}
-	c.cm = next
-	c.rebuild()
 }
 
 // columns returns the name and reason column widths for the current width.
@@ -156,6 +155,9 @@ func (c *caseload) rebuild() {
 	}
 	c.list.SetRows(rows)
 	c.resizeList()
+	if c.pick != nil {
+		c.pick.list.SetSize(c.width, c.pickHeight())
+	}
 }
 
 // redacted counts the participants in scope the viewer may not see.
@@ -192,15 +194,26 @@ func (c *caseload) gaugeLines() []string {
 		cells = append(cells, c.gauge(u))
 	}
 	per := max(1, (c.width-2)/40)
+	room := c.gaugeRows()
 	var out []string
 	for i := 0; i < len(cells); i += per {
-		if len(out) == 2 && c.height < 30 {
-			out[1] += fmt.Sprintf("  +%d more (m)", len(cells)-i)
+		if len(out) == room {
+			out[room-1] += fmt.Sprintf("  +%d more (m)", len(cells)-i)
 			break
 		}
 		out = append(out, "  "+strings.Join(cells[i:min(i+per, len(cells))], "  "))
 	}
 	return out
+}
+
+// gaugeRows is the most lines the gauges take, so the participants stay
+// in view on a site with many case managers: a quarter of the rows, at
+// least 3; 2 below 30 rows, as before.
+func (c *caseload) gaugeRows() int {
+	if c.height < 30 {
+		return 2
+	}
+	return max(3, c.height/4)
 }
 
 // gauge draws one case manager's load against the soft and hard caps in a
@@ -268,8 +281,15 @@ func (c *caseload) View() string {
 		}
 		return st.Title.Render("Caseload") + "\n\n  " + st.Muted.Render(msg)
 	}
+	if c.pick != nil {
+		return c.pick.view(c)
+	}
 	lines := c.header()
-	lines = append(lines, c.list.View(st, "no participants")...)
+	empty := "no participants"
+	if f := c.list.FilterText(); f != "" {
+		empty = fmt.Sprintf("no participant matches %q", common.Line(f))
+	}
+	lines = append(lines, c.list.View(st, empty)...)
 	foot := ""
 	if n := c.redacted(); n > 0 {
 		foot = st.Muted.Render(fmt.Sprintf("  %d more: %s", n, store.NotShared))
@@ -279,6 +299,9 @@ func (c *caseload) View() string {
 }
 
 func (c *caseload) ShortHelp() []key.Binding {
+	if c.pick != nil {
+		return pickerKeys()
+	}
 	l := c.list.Keys
 	return []key.Binding{l.Open, c.cycle, l.Filter, l.Up, l.Down}
 }

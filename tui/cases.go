@@ -170,16 +170,27 @@ func (c *cases) pinfo(lc store.LegalCase) (pinfo, bool) {
 	return *c.site.parts[i], true
 }
 
-// docketDate is the date a case sits at on the docket.
-func docketDate(lc store.LegalCase) time.Time {
+// docketDate is the date a case sits at on the docket, and what that date
+// is: its next court date; a diverted arrest's intake deadline; else
+// (a warrant, a case with no court date yet) the day it was opened in
+// owg. The docket labels every date with what, so an opened date never
+// reads as a court date.
+func docketDate(lc store.LegalCase) (day time.Time, what string) {
 	switch {
 	case !lc.NextCourtDate.IsZero():
-		return lc.NextCourtDate
+		return lc.NextCourtDate, "court"
 	case lc.Kind == store.CaseDivertedArrest && !lc.IntakeDeadline.IsZero():
-		return lc.IntakeDeadline
+		return lc.IntakeDeadline, "intake"
 	}
-	return lc.Created
+	return lc.Created, "opened"
 }
+
+// docketDateW is the width of the docket's date cell: what, the date and
+// how far it is ("court  2026-03-06 in 4d     ").
+const docketDateW = 6 + 1 + 10 + 1 + 8 + 1
+
+// docketLabelW is the width of the docket's participant column.
+func docketLabelW(width int) int { return min(max(width-73, 10), 30) }
 
 func onDocket(lc store.LegalCase) bool {
 	if lc.Status != store.CaseOpen {
@@ -213,15 +224,17 @@ func (c *cases) rebuild() {
 		docket = append(docket, lc)
 	}
 	slices.SortStableFunc(docket, func(a, b store.LegalCase) int {
-		return cmp.Or(docketDate(a).Compare(docketDate(b)), cmp.Compare(a.ID, b.ID))
+		da, _ := docketDate(a)
+		db, _ := docketDate(b)
+		return cmp.Or(da.Compare(db), cmp.Compare(a.ID, b.ID))
 	})
-	labelW := min(max(c.width-66, 12), 30)
+	labelW := docketLabelW(c.width)
 	rows := make([]common.Row, 0, len(docket))
 	for _, lc := range docket {
 		p, _ := c.pinfo(lc)
-		day := docketDate(lc)
+		day, what := docketDate(lc)
 		var b strings.Builder
-		b.WriteString(store.FormatDate(day) + " " + common.Pad(daysText(c.site.today, day), 8) + " ")
+		b.WriteString(common.Pad(what, 6) + " " + store.FormatDate(day) + " " + common.Pad(daysText(c.site.today, day), 8) + " ")
 		b.WriteString(common.Pad(kindText(lc.Kind), 15) + " ")
 		b.WriteString(common.Pad(p.Label, labelW) + " ")
 		if p.CaseAccess == store.Shown {
@@ -272,7 +285,7 @@ func (c *cases) View() string {
 	if c.form.active() {
 		return c.form.view()
 	}
-	title := st.Title.Render("Cases") + st.Muted.Render(" · docket by date")
+	title := st.Title.Render("Cases") + st.Muted.Render(" · docket by date (court date; intake deadline; else opened)")
 	if f := c.list.FilterLine(st); f != "" {
 		title += "  " + f
 	}
@@ -288,8 +301,12 @@ func (c *cases) View() string {
 			return strings.Join(c.detailLines(*lc), "\n")
 		}
 	}
-	labelW := min(max(c.width-66, 12), 30)
-	head := "  " + common.Pad("DATE", 20) + common.Pad("KIND", 16) + common.Pad("PARTICIPANT", labelW+1) + common.Pad("NUMBER", 13) + "POSITION"
+	labelW := docketLabelW(c.width)
+	who := "PARTICIPANT"
+	if labelW < len(who) {
+		who = "NAME"
+	}
+	head := "  " + common.Pad("DATE: court/intake/opened", docketDateW) + common.Pad("KIND", 16) + common.Pad(who, labelW+1) + common.Pad("NUMBER", 13) + "POSITION"
 	lines := []string{title, st.Muted.Render(head)}
 	empty := "no pending cases"
 	if c.hidden > 0 && c.list.Len() == 0 {

@@ -47,6 +47,8 @@ type formHost struct {
 	draft *hostDraft
 	// writes orders the drafts' saves and deletes (form_draft.go)
 	writes common.DraftWrites
+	// esc asks before a first esc discards what was typed
+	esc common.EscGuard
 }
 
 // formKeys are huh's default keys with esc to cancel and no external
@@ -71,6 +73,7 @@ func (h *formHost) active() bool { return h.form != nil || h.saving }
 // call); save starts the store write when the form completes.
 func (h *formHost) open(title string, build func() *huh.Form, save func() tea.Cmd) tea.Cmd {
 	h.title, h.build, h.save, h.saving, h.draft = title, build, save, false, nil
+	h.esc.Reset()
 	return h.start()
 }
 
@@ -123,7 +126,28 @@ func (h *formHost) update(msg tea.Msg) tea.Cmd {
 	if cmd, ok := h.escRestored(msg); ok {
 		return cmd
 	}
-	restored := h.draft != nil && h.draft.restored
+	if h.draft != nil && h.draft.restored {
+		return h.feed(msg, true) // a restored draft asks in escRestored
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "esc" {
+		if h.esc.Escape() {
+			return common.StatusCmd(common.EscAgain, true)
+		}
+		return h.feed(msg, false)
+	}
+	if cleared, swallow := h.esc.Other(msg); cleared {
+		// the warning goes; a field error it covered comes back
+		back := common.StatusCmd(h.shownErr, h.shownErr != "")
+		if swallow {
+			return back
+		}
+		return tea.Sequence(back, h.feed(msg, false))
+	}
+	return h.feed(msg, false)
+}
+
+// feed hands msg to the open form and acts on its state after it.
+func (h *formHost) feed(msg tea.Msg, restored bool) tea.Cmd {
 	var touched tea.Cmd
 	switch msg.(type) {
 	case tea.KeyPressMsg, tea.PasteMsg:

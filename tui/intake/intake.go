@@ -394,14 +394,35 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 				return tea.Batch(common.StatusCmd(text, false), m.dropDraftCmd())
 			}
 			m.confirmEsc = true
-			return nil
+			return common.StatusCmd(common.EscAgain, true)
 		}
-		m.confirmEsc = false
+		if m.confirmEsc {
+			// any other key clears the question; enter only goes on editing
+			m.confirmEsc = false
+			clear := common.StatusCmd("", false)
+			if msg.String() == "enter" {
+				return clear
+			}
+			return tea.Batch(clear, m.key(msg))
+		}
 		if key.Matches(msg, m.keys.Review) {
 			return m.review()
 		}
 		return m.updateLimited(msg, msg.Text)
 	case reviewing:
+		if msg.String() == "esc" && !m.v.empty() && !m.confirmEsc {
+			// esc is also "back": the first one only asks
+			m.confirmEsc = true
+			return common.StatusCmd(common.EscAgain, true)
+		}
+		if m.confirmEsc && msg.String() != "esc" {
+			m.confirmEsc = false
+			clear := common.StatusCmd("", false)
+			if msg.String() == "enter" {
+				return clear // enter goes on reviewing; it never submits on the way
+			}
+			return tea.Batch(clear, m.key(msg))
+		}
 		switch {
 		case key.Matches(msg, m.keys.Submit):
 			if m.checking {
@@ -597,6 +618,8 @@ func (m *Model) View() string {
 			lines = append(lines, st.Muted.Render("Saving…"))
 		case m.checking:
 			lines = append(lines, st.Muted.Render("Checking…"))
+		case m.confirmEsc:
+			lines = append(lines, st.Warn.Render("Press esc again to discard this referral, enter to go on reviewing."))
 		case m.errMsg != "":
 			lines = append(lines, st.Bad.Render(m.errMsg))
 		default:

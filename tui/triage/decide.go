@@ -144,6 +144,8 @@ type Decide struct {
 	vals *decideVals
 	// keep keeps the typed input as the author's draft (issue 18)
 	keep *common.DraftKeeper
+	// esc asks before a first esc discards what was typed
+	esc common.EscGuard
 }
 
 type decideVals struct {
@@ -286,6 +288,9 @@ func (d *Decide) Update(msg tea.Msg) (cmd tea.Cmd, done bool) {
 	if due, ok := msg.(common.DraftDueMsg); ok {
 		return d.keep.Due(due), false
 	}
+	if cleared, swallow := d.esc.Other(msg); cleared && swallow {
+		return nil, false // enter after the warning only goes on editing
+	}
 	cmd = common.UpdateForm(d.form, msg)
 	switch d.form.State {
 	case huh.StateCompleted:
@@ -303,9 +308,18 @@ func (d *Decide) Update(msg tea.Msg) (cmd tea.Cmd, done bool) {
 // Escape is esc on the form: on a restored draft the first esc asks
 // before discarding it; otherwise the form closes (done) and cmd drops
 // its draft. text is the status line either way.
+// When something was typed into a fresh form, the first esc only asks
+// (common.EscAgain) and the next discards.
 func (d *Decide) Escape() (text string, done bool, cmd tea.Cmd) {
+	if !d.Restored() && d.esc.Escape() {
+		return common.EscAgain, false, nil
+	}
 	return d.keep.Escape("decision cancelled")
 }
+
+// Asking reports whether the esc warning is showing: the next key other
+// than esc clears it.
+func (d *Decide) Asking() bool { return d != nil && d.esc.Asked() }
 
 // FlushDrafts saves unsaved input now (the program has ended).
 func (d *Decide) FlushDrafts(ctx context.Context) error { return d.keep.Flush(ctx) }

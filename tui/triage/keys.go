@@ -8,6 +8,8 @@ type keyMap struct {
 	Accept, Waitlist, Decline, Equity, Reload, Cancel key.Binding
 	// PaneDown and PaneUp scroll the "why this rank" pane when it overflows.
 	PaneDown, PaneUp key.Binding
+	// Back and Scroll are the keys of an open referral detail.
+	Back, Scroll key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -20,5 +22,7 @@ func newKeyMap() keyMap {
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel form")),
 		PaneDown: key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "scroll why")),
 		PaneUp:   key.NewBinding(key.WithKeys("["), key.WithHelp("[", "scroll why back")),
+		Back:     key.NewBinding(key.WithKeys("esc", "enter"), key.WithHelp("esc", "back")),
+		Scroll:   key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓", "scroll")),
 	}
 }

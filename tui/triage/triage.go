@@ -60,6 +60,10 @@ type Model struct {
 	// when it overflows), for the referral paneFor
 	paneOff int
 	paneFor string
+	// detail is the referral whose detail is open ("" = none), scrolled
+	// to detailOff (detail.go)
+	detail    string
+	detailOff int
 
 	ctx    *common.Ctx
 	mode   mode
@@ -83,7 +87,10 @@ type Model struct {
 // New returns the Referrals screen for the session's actor.
 func New(ctx *common.Ctx) common.Component {
 	m := &Model{ctx: ctx, mode: modeFor(ctx.Actor.Role), keys: newKeyMap(), list: common.NewList(), width: 80, height: 20}
-	m.list.Keys.Open.SetEnabled(false) // a referral has no screen of its own: enter does nothing here
+	// enter opens a referral's detail, for the roles that see referrals
+	// in full; a referrer's row is all they may read of it
+	m.list.Keys.Open.SetEnabled(m.mode == modeView || m.mode == modeDecide)
+	m.list.Keys.Open.SetHelp("enter", "referral detail")
 	m.layout()
 	return m
 }
@@ -209,6 +216,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			return m, nil
 		}
 		m.d, m.loaded = msg.data, true
+		if _, ok := m.d.refs[m.detail]; !ok {
+			m.detail = "" // decided meanwhile: no longer in the queue
+		}
 		m.list.SetRows(m.rows())
 		return m, m.restorePending()
 	case DecidedMsg:
@@ -231,6 +241,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			m.setStatus(text, done)
 			return m, cmd
 		}
+		if _, ok := msg.(tea.KeyPressMsg); ok && m.decide.Asking() {
+			m.setStatus("", true) // any other key clears the esc warning
+		}
 		cmd, done := m.decide.Update(msg)
 		if done {
 			m.decide = nil
@@ -241,9 +254,18 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 	if !ok || m.mode == modeNone {
 		return m, nil
 	}
-	if handled, _ := m.list.Update(k); handled {
+	if m.detail != "" && m.detailKey(k) {
+		return m, nil
+	}
+	if m.detail != "" && !key.Matches(k, m.keys.Accept, m.keys.Waitlist, m.keys.Decline, m.keys.Reload) {
+		return m, nil // the list under the detail does not move
+	}
+	if handled, open := m.list.Update(k); handled {
 		if id := m.list.SelectedKey(); id != m.paneFor {
 			m.paneFor, m.paneOff = id, 0 // another referral: its breakdown from the top
+		}
+		if open {
+			return m, m.openDetail()
 		}
 		return m, nil
 	}
@@ -331,15 +353,21 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.decide != nil {
 		return []key.Binding{m.keys.Cancel}
 	}
+	if m.detail != "" {
+		if m.mode == modeDecide {
+			return []key.Binding{m.keys.Back, m.keys.Scroll, m.keys.Accept, m.keys.Waitlist, m.keys.Decline}
+		}
+		return []key.Binding{m.keys.Back, m.keys.Scroll}
+	}
 	switch m.mode {
 	case modeNone:
 		return nil
 	case modeOwn:
 		return []key.Binding{m.list.Keys.Up, m.list.Keys.Down, m.keys.Reload}
 	case modeView:
-		return []key.Binding{m.list.Keys.Up, m.list.Keys.Down, m.keys.Equity, m.keys.Reload}
+		return []key.Binding{m.list.Keys.Open, m.list.Keys.Up, m.list.Keys.Down, m.keys.Equity, m.keys.Reload}
 	}
-	return []key.Binding{m.keys.Accept, m.keys.Waitlist, m.keys.Decline, m.keys.Equity, m.list.Keys.Up, m.list.Keys.Down}
+	return []key.Binding{m.keys.Accept, m.keys.Waitlist, m.keys.Decline, m.list.Keys.Open, m.keys.Equity, m.list.Keys.Up, m.list.Keys.Down}
 }
 
 // FullHelp returns every binding.

@@ -65,13 +65,14 @@ func (m *Model) rows() []common.Row {
 	rk := m.d.ranking
 	cut := false
 	last := rk.LastOffered()
+	decW := decisionWidth(rk)
 	for i, rr := range rk.Ranked {
 		if i > last && !cut {
 			cut = true
 			rows = append(rows, common.Row{Header: true, Text: st.Warn.Render(cutLine(rk.Capacity))})
 		}
 		r := rr.Referral
-		text := fmt.Sprintf("%4d %-7s %5d %-11s %-10s %-9s %s", rr.Rank, r.ID, rr.Score, Decision(rr),
+		text := fmt.Sprintf("%4d %-7s %5d %s %-10s %-9s %s", rr.Rank, r.ID, rr.Score, common.Pad(Decision(rr), decW),
 			store.FormatDate(r.Received), shortKind(r.Kind), m.name(r))
 		rows = append(rows, common.Row{Key: r.ID, Text: text, Filter: r.ID + " " + m.name(r)})
 	}
@@ -95,6 +96,17 @@ func (m *Model) rows() []common.Row {
 		}
 	}
 	return rows
+}
+
+// decisionWidth is the width of the decision column: its longest value
+// ("waitlist #10" is wider than the 11 cells it had), so the columns
+// after it stay in line.
+func decisionWidth(rk store.Ranking) int {
+	w := 11
+	for _, rr := range rk.Ranked {
+		w = max(w, len(Decision(rr)))
+	}
+	return w
 }
 
 func cutLine(capacity int) string {
@@ -143,7 +155,12 @@ func (m *Model) View() string {
 		out := common.Lines(lines, m.width, m.height-1)
 		return strings.Join(append(out, m.statusLine()), "\n")
 	}
-	lines = append(lines, st.Muted.Render("  rank id      score decision    received   kind      name"))
+	if r, ok := m.d.refs[m.detail]; ok && m.detail != "" {
+		lines = append(lines, m.detailView(r, m.detailHeight())...)
+		out := common.Lines(lines, m.width, m.height-1)
+		return strings.Join(append(out, m.statusLine()), "\n")
+	}
+	lines = append(lines, st.Muted.Render("  rank id      score "+common.Pad("decision", decisionWidth(rk)+1)+"received   kind      name"))
 	empty := "loading..."
 	if m.loaded {
 		empty = "no referrals in the queue"
@@ -195,9 +212,11 @@ func scrollPane(st *common.Styles, pane []string, off, h int) []string {
 
 // breakdownPane explains the selected referral: every factor by name and
 // points, or why it is not ranked.
-func (m *Model) breakdownPane() []string {
+func (m *Model) breakdownPane() []string { return m.breakdownFor(m.list.SelectedKey()) }
+
+// breakdownFor is the breakdown pane of referral id.
+func (m *Model) breakdownFor(id string) []string {
 	st := m.ctx.St()
-	id := m.list.SelectedKey()
 	if id == "" {
 		return []string{st.Muted.Render("Why this rank: select a referral")}
 	}
