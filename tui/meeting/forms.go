@@ -44,7 +44,13 @@ type form struct {
 	itemID string
 	// keep keeps a note's or a decision's input as its author's draft
 	keep *common.DraftKeeper
+	// esc asks before esc discards typed input
+	esc common.EscGuard
 }
+
+// restored reports whether the form was reopened from a draft (its own
+// question then asks before esc discards it).
+func (f *form) restored() bool { return f.keep != nil && !f.keep.Restored.IsZero() }
 
 func (f *form) setWidth(w int) { f.f.WithWidth(max(w, 20)) }
 

@@ -1,11 +1,16 @@
 package meeting_test
 
 import (
+	"context"
 	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
 	"testing"
 
 	"github.com/leadtable/owg/store"
 	"github.com/leadtable/owg/tui"
+	"github.com/leadtable/owg/tui/common"
 	"github.com/leadtable/owg/tui/triage/triagetest"
 )
 
@@ -73,4 +78,39 @@ func TestOverrideReasonFitsAt80x24(t *testing.T) {
 		pm.key(keyRune(r))
 	}
 	pm.probe.WaitText(t, "┃ Override reason for R-0001", "zz-typed-here")
+}
+
+// TestEscOnATypedNoteAsksFirst: esc on a meeting note that holds typed
+// text asks first; the next key takes the warning back, and a second esc
+// in a row discards the note, saving nothing.
+func TestEscOnATypedNoteAsksFirst(t *testing.T) {
+	site := triagetest.New(t)
+	pm := run(t, site.Ctx(triagetest.Actor("ana")), 80, 24)
+	startMeeting(t, pm)
+	pm.probe.WaitText(t, "item 1 of 8")
+	pm.key(keyRune('c'))
+	pm.probe.WaitText(t, "┃ Note on item")
+	for _, r := range "half a note" {
+		pm.key(keyRune(r))
+	}
+	pm.probe.WaitText(t, "half a note")
+	pm.key(tea.KeyPressMsg{Code: tea.KeyEscape})
+	pm.probe.WaitText(t, common.EscAgain, "half a note")
+	pm.key(keyRune('!'))
+	if s := pm.probe.WaitText(t, "half a note!"); strings.Contains(s, common.EscAgain) {
+		t.Errorf("the warning stays after another key:\n%s", s)
+	}
+	pm.key(tea.KeyPressMsg{Code: tea.KeyEscape})
+	pm.probe.WaitText(t, common.EscAgain)
+	pm.key(tea.KeyPressMsg{Code: tea.KeyEscape})
+	pm.probe.WaitText(t, "cancelled")
+	mt, err := site.Store.GetMeeting(context.Background(), "M-0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range mt.Items {
+		if len(it.Notes) > 0 {
+			t.Errorf("a discarded note was saved: %+v", it.Notes)
+		}
+	}
 }

@@ -316,6 +316,9 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			m.setStatus(text, done)
 			return m, cmd
 		}
+		if _, key := msg.(tea.KeyPressMsg); key && m.decide.Asking() && m.status == common.EscAgain {
+			m.setStatus("", true) // the next key takes the warning back
+		}
 		cmd, done := m.decide.Update(msg)
 		if done {
 			m.decide = nil
@@ -327,12 +330,22 @@ func (m *Model) Update(msg tea.Msg) (common.Component, tea.Cmd) {
 			return m, nil // sized by SetSize to the pane, not the screen
 		}
 		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Cancel) {
+			if !m.form.restored() && m.form.esc.Escape() {
+				m.setStatus(common.EscAgain, false)
+				return m, nil
+			}
 			text, done, cmd := m.form.keep.Escape("cancelled")
 			if done {
 				m.form = nil
 			}
 			m.setStatus(text, done)
 			return m, cmd
+		}
+		if cleared, swallow := m.form.esc.Other(msg); cleared {
+			m.setStatus("", true)
+			if swallow {
+				return m, nil // enter after the warning goes on editing
+			}
 		}
 		cmd, done, submit := m.form.update(msg)
 		if errs := m.form.f.Errors(); len(errs) > 0 && !done {
