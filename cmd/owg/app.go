@@ -234,7 +234,7 @@ func (a *App) Open() (store.Store, error) {
 		return nil, err
 	}
 	if len(db.Damage()) > 0 {
-		fmt.Fprintf(a.Stderr, "owg: the store in %s is damaged: run `owg check` for the details and `owg repair` to go on (it keeps a copy of what it moves)\n", dir)
+		fmt.Fprintf(a.Stderr, "owg: the store in %s is damaged: it can be read but takes no writes; run `owg check` for the details and `owg repair` to go on (it keeps a copy of what it moves)\n", dir)
 	}
 	a.st = db
 	if err := a.recordProtocol(db); err != nil {
@@ -253,6 +253,9 @@ func (a *App) recordProtocol(st store.Store) error {
 		return nil
 	}
 	v, isNew, err := st.RecordProtocol(context.Background(), store.SystemActor, a.protocolText)
+	if errors.Is(err, badgerstore.ErrDamaged) {
+		return nil // a damaged store is read as it is (the warning above says so)
+	}
 	if err != nil {
 		return fmt.Errorf("record the protocol version: %w", err)
 	}

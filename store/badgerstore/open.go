@@ -120,6 +120,8 @@ type DB struct {
 	// lostWrites: the damage includes committed writes the store lost
 	// (the head file leads the trail); repair may accept it.
 	lostWrites bool
+	// refuseWrites is set once Open is done on a store with damage
+	refuseWrites bool
 	warn       func(string)
 	// key is the encryption key (nil: plain): backups are sealed with it.
 	key []byte
@@ -355,6 +357,10 @@ func openLocked(dir string, o Options, held *dirLock) (_ *DB, err error) {
 		return nil, fmt.Errorf("give existing records their first history: %w", err)
 	}
 	trace("open: migrations")
+	// A store that opened with damage (committed writes missing) takes no
+	// new writes until it is repaired: it is read as it is, and every
+	// write is refused with ErrDamaged, saving nothing.
+	db.refuseWrites = len(db.damage) > 0
 	return db, nil
 }
 

@@ -38,6 +38,10 @@ import (
 // only `owg repair` (which keeps a copy of what it moves) can get past.
 var ErrNeedsRepair = errors.New("run `owg repair` (it keeps a copy of everything it moves), then `owg check`")
 
+// ErrDamaged refuses a write to a store that opened with damage
+// (committed writes missing): nothing is saved until it is repaired.
+var ErrDamaged = errors.New("the store is damaged, so nothing was saved: run `owg check` for the details and `owg repair` to go on")
+
 // vlogHeaderSize is the header of a memtable log: key id and IV.
 const vlogHeaderSize = 20
 

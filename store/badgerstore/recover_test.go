@@ -168,6 +168,14 @@ func TestLostCommittedWritesAreDamage(t *testing.T) {
 		if len(notes) == 0 || !strings.Contains(notes[len(notes)-1], "DAMAGE") {
 			t.Errorf("round %d: notes => %q, want the damage said", round, notes)
 		}
+		// read as it is, written to never until repaired
+		if _, err := db.GetParticipant(ctx, "P-0001"); err != nil && !store.IsNotFound(err) {
+			t.Errorf("round %d: a read of the damaged store => %v", round, err)
+		}
+		_, werr := db.CreateParticipant(ctx, store.SystemActor, store.Participant{Name: "refused write", CaseManager: "casey", Status: store.StatusEngaging})
+		if !errors.Is(werr, ErrDamaged) {
+			t.Errorf("round %d: a write to the damaged store => %v, want ErrDamaged", round, werr)
+		}
 		db.Close()
 	}
 	did, err := Repair(dir, Options{Now: fixedClock})

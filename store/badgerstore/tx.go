@@ -56,6 +56,9 @@ func (db *DB) update(ctx context.Context, a store.Actor, fn func(t *tx) error) e
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if db.refuseWrites {
+		return ErrDamaged
+	}
 	var changes []store.Change
 	err := func() error {
 		release, err := db.acquire()
