@@ -122,7 +122,7 @@ type DB struct {
 	lostWrites bool
 	// refuseWrites is set once Open is done on a store with damage
 	refuseWrites bool
-	warn       func(string)
+	warn         func(string)
 	// key is the encryption key (nil: plain): backups are sealed with it.
 	key []byte
 	// lock is owg's lock on dir (lock.go), released by Close when the
