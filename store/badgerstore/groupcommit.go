@@ -125,7 +125,7 @@ func (db *DB) commitRecords(batch []pendingRecord) {
 func (db *DB) appendRecords(batch []pendingRecord) error {
 	first := batch[0].e
 	a := store.Actor{User: first.User, Role: first.Role, Addr: first.Addr}
-	err := db.update(context.Background(), a, func(t *tx) error {
+	err := db.updateEvenDamaged(context.Background(), a, func(t *tx) error {
 		for _, p := range batch {
 			ev := p.e
 			if ev.Time.IsZero() {

@@ -53,11 +53,18 @@ type auditHead struct {
 // writer of this process and retried on conflict, then announces its
 // changes. fn may run more than once: it must only read its arguments.
 func (db *DB) update(ctx context.Context, a store.Actor, fn func(t *tx) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	if db.refuseWrites {
 		return ErrDamaged
+	}
+	return db.updateEvenDamaged(ctx, a, fn)
+}
+
+// updateEvenDamaged is update on a store that opened with damage too: for
+// the audit trail alone, which goes on recording who read what while the
+// store is read as it is.
+func (db *DB) updateEvenDamaged(ctx context.Context, a store.Actor, fn func(t *tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	var changes []store.Change
 	err := func() error {
