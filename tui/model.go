@@ -508,10 +508,28 @@ func (m *model) View() tea.View {
 	return v
 }
 
+// inRoomView reports whether the meeting tab is shown in room view.
+func (m *model) inRoomView() bool {
+	if m.active != TabMeeting {
+		return false
+	}
+	r, ok := m.tabs[TabMeeting].(interface{ InRoomView() bool })
+	return ok && r.InRoomView()
+}
+
 // statusLine is the newest of the status message and the on-call notice.
 func (m *model) statusLine(w int) string {
 	st := m.ctx.St()
 	f := &m.frame
+	if len(m.on.list) > 0 && m.on.at > m.statusAt && m.inRoomView() {
+		// on the projector: a referral's kind and agency are not every
+		// attendee's (prosecutors, defenders and providers see no referrals)
+		s := "! 1 field referral waits for a handoff"
+		if n := len(m.on.list); n > 1 {
+			s = fmt.Sprintf("! %d field referrals wait for a handoff", n)
+		}
+		return f.warn.Render(st, st.Warn, common.Fit(s+st.Sep()+"A: take handoff", w))
+	}
 	if len(m.on.list) > 0 && m.on.at > m.statusAt {
 		n := m.on.list[0]
 		k := noticeKey{id: n.ID, kind: n.Kind, agency: n.Agency, ago: intake.Ago(n.Received, m.ctx.Time()), more: len(m.on.list) - 1, w: w, st: st}

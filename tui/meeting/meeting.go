@@ -839,6 +839,10 @@ func (m *Model) reestimate() tea.Cmd {
 	return estimateCmd(m.ctx, m.estGen, day)
 }
 
+// InRoomView reports whether the screen shows the room's view (the
+// facilitator's R): what every attendee may see, on a projector.
+func (m *Model) InRoomView() bool { return m.room }
+
 // roomActors returns the attendees in room view, nil otherwise.
 func (m *Model) roomActors() []store.Actor {
 	if !m.room {
