@@ -50,6 +50,10 @@ const serveReps = 3
 
 // benchBinary builds owg once per test binary run.
 var benchBinary = sync.OnceValues(func() (string, error) {
+	// OWG_BENCH_BIN measures another build (an older one, to compare)
+	if bin := os.Getenv("OWG_BENCH_BIN"); bin != "" {
+		return bin, nil
+	}
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		return "", err
