@@ -265,8 +265,13 @@ func pastDateField(name string, now time.Time) func(string) error {
 		if err := valid(s); err != nil {
 			return err
 		}
-		if d, _ := store.ParseDate(s); d.After(store.Today(now)) {
+		d, _ := store.ParseDate(s)
+		if d.After(store.Today(now)) {
 			return fmt.Errorf("%s: %s is in the future (today is %s)", name, store.FormatDate(d), store.FormatDate(store.Today(now)))
+		}
+		if !d.IsZero() && d.Before(store.EarliestContactDate) {
+			// the store's floor, said on the form before a save is refused
+			return fmt.Errorf("%s: %s is before %s", name, store.FormatDate(d), store.FormatDate(store.EarliestContactDate))
 		}
 		return nil
 	}

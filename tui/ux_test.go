@@ -65,6 +65,9 @@ func TestPastDateField(t *testing.T) {
 	if err := v("2026-13-01"); err == nil || !strings.HasPrefix(err.Error(), "date: ") {
 		t.Errorf("bad date: %v", err)
 	}
+	if err := v("1800-01-01"); err == nil || !strings.Contains(err.Error(), "before 1900-01-01") {
+		t.Errorf("1800: %v => want the store's floor said on the form", err)
+	}
 }
 
 // On an 80-column terminal the full help shows every key: columns that do
