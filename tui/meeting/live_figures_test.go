@@ -114,3 +114,26 @@ func TestEscOnATypedNoteAsksFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestReferrerReadsTheAgendaNeutrally: an officer following the meeting
+// reads their own referral as "Your referral", and another's re-referral
+// as any referral they may not see: never that its person is enrolled,
+// nor which participant it is of.
+func TestReferrerReadsTheAgendaNeutrally(t *testing.T) {
+	site := triagetest.New(t)
+	pm := run(t, site.Ctx(triagetest.Actor("ana")), 100, 30)
+	startMeeting(t, pm)
+	pm.probe.WaitText(t, "item 1 of 8", "Re-referral R-0005 (of P-0001)")
+	ofc := run(t, site.Ctx(triagetest.Actor("ofc")), 100, 30)
+	ofc.probe.WaitText(t, "M-0001 is open")
+	ofc.key(keyEnter)
+	screen := ofc.probe.WaitText(t, "following", "1. Your referral R-0001", "your referral R-0001 · status new")
+	for _, no := range []string{"Re-referral", "of P-0001", "enrolled", "R-0005", "rank 1", "score"} {
+		if strings.Contains(screen, no) {
+			t.Errorf("an officer's agenda shows %q:\n%s", no, screen)
+		}
+	}
+	if !strings.Contains(screen, "Referral (not shared with your role)") {
+		t.Errorf("an officer's agenda => others' referrals not read as kind only:\n%s", screen)
+	}
+}
