@@ -2,6 +2,7 @@ package common
 
 import (
 	"reflect"
+	"sync"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
@@ -39,7 +40,7 @@ func resolveMoves(cmd tea.Cmd, queue []tea.Msg, async []tea.Cmd) ([]tea.Msg, []t
 	}
 	p := fnPtr(cmd)
 	switch {
-	case p == nextFieldPtr || p == prevFieldPtr || (p != 0 && (p == groupMoves.next || p == groupMoves.prev)):
+	case p == nextFieldPtr || p == prevFieldPtr:
 		return append(queue, cmd()), async
 	case p == batchPtr:
 		// tea.Batch and tea.Sequence share this closure; only a batch's
@@ -53,6 +54,9 @@ func resolveMoves(cmd tea.Cmd, queue []tea.Msg, async []tea.Cmd) ([]tea.Msg, []t
 		}
 		return queue, append(async, func() tea.Msg { return msg })
 	}
+	if gm := groupMoves(); p != 0 && (p == gm.next || p == gm.prev) {
+		return append(queue, cmd()), async
+	}
 	return queue, append(async, cmd)
 }
 
@@ -63,15 +67,20 @@ var (
 	nextFieldPtr = fnPtr(huh.NextField)
 	prevFieldPtr = fnPtr(huh.PrevField)
 	batchPtr     = fnPtr(tea.Batch(huh.NextField, huh.PrevField))
-	groupMoves   = findGroupMoves()
+	// groupMoves are found on first use, not at every process's start
+	// (a throwaway form: half a millisecond and a megabyte)
+	groupMoves = sync.OnceValue(findGroupMoves)
 )
+
+// moves are the code pointers of huh's group moves.
+type moves struct{ next, prev uintptr }
 
 // findGroupMoves finds huh's unexported group moves (the commands a field
 // move on a group's last or first field returns) on a form of one input:
 // the one command of each move that is neither a field move nor a batch.
 // A huh whose moves look otherwise leaves them at 0 (run asynchronously,
 // as before) and fails TestFormGroupMovesFound.
-func findGroupMoves() (m struct{ next, prev uintptr }) {
+func findGroupMoves() (m moves) {
 	find := func(move tea.Msg) uintptr {
 		var in string
 		f := huh.NewForm(huh.NewGroup(huh.NewInput().Value(&in)))

@@ -10,8 +10,8 @@ import (
 // TestFormGroupMovesFound: huh's group moves are recognised (a huh that
 // changed them would leave a burst's last keys to a form already done).
 func TestFormGroupMovesFound(t *testing.T) {
-	if groupMoves.next == 0 || groupMoves.prev == 0 || groupMoves.next == groupMoves.prev {
-		t.Fatalf("group moves not found: %+v", groupMoves)
+	if gm := groupMoves(); gm.next == 0 || gm.prev == 0 || gm.next == gm.prev {
+		t.Fatalf("group moves not found: %+v", gm)
 	}
 }
 
